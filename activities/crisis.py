@@ -1,0 +1,128 @@
+"""The crisis activities: draft, notify, publish.
+
+Activity names are constants so that the workflow refers to them without importing this module's
+side effects, and tests can register fakes under the same names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import structlog
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from tocsin.models import (
+    Draft,
+    DraftRequest,
+    NotifyRequest,
+    NotifyResult,
+    PublishedFile,
+    PublishRequest,
+    PublishResult,
+)
+from tocsin.outbox import OutboxConflict, sha256, statement_path, write_once
+from tocsin.render import RenderError, render_draft
+
+DRAFT = "draft_statement"
+NOTIFY = "notify_people"
+PUBLISH = "publish_statement"
+
+log = structlog.get_logger("tocsin.activities")
+
+
+class CrisisActivities:
+    """Activities bound to one worker's outbox and notification folder."""
+
+    def __init__(self, outbox: Path, notifications: Path) -> None:
+        self.outbox = outbox
+        self.notifications = notifications
+
+    @activity.defn(name=DRAFT)
+    async def draft(self, request: DraftRequest) -> Draft:
+        try:
+            draft = render_draft(request)
+        except RenderError as exc:
+            # A template that does not render will not render on retry either.
+            raise ApplicationError(str(exc), type="RenderError", non_retryable=True) from exc
+        log.info(
+            "statement.drafted",
+            crisis=request.crisis_id,
+            phase=request.phase.value,
+            sequence=request.sequence,
+            revision=request.revision,
+            texts=len(draft.texts),
+        )
+        return draft
+
+    @activity.defn(name=NOTIFY)
+    async def notify(self, request: NotifyRequest) -> NotifyResult:
+        """Console notifier: one record per idempotency key, written once across retries."""
+        record = request.model_dump(mode="json")
+        path = self.notifications / request.crisis_id / f"{_safe(request.idempotency_key)}.json"
+        written = await asyncio.to_thread(
+            write_once, path, json.dumps(record, ensure_ascii=False, sort_keys=True)
+        )
+        if written:
+            log.info(
+                "notification",
+                crisis=request.crisis_id,
+                kind=request.kind.value,
+                phase=request.phase.value if request.phase else None,
+                revision=request.revision,
+                to=", ".join(request.recipient_names),
+                message=request.message,
+            )
+        return NotifyResult(delivered=True, channel="console", reference=str(path))
+
+    @activity.defn(name=PUBLISH)
+    async def publish(self, request: PublishRequest) -> PublishResult:
+        files: list[PublishedFile] = []
+        for item in request.texts:
+            path = statement_path(
+                self.outbox,
+                request.crisis_id,
+                request.phase,
+                request.sequence,
+                request.channel,
+                item.language,
+                request.exercise,
+            )
+            entry: dict[str, object] = {
+                "crisis": request.crisis_id,
+                "phase": request.phase.value,
+                "sequence": request.sequence,
+                "revision": request.revision,
+                "channel": request.channel.value,
+                "language": item.language,
+                "approved_by": request.approved_by,
+                "sha256": sha256(item.text),
+            }
+            try:
+                written = await asyncio.to_thread(write_once, path, item.text, entry)
+            except OutboxConflict as exc:
+                raise ApplicationError(str(exc), type="OutboxConflict", non_retryable=True) from exc
+            files.append(
+                PublishedFile(
+                    language=item.language,
+                    path=str(path),
+                    sha256=sha256(item.text),
+                    written=written,
+                )
+            )
+            log.info(
+                "statement.published",
+                crisis=request.crisis_id,
+                phase=request.phase.value,
+                channel=request.channel.value,
+                language=item.language,
+                revision=request.revision,
+                written=written,
+            )
+        return PublishResult(files=files)
+
+
+def _safe(key: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in key)[:200]

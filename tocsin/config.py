@@ -1,0 +1,63 @@
+"""Settings, read from the environment. Every variable is listed in the README."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import BaseModel, ConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
+BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
+
+
+def _folders(value: str | None) -> list[Path]:
+    if not value:
+        return []
+    return [Path(part).expanduser() for part in value.split(os.pathsep) if part]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    temporal_address: str | None = None
+    namespace: str = "default"
+    task_queue: str = "tocsin"
+    data_dir: Path
+    database: Path
+    outbox: Path
+    playbook_folders: list[Path]
+    template_folders: list[Path]
+    embedded_port: int = 7233
+    ui_port: int = 8233
+    max_history_events: int = 1500
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("TOCSIN_DATA_DIR") or user_data_dir("tocsin", appauthor=False))
+        return cls(
+            temporal_address=env.get("TEMPORAL_ADDRESS") or None,
+            namespace=env.get("TEMPORAL_NAMESPACE") or "default",
+            task_queue=env.get("TOCSIN_TASK_QUEUE") or "tocsin",
+            data_dir=data_dir,
+            database=Path(env.get("TOCSIN_DB") or data_dir / "temporal.sqlite"),
+            outbox=Path(env.get("TOCSIN_OUTBOX") or data_dir / "outbox"),
+            playbook_folders=[*_folders(env.get("TOCSIN_PLAYBOOKS")), BUNDLED_PLAYBOOKS],
+            template_folders=[*_folders(env.get("TOCSIN_TEMPLATES")), BUNDLED_TEMPLATES],
+            embedded_port=int(env.get("TOCSIN_EMBEDDED_PORT") or 7233),
+            ui_port=int(env.get("TOCSIN_UI_PORT") or 8233),
+            max_history_events=int(env.get("TOCSIN_MAX_HISTORY_EVENTS") or 1500),
+        )
+
+    @property
+    def server_file(self) -> Path:
+        """Where ``tocsin up`` writes the embedded server's address for the other commands."""
+        return self.data_dir / "server.json"
+
+    @property
+    def notifications_file(self) -> Path:
+        return self.data_dir / "notifications.jsonl"

@@ -1,0 +1,542 @@
+"""Domain models shared by the CLI, the activities and the workflow.
+
+Every workflow, activity, update and query takes one of these models and returns one.
+They are plain pydantic models, safe to import inside the workflow sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tocsin.durations import Duration
+
+
+class Channel(StrEnum):
+    X = "x"
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    LINKEDIN = "linkedin"
+    WEBSITE = "website"
+    PRESS_RELEASE = "press_release"
+    SMS = "sms"
+    CELL_BROADCAST = "cell_broadcast"
+    HOTLINE = "hotline"
+    POSTER = "poster"
+    RADIO = "radio"
+
+
+class PhaseName(StrEnum):
+    DETECT = "detect"
+    ACKNOWLEDGE = "acknowledge"
+    EXPLAIN = "explain"
+    SOLUTIONS = "solutions"
+    FOLLOW_UP = "follow_up"
+    CLOSE = "close"
+
+
+PHASE_ORDER: tuple[PhaseName, ...] = tuple(PhaseName)
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --------------------------------------------------------------------------- playbook
+
+
+class ParameterType(StrEnum):
+    STRING = "string"
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"
+    PHONE = "phone"
+    URL = "url"
+    EMAIL = "email"
+
+
+class Parameter(_Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")]
+    type: ParameterType = ParameterType.STRING
+    required: bool = True
+    example: str | int | float | bool | None = None
+    default: str | int | float | bool | None = None
+    description: str = ""
+
+
+class Person(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    slack_user_id: str | None = None
+    email: str | None = None
+
+
+class ApprovalPolicy(_Strict):
+    """Who approves a phase's statement, and the timers around the wait."""
+
+    approvers: Annotated[list[Identifier], Field(min_length=1)]
+    remind_every: Duration = timedelta(minutes=15)
+    escalate_after: Duration = timedelta(minutes=30)
+    deadline: Duration | None = None
+
+    @field_validator("remind_every", "escalate_after")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("doit être positif / must be positive")
+        return value
+
+
+class PhaseSpec(_Strict):
+    """One phase of the playbook: which template each channel uses, and how it is approved.
+
+    ``statements`` maps a channel to a template name (``templates/<channel>/<name>.<lang>.j2``).
+    When omitted, every channel of the playbook uses the template named after the phase.
+    An explicit empty mapping means the phase publishes nothing (an internal step).
+    """
+
+    statements: dict[Channel, Identifier] | None = None
+    approval: ApprovalPolicy | None = None
+    cadence: Duration | None = None
+    max_count: Annotated[int, Field(ge=1, le=500)] | None = None
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence_positive(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value <= timedelta(0):
+            raise ValueError("la cadence doit être positive / cadence must be positive")
+        return value
+
+
+class Playbook(_Strict):
+    id: Identifier
+    title: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    languages: Annotated[list[Language], Field(min_length=1)] = ["fr"]
+    timezone: str = "Europe/Paris"
+    parameters: list[Parameter] = []
+    people: dict[Identifier, Person]
+    roles: dict[Identifier, Annotated[list[Identifier], Field(min_length=1)]]
+    channels: Annotated[list[Channel], Field(min_length=1)]
+    authors: list[Identifier] = ["communicator"]
+    phases: dict[PhaseName, PhaseSpec]
+
+    def statement_templates(self, phase: PhaseName) -> dict[Channel, str]:
+        spec = self.phases.get(phase)
+        if spec is None:
+            return {}
+        if spec.statements is None:
+            return {channel: phase.value for channel in self.channels}
+        return dict(spec.statements)
+
+    def roles_of(self, person: str) -> list[str]:
+        return [role for role, members in self.roles.items() if person in members]
+
+    def person_name(self, person: str) -> str:
+        found = self.people.get(person)
+        return found.name if found else person
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def sample_parameters(self) -> dict[str, str | int | float | bool]:
+        values: dict[str, str | int | float | bool] = {}
+        for param in self.parameters:
+            value = param.example if param.example is not None else param.default
+            if value is not None:
+                values[param.name] = value
+        return values
+
+
+# --------------------------------------------------------------------------- statements
+
+
+class StatementText(_Strict):
+    channel: Channel
+    language: Language
+    text: str
+
+
+class Draft(_Strict):
+    """A rendered statement set for one phase: every channel in every language."""
+
+    phase: PhaseName
+    sequence: int = 0  # follow-up number, 0 for the other phases
+    revision: int
+    author: str
+    drafted_at: datetime
+    next_update_at: datetime | None = None
+    texts: list[StatementText]
+    note: str = ""
+
+    def text_for(self, channel: Channel, language: str) -> str | None:
+        for item in self.texts:
+            if item.channel == channel and item.language == language:
+                return item.text
+        return None
+
+
+def phase_label(phase: PhaseName, sequence: int) -> str:
+    """``follow_up`` #3 -> ``follow_up-03``; other phases keep their name."""
+    return f"{phase.value}-{sequence:02d}" if phase is PhaseName.FOLLOW_UP else phase.value
+
+
+# --------------------------------------------------------------------------- updates
+
+
+class DecisionAction(StrEnum):
+    APPROVE = "approve"
+    APPROVE_WITH_EDITS = "approve_with_edits"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+
+
+class TextEdit(_Strict):
+    channel: Channel
+    language: Language
+    text: Annotated[str, Field(min_length=1, max_length=100_000)]
+
+
+class DecisionRequest(_Strict):
+    person: str
+    revision: int
+    action: DecisionAction
+    comment: Annotated[str, Field(max_length=10_000)] = ""
+    edits: list[TextEdit] = []
+    via: Literal["cli", "slack", "api"] = "cli"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DecisionRequest:
+        if self.action is DecisionAction.REJECT and not self.comment.strip():
+            raise ValueError("un refus doit être motivé / a rejection needs a reason")
+        if self.action is DecisionAction.REQUEST_CHANGES and not self.comment.strip():
+            raise ValueError(
+                "une demande de modification doit dire quoi changer / "
+                "a change request needs a comment"
+            )
+        if self.action is DecisionAction.APPROVE_WITH_EDITS and not self.edits:
+            raise ValueError("aucune modification fournie / no edit given")
+        if self.action is not DecisionAction.APPROVE_WITH_EDITS and self.edits:
+            raise ValueError(
+                "des modifications ne vont qu'avec approve_with_edits / edits need approve_with_edits"
+            )
+        return self
+
+
+class EditDiff(_Strict):
+    channel: Channel
+    language: str
+    before: str
+    after: str
+
+
+class Decision(_Strict):
+    """A decision as recorded in the workflow's state (and so in its history)."""
+
+    phase: PhaseName
+    sequence: int
+    revision: int
+    person: str
+    person_name: str
+    roles: list[str]
+    action: DecisionAction
+    comment: str = ""
+    edits: list[EditDiff] = []
+    decided_at: datetime
+    waited: timedelta
+    level: int
+    via: str = "cli"
+
+
+class RevisionRequest(_Strict):
+    person: str
+    base_revision: int
+    edits: list[TextEdit] = []
+    note: Annotated[str, Field(max_length=10_000)] = ""
+
+
+class RevisionResult(_Strict):
+    revision: int
+    phase: PhaseName
+    sequence: int
+
+
+class FactRequest(_Strict):
+    person: str
+    text: Annotated[str, Field(min_length=1, max_length=5_000)]
+
+
+class Fact(_Strict):
+    text: str
+    person: str
+    added_at: datetime
+
+
+class ResolveRequest(_Strict):
+    person: str
+    summary: Annotated[str, Field(max_length=5_000)] = ""
+
+
+class CancelRequest(_Strict):
+    person: str
+    reason: Annotated[str, Field(min_length=1, max_length=5_000)]
+
+
+class Ack(_Strict):
+    """What an update that only records something returns."""
+
+    recorded_at: datetime
+    message: str = ""
+
+
+# --------------------------------------------------------------------------- workflow I/O
+
+
+ParamValue = str | int | float | bool
+
+
+class CrisisInput(_Strict):
+    crisis_id: str
+    crisis_key: str
+    playbook: Playbook
+    templates: dict[str, str]  # template path -> source, snapshotted at trigger time
+    params: dict[str, ParamValue]
+    triggered_by: str
+    exercise: bool = False
+    detected_at: datetime | None = None
+    max_history_events: int = Field(default=1500, ge=100)
+
+
+class EventKind(StrEnum):
+    DETECTED = "detected"
+    PHASE_STARTED = "phase_started"
+    DRAFTED = "drafted"
+    NOTIFIED = "notified"
+    REMINDER = "reminder"
+    ESCALATED = "escalated"
+    DEADLINE_MISSED = "deadline_missed"
+    DECIDED = "decided"
+    REVISED = "revised"
+    PUBLISHED = "published"
+    FACT_ADDED = "fact_added"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"
+    CONTINUED = "continued_as_new"
+    CLOSED = "closed"
+
+
+class TimelineEvent(_Strict):
+    at: datetime
+    kind: EventKind
+    phase: PhaseName | None = None
+    sequence: int = 0
+    revision: int | None = None
+    person: str | None = None
+    detail: str = ""
+
+
+class GateStatus(StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"
+    AWAITING_REVISION = "awaiting_revision"
+
+
+class Gate(_Strict):
+    """The approval gate of the phase in progress."""
+
+    phase: PhaseName
+    sequence: int
+    status: GateStatus = GateStatus.AWAITING_APPROVAL
+    draft: Draft
+    level: int = 0
+    opened_at: datetime
+    level_started_at: datetime
+    last_reminder_at: datetime
+    deadline: datetime | None = None
+    deadline_missed: bool = False
+    change_comment: str = ""
+
+
+class Publication(_Strict):
+    phase: PhaseName
+    sequence: int
+    revision: int
+    channel: Channel
+    language: str
+    path: str
+    sha256: str
+    published_at: datetime
+    approved_by: str
+
+
+class CrisisState(_Strict):
+    """Everything the workflow knows; carried whole across continue-as-new."""
+
+    detected_at: datetime
+    phase_index: int = 0
+    follow_up_count: int = 0
+    next_update_at: datetime | None = None
+    revision_counter: int = 0
+    facts: list[Fact] = []
+    decisions: list[Decision] = []
+    publications: list[Publication] = []
+    events: list[TimelineEvent] = []
+    resolved: bool = False
+    resolution: str = ""
+    cancelled: bool = False
+    cancel_reason: str = ""
+    runs: int = 1
+
+
+class CrisisRun(_Strict):
+    """The workflow's single argument: the crisis, and its state when continued as new."""
+
+    crisis: CrisisInput
+    state: CrisisState | None = None
+
+
+class CrisisOutcome(_Strict):
+    crisis_id: str
+    status: Literal["closed", "cancelled"]
+    publications: int
+    decisions: int
+    runs: int
+
+
+class StatusQuery(_Strict):
+    include_events: bool = True
+
+
+class PendingApprover(_Strict):
+    role: str
+    people: list[str]
+
+
+class CrisisStatus(_Strict):
+    crisis_id: str
+    playbook_id: str
+    title: str
+    exercise: bool
+    state: Literal[
+        "drafting",
+        "awaiting_approval",
+        "awaiting_revision",
+        "publishing",
+        "waiting_follow_up",
+        "waiting_resolution",
+        "closed",
+        "cancelled",
+    ]
+    phase: PhaseName | None
+    sequence: int
+    revision: int | None
+    author: str | None
+    pending: list[PendingApprover] = []
+    detected_at: datetime
+    deadline: datetime | None = None
+    deadline_missed: bool = False
+    next_reminder_at: datetime | None = None
+    next_escalation_at: datetime | None = None
+    next_update_at: datetime | None = None
+    change_comment: str = ""
+    draft: Draft | None = None
+    decisions: list[Decision]
+    facts: list[Fact]
+    publications: list[Publication]
+    events: list[TimelineEvent] = []
+    resolved: bool
+    runs: int
+
+
+# --------------------------------------------------------------------------- activities
+
+
+class DraftRequest(_Strict):
+    crisis_id: str
+    playbook: Playbook
+    templates: dict[str, str]
+    params: dict[str, ParamValue]
+    facts: list[Fact]
+    phase: PhaseName
+    sequence: int
+    revision: int
+    author: str
+    exercise: bool
+    now: datetime
+    detected_at: datetime
+    next_update_at: datetime | None
+    resolution: str = ""
+    note: str = ""
+
+
+class NotifyKind(StrEnum):
+    APPROVAL_REQUESTED = "approval_requested"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    DEADLINE_MISSED = "deadline_missed"
+    DECIDED = "decided"
+    CHANGES_REQUESTED = "changes_requested"
+    PUBLISHED = "published"
+    INFO = "info"
+
+
+class NotifyRequest(_Strict):
+    crisis_id: str
+    title: str
+    kind: NotifyKind
+    phase: PhaseName | None = None
+    sequence: int = 0
+    revision: int | None = None
+    recipients: list[str] = []  # person ids
+    recipient_names: list[str] = []
+    message: str
+    exercise: bool = False
+    idempotency_key: str
+
+
+class NotifyResult(_Strict):
+    delivered: bool
+    channel: str
+    reference: str = ""
+
+
+class PublishRequest(_Strict):
+    crisis_id: str
+    phase: PhaseName
+    sequence: int
+    revision: int
+    channel: Channel
+    texts: list[StatementText]
+    approved_by: str
+    exercise: bool
+
+
+class PublishedFile(_Strict):
+    language: str
+    path: str
+    sha256: str
+    written: bool  # False when the file was already there (a retry)
+
+
+class PublishResult(_Strict):
+    files: list[PublishedFile]
+
+
+_CRISIS_KEY = re.compile(r"[^a-z0-9]+")
+
+
+def crisis_workflow_id(playbook_id: str, crisis_key: str) -> str:
+    """One crisis per playbook and key: a duplicate trigger lands on the same workflow."""
+    slug = _CRISIS_KEY.sub("-", crisis_key.lower()).strip("-")
+    if not slug:
+        raise ValueError("clé de crise vide / empty crisis key")
+    return f"crisis-{playbook_id}-{slug[:80]}"

@@ -1,0 +1,287 @@
+"""Rendering statements from Jinja2 templates, in the sandbox, with StrictUndefined.
+
+Templates live in ``templates/<channel>/<name>.<lang>.j2`` (shared pieces in ``templates/_shared``).
+An organisation's folder is searched first, so it overrides one template without copying the
+others. At trigger time the sources a playbook can use are snapshotted into the workflow input,
+so that editing a template never changes a crisis already running.
+
+Parameters and facts are data handed to the template, never template source: text like
+``{{ ''.__class__ }}`` in a parameter comes out as that literal text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    DictLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    pass_context,
+)
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from tocsin.models import (
+    Channel,
+    Draft,
+    DraftRequest,
+    Fact,
+    ParamValue,
+    PhaseName,
+    Playbook,
+    StatementText,
+)
+
+HTML_CHANNELS = frozenset({Channel.WEBSITE, Channel.POSTER})
+SHARED_FOLDER = "_shared"
+RESERVED_NAMES = frozenset(
+    {
+        "crisis",
+        "phase",
+        "sequence",
+        "facts",
+        "now",
+        "detected_at",
+        "next_update",
+        "exercise",
+        "resolution",
+        "lang",
+        "channel",
+        "playbook",
+    }
+)
+
+EXERCISE_LABEL = {"fr": "EXERCICE", "en": "EXERCISE", "de": "ÜBUNG"}
+
+_DAYS = {
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
+}
+_MONTHS = {
+    "fr": [
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ],
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+    "de": [
+        "Januar", "Februar", "März", "April", "Mai", "Juni",
+        "Juli", "August", "September", "Oktober", "November", "Dezember",
+    ],
+}  # fmt: skip
+
+
+class RenderError(Exception):
+    """A template could not be rendered: names the template, the line and the problem."""
+
+    def __init__(self, template: str, line: int | None, problem: str) -> None:
+        where = f"{template}:{line}" if line else template
+        super().__init__(f"{where}: {problem}")
+        self.template = template
+        self.line = line
+        self.problem = problem
+
+
+def template_path(channel: Channel, name: str, language: str) -> str:
+    return f"{channel.value}/{name}.{language}.j2"
+
+
+def _local(value: datetime, ctx: Context) -> datetime:
+    zone = ctx.get("timezone") or "Europe/Paris"
+    return value.astimezone(ZoneInfo(str(zone)))
+
+
+@pass_context
+def _time_filter(ctx: Context, value: datetime) -> str:
+    local = _local(value, ctx)
+    lang = ctx.get("lang", "fr")
+    if lang == "en":
+        return local.strftime("%H:%M")
+    if lang == "de":
+        return f"{local:%H:%M} Uhr"
+    return f"{local.hour}\u202fh\u202f{local.minute:02d}"
+
+
+@pass_context
+def _date_filter(ctx: Context, value: datetime) -> str:
+    local = _local(value, ctx)
+    lang = str(ctx.get("lang", "fr"))
+    days = _DAYS.get(lang, _DAYS["fr"])
+    months = _MONTHS.get(lang, _MONTHS["fr"])
+    day, month = days[local.weekday()], months[local.month - 1]
+    if lang == "en":
+        return f"{day} {local.day} {month} {local.year}"
+    if lang == "de":
+        return f"{day}, {local.day}. {month} {local.year}"
+    first = "1er" if local.day == 1 else str(local.day)
+    return f"{day} {first} {month} {local.year}"
+
+
+@pass_context
+def _datetime_filter(ctx: Context, value: datetime) -> str:
+    lang = ctx.get("lang", "fr")
+    joiner = {"en": " at ", "de": " um "}.get(str(lang), " à ")
+    return f"{_date_filter(ctx, value)}{joiner}{_time_filter(ctx, value)}"
+
+
+def build_environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
+    def autoescape(name: str | None) -> bool:
+        return bool(name) and str(name).split("/", 1)[0] in {c.value for c in HTML_CHANNELS}
+
+    env = ImmutableSandboxedEnvironment(
+        loader=loader,
+        undefined=StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+    env.filters["heure"] = _time_filter
+    env.filters["time"] = _time_filter
+    env.filters["date_longue"] = _date_filter
+    env.filters["long_date"] = _date_filter
+    env.filters["jour_heure"] = _datetime_filter
+    env.filters["datetime"] = _datetime_filter
+    return env
+
+
+def folder_loader(folders: Iterable[Path]) -> BaseLoader:
+    """Organisation folders first, bundled templates last."""
+    return ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders])
+
+
+def snapshot_templates(playbook: Playbook, folders: Iterable[Path]) -> dict[str, str]:
+    """Every template source the playbook may use, resolved through the override order."""
+    wanted_channels = {c.value for c in playbook.channels}
+    sources: dict[str, str] = {}
+    for folder in reversed(list(folders)):  # later folders are overridden by earlier ones
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.rglob("*.j2")):
+            rel = file.relative_to(folder).as_posix()
+            top = rel.split("/", 1)[0]
+            if top == SHARED_FOLDER or (
+                top in wanted_channels and _language_of(rel) in playbook.languages
+            ):
+                sources[rel] = file.read_text(encoding="utf-8")
+    return sources
+
+
+def _language_of(path: str) -> str:
+    parts = path.rsplit(".", 2)
+    return parts[-2] if len(parts) == 3 else ""
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    out = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", out)
+
+
+def render_statement(
+    env: ImmutableSandboxedEnvironment,
+    template: str,
+    context: Mapping[str, Any],
+) -> str:
+    try:
+        tmpl = env.get_template(template)
+        return _tidy(tmpl.render(**context))
+    except TemplateNotFound as exc:
+        raise RenderError(
+            template, None, f"gabarit introuvable / template not found: {exc.name}"
+        ) from exc
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        name = getattr(exc, "name", None) or getattr(exc, "filename", None) or template
+        raise RenderError(str(name), line, str(exc.message or exc)) from exc
+
+
+def statement_context(
+    *,
+    playbook: Playbook,
+    params: Mapping[str, ParamValue],
+    facts: list[Fact],
+    phase: PhaseName,
+    sequence: int,
+    language: str,
+    channel: Channel,
+    now: datetime,
+    detected_at: datetime,
+    next_update_at: datetime | None,
+    exercise: bool,
+    resolution: str,
+) -> dict[str, Any]:
+    context: dict[str, Any] = dict(params)
+    context.update(
+        crisis={"title": playbook.title, "id": playbook.id},
+        playbook={"title": playbook.title, "id": playbook.id},
+        phase=phase.value,
+        sequence=sequence,
+        facts=[fact.text for fact in facts],
+        now=now,
+        detected_at=detected_at,
+        next_update=next_update_at,
+        exercise=exercise,
+        resolution=resolution,
+        lang=language,
+        channel=channel.value,
+        timezone=playbook.timezone,
+    )
+    return context
+
+
+def _with_exercise_label(text: str, language: str) -> str:
+    label = EXERCISE_LABEL.get(language, "EXERCICE")
+    if text.lstrip().upper().startswith(label):
+        return text
+    return f"{label} – {text}"
+
+
+def render_draft(request: DraftRequest) -> Draft:
+    """Render every channel in every language for one phase. Pure: no clock, no I/O."""
+    env = build_environment(DictLoader(request.templates))
+    texts: list[StatementText] = []
+    for channel, name in request.playbook.statement_templates(request.phase).items():
+        for language in request.playbook.languages:
+            context = statement_context(
+                playbook=request.playbook,
+                params=request.params,
+                facts=request.facts,
+                phase=request.phase,
+                sequence=request.sequence,
+                language=language,
+                channel=channel,
+                now=request.now,
+                detected_at=request.detected_at,
+                next_update_at=request.next_update_at,
+                exercise=request.exercise,
+                resolution=request.resolution,
+            )
+            text = render_statement(env, template_path(channel, name, language), context)
+            if request.exercise:
+                text = _with_exercise_label(text, language)
+            texts.append(StatementText(channel=channel, language=language, text=text))
+    return Draft(
+        phase=request.phase,
+        sequence=request.sequence,
+        revision=request.revision,
+        author=request.author,
+        drafted_at=request.now,
+        next_update_at=request.next_update_at,
+        texts=texts,
+        note=request.note,
+    )

@@ -1,0 +1,780 @@
+"""CrisisWorkflow: one per crisis. Walks the playbook's phases, holds every statement until a
+person with the right role approves it, reminds and escalates, keeps the follow-up cadence.
+
+Deterministic: no I/O, no clock but ``workflow.now()``. Authorisation lives in the update
+validators, so a refused decision never reaches history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.crisis import DRAFT, NOTIFY, PUBLISH
+    from tocsin.i18n import both
+    from tocsin.models import (
+        PHASE_ORDER,
+        Ack,
+        CancelRequest,
+        CrisisInput,
+        CrisisOutcome,
+        CrisisRun,
+        CrisisState,
+        CrisisStatus,
+        Decision,
+        DecisionAction,
+        DecisionRequest,
+        Draft,
+        DraftRequest,
+        EventKind,
+        Fact,
+        FactRequest,
+        Gate,
+        GateStatus,
+        NotifyKind,
+        NotifyRequest,
+        NotifyResult,
+        PendingApprover,
+        PhaseName,
+        Publication,
+        PublishRequest,
+        PublishResult,
+        ResolveRequest,
+        RevisionRequest,
+        RevisionResult,
+        StatementText,
+        StatusQuery,
+        TextEdit,
+        TimelineEvent,
+        phase_label,
+    )
+    from tocsin.statements import apply_edits, round_up, unknown_edits
+
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+)
+# Short start-to-close timeouts: a killed worker's activity is retried elsewhere within seconds.
+DRAFT_TIMEOUT = timedelta(seconds=15)
+NOTIFY_TIMEOUT = timedelta(seconds=15)
+PUBLISH_TIMEOUT = timedelta(seconds=15)
+
+
+def refuse(code: str, **params: object) -> ApplicationError:
+    """A refusal the CLI and Slack translate from its type and details."""
+    return ApplicationError(
+        both(f"refuse.{code}", **params), {k: str(v) for k, v in params.items()}, type=code
+    )
+
+
+@workflow.defn(name="CrisisWorkflow")
+class CrisisWorkflow:
+    @workflow.init
+    def __init__(self, run: CrisisRun) -> None:
+        self.crisis: CrisisInput = run.crisis
+        self.state: CrisisState = run.state or CrisisState(
+            detected_at=run.crisis.detected_at or workflow.now()
+        )
+        self.gate: Gate | None = None
+        self.pending_decision: Decision | None = None
+        self.pending_revision: RevisionRequest | None = None
+        self.activity_label: str = "drafting"
+        self.ended = False
+        self.notify_seq = 0
+
+    # ------------------------------------------------------------------ main loop
+
+    @workflow.run
+    async def run(self, run: CrisisRun) -> CrisisOutcome:
+        if run.state is None:
+            self._event(EventKind.DETECTED, person=self.crisis.triggered_by)
+        while self.state.phase_index < len(PHASE_ORDER) and not self.state.cancelled:
+            phase = PHASE_ORDER[self.state.phase_index]
+            if self.state.resolved and phase is not PhaseName.CLOSE:
+                self.state.phase_index = PHASE_ORDER.index(PhaseName.CLOSE)
+                continue
+            if phase is PhaseName.FOLLOW_UP:
+                if await self._wait_for_follow_up():
+                    self.state.follow_up_count += 1
+                    await self._run_phase(phase, self.state.follow_up_count)
+            else:
+                await self._run_phase(phase, 0)
+                self.state.phase_index += 1
+            if self._should_continue_as_new():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                self.state.runs += 1
+                self._event(EventKind.CONTINUED, detail=f"run {self.state.runs}")
+                workflow.continue_as_new(CrisisRun(crisis=self.crisis, state=self.state))
+        self.ended = True
+        self.activity_label = "cancelled" if self.state.cancelled else "closed"
+        if not self.state.cancelled:
+            self._event(EventKind.CLOSED)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.logger.info("crisis ended: %s", self.crisis.crisis_id)
+        return CrisisOutcome(
+            crisis_id=self.crisis.crisis_id,
+            status="cancelled" if self.state.cancelled else "closed",
+            publications=len(self.state.publications),
+            decisions=len(self.state.decisions),
+            runs=self.state.runs,
+        )
+
+    def _should_continue_as_new(self) -> bool:
+        if self.state.phase_index >= len(PHASE_ORDER) or self.state.cancelled:
+            return False
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self.crisis.max_history_events
+        )
+
+    async def _wait_for_follow_up(self) -> bool:
+        """Wait for the announced time of the next update. False if resolved or cancelled."""
+        spec = self.crisis.playbook.phases[PhaseName.FOLLOW_UP]
+        assert spec.cadence is not None  # checked when the playbook was loaded
+        if spec.max_count is not None and self.state.follow_up_count >= spec.max_count:
+            self.activity_label = "waiting_resolution"
+            await workflow.wait_condition(lambda: self.state.resolved or self.state.cancelled)
+            return False
+        self.activity_label = "waiting_follow_up"
+        now = workflow.now()
+        due = self.state.next_update_at or round_up(now + spec.cadence)
+        self.state.next_update_at = due
+        if due > now:
+            try:
+                await workflow.wait_condition(
+                    lambda: self.state.resolved or self.state.cancelled, timeout=due - now
+                )
+            except TimeoutError:
+                pass
+        return not (self.state.resolved or self.state.cancelled)
+
+    # ------------------------------------------------------------------ one phase
+
+    async def _run_phase(self, phase: PhaseName, sequence: int) -> None:
+        playbook = self.crisis.playbook
+        spec = playbook.phases[phase]
+        self._event(EventKind.PHASE_STARTED, phase=phase, sequence=sequence)
+        started = workflow.now()
+        if not playbook.statement_templates(phase):
+            people = self._people_with(playbook.authors + self._approver_roles(phase))
+            await self._notify(
+                NotifyKind.INFO,
+                phase,
+                sequence,
+                None,
+                people,
+                f"{playbook.title} : phase {phase.value} ({self._params_line()})",
+            )
+            return
+        assert spec.approval is not None  # checked when the playbook was loaded
+        draft = await self._draft(phase, sequence, self.crisis.triggered_by, note="")
+        deadline = None
+        if spec.approval.deadline is not None:
+            base = started if phase is PhaseName.FOLLOW_UP else self.state.detected_at
+            deadline = base + spec.approval.deadline
+        now = workflow.now()
+        self.gate = Gate(
+            phase=phase,
+            sequence=sequence,
+            draft=draft,
+            opened_at=now,
+            level_started_at=now,
+            last_reminder_at=now,
+            deadline=deadline,
+        )
+        await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
+        approved = await self._gate_loop()
+        announced = draft.next_update_at if self.gate is None else self.gate.draft.next_update_at
+        self.gate = None
+        if approved is not None:
+            texts, decision = approved
+            await self._publish(phase, sequence, decision, texts)
+            if announced is not None:
+                # The published statement promised this time: the next follow-up keeps it.
+                self.state.next_update_at = announced
+
+    async def _gate_loop(self) -> tuple[list[StatementText], Decision] | None:
+        gate = self.gate
+        assert gate is not None
+        approval = self.crisis.playbook.phases[gate.phase].approval
+        assert approval is not None
+        while True:
+            self.activity_label = gate.status.value
+            timeout = self._next_timer(gate) - workflow.now()
+            try:
+                await workflow.wait_condition(
+                    lambda: (
+                        self.pending_decision is not None
+                        or self.pending_revision is not None
+                        or self.state.cancelled
+                    ),
+                    timeout=max(timeout, timedelta(0)),
+                )
+            except TimeoutError:
+                await self._on_timers(gate)
+                continue
+            if self.state.cancelled:
+                return None
+            if self.pending_revision is not None:
+                await self._revise(gate, self.pending_revision)
+                self.pending_revision = None
+                continue
+            decision = self.pending_decision
+            assert decision is not None
+            self.pending_decision = None
+            if decision.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
+                texts = gate.draft.texts
+                if decision.edits:
+                    texts, _ = apply_edits(
+                        gate.draft,
+                        [
+                            TextEdit(channel=d.channel, language=d.language, text=d.after)
+                            for d in decision.edits
+                        ],
+                    )
+                return texts, decision
+            if decision.action is DecisionAction.REQUEST_CHANGES:
+                gate.status = GateStatus.AWAITING_REVISION
+                gate.change_comment = decision.comment
+                gate.last_reminder_at = workflow.now()
+                await self._notify(
+                    NotifyKind.CHANGES_REQUESTED,
+                    gate.phase,
+                    gate.sequence,
+                    gate.draft.revision,
+                    self._people_with(self.crisis.playbook.authors),
+                    f"{decision.person_name} demande des modifications : {decision.comment}",
+                )
+                continue
+            await self._notify(
+                NotifyKind.DECIDED,
+                gate.phase,
+                gate.sequence,
+                gate.draft.revision,
+                self._people_with(self.crisis.playbook.authors),
+                f"{decision.person_name} a rejeté la révision {gate.draft.revision} : "
+                f"{decision.comment}. Rien n’est publié pour cette phase.",
+            )
+            return None
+
+    def _next_timer(self, gate: Gate) -> datetime:
+        approval = self.crisis.playbook.phases[gate.phase].approval
+        assert approval is not None
+        due = [gate.last_reminder_at + approval.remind_every]
+        if gate.status is GateStatus.AWAITING_APPROVAL and gate.level + 1 < len(approval.approvers):
+            due.append(gate.level_started_at + approval.escalate_after)
+        if gate.deadline is not None and not gate.deadline_missed:
+            due.append(gate.deadline)
+        return min(due)
+
+    async def _on_timers(self, gate: Gate) -> None:
+        approval = self.crisis.playbook.phases[gate.phase].approval
+        assert approval is not None
+        now = workflow.now()
+        revision = gate.draft.revision
+        if gate.deadline is not None and not gate.deadline_missed and now >= gate.deadline:
+            gate.deadline_missed = True
+            self._event(
+                EventKind.DEADLINE_MISSED,
+                phase=gate.phase,
+                sequence=gate.sequence,
+                revision=revision,
+            )
+            await self._notify(
+                NotifyKind.DEADLINE_MISSED,
+                gate.phase,
+                gate.sequence,
+                revision,
+                self._people_with([*self.crisis.playbook.authors, *approval.approvers]),
+                f"Échéance dépassée pour {gate.phase.value} (révision {revision}).",
+            )
+        if (
+            gate.status is GateStatus.AWAITING_APPROVAL
+            and gate.level + 1 < len(approval.approvers)
+            and now >= gate.level_started_at + approval.escalate_after
+        ):
+            gate.level += 1
+            gate.level_started_at = now
+            gate.last_reminder_at = now
+            role = approval.approvers[gate.level]
+            self._event(
+                EventKind.ESCALATED,
+                phase=gate.phase,
+                sequence=gate.sequence,
+                revision=revision,
+                detail=role,
+            )
+            await self._ask_approval(NotifyKind.ESCALATION)
+            return
+        if now >= gate.last_reminder_at + approval.remind_every:
+            gate.last_reminder_at = now
+            self._event(
+                EventKind.REMINDER, phase=gate.phase, sequence=gate.sequence, revision=revision
+            )
+            if gate.status is GateStatus.AWAITING_REVISION:
+                await self._notify(
+                    NotifyKind.REMINDER,
+                    gate.phase,
+                    gate.sequence,
+                    revision,
+                    self._people_with(self.crisis.playbook.authors),
+                    f"Rappel : une nouvelle révision est attendue ({gate.change_comment}).",
+                )
+            else:
+                await self._ask_approval(NotifyKind.REMINDER)
+
+    async def _ask_approval(self, kind: NotifyKind) -> None:
+        gate = self.gate
+        assert gate is not None
+        approval = self.crisis.playbook.phases[gate.phase].approval
+        assert approval is not None
+        role = approval.approvers[gate.level]
+        people = [p for p in self.crisis.playbook.roles.get(role, []) if p != gate.draft.author]
+        label = {
+            NotifyKind.APPROVAL_REQUESTED: "Approbation demandée",
+            NotifyKind.REMINDER: "Rappel : approbation attendue",
+            NotifyKind.ESCALATION: f"Escalade vers {role} : approbation attendue",
+        }.get(kind, "Approbation")
+        await self._notify(
+            kind,
+            gate.phase,
+            gate.sequence,
+            gate.draft.revision,
+            people,
+            f"{label} — {self.crisis.playbook.title}, {phase_label(gate.phase, gate.sequence)}, "
+            f"révision {gate.draft.revision}.",
+        )
+
+    async def _revise(self, gate: Gate, request: RevisionRequest) -> None:
+        if request.edits:
+            texts, _ = apply_edits(gate.draft, request.edits)
+            self.state.revision_counter += 1
+            draft = gate.draft.model_copy(
+                update={
+                    "revision": self.state.revision_counter,
+                    "author": request.person,
+                    "drafted_at": workflow.now(),
+                    "texts": texts,
+                    "note": request.note,
+                }
+            )
+            self._event(
+                EventKind.DRAFTED,
+                phase=gate.phase,
+                sequence=gate.sequence,
+                revision=draft.revision,
+                person=request.person,
+                detail="edited",
+            )
+        else:
+            draft = await self._draft(gate.phase, gate.sequence, request.person, request.note)
+        self._event(
+            EventKind.REVISED,
+            phase=gate.phase,
+            sequence=gate.sequence,
+            revision=draft.revision,
+            person=request.person,
+            detail=request.note,
+        )
+        now = workflow.now()
+        gate.draft = draft
+        gate.status = GateStatus.AWAITING_APPROVAL
+        gate.change_comment = ""
+        gate.level_started_at = now
+        gate.last_reminder_at = now
+        await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
+
+    # ------------------------------------------------------------------ activities
+
+    async def _draft(self, phase: PhaseName, sequence: int, author: str, note: str) -> Draft:
+        self.activity_label = "drafting"
+        now = workflow.now()
+        follow_up = self.crisis.playbook.phases.get(PhaseName.FOLLOW_UP)
+        next_update = None
+        if phase is not PhaseName.CLOSE and follow_up is not None and follow_up.cadence:
+            next_update = round_up(now + follow_up.cadence)
+        self.state.revision_counter += 1
+        draft = await workflow.execute_activity(
+            DRAFT,
+            DraftRequest(
+                crisis_id=self.crisis.crisis_id,
+                playbook=self.crisis.playbook,
+                templates=self.crisis.templates,
+                params=self.crisis.params,
+                facts=list(self.state.facts),
+                phase=phase,
+                sequence=sequence,
+                revision=self.state.revision_counter,
+                author=author,
+                exercise=self.crisis.exercise,
+                now=now,
+                detected_at=self.state.detected_at,
+                next_update_at=next_update,
+                resolution=self.state.resolution,
+                note=note,
+            ),
+            result_type=Draft,
+            start_to_close_timeout=DRAFT_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        self._event(
+            EventKind.DRAFTED,
+            phase=phase,
+            sequence=sequence,
+            revision=draft.revision,
+            person=author,
+            detail=f"{len(draft.texts)} textes",
+        )
+        return draft
+
+    async def _publish(
+        self, phase: PhaseName, sequence: int, decision: Decision, texts: list[StatementText]
+    ) -> None:
+        self.activity_label = "publishing"
+        channels = list(dict.fromkeys(item.channel for item in texts))
+        results = await asyncio.gather(
+            *(
+                workflow.execute_activity(
+                    PUBLISH,
+                    PublishRequest(
+                        crisis_id=self.crisis.crisis_id,
+                        phase=phase,
+                        sequence=sequence,
+                        revision=decision.revision,
+                        channel=channel,
+                        texts=[item for item in texts if item.channel == channel],
+                        approved_by=decision.person,
+                        exercise=self.crisis.exercise,
+                    ),
+                    result_type=PublishResult,
+                    start_to_close_timeout=PUBLISH_TIMEOUT,
+                    retry_policy=RETRY,
+                )
+                for channel in channels
+            )
+        )
+        now = workflow.now()
+        for channel, result in zip(channels, results, strict=True):
+            for file in result.files:
+                self.state.publications.append(
+                    Publication(
+                        phase=phase,
+                        sequence=sequence,
+                        revision=decision.revision,
+                        channel=channel,
+                        language=file.language,
+                        path=file.path,
+                        sha256=file.sha256,
+                        published_at=now,
+                        approved_by=decision.person,
+                    )
+                )
+                self._event(
+                    EventKind.PUBLISHED,
+                    phase=phase,
+                    sequence=sequence,
+                    revision=decision.revision,
+                    detail=f"{channel.value}.{file.language}",
+                )
+        await self._notify(
+            NotifyKind.PUBLISHED,
+            phase,
+            sequence,
+            decision.revision,
+            self._people_with(self.crisis.playbook.authors),
+            f"Publié : {phase_label(phase, sequence)}, révision {decision.revision}, "
+            f"{len(channels)} canaux.",
+        )
+
+    async def _notify(
+        self,
+        kind: NotifyKind,
+        phase: PhaseName | None,
+        sequence: int,
+        revision: int | None,
+        people: list[str],
+        message: str,
+    ) -> NotifyResult:
+        self.notify_seq += 1
+        playbook = self.crisis.playbook
+        if kind in (NotifyKind.APPROVAL_REQUESTED, NotifyKind.REMINDER, NotifyKind.ESCALATION):
+            self._event(
+                EventKind.NOTIFIED,
+                phase=phase,
+                sequence=sequence,
+                revision=revision,
+                detail=f"{kind.value}: {', '.join(people)}",
+            )
+        return await workflow.execute_activity(
+            NOTIFY,
+            NotifyRequest(
+                crisis_id=self.crisis.crisis_id,
+                title=playbook.title,
+                kind=kind,
+                phase=phase,
+                sequence=sequence,
+                revision=revision,
+                recipients=people,
+                recipient_names=[playbook.person_name(p) for p in people],
+                message=message,
+                exercise=self.crisis.exercise,
+                idempotency_key=f"run{self.state.runs}-{self.notify_seq:05d}-{kind.value}",
+            ),
+            result_type=NotifyResult,
+            start_to_close_timeout=NOTIFY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _event(
+        self,
+        kind: EventKind,
+        *,
+        phase: PhaseName | None = None,
+        sequence: int = 0,
+        revision: int | None = None,
+        person: str | None = None,
+        detail: str = "",
+    ) -> None:
+        self.state.events.append(
+            TimelineEvent(
+                at=workflow.now(),
+                kind=kind,
+                phase=phase,
+                sequence=sequence,
+                revision=revision,
+                person=person,
+                detail=detail,
+            )
+        )
+
+    def _approver_roles(self, phase: PhaseName) -> list[str]:
+        spec = self.crisis.playbook.phases.get(phase)
+        return list(spec.approval.approvers) if spec and spec.approval else []
+
+    def _people_with(self, roles: list[str]) -> list[str]:
+        people: list[str] = []
+        for role in roles:
+            for person in self.crisis.playbook.roles.get(role, []):
+                if person not in people:
+                    people.append(person)
+        return people
+
+    def _params_line(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.crisis.params.items())
+
+    def _known_person(self, person: str) -> None:
+        if person not in self.crisis.playbook.people:
+            raise refuse("UnknownPerson", person=person)
+
+    def _not_ended(self) -> None:
+        if self.ended or self.state.cancelled:
+            raise refuse("Ended")
+
+    # ------------------------------------------------------------------ updates
+
+    @workflow.update
+    async def decide(self, request: DecisionRequest) -> Decision:
+        # Re-checked here: two decisions validated in the same task must not both land.
+        self.validate_decide(request)
+        gate = self.gate
+        assert gate is not None
+        now = workflow.now()
+        playbook = self.crisis.playbook
+        _, diffs = apply_edits(gate.draft, request.edits)
+        decision = Decision(
+            phase=gate.phase,
+            sequence=gate.sequence,
+            revision=gate.draft.revision,
+            person=request.person,
+            person_name=playbook.person_name(request.person),
+            roles=playbook.roles_of(request.person),
+            action=request.action,
+            comment=request.comment.strip(),
+            edits=diffs,
+            decided_at=now,
+            waited=now - gate.draft.drafted_at,
+            level=gate.level,
+            via=request.via,
+        )
+        self.state.decisions.append(decision)
+        self._event(
+            EventKind.DECIDED,
+            phase=gate.phase,
+            sequence=gate.sequence,
+            revision=gate.draft.revision,
+            person=request.person,
+            detail=f"{request.action.value}: {decision.comment}".strip(": "),
+        )
+        self.pending_decision = decision
+        return decision
+
+    @decide.validator
+    def validate_decide(self, request: DecisionRequest) -> None:
+        self._not_ended()
+        gate = self.gate
+        if (
+            gate is None
+            or gate.status is not GateStatus.AWAITING_APPROVAL
+            or self.pending_decision is not None
+            or self.pending_revision is not None
+        ):
+            raise refuse("NoGate")
+        if request.revision != gate.draft.revision:
+            raise refuse("StaleRevision", given=request.revision, current=gate.draft.revision)
+        self._known_person(request.person)
+        approval = self.crisis.playbook.phases[gate.phase].approval
+        assert approval is not None
+        allowed = approval.approvers[: gate.level + 1]
+        roles = self.crisis.playbook.roles_of(request.person)
+        if not any(role in allowed for role in roles):
+            raise refuse("NotAnApprover", person=request.person, roles=", ".join(allowed))
+        if request.person == gate.draft.author:
+            raise refuse("SelfApproval", person=request.person, revision=gate.draft.revision)
+        for edit in unknown_edits(gate.draft, request.edits):
+            raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+
+    @workflow.update
+    async def revise(self, request: RevisionRequest) -> RevisionResult:
+        self.validate_revise(request)
+        gate = self.gate
+        assert gate is not None
+        self.pending_revision = request
+        base = request.base_revision
+        await workflow.wait_condition(
+            lambda: self.gate is None or self.gate.draft.revision > base or self.state.cancelled
+        )
+        current = self.gate or gate
+        return RevisionResult(
+            revision=current.draft.revision, phase=current.phase, sequence=current.sequence
+        )
+
+    @revise.validator
+    def validate_revise(self, request: RevisionRequest) -> None:
+        self._not_ended()
+        gate = self.gate
+        if gate is None or gate.status is not GateStatus.AWAITING_REVISION:
+            raise refuse("NotAwaitingRevision")
+        if self.pending_revision is not None:
+            raise refuse("NotAwaitingRevision")
+        if request.base_revision != gate.draft.revision:
+            raise refuse("StaleRevision", given=request.base_revision, current=gate.draft.revision)
+        self._known_person(request.person)
+        authors = self.crisis.playbook.authors
+        if not any(role in authors for role in self.crisis.playbook.roles_of(request.person)):
+            raise refuse("NotAnAuthor", person=request.person, roles=", ".join(authors))
+        for edit in unknown_edits(gate.draft, request.edits):
+            raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+
+    @workflow.update
+    def add_fact(self, request: FactRequest) -> Ack:
+        now = workflow.now()
+        self.state.facts.append(
+            Fact(text=request.text.strip(), person=request.person, added_at=now)
+        )
+        self._event(EventKind.FACT_ADDED, person=request.person, detail=request.text.strip())
+        return Ack(recorded_at=now, message=f"{len(self.state.facts)}")
+
+    @add_fact.validator
+    def validate_add_fact(self, request: FactRequest) -> None:
+        self._not_ended()
+        self._holds_a_role(request.person)
+
+    @workflow.update
+    def resolve(self, request: ResolveRequest) -> Ack:
+        now = workflow.now()
+        self.state.resolved = True
+        self.state.resolution = request.summary.strip()
+        self._event(EventKind.RESOLVED, person=request.person, detail=self.state.resolution)
+        return Ack(recorded_at=now)
+
+    @resolve.validator
+    def validate_resolve(self, request: ResolveRequest) -> None:
+        self._not_ended()
+        self._holds_a_role(request.person)
+        if self.state.resolved:
+            raise refuse("AlreadyResolved")
+
+    @workflow.update
+    def cancel(self, request: CancelRequest) -> Ack:
+        now = workflow.now()
+        self.state.cancelled = True
+        self.state.cancel_reason = request.reason.strip()
+        self._event(EventKind.CANCELLED, person=request.person, detail=self.state.cancel_reason)
+        return Ack(recorded_at=now)
+
+    @cancel.validator
+    def validate_cancel(self, request: CancelRequest) -> None:
+        self._not_ended()
+        self._holds_a_role(request.person)
+
+    def _holds_a_role(self, person: str) -> None:
+        self._known_person(person)
+        if not self.crisis.playbook.roles_of(person):
+            raise refuse("NoRole", person=person)
+
+    # ------------------------------------------------------------------ query
+
+    @workflow.query
+    def status(self, query: StatusQuery) -> CrisisStatus:
+        gate = self.gate
+        playbook = self.crisis.playbook
+        pending: list[PendingApprover] = []
+        next_escalation = None
+        next_reminder = None
+        if gate is not None:
+            approval = playbook.phases[gate.phase].approval
+            assert approval is not None
+            if gate.status is GateStatus.AWAITING_APPROVAL:
+                for role in approval.approvers[: gate.level + 1]:
+                    pending.append(
+                        PendingApprover(
+                            role=role,
+                            people=[
+                                p for p in playbook.roles.get(role, []) if p != gate.draft.author
+                            ],
+                        )
+                    )
+                if gate.level + 1 < len(approval.approvers):
+                    next_escalation = gate.level_started_at + approval.escalate_after
+            next_reminder = gate.last_reminder_at + approval.remind_every
+        label = self.activity_label
+        return CrisisStatus(
+            crisis_id=self.crisis.crisis_id,
+            playbook_id=playbook.id,
+            title=playbook.title,
+            exercise=self.crisis.exercise,
+            state=label,  # type: ignore[arg-type]
+            phase=gate.phase if gate else self._current_phase(),
+            sequence=gate.sequence if gate else self.state.follow_up_count,
+            revision=gate.draft.revision if gate else None,
+            author=gate.draft.author if gate else None,
+            pending=pending,
+            detected_at=self.state.detected_at,
+            deadline=gate.deadline if gate else None,
+            deadline_missed=gate.deadline_missed if gate else False,
+            next_reminder_at=next_reminder,
+            next_escalation_at=next_escalation,
+            next_update_at=self.state.next_update_at,
+            change_comment=gate.change_comment if gate else "",
+            draft=gate.draft if gate else None,
+            decisions=self.state.decisions,
+            facts=self.state.facts,
+            publications=self.state.publications,
+            events=self.state.events if query.include_events else [],
+            resolved=self.state.resolved,
+            runs=self.state.runs,
+        )
+
+    def _current_phase(self) -> PhaseName | None:
+        if self.ended or self.state.phase_index >= len(PHASE_ORDER):
+            return None
+        return PHASE_ORDER[self.state.phase_index]
