@@ -123,6 +123,235 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "confirm.approve": ("Approuver la révision {revision} ?", "Approve revision {revision}?"),
     # Workflow refusals, by ApplicationError type.
+    # ---------------------------------------------------------------- CLI help
+    "help.up": (
+        "Démarre le serveur Temporal intégré (SQLite) et un worker, au premier plan.",
+        "Start the embedded Temporal server (SQLite) and a worker, in the foreground.",
+    ),
+    "help.worker": (
+        "Lance un worker sur le serveur Temporal configuré (TEMPORAL_ADDRESS ou « tocsin up »).",
+        "Run a worker on the configured Temporal server (TEMPORAL_ADDRESS or 'tocsin up').",
+    ),
+    "help.trigger": (
+        "Déclenche un playbook : une crise par playbook et par clé (--key, date du jour).",
+        "Trigger a playbook: one crisis per playbook and key (--key, today's date).",
+    ),
+    "help.list": ("Liste les crises.", "List crises."),
+    "help.status": (
+        "État d’une crise : phase, révision, approbateurs attendus, échéances, décisions.",
+        "A crisis's status: phase, revision, awaited approvers, deadlines, decisions.",
+    ),
+    "help.approve": (
+        "Approuve la révision en cours (éventuellement avec des textes modifiés : --edit).",
+        "Approve the current revision (optionally with edited texts: --edit).",
+    ),
+    "help.reject": (
+        "Rejette la révision en cours, avec un motif : rien n’est publié pour cette phase.",
+        "Reject the current revision, with a reason: nothing is published for this phase.",
+    ),
+    "help.request_changes": (
+        "Demande des modifications à l’auteur, avec un commentaire.",
+        "Ask the author for changes, with a comment.",
+    ),
+    "help.revise": (
+        "Soumet une nouvelle révision après une demande de modification.",
+        "Submit a new revision after a change request.",
+    ),
+    "help.fact": (
+        "Ajoute un fait confirmé : il figurera dans les prochaines déclarations.",
+        "Add a confirmed fact: it appears in the next statements.",
+    ),
+    "help.resolve": (
+        "Marque la crise résolue : le message de clôture est rédigé.",
+        "Mark the crisis resolved: the closing statement is drafted.",
+    ),
+    "help.cancel": (
+        "Annule la crise (déclenchement par erreur) : plus rien n’est rédigé ni publié.",
+        "Cancel the crisis (triggered by mistake): nothing more is drafted or published.",
+    ),
+    "help.playbooks": ("Playbooks : lister, vérifier, afficher.", "Playbooks: list, check, show."),
+    "help.playbooks_list": ("Liste les playbooks disponibles.", "List the available playbooks."),
+    "help.playbooks_lint": (
+        "Vérifie tous les playbooks d’un dossier ; code de sortie non nul en cas d’erreur.",
+        "Check every playbook in a folder; non-zero exit code on any error.",
+    ),
+    "help.playbooks_show": ("Affiche un playbook.", "Show a playbook."),
+    "help.demo": (
+        "Démonstration complète sur un serveur jetable : acteurs simulés, moins d’une minute.",
+        "Full demonstration on a throw-away server: simulated actors, under a minute.",
+    ),
+    "help.as": (
+        "Qui agit (identifiant dans le playbook) ; par défaut TOCSIN_USER.",
+        "Who acts (id in the playbook); defaults to TOCSIN_USER.",
+    ),
+    "help.json": ("Sortie JSON.", "JSON output."),
+    "help.param": ("Paramètre nom=valeur (répétable).", "Parameter name=value (repeatable)."),
+    "help.key": (
+        "Clé de la crise (par défaut la date du jour) : même clé, même crise.",
+        "Crisis key (default: today's date): same key, same crisis.",
+    ),
+    "help.exercise": (
+        "Exercice : chaque texte porte « EXERCICE », publié à part.",
+        "Drill: every text carries 'EXERCISE', published apart.",
+    ),
+    "help.revision": (
+        "La révision que vous avez lue (refusée si elle n’est plus la bonne).",
+        "The revision you read (refused if it is no longer current).",
+    ),
+    "help.yes": (
+        "Décider sur la révision en cours sans confirmation.",
+        "Decide on the current revision without confirmation.",
+    ),
+    "help.edit": (
+        "Texte modifié canal:langue=texte, ou canal:langue=@fichier (répétable).",
+        "Edited text channel:language=text, or channel:language=@file (repeatable).",
+    ),
+    "help.comment": ("Commentaire.", "Comment."),
+    "help.reason": ("Motif.", "Reason."),
+    "help.note": ("Note pour les approbateurs.", "Note for the approvers."),
+    "help.summary": ("Résumé de la résolution.", "Summary of the resolution."),
+    "help.texts": ("Afficher les textes en attente.", "Show the pending texts."),
+    "help.db": ("Fichier SQLite du serveur intégré.", "The embedded server's SQLite file."),
+    # ---------------------------------------------------------------- status output
+    "state.drafting": ("rédaction", "drafting"),
+    "state.awaiting_approval": ("en attente d’approbation", "awaiting approval"),
+    "state.awaiting_revision": ("modifications demandées", "changes requested"),
+    "state.publishing": ("publication", "publishing"),
+    "state.waiting_follow_up": ("en attente du prochain point", "waiting for the next update"),
+    "state.waiting_resolution": ("en attente de résolution", "waiting for resolution"),
+    "state.closed": ("close", "closed"),
+    "state.cancelled": ("annulée", "cancelled"),
+    "state.running": ("en cours", "running"),
+    "state.failed": ("en échec", "failed"),
+    "state.terminated": ("arrêtée", "terminated"),
+    "state.timed_out": ("expirée", "timed out"),
+    "action.approve": ("approuvé", "approved"),
+    "action.approve_with_edits": ("approuvé avec modifications", "approved with edits"),
+    "action.request_changes": ("modifications demandées", "changes requested"),
+    "action.reject": ("rejeté", "rejected"),
+    "status.title": ("Crise {crisis} — {title}", "Crisis {crisis} — {title}"),
+    "status.exercise": ("EXERCICE", "EXERCISE"),
+    "status.state": ("État : {state}", "State: {state}"),
+    "status.phase": (
+        "Phase : {phase}, révision {revision} (rédigée par {author})",
+        "Phase: {phase}, revision {revision} (written by {author})",
+    ),
+    "status.phase_only": ("Phase : {phase}", "Phase: {phase}"),
+    "status.pending": ("Approbation attendue de : {who}", "Awaiting approval from: {who}"),
+    "status.change_comment": ("Modifications demandées : {comment}", "Changes requested: {comment}"),
+    "status.deadline": ("Échéance : {at}{late}", "Deadline: {at}{late}"),
+    "status.late": (" — DÉPASSÉE", " — MISSED"),
+    "status.reminder": ("Prochain rappel : {at}", "Next reminder: {at}"),
+    "status.escalation": ("Escalade : {at}", "Escalation: {at}"),
+    "status.next_update": ("Prochain point annoncé : {at}", "Next update announced: {at}"),
+    "status.detected": ("Détectée : {at}", "Detected: {at}"),
+    "status.resolved": ("Résolue.", "Resolved."),
+    "status.texts": ("Textes de la révision {revision} :", "Texts of revision {revision}:"),
+    "status.decisions": ("Décisions :", "Decisions:"),
+    "status.facts": ("Faits :", "Facts:"),
+    "status.publications": (
+        "Publications : {count} fichier(s)", "Publications: {count} file(s)",
+    ),
+    "status.timeline": ("Chronologie :", "Timeline:"),
+    "status.runs": ("Exécutions (continue-as-new) : {runs}", "Runs (continue-as-new): {runs}"),
+    "list.header": ("CRISE\tÉTAT\tDÉBUT\tTITRE", "CRISIS\tSTATE\tSTARTED\tTITLE"),
+    "playbooks.none": ("Aucun playbook.", "No playbook."),
+    "playbooks.broken": ("invalide : « tocsin playbooks lint »", "invalid: 'tocsin playbooks lint'"),
+    "err.cli_usage": ("Usage incorrect : {problem}", "Usage error: {problem}"),
+    "err.binary": (
+        "Serveur Temporal introuvable ({path}). Réinstallez : « make demo » ou "
+        "« pip install -e . ».",
+        "Temporal server binary not found ({path}). Reinstall: 'make demo' or 'pip install -e .'.",
+    ),
+    "err.port_busy": (
+        "Le port {port} est déjà utilisé. Un autre « tocsin up » tourne-t-il ? "
+        "Sinon choisissez TOCSIN_EMBEDDED_PORT / TOCSIN_UI_PORT.",
+        "Port {port} is already in use. Is another 'tocsin up' running? "
+        "Otherwise set TOCSIN_EMBEDDED_PORT / TOCSIN_UI_PORT.",
+    ),
+    "err.server": ("Erreur du serveur Temporal : {problem}", "Temporal server error: {problem}"),
+    "err.edit_file": (
+        "Impossible de lire {path} : {problem}", "Cannot read {path}: {problem}",
+    ),
+    "err.no_texts": (
+        "Aucun texte fourni pour la révision : utilisez --edit ou laissez vide pour re-rédiger.",
+        "No text given for the revision: use --edit, or none to redraft.",
+    ),
+    "err.interrupted": ("Interrompu.", "Interrupted."),
+    "confirm.decide": (
+        "{action} la révision {revision} de {phase} ?",
+        "{action} revision {revision} of {phase}?",
+    ),
+    "confirm.aborted": ("Rien n’a été envoyé.", "Nothing was sent."),
+    "worker.external": (
+        "TEMPORAL_ADDRESS est défini ({address}) : pas de serveur intégré, worker seul.",
+        "TEMPORAL_ADDRESS is set ({address}): no embedded server, worker only.",
+    ),
+    # ---------------------------------------------------------------- demo
+    "demo.intro": (
+        "Démonstration tocsin : serveur Temporal jetable ({db}), acteurs SIMULÉS, délais "
+        "accélérés (rappel {remind}, escalade {escalate}, cadence {cadence}).",
+        "tocsin demo: throw-away Temporal server ({db}), SIMULATED actors, accelerated delays "
+        "(reminder {remind}, escalation {escalate}, cadence {cadence}).",
+    ),
+    "demo.ui": ("Interface web Temporal : {ui}", "Temporal web UI: {ui}"),
+    "demo.sim": ("[simulé] {who} : {what}", "[simulated] {who}: {what}"),
+    "demo.triggers": ("déclenche « {title} » pour {commune}", "triggers '{title}' for {commune}"),
+    "demo.drafted": (
+        "révision {revision} prête pour {phase}, approbation attendue de {who}",
+        "revision {revision} ready for {phase}, awaiting approval from {who}",
+    ),
+    "demo.self_try": (
+        "tente d’approuver sa propre révision {revision}",
+        "tries to approve their own revision {revision}",
+    ),
+    "demo.refused": ("→ refusé par le workflow : {reason}", "→ refused by the workflow: {reason}"),
+    "demo.away": (
+        "ne répond pas (en réunion) : le workflow relance puis escalade",
+        "does not answer (in a meeting): the workflow reminds, then escalates",
+    ),
+    "demo.escalated": ("escalade vers {role} ({who})", "escalated to {role} ({who})"),
+    "demo.approves": ("approuve la révision {revision} ({phase})", "approves revision {revision} ({phase})"),
+    "demo.requests": (
+        "demande des modifications sur la révision {revision} : {comment}",
+        "requests changes on revision {revision}: {comment}",
+    ),
+    "demo.revises": (
+        "soumet une révision corrigée (SMS modifié)", "submits a corrected revision (SMS edited)"
+    ),
+    "demo.fact": ("ajoute un fait : {fact}", "adds a fact: {fact}"),
+    "demo.resolves": ("déclare la crise résolue", "declares the crisis resolved"),
+    "demo.published": ("publié : {phase} ({count} fichiers)", "published: {phase} ({count} files)"),
+    "demo.waiting": (
+        "attente du prochain point annoncé ({at})", "waiting for the announced next update ({at})"
+    ),
+    "demo.done": (
+        "Crise close en {seconds:.1f} s : {publications} fichiers publiés, {decisions} décisions.",
+        "Crisis closed in {seconds:.1f} s: {publications} files published, {decisions} decisions.",
+    ),
+    "demo.timeline": ("Chronologie (depuis la détection) :", "Timeline (since detection):"),
+    "demo.outbox": ("Outbox : {path}", "Outbox: {path}"),
+    "demo.sample": ("Exemple publié ({path}) :", "Published example ({path}):"),
+    "demo.kept": ("Base et outbox conservées dans {path}", "Database and outbox kept in {path}"),
+    "demo.stuck": (
+        "La démonstration n’a pas atteint l’étape attendue ({what}) en {seconds} s.",
+        "The demo did not reach the expected step ({what}) within {seconds} s.",
+    ),
+    "event.detected": ("détection", "detected"),
+    "event.phase_started": ("début de phase", "phase started"),
+    "event.drafted": ("rédaction", "drafted"),
+    "event.notified": ("notification", "notified"),
+    "event.reminder": ("rappel", "reminder"),
+    "event.escalated": ("escalade", "escalated"),
+    "event.deadline_missed": ("échéance dépassée", "deadline missed"),
+    "event.decided": ("décision", "decision"),
+    "event.revised": ("révision", "revised"),
+    "event.published": ("publication", "published"),
+    "event.fact_added": ("fait ajouté", "fact added"),
+    "event.resolved": ("résolution", "resolved"),
+    "event.cancelled": ("annulation", "cancelled"),
+    "event.continued_as_new": ("nouvelle exécution", "continued as new"),
+    "event.closed": ("clôture", "closed"),
     "refuse.NoGate": ("aucune déclaration n’attend de décision", "no statement awaits a decision"),
     "refuse.StaleRevision": (
         "la révision {given} n’est plus la bonne : la révision en cours est la {current}",

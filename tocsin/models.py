@@ -315,6 +315,8 @@ class CrisisInput(_Strict):
     exercise: bool = False
     detected_at: datetime | None = None
     max_history_events: int = Field(default=1500, ge=100)
+    # Announced update times are rounded up to this step ("next update at 14:05").
+    announce_step: Duration = timedelta(minutes=5)
 
 
 class EventKind(StrEnum):
@@ -426,6 +428,7 @@ class CrisisStatus(_Strict):
     playbook_id: str
     title: str
     exercise: bool
+    timezone: str = "Europe/Paris"
     state: Literal[
         "drafting",
         "awaiting_approval",

@@ -244,10 +244,15 @@ def statement_context(
     return context
 
 
-def _with_exercise_label(text: str, language: str) -> str:
+def _with_exercise_label(text: str, language: str, channel: Channel) -> str:
+    """Mark a drill's statement so that nobody can take it for a real alert."""
     label = EXERCISE_LABEL.get(language, "EXERCICE")
     if text.lstrip().upper().startswith(label):
         return text
+    if channel in HTML_CHANNELS:
+        return f"<p><strong>{label}</strong></p>\n{text}"
+    if "\n" in text:
+        return f"{label}\n\n{text}"
     return f"{label} – {text}"
 
 
@@ -273,7 +278,7 @@ def render_draft(request: DraftRequest) -> Draft:
             )
             text = render_statement(env, template_path(channel, name, language), context)
             if request.exercise:
-                text = _with_exercise_label(text, language)
+                text = _with_exercise_label(text, language, channel)
             texts.append(StatementText(channel=channel, language=language, text=text))
     return Draft(
         phase=request.phase,

@@ -8,6 +8,7 @@ validators, so a refused decision never reaches history.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -144,15 +145,13 @@ class CrisisWorkflow:
             return False
         self.activity_label = "waiting_follow_up"
         now = workflow.now()
-        due = self.state.next_update_at or round_up(now + spec.cadence)
+        due = self.state.next_update_at or round_up(now + spec.cadence, self.crisis.announce_step)
         self.state.next_update_at = due
         if due > now:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self.state.resolved or self.state.cancelled, timeout=due - now
                 )
-            except TimeoutError:
-                pass
         return not (self.state.resolved or self.state.cancelled)
 
     # ------------------------------------------------------------------ one phase
@@ -399,7 +398,7 @@ class CrisisWorkflow:
         follow_up = self.crisis.playbook.phases.get(PhaseName.FOLLOW_UP)
         next_update = None
         if phase is not PhaseName.CLOSE and follow_up is not None and follow_up.cadence:
-            next_update = round_up(now + follow_up.cadence)
+            next_update = round_up(now + follow_up.cadence, self.crisis.announce_step)
         self.state.revision_counter += 1
         draft = await workflow.execute_activity(
             DRAFT,
@@ -752,6 +751,7 @@ class CrisisWorkflow:
             playbook_id=playbook.id,
             title=playbook.title,
             exercise=self.crisis.exercise,
+            timezone=playbook.timezone,
             state=label,  # type: ignore[arg-type]
             phase=gate.phase if gate else self._current_phase(),
             sequence=gate.sequence if gate else self.state.follow_up_count,

@@ -1,0 +1,259 @@
+"""Operations on crises, shared by the CLI, the demo and the Slack app.
+
+Each function talks to Temporal and turns its failures into the few errors a person can act on:
+an unknown crisis, a refusal by the workflow (with its code and parameters), a server that does
+not answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from temporalio.api.enums.v1 import WorkflowExecutionStatus
+from temporalio.client import (
+    Client,
+    WorkflowExecutionDescription,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from tocsin.config import Settings
+from tocsin.i18n import has, t
+from tocsin.models import (
+    Ack,
+    CancelRequest,
+    CrisisInput,
+    CrisisRun,
+    CrisisStatus,
+    Decision,
+    DecisionRequest,
+    FactRequest,
+    ResolveRequest,
+    RevisionRequest,
+    RevisionResult,
+    StatusQuery,
+    crisis_workflow_id,
+)
+from tocsin.playbook import LoadedPlaybook, resolve_parameters
+from tocsin.render import snapshot_templates
+from workflows.crisis import CrisisWorkflow
+
+R = TypeVar("R", bound=BaseModel)
+
+
+class UnknownCrisis(Exception):
+    def __init__(self, crisis: str) -> None:
+        super().__init__(crisis)
+        self.crisis = crisis
+
+
+class Refused(Exception):
+    """The workflow refused an update (validator), with a code the UI translates."""
+
+    def __init__(self, code: str, params: Mapping[str, str], message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params)
+        self.message = message
+
+    def localized(self) -> str:
+        key = f"refuse.{self.code}"
+        if has(key):
+            try:
+                return t(key, **self.params)
+            except KeyError:
+                pass
+        return self.message
+
+
+class ClosedCrisisExists(Exception):
+    def __init__(self, crisis: str) -> None:
+        super().__init__(crisis)
+        self.crisis = crisis
+
+
+@dataclass(frozen=True)
+class Triggered:
+    crisis_id: str
+    existing: bool
+    run_id: str | None
+
+
+def default_key(playbook_timezone: str, now: datetime | None = None) -> str:
+    """Today's date where the playbook lives: one crisis of a kind per day unless told."""
+    moment = now or datetime.now(ZoneInfo(playbook_timezone))
+    return moment.astimezone(ZoneInfo(playbook_timezone)).strftime("%Y-%m-%d")
+
+
+def build_input(
+    loaded: LoadedPlaybook,
+    template_folders: list[Any],
+    given: Mapping[str, str],
+    *,
+    key: str,
+    person: str,
+    exercise: bool,
+    max_history_events: int,
+) -> CrisisInput:
+    """Everything the workflow needs, snapshotted now: later edits to files change nothing."""
+    playbook = loaded.playbook
+    params = resolve_parameters(playbook, given)
+    return CrisisInput(
+        crisis_id=crisis_workflow_id(playbook.id, key),
+        crisis_key=key,
+        playbook=playbook,
+        templates=snapshot_templates(playbook, template_folders),
+        params=params,
+        triggered_by=person,
+        exercise=exercise,
+        max_history_events=max_history_events,
+    )
+
+
+async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Triggered:
+    """Start the crisis, or land on the running one with the same id."""
+    try:
+        handle = await client.start_workflow(
+            CrisisWorkflow.run,
+            CrisisRun(crisis=crisis),
+            id=crisis.crisis_id,
+            task_queue=settings.task_queue,
+            # A crisis id is free again only if its previous run failed; a closed crisis stays
+            # in the record under its key.
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            memo={
+                "title": crisis.playbook.title,
+                "playbook": crisis.playbook.id,
+                "key": crisis.crisis_key,
+                "exercise": crisis.exercise,
+                "triggered_by": crisis.triggered_by,
+            },
+        )
+    except WorkflowAlreadyStartedError as exc:
+        description = await client.get_workflow_handle(crisis.crisis_id).describe()
+        if description.status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
+            return Triggered(crisis.crisis_id, existing=True, run_id=description.run_id)
+        raise ClosedCrisisExists(crisis.crisis_id) from exc
+    return Triggered(crisis.crisis_id, existing=False, run_id=handle.result_run_id)
+
+
+def _handle(client: Client, crisis_id: str) -> WorkflowHandle[Any, Any]:
+    return client.get_workflow_handle(crisis_id)
+
+
+def _not_found(exc: RPCError) -> bool:
+    return exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT)
+
+
+async def describe(client: Client, crisis_id: str) -> WorkflowExecutionDescription:
+    try:
+        return await _handle(client, crisis_id).describe()
+    except RPCError as exc:
+        if _not_found(exc):
+            raise UnknownCrisis(crisis_id) from exc
+        raise
+
+
+async def status(client: Client, crisis_id: str, *, events: bool = True) -> CrisisStatus:
+    try:
+        return await _handle(client, crisis_id).query(
+            CrisisWorkflow.status, StatusQuery(include_events=events), result_type=CrisisStatus
+        )
+    except RPCError as exc:
+        if _not_found(exc):
+            raise UnknownCrisis(crisis_id) from exc
+        raise
+
+
+async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, result: type[R]) -> R:
+    handle = _handle(client, crisis_id)
+    try:
+        return await handle.execute_update(name, arg, result_type=result)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        if isinstance(cause, ApplicationError) and cause.type:
+            params = cause.details[0] if cause.details else {}
+            raise Refused(
+                cause.type,
+                params if isinstance(params, dict) else {},
+                cause.message,
+            ) from exc
+        raise
+    except RPCError as exc:
+        if _not_found(exc):
+            # Either no such workflow, or a crisis that has ended: say which.
+            try:
+                description = await handle.describe()
+            except RPCError:
+                raise UnknownCrisis(crisis_id) from exc
+            if description.status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
+                raise Refused("Ended", {}, "crisis ended") from exc
+        raise
+
+
+async def decide(client: Client, crisis_id: str, request: DecisionRequest) -> Decision:
+    return await _update(client, crisis_id, "decide", request, Decision)
+
+
+async def revise(client: Client, crisis_id: str, request: RevisionRequest) -> RevisionResult:
+    return await _update(client, crisis_id, "revise", request, RevisionResult)
+
+
+async def add_fact(client: Client, crisis_id: str, request: FactRequest) -> Ack:
+    return await _update(client, crisis_id, "add_fact", request, Ack)
+
+
+async def resolve(client: Client, crisis_id: str, request: ResolveRequest) -> Ack:
+    return await _update(client, crisis_id, "resolve", request, Ack)
+
+
+async def cancel(client: Client, crisis_id: str, request: CancelRequest) -> Ack:
+    return await _update(client, crisis_id, "cancel", request, Ack)
+
+
+@dataclass(frozen=True)
+class CrisisSummary:
+    crisis_id: str
+    title: str
+    status: str
+    started: datetime | None
+    exercise: bool
+
+
+_STATUS = {
+    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING: "running",
+    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED: "closed",
+    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED: "failed",
+    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED: "cancelled",
+    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED: "terminated",
+    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW: "running",
+    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT: "timed_out",
+}
+
+
+async def list_crises(client: Client, *, limit: int = 100) -> list[CrisisSummary]:
+    found: dict[str, CrisisSummary] = {}
+    async for execution in client.list_workflows(
+        "WorkflowType = 'CrisisWorkflow'", limit=limit * 2
+    ):
+        if execution.id in found:  # continue-as-new chains list every run; keep the latest
+            continue
+        memo = await execution.memo()
+        found[execution.id] = CrisisSummary(
+            crisis_id=execution.id,
+            title=str(memo.get("title", "")),
+            status=_STATUS.get(execution.status, "?") if execution.status else "?",
+            started=execution.start_time,
+            exercise=bool(memo.get("exercise", False)),
+        )
+        if len(found) >= limit:
+            break
+    return list(found.values())
