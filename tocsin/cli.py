@@ -6,6 +6,7 @@ Every user mistake ends in one clear line on stderr and a non-zero exit code, ne
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import os
@@ -21,6 +22,7 @@ import click
 import yaml
 from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
+from temporalio.worker import Worker
 
 from tocsin import crises
 from tocsin.config import Settings
@@ -162,7 +164,9 @@ def _edits(raw: tuple[str, ...]) -> list[TextEdit]:
                 ) from None
         if not text.strip():
             raise UserError(t("err.bad_edit", raw=item[:80]))
-        edits.append(TextEdit(channel=Channel(channel.strip()), language=language.strip(), text=text))
+        edits.append(
+            TextEdit(channel=Channel(channel.strip()), language=language.strip(), text=text)
+        )
     return edits
 
 
@@ -210,24 +214,34 @@ json_option = click.option("--json", "as_json", is_flag=True, help=t("help.json"
 # --------------------------------------------------------------------------- servers
 
 
-async def _serve_until_signal(worker_run: Awaitable[None], stop: asyncio.Event) -> None:
+async def _run_until_signal(worker: Worker) -> None:
+    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop."""
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    task = asyncio.ensure_future(worker_run)
+    running = asyncio.ensure_future(worker.run())
     waiter = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    waiter.cancel()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.remove_signal_handler(sig)
-    if task.done():
-        task.result()  # a worker that stopped on its own: surface why
+    try:
+        await asyncio.wait({running, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        waiter.cancel()
+    if running.done():
+        running.result()  # a worker that stopped on its own: surface why
+        return
+    click.echo(t("up.stopping"))
+    await worker.shutdown()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
 
 
 @cli.command(help=t("help.up"))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help=t("help.db"))
 @friendly
 def up(db: Path | None) -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
     settings = _settings()
     if settings.temporal_address:
         click.echo(t("worker.external", address=settings.temporal_address))
@@ -238,13 +252,10 @@ def up(db: Path | None) -> None:
             raise UserError(t("err.port_busy", port=port))
 
     async def main() -> None:
-        stop = asyncio.Event()
         async with embedded_server(settings, database=db) as server:
             worker = build_worker(server.client, settings)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
-            async with worker:
-                await _serve_until_signal(stop.wait(), stop)
-                click.echo(t("up.stopping"))
+            await _run_until_signal(worker)
         click.echo(t("up.stopped"))
 
     run(main())
@@ -252,18 +263,16 @@ def up(db: Path | None) -> None:
 
 async def _worker(settings: Settings) -> None:
     client = await connect(settings)
-    stop = asyncio.Event()
     worker = build_worker(client, settings)
     click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
-    async with worker:
-        await _serve_until_signal(stop.wait(), stop)
-        click.echo(t("up.stopping"))
+    await _run_until_signal(worker)
     click.echo(t("up.stopped"))
 
 
 @cli.command(help=t("help.worker"))
 @friendly
 def worker() -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
     run(_worker(_settings()))
 
 
@@ -332,7 +341,9 @@ def list_command(as_json: bool) -> None:
     click.echo(t("list.header"))
     for item in found:
         title = f"{item.title} [{t('status.exercise')}]" if item.exercise else item.title
-        click.echo(f"{item.crisis_id}\t{t('state.' + item.status)}\t{_local(item.started)}\t{title}")
+        click.echo(
+            f"{item.crisis_id}\t{t('state.' + item.status)}\t{_local(item.started)}\t{title}"
+        )
 
 
 def _print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
@@ -349,13 +360,15 @@ def _print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
                 "status.phase",
                 phase=phase_label(status.phase, status.sequence),
                 revision=status.revision,
-                author=status.author,
+                author=status.author_name or status.author,
             )
         )
     elif status.phase is not None:
         click.echo(t("status.phase_only", phase=phase_label(status.phase, status.sequence)))
     if status.pending:
-        who = "; ".join(f"{p.role} ({', '.join(p.people) or '-'})" for p in status.pending)
+        who = "; ".join(
+            f"{p.role} ({', '.join(p.names or p.people) or '-'})" for p in status.pending
+        )
         click.echo(t("status.pending", who=who))
     if status.change_comment:
         click.echo(t("status.change_comment", comment=status.change_comment))
@@ -420,7 +433,8 @@ def status(crisis: str, texts: bool, events: bool, as_json: bool) -> None:
             rev = f" r{event.revision}" if event.revision else ""
             who = f" {event.person}" if event.person else ""
             detail = f" — {event.detail}" if event.detail else ""
-            click.echo(f"  {_local(event.at, found.timezone)}  {event.kind.value:<18} {where}{rev}{who}{detail}")
+            when = _local(event.at, found.timezone)
+            click.echo(f"  {when}  {event.kind.value:<18} {where}{rev}{who}{detail}")
 
 
 def _decide(
@@ -482,7 +496,9 @@ yes_option = click.option("--yes", "-y", is_flag=True, help=t("help.yes"))
 @as_option
 @revision_option
 @yes_option
-@click.option("--edit", "-e", "edits", multiple=True, metavar="CANAL:LANGUE=TEXTE", help=t("help.edit"))
+@click.option(
+    "--edit", "-e", "edits", multiple=True, metavar="CANAL:LANGUE=TEXTE", help=t("help.edit")
+)
 @click.option("--comment", "-m", default="", help=t("help.comment"))
 @friendly
 def approve(
@@ -530,7 +546,9 @@ def request_changes(
 @click.argument("crisis")
 @as_option
 @revision_option
-@click.option("--edit", "-e", "edits", multiple=True, metavar="CANAL:LANGUE=TEXTE", help=t("help.edit"))
+@click.option(
+    "--edit", "-e", "edits", multiple=True, metavar="CANAL:LANGUE=TEXTE", help=t("help.edit")
+)
 @click.option("--note", "-m", default="", help=t("help.note"))
 @friendly
 def revise(
@@ -655,7 +673,9 @@ def playbooks_lint(folder: Path | None) -> None:
             click.echo(str(problem), err=True)
         files = len({p.file for p in problems})
         raise UserError(t("lint.failed", errors=len(problems), files=files))
-    click.echo(t("lint.ok", count=count, folder=folder or ", ".join(map(str, library.playbook_folders))))
+    click.echo(
+        t("lint.ok", count=count, folder=folder or ", ".join(map(str, library.playbook_folders)))
+    )
 
 
 @playbooks.command("show", help=t("help.playbooks_show"))

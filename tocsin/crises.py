@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from temporalio.api.enums.v1 import WorkflowExecutionStatus
 from temporalio.client import (
     Client,
     WorkflowExecutionDescription,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
@@ -139,7 +139,7 @@ async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Tr
         )
     except WorkflowAlreadyStartedError as exc:
         description = await client.get_workflow_handle(crisis.crisis_id).describe()
-        if description.status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
+        if description.status == WorkflowExecutionStatus.RUNNING:
             return Triggered(crisis.crisis_id, existing=True, run_id=description.run_id)
         raise ClosedCrisisExists(crisis.crisis_id) from exc
     return Triggered(crisis.crisis_id, existing=False, run_id=handle.result_run_id)
@@ -164,9 +164,10 @@ async def describe(client: Client, crisis_id: str) -> WorkflowExecutionDescripti
 
 async def status(client: Client, crisis_id: str, *, events: bool = True) -> CrisisStatus:
     try:
-        return await _handle(client, crisis_id).query(
-            CrisisWorkflow.status, StatusQuery(include_events=events), result_type=CrisisStatus
+        found: CrisisStatus = await _handle(client, crisis_id).query(
+            "status", StatusQuery(include_events=events), result_type=CrisisStatus
         )
+        return found
     except RPCError as exc:
         if _not_found(exc):
             raise UnknownCrisis(crisis_id) from exc
@@ -176,7 +177,8 @@ async def status(client: Client, crisis_id: str, *, events: bool = True) -> Cris
 async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, result: type[R]) -> R:
     handle = _handle(client, crisis_id)
     try:
-        return await handle.execute_update(name, arg, result_type=result)
+        outcome: R = await handle.execute_update(name, arg, result_type=result)
+        return outcome
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.type:
@@ -194,7 +196,7 @@ async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, res
                 description = await handle.describe()
             except RPCError:
                 raise UnknownCrisis(crisis_id) from exc
-            if description.status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
+            if description.status != WorkflowExecutionStatus.RUNNING:
                 raise Refused("Ended", {}, "crisis ended") from exc
         raise
 
@@ -228,14 +230,14 @@ class CrisisSummary:
     exercise: bool
 
 
-_STATUS = {
-    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING: "running",
-    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED: "closed",
-    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED: "failed",
-    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED: "cancelled",
-    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED: "terminated",
-    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW: "running",
-    WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT: "timed_out",
+_STATUS: dict[WorkflowExecutionStatus, str] = {
+    WorkflowExecutionStatus.RUNNING: "running",
+    WorkflowExecutionStatus.COMPLETED: "closed",
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.CANCELED: "cancelled",
+    WorkflowExecutionStatus.TERMINATED: "terminated",
+    WorkflowExecutionStatus.CONTINUED_AS_NEW: "running",
+    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
 }
 
 
@@ -250,7 +252,7 @@ async def list_crises(client: Client, *, limit: int = 100) -> list[CrisisSummary
         found[execution.id] = CrisisSummary(
             crisis_id=execution.id,
             title=str(memo.get("title", "")),
-            status=_STATUS.get(execution.status, "?") if execution.status else "?",
+            status=_STATUS.get(execution.status, "?") if execution.status is not None else "?",
             started=execution.start_time,
             exercise=bool(memo.get("exercise", False)),
         )

@@ -93,9 +93,7 @@ async def wait_for(
 
 
 def _awaiting(phase: PhaseName, sequence: int = 0) -> Callable[[CrisisStatus], bool]:
-    return lambda s: (
-        s.state == "awaiting_approval" and s.phase is phase and s.sequence == sequence
-    )
+    return lambda s: s.state == "awaiting_approval" and s.phase is phase and s.sequence == sequence
 
 
 async def _script(client: Client, settings: Settings, library: PlaybookLibrary) -> CrisisOutcome:
@@ -280,12 +278,14 @@ async def run_demo(settings: Settings, keep: Path | None) -> None:
                 cadence=format_duration(CADENCE),
             )
         )
-        async with embedded_server(
-            demo_settings, port=free_port(), ui_port=free_port(), advertise=False, ui=False
-        ) as server:
-            async with build_worker(server.client, demo_settings):
-                outcome = await _script(server.client, demo_settings, library)
-                final = await crises.status(server.client, outcome.crisis_id)
+        async with (
+            embedded_server(
+                demo_settings, port=free_port(), ui_port=free_port(), advertise=False, ui=False
+            ) as server,
+            build_worker(server.client, demo_settings),
+        ):
+            outcome = await _script(server.client, demo_settings, library)
+            final = await crises.status(server.client, outcome.crisis_id)
         playbook = library.load(PLAYBOOK).playbook
         _print_timeline(final, playbook.person_name)
         root = crisis_folder(demo_settings.outbox, outcome.crisis_id, exercise=True)

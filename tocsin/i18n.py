@@ -238,7 +238,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "status.phase_only": ("Phase : {phase}", "Phase: {phase}"),
     "status.pending": ("Approbation attendue de : {who}", "Awaiting approval from: {who}"),
-    "status.change_comment": ("Modifications demandées : {comment}", "Changes requested: {comment}"),
+    "status.change_comment": (
+        "Modifications demandées : {comment}",
+        "Changes requested: {comment}",
+    ),
     "status.deadline": ("Échéance : {at}{late}", "Deadline: {at}{late}"),
     "status.late": (" — DÉPASSÉE", " — MISSED"),
     "status.reminder": ("Prochain rappel : {at}", "Next reminder: {at}"),
@@ -250,13 +253,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "status.decisions": ("Décisions :", "Decisions:"),
     "status.facts": ("Faits :", "Facts:"),
     "status.publications": (
-        "Publications : {count} fichier(s)", "Publications: {count} file(s)",
+        "Publications : {count} fichier(s)",
+        "Publications: {count} file(s)",
     ),
     "status.timeline": ("Chronologie :", "Timeline:"),
     "status.runs": ("Exécutions (continue-as-new) : {runs}", "Runs (continue-as-new): {runs}"),
     "list.header": ("CRISE\tÉTAT\tDÉBUT\tTITRE", "CRISIS\tSTATE\tSTARTED\tTITLE"),
     "playbooks.none": ("Aucun playbook.", "No playbook."),
-    "playbooks.broken": ("invalide : « tocsin playbooks lint »", "invalid: 'tocsin playbooks lint'"),
+    "playbooks.broken": (
+        "invalide : « tocsin playbooks lint »",
+        "invalid: 'tocsin playbooks lint'",
+    ),
     "err.cli_usage": ("Usage incorrect : {problem}", "Usage error: {problem}"),
     "err.binary": (
         "Serveur Temporal introuvable ({path}). Réinstallez : « make demo » ou "
@@ -271,7 +278,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "err.server": ("Erreur du serveur Temporal : {problem}", "Temporal server error: {problem}"),
     "err.edit_file": (
-        "Impossible de lire {path} : {problem}", "Cannot read {path}: {problem}",
+        "Impossible de lire {path} : {problem}",
+        "Cannot read {path}: {problem}",
     ),
     "err.no_texts": (
         "Aucun texte fourni pour la révision : utilisez --edit ou laissez vide pour re-rédiger.",
@@ -311,19 +319,24 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "does not answer (in a meeting): the workflow reminds, then escalates",
     ),
     "demo.escalated": ("escalade vers {role} ({who})", "escalated to {role} ({who})"),
-    "demo.approves": ("approuve la révision {revision} ({phase})", "approves revision {revision} ({phase})"),
+    "demo.approves": (
+        "approuve la révision {revision} ({phase})",
+        "approves revision {revision} ({phase})",
+    ),
     "demo.requests": (
         "demande des modifications sur la révision {revision} : {comment}",
         "requests changes on revision {revision}: {comment}",
     ),
     "demo.revises": (
-        "soumet une révision corrigée (SMS modifié)", "submits a corrected revision (SMS edited)"
+        "soumet une révision corrigée (SMS modifié)",
+        "submits a corrected revision (SMS edited)",
     ),
     "demo.fact": ("ajoute un fait : {fact}", "adds a fact: {fact}"),
     "demo.resolves": ("déclare la crise résolue", "declares the crisis resolved"),
     "demo.published": ("publié : {phase} ({count} fichiers)", "published: {phase} ({count} files)"),
     "demo.waiting": (
-        "attente du prochain point annoncé ({at})", "waiting for the announced next update ({at})"
+        "attente du prochain point annoncé ({at})",
+        "waiting for the announced next update ({at})",
     ),
     "demo.done": (
         "Crise close en {seconds:.1f} s : {publications} fichiers publiés, {decisions} décisions.",

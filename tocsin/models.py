@@ -228,7 +228,8 @@ class DecisionRequest(_Strict):
             raise ValueError("aucune modification fournie / no edit given")
         if self.action is not DecisionAction.APPROVE_WITH_EDITS and self.edits:
             raise ValueError(
-                "des modifications ne vont qu'avec approve_with_edits / edits need approve_with_edits"
+                "des modifications ne vont qu’avec approve_with_edits / "
+                "edits need approve_with_edits"
             )
         return self
 
@@ -421,6 +422,7 @@ class StatusQuery(_Strict):
 class PendingApprover(_Strict):
     role: str
     people: list[str]
+    names: list[str] = []
 
 
 class CrisisStatus(_Strict):
@@ -443,6 +445,7 @@ class CrisisStatus(_Strict):
     sequence: int
     revision: int | None
     author: str | None
+    author_name: str | None = None
     pending: list[PendingApprover] = []
     detected_at: datetime
     deadline: datetime | None = None

@@ -108,10 +108,7 @@ def parse_playbook(doc: YamlDocument) -> Playbook:
         return Playbook.model_validate(doc.data)
     except ValidationError as exc:
         raise PlaybookError(
-            [
-                _problem(doc, tuple(err["loc"]), _pydantic_message(err))  # type: ignore[arg-type]
-                for err in exc.errors()
-            ]
+            [_problem(doc, tuple(err["loc"]), _pydantic_message(err)) for err in exc.errors()]
         ) from exc
 
 

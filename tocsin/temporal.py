@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sysconfig
 import sys
+import sysconfig
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass

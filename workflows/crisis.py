@@ -400,7 +400,7 @@ class CrisisWorkflow:
         if phase is not PhaseName.CLOSE and follow_up is not None and follow_up.cadence:
             next_update = round_up(now + follow_up.cadence, self.crisis.announce_step)
         self.state.revision_counter += 1
-        draft = await workflow.execute_activity(
+        draft: Draft = await workflow.execute_activity(
             DRAFT,
             DraftRequest(
                 crisis_id=self.crisis.crisis_id,
@@ -511,7 +511,7 @@ class CrisisWorkflow:
                 revision=revision,
                 detail=f"{kind.value}: {', '.join(people)}",
             )
-        return await workflow.execute_activity(
+        result: NotifyResult = await workflow.execute_activity(
             NOTIFY,
             NotifyRequest(
                 crisis_id=self.crisis.crisis_id,
@@ -530,6 +530,7 @@ class CrisisWorkflow:
             start_to_close_timeout=NOTIFY_TIMEOUT,
             retry_policy=RETRY,
         )
+        return result
 
     # ------------------------------------------------------------------ helpers
 
@@ -734,12 +735,12 @@ class CrisisWorkflow:
             assert approval is not None
             if gate.status is GateStatus.AWAITING_APPROVAL:
                 for role in approval.approvers[: gate.level + 1]:
+                    people = [p for p in playbook.roles.get(role, []) if p != gate.draft.author]
                     pending.append(
                         PendingApprover(
                             role=role,
-                            people=[
-                                p for p in playbook.roles.get(role, []) if p != gate.draft.author
-                            ],
+                            people=people,
+                            names=[playbook.person_name(p) for p in people],
                         )
                     )
                 if gate.level + 1 < len(approval.approvers):
@@ -752,11 +753,12 @@ class CrisisWorkflow:
             title=playbook.title,
             exercise=self.crisis.exercise,
             timezone=playbook.timezone,
-            state=label,  # type: ignore[arg-type]
+            state=label,
             phase=gate.phase if gate else self._current_phase(),
             sequence=gate.sequence if gate else self.state.follow_up_count,
             revision=gate.draft.revision if gate else None,
             author=gate.draft.author if gate else None,
+            author_name=playbook.person_name(gate.draft.author) if gate else None,
             pending=pending,
             detected_at=self.state.detected_at,
             deadline=gate.deadline if gate else None,
