@@ -56,7 +56,7 @@ def dev_server_binary() -> Path:
     return _binary(DEV_SERVER_NAME)
 
 
-def test_server_binary() -> Path:
+def time_skipping_server_binary() -> Path:
     return _binary(TEST_SERVER_NAME)
 
 

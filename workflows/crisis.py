@@ -85,6 +85,7 @@ class CrisisWorkflow:
         self.gate: Gate | None = None
         self.pending_decision: Decision | None = None
         self.pending_revision: RevisionRequest | None = None
+        self.revising = False  # a revision is being drafted: no second one meanwhile
         self.activity_label: str = "drafting"
         self.ended = False
         self.notify_seq = 0
@@ -222,8 +223,12 @@ class CrisisWorkflow:
             if self.state.cancelled:
                 return None
             if self.pending_revision is not None:
-                await self._revise(gate, self.pending_revision)
-                self.pending_revision = None
+                request, self.pending_revision = self.pending_revision, None
+                self.revising = True
+                try:
+                    await self._revise(gate, request)
+                finally:
+                    self.revising = False
                 continue
             decision = self.pending_decision
             assert decision is not None
@@ -663,7 +668,7 @@ class CrisisWorkflow:
         gate = self.gate
         if gate is None or gate.status is not GateStatus.AWAITING_REVISION:
             raise refuse("NotAwaitingRevision")
-        if self.pending_revision is not None:
+        if self.pending_revision is not None or self.revising:
             raise refuse("NotAwaitingRevision")
         if request.base_revision != gate.draft.revision:
             raise refuse("StaleRevision", given=request.base_revision, current=gate.draft.revision)

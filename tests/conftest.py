@@ -1,0 +1,79 @@
+"""Fixtures: a real Temporal time-skipping test server for the whole session, a worker per test."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from tests.helpers import settings_for
+from tocsin import crises
+from tocsin.config import Settings
+from tocsin.models import CrisisInput
+from tocsin.temporal import time_skipping_server_binary
+from tocsin.worker import build_worker
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(time_skipping_server_binary()),
+        data_converter=pydantic_data_converter,
+    )
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_for(tmp_path, f"tocsin-test-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+async def client(env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[Client]:
+    """The test server's client, with a worker for this test's own task queue running."""
+    worker: Worker = build_worker(env.client, settings)
+    async with worker:
+        yield env.client
+
+
+class Start:
+    """Triggers crises for one test and terminates those still running when it ends.
+
+    The time-skipping server only skips time when every workflow is idle: a crisis left running
+    without its worker would stall the next test's ``env.sleep``.
+    """
+
+    def __init__(self, client: Client, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.ids: list[str] = []
+
+    async def __call__(self, crisis: CrisisInput) -> crises.Triggered:
+        result = await crises.trigger(self.client, self.settings, crisis)
+        self.ids.append(result.crisis_id)
+        return result
+
+    async def cleanup(self) -> None:
+        for crisis_id in dict.fromkeys(self.ids):
+            handle = self.client.get_workflow_handle(crisis_id)
+            description = await handle.describe()
+            if description.status == WorkflowExecutionStatus.RUNNING:
+                await handle.terminate(reason="test over")
+
+
+@pytest.fixture
+async def start(client: Client, settings: Settings) -> AsyncIterator[Start]:
+    starter = Start(client, settings)
+    try:
+        yield starter
+    finally:
+        await starter.cleanup()

@@ -1,0 +1,94 @@
+"""Shared helpers for the tests: crisis inputs from the bundled playbooks, status polling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowHandle
+
+from tocsin import crises
+from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
+from tocsin.models import (
+    CrisisInput,
+    CrisisStatus,
+    DecisionAction,
+    DecisionRequest,
+    PhaseName,
+)
+from tocsin.playbook import PlaybookLibrary
+
+LIBRARY = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
+PLAYBOOK = "eau-non-potable"
+
+
+def settings_for(data_dir: Path, task_queue: str, **env: str) -> Settings:
+    return Settings.from_env(
+        {"TOCSIN_DATA_DIR": str(data_dir), "TOCSIN_TASK_QUEUE": task_queue, **env}
+    )
+
+
+def crisis_input(
+    key: str,
+    *,
+    person: str = "camille",
+    playbook: str = PLAYBOOK,
+    exercise: bool = False,
+    max_history_events: int = 1500,
+) -> CrisisInput:
+    loaded = LIBRARY.load(playbook)
+    samples = {k: str(v) for k, v in loaded.playbook.sample_parameters().items()}
+    return crises.build_input(
+        loaded,
+        LIBRARY.template_folders,
+        samples,
+        key=key,
+        person=person,
+        exercise=exercise,
+        max_history_events=max_history_events,
+    )
+
+
+async def wait_status(
+    client: Client,
+    crisis_id: str,
+    check: Callable[[CrisisStatus], bool],
+    *,
+    what: str = "condition",
+    within: float = 30.0,
+) -> CrisisStatus:
+    """Poll the status query until ``check`` holds; fail with the last status otherwise."""
+    deadline = time.monotonic() + within
+    current: CrisisStatus | None = None
+    while time.monotonic() < deadline:
+        current = await crises.status(client, crisis_id)
+        if check(current):
+            return current
+        await asyncio.sleep(0.05)
+    state = None if current is None else (current.state, current.phase, current.revision)
+    raise AssertionError(f"timed out waiting for {what}; last status: {state}")
+
+
+def awaiting(phase: PhaseName, sequence: int = 0) -> Callable[[CrisisStatus], bool]:
+    return lambda s: s.state == "awaiting_approval" and s.phase is phase and s.sequence == sequence
+
+
+async def approve(
+    client: Client, crisis_id: str, person: str, phase: PhaseName, seq: int = 0
+) -> int:
+    """Wait for the gate of ``phase`` and approve its current revision. Returns the revision."""
+    current = await wait_status(client, crisis_id, awaiting(phase, seq), what=f"{phase} gate")
+    assert current.revision is not None
+    await crises.decide(
+        client,
+        crisis_id,
+        DecisionRequest(person=person, revision=current.revision, action=DecisionAction.APPROVE),
+    )
+    return current.revision
+
+
+async def history_event_names(handle: WorkflowHandle[object, object]) -> list[str]:
+    history = await handle.fetch_history()
+    return [event.WhichOneof("attributes") or "" for event in history.events]

@@ -1,0 +1,402 @@
+"""CrisisWorkflow on Temporal's time-skipping test server: phases, gates, timers, validators."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from tests.conftest import Start
+from tests.helpers import approve, awaiting, crisis_input, history_event_names, wait_status
+from tocsin import crises
+from tocsin.config import Settings
+from tocsin.models import (
+    CancelRequest,
+    Channel,
+    DecisionAction,
+    DecisionRequest,
+    EventKind,
+    FactRequest,
+    PhaseName,
+    ResolveRequest,
+    RevisionRequest,
+    TextEdit,
+)
+from tocsin.outbox import crisis_folder, read_journal
+from workflows.crisis import CrisisWorkflow
+
+CHANNELS = 5  # x, sms, website, press_release, hotline in eau-non-potable
+
+
+def outbox_files(settings: Settings, crisis_id: str) -> list[Path]:
+    folder = crisis_folder(settings.outbox, crisis_id, exercise=False)
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "journal.jsonl")
+
+
+async def test_happy_path_publishes_every_phase_once(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    started = await start(crisis_input("happy"))
+    assert not started.existing
+    cid = started.crisis_id
+    for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
+        await approve(client, cid, "dominique", phase)
+    await wait_status(client, cid, lambda s: s.state == "waiting_follow_up", what="follow-up wait")
+    await crises.resolve(
+        client, cid, ResolveRequest(person="camille", summary="Eau de nouveau potable.")
+    )
+    await approve(client, cid, "dominique", PhaseName.CLOSE)
+    outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+
+    assert outcome.status == "closed"
+    assert outcome.decisions == 4
+    assert outcome.publications == 4 * CHANNELS
+    files = outbox_files(settings, cid)
+    assert len(files) == 4 * CHANNELS
+    assert {f.parent.name for f in files} == {
+        "2-acknowledge",
+        "3-explain",
+        "4-solutions",
+        "6-close",
+    }
+    journal = read_journal(crisis_folder(settings.outbox, cid, exercise=False))
+    assert len(journal) == len(files)
+    assert len({entry["path"] for entry in journal}) == len(files)
+    assert {entry["approved_by"] for entry in journal} == {"dominique"}
+    close_sms = next(f for f in files if f.parent.name == "6-close" and f.name.startswith("sms."))
+    assert "potable" in close_sms.read_text(encoding="utf-8").lower()
+
+
+async def decide(
+    client: Client,
+    cid: str,
+    person: str,
+    revision: int,
+    action: DecisionAction = DecisionAction.APPROVE,
+    **extra: object,
+) -> None:
+    await crises.decide(
+        client,
+        cid,
+        DecisionRequest(person=person, revision=revision, action=action, **extra),
+    )
+
+
+async def refused_code(
+    client: Client,
+    cid: str,
+    person: str,
+    revision: int,
+    action: DecisionAction = DecisionAction.APPROVE,
+) -> str:
+    with pytest.raises(crises.Refused) as caught:
+        await decide(client, cid, person, revision, action)
+    return caught.value.code
+
+
+async def test_reminder_then_escalation_after_the_configured_delays(
+    env: WorkflowEnvironment, client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("escalation"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    assert gate.revision is not None
+    assert [p.role for p in gate.pending] == ["director"]
+    # The deputy may not decide before the escalation.
+    assert await refused_code(client, cid, "sacha", gate.revision) == "NotAnApprover"
+
+    # eau-non-potable: acknowledge reminds every 10 min, escalates after 20 min.
+    await env.sleep(timedelta(minutes=10, seconds=30))
+    after_reminder = await wait_status(
+        client,
+        cid,
+        lambda s: any(e.kind is EventKind.REMINDER for e in s.events),
+        what="reminder",
+    )
+    assert not any(e.kind is EventKind.ESCALATED for e in after_reminder.events)
+    reminder = next(e for e in after_reminder.events if e.kind is EventKind.REMINDER)
+    assert reminder.at - gate.detected_at >= timedelta(minutes=10)
+
+    await env.sleep(timedelta(minutes=10))
+    escalated = await wait_status(
+        client,
+        cid,
+        lambda s: [p.role for p in s.pending] == ["director", "deputy_director"],
+        what="escalation",
+    )
+    event = next(e for e in escalated.events if e.kind is EventKind.ESCALATED)
+    assert event.detail == "deputy_director"
+    assert event.at - gate.detected_at >= timedelta(minutes=20)
+    # Both the director and now the deputy are asked; the deputy's approval is accepted.
+    await decide(client, cid, "sacha", gate.revision)
+    explained = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")
+    decision = explained.decisions[0]
+    assert (decision.person, decision.level, decision.roles) == ("sacha", 1, ["deputy_director"])
+    assert decision.waited >= timedelta(minutes=20)
+
+
+async def test_deadline_missed_is_recorded(
+    env: WorkflowEnvironment, client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("deadline"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    assert gate.deadline == gate.detected_at + timedelta(hours=1)
+    assert not gate.deadline_missed
+    await env.sleep(timedelta(hours=1, minutes=1))
+    late = await wait_status(client, cid, lambda s: s.deadline_missed, what="deadline missed")
+    assert [e.kind for e in late.events].count(EventKind.DEADLINE_MISSED) == 1
+    # Still open for approval after the deadline: late is better than never.
+    assert late.state == "awaiting_approval"
+
+
+async def test_request_changes_then_revise_then_approve(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("changes"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    first = gate.revision
+    assert first is not None
+    await decide(
+        client,
+        cid,
+        "dominique",
+        first,
+        DecisionAction.REQUEST_CHANGES,
+        comment="Donner l'heure de la distribution dans le SMS.",
+    )
+    waiting = await wait_status(
+        client, cid, lambda s: s.state == "awaiting_revision", what="awaiting revision"
+    )
+    assert waiting.change_comment == "Donner l'heure de la distribution dans le SMS."
+    assert waiting.pending == []
+    # Nobody may approve while a revision is awaited.
+    assert await refused_code(client, cid, "dominique", first) == "NoGate"
+
+    sms = (
+        "Eau non potable : ne la buvez pas. Bouteilles salle des fêtes, 8 h–20 h. "
+        "Infos 0 800 123 456."
+    )
+    revised = await crises.revise(
+        client,
+        cid,
+        RevisionRequest(
+            person="camille",
+            base_revision=first,
+            edits=[TextEdit(channel=Channel.SMS, language="fr", text=sms)],
+            note="Heures ajoutées",
+        ),
+    )
+    assert revised.revision == first + 1
+    # The old revision can no longer be decided on.
+    assert await refused_code(client, cid, "dominique", first) == "StaleRevision"
+    await decide(client, cid, "dominique", revised.revision)
+    await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")
+
+    published = crisis_folder(settings.outbox, cid, exercise=False) / "2-acknowledge" / "sms.fr.txt"
+    assert published.read_text(encoding="utf-8").strip() == sms
+    journal = read_journal(crisis_folder(settings.outbox, cid, exercise=False))
+    assert {e["revision"] for e in journal} == {revised.revision}
+
+
+async def test_approve_with_edits_publishes_the_edited_text(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("edits"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    assert gate.revision is not None
+    assert gate.draft is not None
+    before = next(t.text for t in gate.draft.texts if t.channel is Channel.X)
+    text = "Eau du robinet non potable à Saint-Aubin-sur-Loire. Ne la buvez pas. Point à 12 h."
+    await decide(
+        client,
+        cid,
+        "dominique",
+        gate.revision,
+        DecisionAction.APPROVE_WITH_EDITS,
+        edits=[TextEdit(channel=Channel.X, language="fr", text=text)],
+    )
+    after = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")
+    edit = after.decisions[0].edits[0]
+    assert (edit.channel, edit.before, edit.after) == (Channel.X, before, text)
+    published = crisis_folder(settings.outbox, cid, exercise=False) / "2-acknowledge" / "x.fr.txt"
+    assert published.read_text(encoding="utf-8").strip() == text
+
+
+async def test_reject_publishes_nothing_and_moves_on(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("reject"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    assert gate.revision is not None
+    await decide(
+        client,
+        cid,
+        "dominique",
+        gate.revision,
+        DecisionAction.REJECT,
+        comment="La préfecture communique seule sur ce point.",
+    )
+    after = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")
+    assert after.publications == []
+    assert after.decisions[0].action is DecisionAction.REJECT
+    assert after.decisions[0].comment == "La préfecture communique seule sur ce point."
+    assert not (crisis_folder(settings.outbox, cid, exercise=False) / "2-acknowledge").exists()
+
+
+async def test_validator_refusals_never_reach_history(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    # Dominique, a director, triggers the crisis and so authors the first draft.
+    cid = (await start(crisis_input("validators", person="dominique"))).crisis_id
+    handle = client.get_workflow_handle(cid)
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    rev = gate.revision
+    assert rev is not None
+    assert gate.author == "dominique"
+    before = await history_event_names(handle)
+
+    assert await refused_code(client, cid, "dominique", rev) == "SelfApproval"
+    assert await refused_code(client, cid, "noor", rev) == "NotAnApprover"  # legal adviser
+    assert await refused_code(client, cid, "camille", rev) == "NotAnApprover"  # communicator
+    assert await refused_code(client, cid, "sacha", rev) == "NotAnApprover"  # not escalated yet
+    assert await refused_code(client, cid, "inconnu", rev) == "UnknownPerson"
+    assert await refused_code(client, cid, "dominique", rev + 1) == "StaleRevision"
+    with pytest.raises(crises.Refused) as caught:
+        await crises.revise(client, cid, RevisionRequest(person="camille", base_revision=rev))
+    assert caught.value.code == "NotAwaitingRevision"
+    with pytest.raises(crises.Refused) as caught:
+        await crises.resolve(client, cid, ResolveRequest(person="inconnu"))
+    assert caught.value.code == "UnknownPerson"
+
+    after = await history_event_names(handle)
+
+    # The validators run in workflow tasks; the time-skipping server records those tasks where
+    # a full server drops them. Nothing else may appear: no accepted update, no new command.
+    def meaningful(names: list[str]) -> list[str]:
+        return [n for n in names if not n.startswith("workflow_task_")]
+
+    assert meaningful(after) == meaningful(before), "a refused update left a trace in history"
+    assert "workflow_execution_update_accepted_event_attributes" not in after
+    current = await crises.status(client, cid)
+    assert current.decisions == []
+    assert current.revision == rev
+
+
+async def test_follow_ups_keep_the_cadence_until_resolved(
+    env: WorkflowEnvironment, client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("cadence"))).crisis_id
+    for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN):
+        await approve(client, cid, "dominique", phase)
+    solutions = await wait_status(client, cid, awaiting(PhaseName.SOLUTIONS), what="solutions")
+    assert solutions.draft is not None
+    promised = solutions.draft.next_update_at
+    assert promised is not None
+    await approve(client, cid, "dominique", PhaseName.SOLUTIONS)
+    waiting = await wait_status(
+        client, cid, lambda s: s.state == "waiting_follow_up", what="follow-up wait"
+    )
+    assert waiting.next_update_at == promised
+
+    starts = []
+    for number in (1, 2):
+        current = await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
+        assert current.next_update_at is not None
+        await env.sleep(timedelta(hours=2, minutes=5))
+        gate = await wait_status(
+            client, cid, awaiting(PhaseName.FOLLOW_UP, number), what=f"follow-up {number}"
+        )
+        started = next(
+            e
+            for e in gate.events
+            if e.kind is EventKind.PHASE_STARTED
+            and e.phase is PhaseName.FOLLOW_UP
+            and e.sequence == number
+        )
+        # The follow-up comes at the time the previous statement announced, not before.
+        assert started.at >= current.next_update_at
+        assert started.at - current.next_update_at < timedelta(minutes=5)
+        starts.append(started.at)
+        await approve(client, cid, "dominique", PhaseName.FOLLOW_UP, number)
+    assert timedelta(hours=1, minutes=55) <= starts[1] - starts[0] <= timedelta(hours=2, minutes=10)
+
+    await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
+    await crises.resolve(
+        client, cid, ResolveRequest(person="camille", summary="Levée de la restriction.")
+    )
+    await approve(client, cid, "dominique", PhaseName.CLOSE)
+    outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    assert outcome.status == "closed"
+    steps = {f.parent.name for f in outbox_files(settings, cid)}
+    assert {"5-follow_up-01", "5-follow_up-02", "6-close"} <= steps
+    assert "5-follow_up-03" not in steps
+
+
+async def test_cancel_ends_the_crisis_and_refuses_later_updates(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("cancel"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    assert gate.revision is not None
+    await crises.cancel(
+        client, cid, CancelRequest(person="camille", reason="Fausse alerte : analyse conforme.")
+    )
+    outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    assert outcome.status == "cancelled"
+    assert outcome.publications == 0
+    with pytest.raises(crises.Refused) as caught:
+        await decide(client, cid, "dominique", gate.revision)
+    assert caught.value.code == "Ended"
+    assert not crisis_folder(settings.outbox, cid, exercise=False).exists()
+
+
+async def test_duplicate_trigger_lands_on_the_running_crisis(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    first = await start(crisis_input("duplicate"))
+    second = await start(crisis_input("duplicate", person="sacha"))
+    assert not first.existing
+    assert second.existing
+    assert second.crisis_id == first.crisis_id
+    assert second.run_id == first.run_id
+    current = await crises.status(client, first.crisis_id)
+    assert current.events[0].kind is EventKind.DETECTED
+    assert current.events[0].person == "camille"
+    assert [e.kind for e in current.events].count(EventKind.DETECTED) == 1
+
+
+async def test_continue_as_new_carries_the_state_whole(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    first = await start(crisis_input("long", max_history_events=100))
+    cid = first.crisis_id
+    await crises.add_fact(
+        client, cid, FactRequest(person="camille", text="Analyses complémentaires lancées.")
+    )
+    for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
+        await approve(client, cid, "dominique", phase)
+    after = await wait_status(
+        client, cid, lambda s: s.runs >= 1 and s.state == "waiting_follow_up", what="new run"
+    )
+    assert [d.phase for d in after.decisions] == [
+        PhaseName.ACKNOWLEDGE,
+        PhaseName.EXPLAIN,
+        PhaseName.SOLUTIONS,
+    ]
+    assert len(after.publications) == 3 * CHANNELS
+    assert [f.text for f in after.facts] == ["Analyses complémentaires lancées."]
+    assert after.detected_at == after.events[0].at
+    assert any(e.kind is EventKind.CONTINUED for e in after.events)
+    # The run that continued really was a new run of the same workflow id.
+    description = await client.get_workflow_handle(cid).describe()
+    assert description.run_id != first.run_id
+    assert (await description.memo())["title"] == "Eau non potable"
+
+    await crises.resolve(client, cid, ResolveRequest(person="camille"))
+    await approve(client, cid, "dominique", PhaseName.CLOSE)
+    outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    assert outcome.runs >= 1
+    assert outcome.publications == 4 * CHANNELS
+    assert outcome.decisions == 4
