@@ -7,6 +7,7 @@ Every real write appends one line to ``journal.jsonl`` beside the files, which a
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -46,53 +47,83 @@ def sha256(text: str) -> str:
 def write_once(path: Path, text: str, journal_entry: dict[str, object] | None = None) -> bool:
     """Write ``text`` at ``path`` unless it is already there. True if this call wrote it.
 
-    With ``journal_entry``, a real write is also recorded in the crisis's journal.
+    With ``journal_entry``, the file is recorded in the crisis's journal exactly once, even when
+    a worker died between writing the file and recording it (the retry records it).
     Raises OutboxConflict if the path holds different content.
     """
     data = text if text.endswith("\n") else text + "\n"
+    written = False
     if path.exists():
-        return _check_same(path, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _check_same(path, data)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return _check_same(path, data)
-    finally:
-        tmp.unlink(missing_ok=True)
+            with tmp.open("w", encoding="utf-8") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(tmp, path)
+                written = True
+            except FileExistsError:
+                _check_same(path, data)
+        finally:
+            tmp.unlink(missing_ok=True)
+    _sweep_leftovers(path)
     if journal_entry is not None:
-        _append_journal(path, journal_entry)
-    return True
+        _record(path, journal_entry)
+    return written
 
 
-def _check_same(path: Path, data: str) -> bool:
+def _check_same(path: Path, data: str) -> None:
     if path.read_text(encoding="utf-8") != data:
         raise OutboxConflict(f"{path} existe déjà avec un autre texte / exists with other text")
-    return False
 
 
-def _append_journal(path: Path, entry: dict[str, object]) -> None:
+def _sweep_leftovers(path: Path) -> None:
+    """Remove temporary files a killed writer left beside ``path``, now that it is in place."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def _record(path: Path, entry: dict[str, object]) -> None:
+    """Append ``path`` to the journal unless it is there; the lock makes check and append one."""
     journal = _journal_for(path)
     line = json.dumps({**entry, "path": str(path)}, ensure_ascii=False, sort_keys=True) + "\n"
-    fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(journal, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with os.fdopen(os.dup(fd), "r", encoding="utf-8") as reader:
+            content = reader.read()
+        if any(entry.get("path") == str(path) for entry in _entries(content)):
+            return
+        if content and not content.endswith("\n"):
+            line = "\n" + line  # a writer died mid-line: keep that fragment on its own line
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)
     finally:
-        os.close(fd)
+        os.close(fd)  # closing releases the lock
 
 
 def _journal_for(path: Path) -> Path:
     return path.parent.parent / "journal.jsonl"
 
 
+def _entries(content: str) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = []
+    for line in content.splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # the fragment a killed writer left; the retry wrote the line whole
+        if isinstance(entry, dict):
+            entries.append(entry)
+    return entries
+
+
 def read_journal(crisis_dir: Path) -> list[dict[str, object]]:
     journal = crisis_dir / "journal.jsonl"
     if not journal.exists():
         return []
-    return [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines() if line]
+    return _entries(journal.read_text(encoding="utf-8"))

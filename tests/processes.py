@@ -1,0 +1,69 @@
+"""tocsin as separate processes, the way people run it: spawned, awaited, stopped for sure."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+TOCSIN = Path(sys.executable).parent / "tocsin"
+
+
+def tocsin_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment a fresh user would have, pointed at a test's own folder, in French."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TOCSIN_", "TEMPORAL_"))}
+    env.update({"TOCSIN_DATA_DIR": str(data_dir), "TOCSIN_LANG": "fr", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+class Process:
+    """A tocsin command in the background, its output going to a log file."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, log: Path) -> None:
+        self.proc = proc
+        self.log = log
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    async def wait_for_output(self, text: str, within: float = 60.0) -> None:
+        deadline = time.monotonic() + within
+        while text not in self.output():
+            if self.proc.returncode is not None:
+                raise AssertionError(f"process exited {self.proc.returncode}:\n{self.output()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {text!r} after {within}s:\n{self.output()}")
+            await asyncio.sleep(0.1)
+
+    async def stop(self, sig: int = signal.SIGINT, within: float = 30.0) -> int:
+        """Send ``sig`` and wait; SIGKILL if it does not stop in time. Returns the exit code."""
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.send_signal(sig)
+            try:
+                await asyncio.wait_for(self.proc.wait(), within)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        assert self.proc.returncode is not None
+        return self.proc.returncode
+
+
+async def spawn(args: list[str], env: Mapping[str, str], log: Path) -> Process:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as sink:
+        proc = await asyncio.create_subprocess_exec(
+            str(TOCSIN),
+            *args,
+            env=dict(env),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=sink,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    return Process(proc, log)
