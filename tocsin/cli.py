@@ -62,7 +62,7 @@ class UserError(click.ClickException):
         return self.message
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"{t('err.prefix')} : {self.message}", err=True)
+        click.echo(f"{t('err.prefix')} {self.message}", err=True)
 
 
 class UnknownPlaybook(Exception):
@@ -437,6 +437,9 @@ def status(crisis: str, texts: bool, events: bool, as_json: bool) -> None:
             click.echo(f"  {when}  {event.kind.value:<18} {where}{rev}{who}{detail}")
 
 
+ENDED = ("closed", "cancelled")  # CrisisStatus.state of a crisis that is over
+
+
 def _decide(
     crisis: str,
     person: str | None,
@@ -453,6 +456,8 @@ def _decide(
         rev = revision
         if rev is None:
             current = await crises.status(client, crisis, events=False)
+            if current.state in ENDED:
+                raise crises.Refused("Ended", {}, "crisis ended")
             if current.revision is None or current.draft is None:
                 raise UserError(t("err.no_gate"))
             if not yes:
@@ -562,6 +567,8 @@ def revise(
         base = revision
         if base is None:
             current = await crises.status(client, crisis, events=False)
+            if current.state in ENDED:
+                raise crises.Refused("Ended", {}, "crisis ended")
             if current.revision is None:
                 raise crises.Refused("NotAwaitingRevision", {}, "not awaiting revision")
             base = current.revision

@@ -13,7 +13,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "tocsin : orchestration des communications de crise des services publics.",
         "tocsin: crisis-communication runbooks for public bodies.",
     ),
-    "err.prefix": ("Erreur", "Error"),
+    "err.prefix": ("Erreur :", "Error:"),
     "err.no_server": (
         "Aucun serveur Temporal joignable à {address}. Lancez « tocsin up » dans un autre "
         "terminal, ou définissez TEMPORAL_ADDRESS.",

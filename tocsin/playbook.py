@@ -83,7 +83,7 @@ def _pydantic_message(error: Mapping[str, object]) -> str:
         if "phases" in loc:
             return f"phase inconnue « {value} » (attendues : {expected}) / unknown phase"
         return f"valeur inconnue « {value} » pour {loc} (attendues : {expected}) / unknown value"
-    msg = str(error.get("msg", "invalide"))
+    msg = str(error.get("msg", "invalide")).removeprefix("Value error, ")
     return f"{loc} : {msg}"
 
 

@@ -83,10 +83,17 @@ def load_yaml(file: Path, text: str | None = None) -> YamlDocument:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
+            # Unclosed bracket or quote: the place it was opened is where to look.
+            mark = exc.context_mark
         line = mark.line + 1 if mark else 1
         column = mark.column + 1 if mark else 1
-        problem = exc.problem or exc.context or "YAML invalide / invalid YAML"
-        raise YamlSyntaxError(file, line, column, problem) from exc
+        detail = exc.problem or exc.context or ""
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            detail += f" ({exc.context}, ligne / line {exc.context_mark.line + 1})"
+        raise YamlSyntaxError(
+            file, line, column, f"YAML invalide / invalid YAML : {detail}".rstrip(" :")
+        ) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(file, 1, 1, str(exc)) from exc
     finally:

@@ -1,0 +1,394 @@
+"""The ``tocsin`` command as people run it: real processes, a real ``tocsin up``, their output.
+
+Errors a person makes must end in one clear line and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from tests.helpers import LIBRARY, PLAYBOOK
+from tests.processes import TOCSIN, tocsin_env
+from tocsin.cli import cli
+from tocsin.config import BUNDLED_PLAYBOOKS
+from tocsin.temporal import free_port, port_is_free
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def tocsin(env: dict[str, str], *args: str, stdin: str | None = None) -> Result:
+    done = subprocess.run(
+        [str(TOCSIN), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    result = Result(done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in result.text, result.text
+    return result
+
+
+def sample_params() -> list[str]:
+    samples = LIBRARY.load(PLAYBOOK).playbook.sample_parameters()
+    return [arg for k, v in samples.items() for arg in ("-p", f"{k}={v}")]
+
+
+@pytest.fixture
+def offline(tmp_path: Path) -> dict[str, str]:
+    """No server anywhere: a port nobody listens on."""
+    return tocsin_env(tmp_path, TOCSIN_EMBEDDED_PORT=str(free_port()))
+
+
+# --------------------------------------------------------------------------- help
+
+
+def all_commands() -> list[list[str]]:
+    paths: list[list[str]] = [[]]
+    for name, command in cli.commands.items():
+        paths.append([name])
+        if isinstance(command, click.Group):
+            paths.extend([name, sub] for sub in command.commands)
+    return paths
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p) or "tocsin")
+def test_every_command_has_help(path: list[str]) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, [*path, "--help"], env={"TOCSIN_LANG": "fr"})
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert len(result.output.splitlines()) > 3
+
+
+def test_help_in_english_and_french(offline: dict[str, str]) -> None:
+    fr = tocsin({**offline, "TOCSIN_LANG": "fr"}, "trigger", "--help").out
+    en = tocsin({**offline, "TOCSIN_LANG": "en"}, "trigger", "--help").out
+    assert "Déclenche un playbook" in fr
+    assert "Trigger" in en
+    assert "Déclenche" not in en
+
+
+# --------------------------------------------------------------------------- playbooks
+
+
+def test_playbooks_list_show_and_lint(offline: dict[str, str]) -> None:
+    listed = tocsin(offline, "playbooks", "list")
+    assert listed.code == 0
+    assert "eau-non-potable\tEau non potable\tfr" in listed.out
+    shown = tocsin(offline, "playbooks", "show", PLAYBOOK, "--json")
+    assert shown.code == 0
+    data = json.loads(shown.out)
+    assert data["roles"]["director"] == ["dominique"]
+    assert tocsin(offline, "playbooks", "show", PLAYBOOK).out.startswith("# ")
+    linted = tocsin(offline, "playbooks", "lint")
+    assert linted.code == 0, linted.text
+    assert "valides" in linted.out
+
+
+def broken_folder(root: Path) -> tuple[Path, int, int]:
+    """A folder with two broken playbooks; returns it and the lines of the two mistakes."""
+    folder = root / "playbooks"
+    folder.mkdir()
+    source = (BUNDLED_PLAYBOOKS / f"{PLAYBOOK}.yml").read_text(encoding="utf-8")
+    text = source.replace("channels: [x, sms,", "channels: [x, fax, sms,").replace(
+        "cadence: 2h", "cadence: 0m"
+    )
+    lines = text.splitlines()
+    fax = next(i for i, line in enumerate(lines, 1) if "fax" in line)
+    cadence = next(i for i, line in enumerate(lines, 1) if "cadence: 0m" in line)
+    (folder / "mauvais.yml").write_text(text.replace("id: eau-non-potable", "id: mauvais"))
+    (folder / "casse.yml").write_text("id: casse\ntitle: Casse\nchannels: [x, sms\n")
+    return folder, fax, cadence
+
+
+def test_lint_reports_file_line_and_problem(tmp_path: Path, offline: dict[str, str]) -> None:
+    folder, fax, cadence = broken_folder(tmp_path)
+    result = tocsin(offline, "playbooks", "lint", str(folder))
+    assert result.code == 1
+    assert f"mauvais.yml:{fax}:" in result.err
+    assert "« fax »" in result.err
+    assert f"mauvais.yml:{cadence}:" in result.err
+    assert "cadence" in result.err
+    assert "casse.yml:" in result.err
+    assert "YAML invalide" in result.err
+    assert "Erreur : 3 problème(s) dans 2 fichier(s)." in result.err
+
+
+def test_trigger_refuses_a_broken_playbook_with_its_line(
+    tmp_path: Path, offline: dict[str, str]
+) -> None:
+    folder, fax, _ = broken_folder(tmp_path)
+    env = {**offline, "TOCSIN_PLAYBOOKS": str(folder)}
+    result = tocsin(env, "trigger", "mauvais", "--as", "camille", *sample_params())
+    assert result.code == 1
+    assert "Playbook invalide" in result.err
+    assert f"mauvais.yml:{fax}:" in result.err
+    broken = tocsin(env, "trigger", "casse", "--as", "camille")
+    assert broken.code == 1
+    assert "casse.yml:3:" in broken.err
+
+
+def test_user_mistakes_on_trigger(offline: dict[str, str]) -> None:
+    unknown = tocsin(offline, "trigger", "inondation-martienne", "--as", "camille")
+    assert unknown.code == 1
+    assert unknown.err.strip() == (
+        "Erreur : Playbook inconnu « inondation-martienne ». Disponibles : eau-non-potable."
+    )
+    missing = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", "-p", "commune=Vire")
+    assert missing.code == 1
+    assert "Paramètres manquants pour eau-non-potable : secteur, cause" in missing.err
+    malformed = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", "-p", "commune")
+    assert "Paramètre mal écrit « commune »" in malformed.err
+    extra = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", *sample_params(), "-p", "x=1")
+    assert "Paramètre inconnu « x »" in extra.err
+    nobody = tocsin(offline, "trigger", PLAYBOOK, "--as", "zoe", *sample_params())
+    assert "Personne inconnue « zoe »" in nobody.err
+    anonymous = tocsin(offline, "trigger", PLAYBOOK, *sample_params())
+    assert "--as PERSONNE" in anonymous.err
+    english = tocsin({**offline, "TOCSIN_LANG": "en"}, "trigger", "nope", "--as", "camille")
+    assert english.err.startswith("Error: Unknown playbook 'nope'")
+    for result in (missing, malformed, extra, nobody, anonymous, english):
+        assert result.code == 1
+        assert result.out == ""
+
+
+def test_no_server_is_one_clear_line(offline: dict[str, str]) -> None:
+    result = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", *sample_params())
+    assert result.code == 1
+    assert result.err.startswith("Erreur : Aucun serveur Temporal joignable à 127.0.0.1:")
+    assert len(result.err.strip().splitlines()) == 1
+    assert tocsin(offline, "list").err.startswith("Erreur : Aucun serveur Temporal")
+
+
+# --------------------------------------------------------------------------- against tocsin up
+
+
+@dataclass
+class Up:
+    env: dict[str, str]
+    proc: subprocess.Popen[str]
+    log: Path
+    data_dir: Path
+
+
+@pytest.fixture(scope="module")
+def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    """``tocsin up`` as a process on free ports, stopped with Ctrl-C (SIGINT) at the end."""
+    data_dir = tmp_path_factory.mktemp("up")
+    env = tocsin_env(
+        data_dir, TOCSIN_EMBEDDED_PORT=str(free_port()), TOCSIN_UI_PORT=str(free_port())
+    )
+    log = data_dir / "up.log"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [str(TOCSIN), "up"], env=env, stdout=sink, stderr=subprocess.STDOUT, text=True
+        )
+    server = Up(env, proc, log, data_dir)
+    try:
+        deadline = time.monotonic() + 90
+        while "tocsin est prêt" not in log.read_text(encoding="utf-8"):
+            assert proc.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        yield server
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def status_json(up: Up, crisis: str) -> dict[str, object]:
+    result = tocsin(up.env, "status", crisis, "--json")
+    assert result.code == 0, result.text
+    data: dict[str, object] = json.loads(result.out)
+    return data
+
+
+def wait_state(up: Up, crisis: str, state: str, phase: str | None = None) -> dict[str, object]:
+    deadline = time.monotonic() + 30
+    while True:
+        data = status_json(up, crisis)
+        if data["state"] == state and (phase is None or data["phase"] == phase):
+            return data
+        assert time.monotonic() < deadline, data
+        time.sleep(0.2)
+
+
+def test_up_prints_its_addresses(up: Up) -> None:
+    output = up.log.read_text(encoding="utf-8")
+    assert f"127.0.0.1:{up.env['TOCSIN_EMBEDDED_PORT']}" in output
+    assert f"interface web : http://127.0.0.1:{up.env['TOCSIN_UI_PORT']}" in output
+    assert (up.data_dir / "temporal.sqlite").exists()
+    assert (up.data_dir / "server.json").exists()
+
+
+def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
+    env = up.env
+    started = tocsin(env, "trigger", PLAYBOOK, "--as", "camille", "--key", "cli", *sample_params())
+    assert started.code == 0, started.text
+    crisis = "crisis-eau-non-potable-cli"
+    assert started.out.strip() == f"Crise déclenchée : {crisis}"
+    again = tocsin(env, "trigger", PLAYBOOK, "--as", "sacha", "--key", "cli", *sample_params())
+    assert again.code == 0
+    assert "déjà en cours" in again.out
+
+    listed = tocsin(env, "list")
+    assert crisis in listed.out
+    assert any(
+        item["crisis_id"] == crisis for item in json.loads(tocsin(env, "list", "--json").out)
+    )
+
+    gate = wait_state(up, crisis, "awaiting_approval", "acknowledge")
+    rev = gate["revision"]
+    assert isinstance(rev, int)
+    shown = tocsin(env, "status", crisis)
+    assert "acknowledge" in shown.out
+    assert "Dominique Lefèvre" in shown.out
+
+    # Mistakes: the wrong person, no revision and no terminal, a stale revision.
+    wrong = tocsin(env, "approve", crisis, "--as", "noor", "-y")
+    assert wrong.code == 1
+    assert wrong.err.startswith("Erreur : Refusé : noor n’a pas le rôle attendu (director)")
+    blind = tocsin(env, "approve", crisis, "--as", "dominique")
+    assert blind.code == 1
+    assert "--revision N" in blind.err
+    stale = tocsin(env, "approve", crisis, "--as", "dominique", "-r", str(rev + 5))
+    assert "n’est plus la bonne" in stale.err
+    bad_edit = tocsin(env, "approve", crisis, "--as", "dominique", "-y", "-e", "fax=bonjour")
+    assert "Modification mal écrite" in bad_edit.err
+
+    asked = tocsin(
+        env, "request-changes", crisis, "--as", "dominique", "-y", "-m", "Ajouter les horaires."
+    )
+    assert asked.code == 0, asked.text
+    wait_state(up, crisis, "awaiting_revision")
+    sms = "Eau non potable. Bouteilles salle des fêtes, 8 h–20 h. Infos : 0 800 123 456."
+    revised = tocsin(env, "revise", crisis, "--as", "camille", "-e", f"sms:fr={sms}", "-m", "ok")
+    assert revised.code == 0, revised.text
+    assert revised.out.strip() == f"Révision {rev + 1} soumise."
+    approved = tocsin(env, "approve", crisis, "--as", "dominique", "-r", str(rev + 1))
+    assert approved.code == 0, approved.text
+    assert "Décision enregistrée" in approved.out
+
+    fact = tocsin(env, "fact", crisis, "Les analyses de 14 h sont conformes.", "--as", "camille")
+    assert fact.out.strip() == "Fait ajouté."
+    wait_state(up, crisis, "awaiting_approval", "explain")
+    rejected = tocsin(env, "reject", crisis, "--as", "dominique", "-y", "--reason", "Trop tôt.")
+    assert rejected.code == 0, rejected.text
+
+    wait_state(up, crisis, "awaiting_approval", "solutions")
+    edit_file = tmp_path / "x.txt"
+    edit_file.write_text("Distribution d’eau salle des fêtes jusqu’à 20 h.\n", encoding="utf-8")
+    edited = tocsin(env, "approve", crisis, "--as", "dominique", "-y", "-e", f"x:fr=@{edit_file}")
+    assert edited.code == 0, edited.text
+
+    wait_state(up, crisis, "waiting_follow_up")
+    resolved = tocsin(env, "resolve", crisis, "--as", "camille", "-m", "Eau de nouveau potable.")
+    assert resolved.code == 0, resolved.text
+    wait_state(up, crisis, "awaiting_approval", "close")
+    assert tocsin(env, "approve", crisis, "--as", "dominique", "-y").code == 0
+    final = wait_state(up, crisis, "closed")
+    decisions = final["decisions"]
+    assert isinstance(decisions, list)
+    assert [d["action"] for d in decisions] == [
+        "request_changes",
+        "approve",
+        "reject",
+        "approve_with_edits",
+        "approve",
+    ]
+
+    events = tocsin(env, "status", crisis, "--events")
+    for kind in ("detected", "revised", "fact_added", "published", "resolved", "closed"):
+        assert kind in events.out, kind
+    outbox = up.data_dir / "outbox" / crisis
+    assert (outbox / "2-acknowledge" / "sms.fr.txt").read_text(encoding="utf-8").strip() == sms
+    assert not (outbox / "3-explain").exists()
+    assert (
+        (outbox / "4-solutions" / "x.fr.txt")
+        .read_text(encoding="utf-8")
+        .startswith("Distribution d’eau")
+    )
+    row = next(line for line in tocsin(env, "list").out.splitlines() if line.startswith(crisis))
+    assert row.split("\t")[1] == "close"
+
+    late = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
+    assert late.code == 1
+    assert late.err.strip() == "Erreur : Refusé : la crise est terminée"
+
+
+def test_cancel_and_unknown_crisis(up: Up) -> None:
+    env = up.env
+    started = tocsin(
+        env, "trigger", PLAYBOOK, "--as", "camille", "--key", "annul", *sample_params()
+    )
+    assert started.code == 0, started.text
+    crisis = "crisis-eau-non-potable-annul"
+    wait_state(up, crisis, "awaiting_approval", "acknowledge")
+    no_reason = tocsin(env, "cancel", crisis, "--as", "camille")
+    assert no_reason.code != 0
+    cancelled = tocsin(env, "cancel", crisis, "--as", "camille", "--reason", "Fausse alerte.")
+    assert cancelled.out.strip() == "Crise annulée."
+    after = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
+    assert after.code == 1
+    assert "terminée" in after.err
+    unknown = tocsin(env, "status", "crisis-nulle-part")
+    assert unknown.code == 1
+    assert unknown.err.startswith("Erreur : Crise inconnue « crisis-nulle-part »")
+    for command in (["approve", "-y"], ["resolve"], ["fact", "x"], ["revise"]):
+        result = tocsin(env, command[0], "crisis-nulle-part", *command[1:], "--as", "camille")
+        assert result.code == 1
+        assert "Crise inconnue" in result.err, (command, result.err)
+
+
+def test_up_refuses_a_busy_port(up: Up, tmp_path: Path) -> None:
+    env = tocsin_env(tmp_path, TOCSIN_EMBEDDED_PORT=up.env["TOCSIN_EMBEDDED_PORT"])
+    result = tocsin(env, "up")
+    assert result.code == 1
+    assert up.env["TOCSIN_EMBEDDED_PORT"] in result.err
+
+
+def test_ctrl_c_stops_everything(up: Up) -> None:
+    """Last in the module: SIGINT stops the worker and the server, and frees the ports."""
+    up.proc.send_signal(signal.SIGINT)
+    assert up.proc.wait(timeout=30) == 0
+    output = up.log.read_text(encoding="utf-8")
+    assert "Tout est arrêté." in output
+    assert "Traceback" not in output
+    assert not (up.data_dir / "server.json").exists()
+    assert port_is_free(int(up.env["TOCSIN_EMBEDDED_PORT"]))
+    assert port_is_free(int(up.env["TOCSIN_UI_PORT"]))
+
+
+def test_demo_runs_a_whole_crisis(tmp_path: Path) -> None:
+    result = tocsin(tocsin_env(tmp_path), "demo")
+    assert result.code == 0, result.text
+    assert "simulé" in result.out
+    assert "escalade" in result.out.lower()
+    assert "sms.fr.txt" in result.out
