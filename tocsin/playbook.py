@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import DictLoader
 from pydantic import ValidationError
 
 from tocsin.models import (
@@ -28,6 +27,7 @@ from tocsin.models import (
 from tocsin.render import (
     RESERVED_NAMES,
     RenderError,
+    SnapshotLoader,
     build_environment,
     render_draft,
     snapshot_templates,
@@ -246,7 +246,7 @@ def trial_render(
                 )
             )
     # Syntax errors in shared pieces are caught by compiling everything once.
-    env = build_environment(DictLoader(templates))
+    env = build_environment(SnapshotLoader(templates))
     for name in templates:
         try:
             env.get_template(name)

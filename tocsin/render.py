@@ -12,7 +12,7 @@ Parameters and facts are data handed to the template, never template source: tex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
-    DictLoader,
+    Environment,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -82,6 +82,24 @@ _MONTHS = {
         "Juli", "August", "September", "Oktober", "November", "Dezember",
     ],
 }  # fmt: skip
+
+
+class SnapshotLoader(BaseLoader):
+    """Templates from the crisis's snapshot, each named by its path so that an error inside a
+    template, a macro or an import reports the right file and line."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = dict(sources)
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template not in self.sources:
+            raise TemplateNotFound(template)
+        return self.sources[template], template, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.sources)
 
 
 class RenderError(Exception):
@@ -207,7 +225,22 @@ def render_statement(
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         name = getattr(exc, "name", None) or getattr(exc, "filename", None) or template
+        if line is None:
+            name, line = _template_frame(exc, str(name))
         raise RenderError(str(name), line, str(exc.message or exc)) from exc
+
+
+def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
+    """Where a runtime error (an undefined variable) happened: Jinja2 rewrites the traceback so
+    that template frames carry the template's name and line; the innermost one is the culprit."""
+    found: tuple[str, int | None] = (default, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def statement_context(
@@ -258,7 +291,7 @@ def _with_exercise_label(text: str, language: str, channel: Channel) -> str:
 
 def render_draft(request: DraftRequest) -> Draft:
     """Render every channel in every language for one phase. Pure: no clock, no I/O."""
-    env = build_environment(DictLoader(request.templates))
+    env = build_environment(SnapshotLoader(request.templates))
     texts: list[StatementText] = []
     for channel, name in request.playbook.statement_templates(request.phase).items():
         for language in request.playbook.languages:

@@ -1,0 +1,119 @@
+"""Playbook loading: every mistake is refused before any workflow starts, at its file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
+from tocsin.models import PhaseName
+from tocsin.playbook import (
+    ParameterProblems,
+    PlaybookError,
+    PlaybookLibrary,
+    load_playbook,
+    resolve_parameters,
+)
+
+SOURCE = (BUNDLED_PLAYBOOKS / "eau-non-potable.yml").read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def problems_for(tmp_path: Path, text: str, templates: Path = BUNDLED_TEMPLATES) -> list[str]:
+    file = tmp_path / "pb.yml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(PlaybookError) as caught:
+        load_playbook(file, [templates])
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_bundled_playbooks_load_and_lint_clean() -> None:
+    library = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
+    count, problems = library.lint()
+    assert count >= 1
+    assert problems == []
+    playbook = library.load("eau-non-potable").playbook
+    assert playbook.roles["director"] == ["dominique"]
+    follow_up = playbook.phases[PhaseName.FOLLOW_UP]
+    assert follow_up.cadence is not None
+    assert follow_up.cadence.total_seconds() == 7200
+
+
+@pytest.mark.parametrize(
+    ("change", "needle", "expected"),
+    [
+        (("channels: [x, sms,", "channels: [x, fax, sms,"), "fax", "valeur inconnue « fax »"),
+        (("cadence: 2h", "cadence: 0m"), "cadence: 0m", "cadence doit être positive"),
+        (("cadence: 2h", "cadence: deux heures"), "cadence: deux", "durée"),
+        (
+            (
+                "approvers: [director, deputy_director]\n      remind_every: 10m",
+                "approvers: [director, prefet]\n      remind_every: 10m",
+            ),
+            "prefet",
+            "rôle inconnu « prefet »",
+        ),
+        (("  director: [dominique]", "  director: [dominique, zoe]"), "zoe", "personne inconnue"),
+        (("    example: 0 800 123 456\n", "\n"), "name: hotline", "sans valeur"),
+        (("  explain:\n", "  expliquer:\n"), "expliquer", "phase inconnue « expliquer »"),
+        (("timezone: Europe/Paris", "timezone: Europe/Lutece"), "timezone", "fuseau"),
+        (("title: Eau non potable", "titre: Eau non potable"), "titre", "champ inconnu"),
+    ],
+    ids=[
+        "channel",
+        "zero-cadence",
+        "bad-duration",
+        "role",
+        "person",
+        "no-value",
+        "phase",
+        "tz",
+        "field",
+    ],
+)
+def test_each_mistake_at_its_line(
+    tmp_path: Path, change: tuple[str, str], needle: str, expected: str
+) -> None:
+    old, new = change
+    assert old in SOURCE
+    text = SOURCE.replace(old, new, 1)
+    found = problems_for(tmp_path, text)
+    line = line_of(text, needle)
+    assert any(f"pb.yml:{line}:" in p and expected in p for p in found), (line, found)
+
+
+def test_missing_template_names_the_template(tmp_path: Path) -> None:
+    text = SOURCE.replace("channels: [x, sms,", "channels: [x, radio, sms,")
+    found = problems_for(tmp_path, text)
+    assert any("gabarit manquant « radio/acknowledge.fr.j2 »" in p for p in found), found
+
+
+def test_a_template_that_does_not_render_points_at_the_template(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    for source in BUNDLED_TEMPLATES.rglob("*.j2"):
+        target = templates / source.relative_to(BUNDLED_TEMPLATES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    sms = templates / "sms" / "explain.fr.j2"
+    sms.write_text("Ligne 1\n{{ parametre_absent }}\n", encoding="utf-8")
+    found = problems_for(tmp_path, SOURCE, templates)
+    assert any("sms/explain.fr.j2:2:" in p and "parametre_absent" in p for p in found), found
+
+
+def test_parameters_are_checked_by_type() -> None:
+    playbook = (
+        PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES]).load("eau-non-potable").playbook
+    )
+    samples = {k: str(v) for k, v in playbook.sample_parameters().items()}
+    assert resolve_parameters(playbook, samples)["commune"] == "Saint-Aubin-sur-Loire"
+    with pytest.raises(ParameterProblems) as caught:
+        resolve_parameters(playbook, {**samples, "site": "pas une adresse", "x": "1"})
+    assert [name for name, _, _ in caught.value.invalid] == ["site"]
+    assert caught.value.unknown == ["x"]
+    with pytest.raises(ParameterProblems) as missing:
+        resolve_parameters(playbook, {"commune": "Vire"})
+    assert "hotline" in missing.value.missing
