@@ -1,0 +1,147 @@
+"""Channel counting against the rules in DOMAIN.md, French typography included."""
+
+from __future__ import annotations
+
+import pytest
+
+from tocsin.channels import PROFILES, ChannelSettings, markdown_to_html, measure, profile
+from tocsin.models import Channel
+
+NNBSP = "\u202f"
+
+
+def test_every_channel_has_a_profile() -> None:
+    assert set(PROFILES) == set(Channel)
+
+
+# --------------------------------------------------------------------------- X
+
+
+@pytest.mark.parametrize(
+    ("text", "weight"),
+    [
+        ("a" * 280, 280),
+        ("é" * 10, 10),  # Latin-1 letters count 1
+        (NNBSP * 10, 20),  # U+202F counts 2
+        ("…", 2),
+        ("€", 2),
+        ("’«»", 3),  # curly apostrophe and guillemets count 1
+        ("😀", 2),
+        ("👩‍👩‍👧", 2),  # an emoji sequence counts 2
+        ("https://www.saint-aubin-sur-loire.fr/eau/une/tres/longue/adresse", 23),
+        ("Infos : https://a.fr", 8 + 23),
+    ],
+)
+def test_x_weighted_count(text: str, weight: int) -> None:
+    assert measure(Channel.X, text).count == weight
+
+
+def test_x_french_typography_costs_more_than_it_looks() -> None:
+    text = f"Eau non potable{NNBSP}: ne la buvez pas{NNBSP}! Point à 14{NNBSP}h{NNBSP}00…"
+    found = measure(Channel.X, text)
+    assert found.count == len(text) + 5  # four U+202F and one ellipsis weigh 2
+    over = measure(Channel.X, "é" * 281)
+    assert not over.fits
+    assert "281 caractères pondérés pour une limite de 280" in over.problems[0]
+
+
+# --------------------------------------------------------------------------- SMS
+
+
+def test_sms_gsm7_single_and_multipart() -> None:
+    assert measure(Channel.SMS, "e" * 160).detail.startswith("GSM-7, 160 caractères, 1 segment")
+    assert measure(Channel.SMS, "e" * 161).count == 2  # 153 a part once split
+    assert measure(Channel.SMS, "e" * 306).count == 2
+    assert measure(Channel.SMS, "e" * 307).count == 3
+
+
+def test_sms_accents_that_stay_gsm7_and_escaped_characters() -> None:
+    assert measure(Channel.SMS, "é è ù à É Ç").detail.startswith("GSM-7")
+    # € and [ ] take two septets each: 80 euros signs fill one segment.
+    assert measure(Channel.SMS, "€" * 80).count == 1
+    assert measure(Channel.SMS, "€" * 81).count == 2
+
+
+@pytest.mark.parametrize(
+    "char", ["â", "ê", "î", "ô", "û", "ë", "ï", "ç", "œ", "À", "È", "’", "«", "…"]
+)
+def test_sms_characters_that_force_ucs2(char: str) -> None:
+    found = measure(Channel.SMS, "a" * 69 + char)
+    assert found.detail.startswith("UCS-2")
+    assert found.count == 1
+    assert measure(Channel.SMS, "a" * 70 + char).count == 2  # 71 > 70: 67 a part
+    assert measure(Channel.SMS, "a" * 133 + char).count == 2
+    assert measure(Channel.SMS, "a" * 134 + char).count == 3
+
+
+def test_sms_preparation_keeps_accents_and_drops_typography() -> None:
+    sms = profile(Channel.SMS)
+    prepared = sms.prepare(f"L’eau « potable »{NNBSP}? Réponse… à 14{NNBSP}h – merci")
+    assert prepared == 'L\'eau "potable" ? Réponse... à 14 h - merci'
+    assert measure(Channel.SMS, prepared).detail.startswith("GSM-7")
+    assert measure(Channel.SMS, sms.prepare("Fenêtres fermées")).detail.startswith("UCS-2")
+
+
+def test_sms_segment_limit_is_data() -> None:
+    long = "e" * 500  # 4 segments
+    assert not measure(Channel.SMS, long).fits
+    wider = {Channel.SMS: ChannelSettings(parts=4)}
+    assert measure(Channel.SMS, long, wider).fits
+
+
+# --------------------------------------------------------------------------- cell broadcast
+
+
+def test_cell_broadcast_pages() -> None:
+    assert measure(Channel.CELL_BROADCAST, "A" * 93).count == 1
+    assert measure(Channel.CELL_BROADCAST, "A" * 94).count == 2
+    assert measure(Channel.CELL_BROADCAST, "A" * 372).fits  # 4 pages by default
+    assert not measure(Channel.CELL_BROADCAST, "A" * 373).fits
+    fifteen = {Channel.CELL_BROADCAST: ChannelSettings(parts=15)}
+    assert measure(Channel.CELL_BROADCAST, "A" * 1395, fifteen).fits
+    with pytest.raises(ValueError, match="15"):
+        ChannelSettings(parts=16)
+
+
+# --------------------------------------------------------------------------- others
+
+
+def test_mastodon_urls_and_mentions() -> None:
+    url = "https://www.example.fr/" + "x" * 100
+    assert measure(Channel.MASTODON, url).count == 23
+    assert measure(Channel.MASTODON, "@prefecture@social.gouv.fr").count == len("@prefecture")
+    assert measure(Channel.MASTODON, "a" * 501).problems
+    instance = {Channel.MASTODON: ChannelSettings(limit=1000)}
+    assert measure(Channel.MASTODON, "a" * 501, instance).fits
+
+
+def test_bluesky_counts_graphemes() -> None:
+    assert measure(Channel.BLUESKY, "👩‍👩‍👧").count == 1
+    assert measure(Channel.BLUESKY, "e\u0301").count == 1  # e + combining acute
+    assert measure(Channel.BLUESKY, "é" * 300).fits
+    assert not measure(Channel.BLUESKY, "é" * 301).fits
+
+
+def test_instagram_hashtags_and_length() -> None:
+    five = " ".join(f"#Tag{i}" for i in range(5))
+    assert measure(Channel.INSTAGRAM, five).fits
+    six = measure(Channel.INSTAGRAM, five + " #Tag5")
+    assert six.problems == ["Instagram : 6 hashtags, 5 au plus / 6 hashtags, at most 5"]
+    assert not measure(Channel.INSTAGRAM, "a" * 2201).fits
+    assert not measure(Channel.LINKEDIN, "a" * 3001).fits
+    assert measure(Channel.FACEBOOK, "a" * 63_206).fits
+
+
+def test_spoken_channels_measure_reading_time() -> None:
+    script = " ".join(["mot"] * 150)
+    assert measure(Channel.HOTLINE, script).count == 60
+    assert measure(Channel.RADIO, script).fits
+    assert not measure(Channel.RADIO, " ".join(["mot"] * 226)).fits  # 91 s
+
+
+def test_press_release_markdown_to_html_escapes_raw_html() -> None:
+    html = markdown_to_html("# Titre\n\nTexte <script>alert(1)</script> & **gras**")
+    assert "<h1>Titre</h1>" in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<strong>gras</strong>" in html
