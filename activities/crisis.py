@@ -14,6 +14,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from tocsin.channels import Markup, markdown_to_html, profile
 from tocsin.models import (
     Draft,
     DraftRequest,
@@ -100,18 +101,27 @@ class CrisisActivities:
                 "approved_by": request.approved_by,
                 "sha256": sha256(item.text),
             }
-            try:
-                written = await asyncio.to_thread(write_once, path, item.text, entry)
-            except OutboxConflict as exc:
-                raise ApplicationError(str(exc), type="OutboxConflict", non_retryable=True) from exc
-            files.append(
-                PublishedFile(
-                    language=item.language,
-                    path=str(path),
-                    sha256=sha256(item.text),
-                    written=written,
+            outputs = [(path, item.text)]
+            if profile(request.channel).markup is Markup.MARKDOWN:
+                # The press release also goes out as HTML, rendered from the approved Markdown.
+                outputs.append((path.with_suffix(".html"), markdown_to_html(item.text)))
+            for target, text in outputs:
+                try:
+                    written = await asyncio.to_thread(
+                        write_once, target, text, {**entry, "sha256": sha256(text)}
+                    )
+                except OutboxConflict as exc:
+                    raise ApplicationError(
+                        str(exc), type="OutboxConflict", non_retryable=True
+                    ) from exc
+                files.append(
+                    PublishedFile(
+                        language=item.language,
+                        path=str(target),
+                        sha256=sha256(text),
+                        written=written,
+                    )
                 )
-            )
             log.info(
                 "statement.published",
                 crisis=request.crisis_id,

@@ -12,6 +12,7 @@ from temporalio.client import Client, WorkflowHandle
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
 from tocsin.models import (
+    Channel,
     CrisisInput,
     CrisisStatus,
     DecisionAction,
@@ -22,6 +23,15 @@ from tocsin.playbook import PlaybookLibrary
 
 LIBRARY = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
 PLAYBOOK = "eau-non-potable"
+
+
+def files_per_phase(phase: PhaseName, playbook: str = PLAYBOOK) -> int:
+    """Outbox files one approved statement set writes: a file per channel and language, and the
+    press release a second time as HTML."""
+    loaded = LIBRARY.load(playbook).playbook
+    channels = loaded.statement_templates(phase)
+    extra = 1 if Channel.PRESS_RELEASE in channels else 0
+    return (len(channels) + extra) * len(loaded.languages)
 
 
 def settings_for(data_dir: Path, task_queue: str, **env: str) -> Settings:

@@ -42,7 +42,7 @@ def test_x_french_typography_costs_more_than_it_looks() -> None:
     assert found.count == len(text) + 5  # four U+202F and one ellipsis weigh 2
     over = measure(Channel.X, "é" * 281)
     assert not over.fits
-    assert "281 caractères pondérés pour une limite de 280" in over.problems[0]
+    assert over.problems[0].startswith("X : 281 caractères pondérés pour une limite de 280")
 
 
 # --------------------------------------------------------------------------- SMS

@@ -112,7 +112,7 @@ def broken_folder(root: Path) -> tuple[Path, int, int]:
     folder = root / "playbooks"
     folder.mkdir()
     source = (BUNDLED_PLAYBOOKS / f"{PLAYBOOK}.yml").read_text(encoding="utf-8")
-    text = source.replace("channels: [x, sms,", "channels: [x, fax, sms,").replace(
+    text = source.replace("channels: [x, facebook,", "channels: [x, fax, facebook,", 1).replace(
         "cadence: 2h", "cadence: 0m"
     )
     lines = text.splitlines()
@@ -158,7 +158,7 @@ def test_user_mistakes_on_trigger(offline: dict[str, str]) -> None:
     )
     missing = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", "-p", "commune=Vire")
     assert missing.code == 1
-    assert "Paramètres manquants pour eau-non-potable : secteur, cause" in missing.err
+    assert "Paramètres manquants pour eau-non-potable : emetteur, secteur, cause" in missing.err
     malformed = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", "-p", "commune")
     assert "Paramètre mal écrit « commune »" in malformed.err
     extra = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", *sample_params(), "-p", "x=1")

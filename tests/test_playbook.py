@@ -46,7 +46,11 @@ def test_bundled_playbooks_load_and_lint_clean() -> None:
 @pytest.mark.parametrize(
     ("change", "needle", "expected"),
     [
-        (("channels: [x, sms,", "channels: [x, fax, sms,"), "fax", "valeur inconnue « fax »"),
+        (
+            ("channels: [x, facebook,", "channels: [x, fax, facebook,"),
+            "fax",
+            "valeur inconnue « fax »",
+        ),
         (("cadence: 2h", "cadence: 0m"), "cadence: 0m", "cadence doit être positive"),
         (("cadence: 2h", "cadence: deux heures"), "cadence: deux", "durée"),
         (
@@ -87,9 +91,18 @@ def test_each_mistake_at_its_line(
 
 
 def test_missing_template_names_the_template(tmp_path: Path) -> None:
-    text = SOURCE.replace("channels: [x, sms,", "channels: [x, radio, sms,")
+    text = SOURCE.replace("  explain:\n", "  explain:\n    statements: {sms: inexistant}\n", 1)
     found = problems_for(tmp_path, text)
-    assert any("gabarit manquant « radio/acknowledge.fr.j2 »" in p for p in found), found
+    line = line_of(text, "inexistant")
+    expected = f"pb.yml:{line}:"
+    assert any(expected in p and "gabarit manquant « sms/inexistant.fr.j2 »" in p for p in found)
+
+
+def test_a_message_that_does_not_render_points_at_its_line(tmp_path: Path) -> None:
+    text = SOURCE.replace("hashtag: EauPotable", "hashtag: Eau{{ quartier }}", 1)
+    found = problems_for(tmp_path, text)
+    line = line_of(text, "hashtag: Eau{{")
+    assert any(f"pb.yml:{line}:" in p and "quartier" in p for p in found), found
 
 
 def test_a_template_that_does_not_render_points_at_the_template(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from tocsin.models import (
     DecisionAction,
     DecisionRequest,
     FactRequest,
+    PhaseName,
     ResolveRequest,
     RevisionRequest,
     TextEdit,
@@ -701,6 +702,78 @@ def playbooks_show(playbook: str, as_json: bool) -> None:
         return
     click.echo(f"# {loaded.file}")
     click.echo(yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip())
+
+
+# --------------------------------------------------------------------------- preview
+
+
+@cli.command(help=t("help.preview"))
+@click.argument("playbook")
+@click.option(
+    "--phase",
+    "phases",
+    multiple=True,
+    type=click.Choice([p.value for p in PhaseName]),
+    help=t("help.preview_phase"),
+)
+@click.option("--param", "-p", "params", multiple=True, metavar="NOM=VALEUR", help=t("help.param"))
+@click.option("--fact", "facts", multiple=True, help=t("help.preview_fact"))
+@click.option("--exercise", is_flag=True, help=t("help.exercise"))
+@click.option(
+    "--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help=t("help.html")
+)
+@click.option("--texts/--no-texts", default=True, help=t("help.texts"))
+@friendly
+def preview(
+    playbook: str,
+    phases: tuple[str, ...],
+    params: tuple[str, ...],
+    facts: tuple[str, ...],
+    exercise: bool,
+    html_file: Path | None,
+    texts: bool,
+) -> None:
+    from tocsin.preview import bar, html_page, preview_drafts, publishing_phases, summary
+
+    settings = _settings()
+    library = _library(settings)
+    if library.find(playbook) is None:
+        raise UnknownPlaybook(playbook, list(library.files()))
+    loaded = library.load(playbook)
+    chosen = [PhaseName(p) for p in phases] or publishing_phases(loaded)
+    try:
+        drafts = preview_drafts(
+            loaded,
+            library.template_folders,
+            _params(params),
+            chosen,
+            exercise=exercise,
+            facts=list(facts),
+        )
+    except ParameterProblems as exc:
+        _param_problems(loaded.playbook.id, exc, [p.name for p in loaded.playbook.parameters])
+    over = 0
+    for draft in drafts:
+        click.echo(click.style(f"== {draft.phase.value} ==", bold=True))
+        for item in draft.texts:
+            assert item.measure is not None
+            shape, colour = bar(item.measure)
+            variant = f" ({t('preview.short')})" if item.variant else ""
+            click.echo(
+                f"{item.channel.value:<15} {item.language}  {click.style(shape, fg=colour)}  "
+                f"{summary(item.measure)}{variant}"
+            )
+            for problem in item.measure.problems:
+                over += 1
+                click.echo(click.style(f"    ! {problem}", fg="red"))
+            if texts:
+                click.echo("    " + item.text.replace("\n", "\n    "))
+                click.echo()
+    if html_file is not None:
+        html_file.write_text(html_page(loaded.playbook.title, drafts), encoding="utf-8")
+        click.echo(t("preview.written", path=html_file))
+    if over:
+        raise UserError(t("preview.over", count=over))
 
 
 # --------------------------------------------------------------------------- demo

@@ -132,6 +132,24 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Lance un worker sur le serveur Temporal configuré (TEMPORAL_ADDRESS ou « tocsin up »).",
         "Run a worker on the configured Temporal server (TEMPORAL_ADDRESS or 'tocsin up').",
     ),
+    "help.preview": (
+        "Aperçu sans Temporal : chaque canal et chaque langue d’une phase, avec sa longueur "
+        "face à la limite. Sans --param, les exemples du playbook.",
+        "Preview without Temporal: every channel and language of a phase, with its length "
+        "against the limit. Without --param, the playbook's examples.",
+    ),
+    "help.preview_phase": (
+        "Phase à rendre (répétable ; par défaut toutes celles qui publient).",
+        "Phase to render (repeatable; default: every publishing phase).",
+    ),
+    "help.preview_fact": ("Fait à inclure (répétable).", "Fact to include (repeatable)."),
+    "help.html": ("Écrire aussi une page HTML d’aperçu.", "Also write an HTML preview page."),
+    "preview.short": ("variante courte", "short variant"),
+    "preview.written": ("Aperçu écrit : {path}", "Preview written: {path}"),
+    "preview.over": (
+        "{count} texte(s) dépassent la limite de leur canal.",
+        "{count} text(s) exceed their channel's limit.",
+    ),
     "help.trigger": (
         "Déclenche un playbook : une crise par playbook et par clé (--key, date du jour).",
         "Trigger a playbook: one crisis per playbook and key (--key, today's date).",

@@ -97,6 +97,35 @@ class ApprovalPolicy(_Strict):
         return value
 
 
+class ChannelSettings(_Strict):
+    """What a playbook or an organisation may change for a channel."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    limit: Annotated[int, Field(ge=1)] | None = None  # in the channel's own unit
+    parts: Annotated[int, Field(ge=1, le=15)] | None = None  # SMS segments, broadcast pages
+    url_length: Annotated[int, Field(ge=1)] | None = None  # Mastodon: what a link counts
+    hashtags: Annotated[int, Field(ge=0)] | None = None  # Instagram: most hashtags allowed
+
+
+class Measure(_Strict):
+    """A text's size as its platform counts it, against the limit that applies."""
+
+    count: int
+    limit: int | None
+    unit: str  # "caractères pondérés", "segments", "pages", "graphèmes", "secondes"...
+    counting: str  # how the platform counts, in words, for the person reading the draft
+    detail: str = ""  # e.g. "UCS-2 (« ê » l’impose), 180 caractères, 3 segment(s) de 67"
+    problems: list[str] = []  # each reason the text does not fit
+
+    @property
+    def fits(self) -> bool:
+        return not self.problems
+
+
+MessageValue = str | list[str]
+
+
 class PhaseSpec(_Strict):
     """One phase of the playbook: which template each channel uses, and how it is approved.
 
@@ -106,6 +135,7 @@ class PhaseSpec(_Strict):
     """
 
     statements: dict[Channel, Identifier] | None = None
+    channels: list[Channel] | None = None  # a subset of the playbook's channels for this phase
     approval: ApprovalPolicy | None = None
     cadence: Duration | None = None
     max_count: Annotated[int, Field(ge=1, le=500)] | None = None
@@ -130,13 +160,16 @@ class Playbook(_Strict):
     channels: Annotated[list[Channel], Field(min_length=1)]
     authors: list[Identifier] = ["communicator"]
     phases: dict[PhaseName, PhaseSpec]
+    # The crisis's own words per language, used by the channel templates (templates/README.md).
+    messages: dict[Language, dict[Identifier, MessageValue]] = {}
+    channel_settings: dict[Channel, ChannelSettings] = {}
 
     def statement_templates(self, phase: PhaseName) -> dict[Channel, str]:
         spec = self.phases.get(phase)
         if spec is None:
             return {}
         if spec.statements is None:
-            return {channel: phase.value for channel in self.channels}
+            return {channel: phase.value for channel in (spec.channels or self.channels)}
         return dict(spec.statements)
 
     def roles_of(self, person: str) -> list[str]:
@@ -165,6 +198,8 @@ class StatementText(_Strict):
     channel: Channel
     language: Language
     text: str
+    measure: Measure | None = None
+    variant: str = ""  # "court" when the template's shorter variant was used to fit
 
 
 class Draft(_Strict):
@@ -178,6 +213,9 @@ class Draft(_Strict):
     next_update_at: datetime | None = None
     texts: list[StatementText]
     note: str = ""
+
+    def over_limit(self) -> list[StatementText]:
+        return [item for item in self.texts if item.measure is not None and not item.measure.fits]
 
     def text_for(self, channel: Channel, language: str) -> str | None:
         for item in self.texts:
@@ -482,6 +520,7 @@ class DraftRequest(_Strict):
     next_update_at: datetime | None
     resolution: str = ""
     note: str = ""
+    number: int = 1  # the statement's number in the crisis (press releases are numbered)
 
 
 class NotifyKind(StrEnum):

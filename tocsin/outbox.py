@@ -13,9 +13,10 @@ import json
 import os
 from pathlib import Path
 
+from tocsin.channels import Markup, profile
 from tocsin.models import PHASE_ORDER, Channel, PhaseName, phase_label
 
-TEXT_SUFFIX = {Channel.WEBSITE: "html", Channel.POSTER: "html"}
+SUFFIX = {Markup.HTML: "html", Markup.MARKDOWN: "md"}
 
 
 class OutboxConflict(Exception):
@@ -36,7 +37,7 @@ def statement_path(
     exercise: bool = False,
 ) -> Path:
     step = f"{PHASE_ORDER.index(phase) + 1}-{phase_label(phase, sequence)}"
-    suffix = TEXT_SUFFIX.get(channel, "txt")
+    suffix = SUFFIX.get(profile(channel).markup, "txt")
     return crisis_folder(root, crisis_id, exercise) / step / f"{channel.value}.{language}.{suffix}"
 
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from tocsin.models import (
     PHASE_ORDER,
     DraftRequest,
+    Fact,
     ParameterType,
     ParamValue,
     PhaseName,
@@ -29,9 +30,10 @@ from tocsin.render import (
     RenderError,
     SnapshotLoader,
     build_environment,
+    find_template,
     render_draft,
     snapshot_templates,
-    template_path,
+    template_candidates,
 )
 from tocsin.yamlsource import PathKey, YamlDocument, YamlSyntaxError, load_yaml
 
@@ -80,7 +82,7 @@ def _pydantic_message(error: Mapping[str, object]) -> str:
         ctx = error.get("ctx") or {}
         expected = ctx.get("expected", "") if isinstance(ctx, dict) else ""
         value = error.get("input")
-        if "phases" in loc:
+        if loc.startswith("phases.") and loc.endswith("[key]"):
             return f"phase inconnue « {value} » (attendues : {expected}) / unknown phase"
         return f"valeur inconnue « {value} » pour {loc} (attendues : {expected}) / unknown value"
     msg = str(error.get("msg", "invalide")).removeprefix("Value error, ")
@@ -117,6 +119,7 @@ def check_references(
 ) -> list[Problem]:
     """Cross-reference checks a model alone cannot express."""
     problems: list[Problem] = []
+    sources = snapshot_templates(playbook, template_folders)
 
     def add(path: PathKey, message: str) -> None:
         problems.append(_problem(doc, path, message))
@@ -186,23 +189,42 @@ def check_references(
             add(base, "le suivi doit avoir une cadence (cadence:) / follow_up needs a cadence")
         if phase is not PhaseName.FOLLOW_UP and (spec.cadence or spec.max_count):
             add(base, "cadence et max_count ne valent que pour follow_up / only for follow_up")
+        for index, channel in enumerate(spec.channels or []):
+            if channel not in playbook.channels:
+                add(
+                    (*base, "channels", index),
+                    f"canal « {channel.value} » absent de la liste channels du playbook / "
+                    f"channel not in the playbook's channels",
+                )
         for channel, name in statements.items():
             where = (*base, "statements", channel.value) if spec.statements else base
-            if channel not in playbook.channels:
+            if spec.statements and channel not in playbook.channels:
                 add(
                     where,
                     f"canal « {channel.value} » absent de la liste channels du playbook / "
                     f"channel not in the playbook's channels",
                 )
             for language in playbook.languages:
-                path = template_path(channel, name, language)
-                if not any((folder / path).is_file() for folder in template_folders):
+                if find_template(sources, channel, name, language, phase) is None:
+                    path = template_candidates(channel, name, language, phase)[0]
                     add(where, f"gabarit manquant « {path} » / missing template")
+    for channel in playbook.channel_settings:
+        if channel not in playbook.channels:
+            add(
+                ("channel_settings", channel.value),
+                f"réglages pour « {channel.value} », absent de channels / channel not used",
+            )
+    for language in playbook.messages:
+        if language not in playbook.languages:
+            add(
+                ("messages", language),
+                f"messages en « {language} », langue absente de languages / language not listed",
+            )
     return problems
 
 
 def trial_render(
-    playbook: Playbook, doc: YamlDocument, template_folders: list[Path]
+    playbook: Playbook, doc: YamlDocument, template_folders: list[Path], *, fit: bool = False
 ) -> list[Problem]:
     """Render every phase with the sample parameters: a missing variable fails here, not in a
     crisis."""
@@ -214,27 +236,46 @@ def trial_render(
         for p in playbook.parameters
         if (v := p.example if p.example is not None else p.default) is not None
     }
+    fact = Fact(text="(fait nouveau de test)", person="lint", added_at=now)
+    variants = [([], False), ([fact], True)]  # plain, then with a fact and as an exercise
     for phase in playbook.phases:
         try:
-            render_draft(
-                DraftRequest(
-                    crisis_id="lint",
-                    playbook=playbook,
-                    templates=templates,
-                    params=params,
-                    facts=[],
-                    phase=phase,
-                    sequence=1 if phase is PhaseName.FOLLOW_UP else 0,
-                    revision=1,
-                    author="lint",
-                    exercise=False,
-                    now=now,
-                    detected_at=now,
-                    next_update_at=now + timedelta(hours=2),
-                    resolution="(résolution)",
+            for facts, exercise in variants:
+                draft = render_draft(
+                    DraftRequest(
+                        crisis_id="lint",
+                        playbook=playbook,
+                        templates=templates,
+                        params=params,
+                        facts=facts,
+                        phase=phase,
+                        sequence=1 if phase is PhaseName.FOLLOW_UP else 0,
+                        revision=1,
+                        author="lint",
+                        exercise=exercise,
+                        now=now,
+                        detected_at=now,
+                        next_update_at=now + timedelta(hours=2),
+                        resolution="(résolution)",
+                    )
                 )
-            )
+                for item in draft.over_limit() if fit else []:
+                    assert item.measure is not None
+                    problems.append(
+                        _problem(
+                            doc,
+                            ("phases", phase.value),
+                            f"{phase.value}, {item.channel.value}.{item.language} "
+                            f"{'(exercice) ' if exercise else ''}avec les exemples : "
+                            + "; ".join(item.measure.problems),
+                        )
+                    )
         except RenderError as exc:
+            if exc.template.startswith("messages."):
+                # A message of the playbook itself: point at its line in the YAML file.
+                key = tuple(int(p) if p.isdigit() else p for p in exc.template.split("."))
+                problems.append(_problem(doc, key, f"{exc.template} : {exc.problem}"))
+                continue
             folder = next((f for f in template_folders if (f / exc.template).is_file()), None)
             file = folder / exc.template if folder else Path(exc.template)
             problems.append(
@@ -259,7 +300,7 @@ def trial_render(
 
 
 def load_playbook(
-    file: Path, template_folders: list[Path], *, render: bool = True
+    file: Path, template_folders: list[Path], *, render: bool = True, fit: bool = False
 ) -> LoadedPlaybook:
     """Load one playbook file, or raise PlaybookError naming every problem found."""
     try:
@@ -273,7 +314,7 @@ def load_playbook(
     playbook = parse_playbook(doc)
     problems = check_references(playbook, doc, template_folders)
     if not problems and render:
-        problems = trial_render(playbook, doc, template_folders)
+        problems = trial_render(playbook, doc, template_folders, fit=fit)
     if problems:
         raise PlaybookError(problems)
     return LoadedPlaybook(playbook=playbook, file=file, doc=doc)
@@ -318,7 +359,7 @@ class PlaybookLibrary:
         ids: dict[str, Path] = {}
         for file in files:
             try:
-                loaded = load_playbook(file, self.template_folders)
+                loaded = load_playbook(file, self.template_folders, fit=True)
             except PlaybookError as exc:
                 problems.extend(exc.problems)
                 continue

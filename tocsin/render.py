@@ -1,9 +1,14 @@
 """Rendering statements from Jinja2 templates, in the sandbox, with StrictUndefined.
 
-Templates live in ``templates/<channel>/<name>.<lang>.j2`` (shared pieces in ``templates/_shared``).
-An organisation's folder is searched first, so it overrides one template without copying the
-others. At trigger time the sources a playbook can use are snapshotted into the workflow input,
-so that editing a template never changes a crisis already running.
+For a channel and a phase, the first template found of
+``<channel>/<phase>.<lang>.j2``, ``<channel>/<phase>.j2``, ``<channel>/default.<lang>.j2``,
+``<channel>/default.j2`` is used (shared macros in ``templates/_shared/<lang>.j2``); see
+``templates/README.md``. An organisation's folder is searched first, so it overrides one template
+without copying the others. At trigger time the sources a playbook can use are snapshotted into
+the workflow input, so that editing a template never changes a crisis already running.
+
+The crisis's own words (``messages:`` in the playbook, per language) are rendered first with the
+parameters, then handed to the channel templates as ``msg``.
 
 Parameters and facts are data handed to the template, never template source: text like
 ``{{ ''.__class__ }}`` in a parameter comes out as that literal text.
@@ -31,8 +36,10 @@ from jinja2 import (
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from tocsin.channels import HTML_CHANNELS, measure, profile
 from tocsin.models import (
     Channel,
+    ChannelSettings,
     Draft,
     DraftRequest,
     Fact,
@@ -42,8 +49,8 @@ from tocsin.models import (
     StatementText,
 )
 
-HTML_CHANNELS = frozenset({Channel.WEBSITE, Channel.POSTER})
 SHARED_FOLDER = "_shared"
+DEFAULT_TEMPLATE = "default"
 RESERVED_NAMES = frozenset(
     {
         "crisis",
@@ -58,6 +65,11 @@ RESERVED_NAMES = frozenset(
         "lang",
         "channel",
         "playbook",
+        "msg",
+        "numero",
+        "court",
+        "limit",
+        "timezone",
     }
 )
 
@@ -113,8 +125,27 @@ class RenderError(Exception):
         self.problem = problem
 
 
-def template_path(channel: Channel, name: str, language: str) -> str:
-    return f"{channel.value}/{name}.{language}.j2"
+def template_candidates(channel: Channel, name: str, language: str, phase: PhaseName) -> list[str]:
+    """Where the template for ``name`` is looked for, most specific first. A template named
+    after its phase falls back to the channel's ``default`` template; one named explicitly in
+    the playbook does not."""
+    names = [name, DEFAULT_TEMPLATE] if name == phase.value else [name]
+    return [
+        path
+        for candidate in names
+        for path in (
+            f"{channel.value}/{candidate}.{language}.j2",
+            f"{channel.value}/{candidate}.j2",
+        )
+    ]
+
+
+def find_template(
+    sources: Mapping[str, str], channel: Channel, name: str, language: str, phase: PhaseName
+) -> str | None:
+    return next(
+        (p for p in template_candidates(channel, name, language, phase) if p in sources), None
+    )
 
 
 def _local(value: datetime, ctx: Context) -> datetime:
@@ -192,15 +223,17 @@ def snapshot_templates(playbook: Playbook, folders: Iterable[Path]) -> dict[str,
         for file in sorted(folder.rglob("*.j2")):
             rel = file.relative_to(folder).as_posix()
             top = rel.split("/", 1)[0]
+            language = _language_of(rel)
             if top == SHARED_FOLDER or (
-                top in wanted_channels and _language_of(rel) in playbook.languages
+                top in wanted_channels and (not language or language in playbook.languages)
             ):
                 sources[rel] = file.read_text(encoding="utf-8")
     return sources
 
 
 def _language_of(path: str) -> str:
-    parts = path.rsplit(".", 2)
+    """``x/acknowledge.fr.j2`` is French; ``x/default.j2`` serves every language."""
+    parts = path.rsplit("/", 1)[-1].split(".")
     return parts[-2] if len(parts) == 3 else ""
 
 
@@ -251,12 +284,13 @@ def statement_context(
     phase: PhaseName,
     sequence: int,
     language: str,
-    channel: Channel,
+    channel: Channel | None,
     now: datetime,
     detected_at: datetime,
     next_update_at: datetime | None,
     exercise: bool,
     resolution: str,
+    number: int = 1,
 ) -> dict[str, Any]:
     context: dict[str, Any] = dict(params)
     context.update(
@@ -271,10 +305,44 @@ def statement_context(
         exercise=exercise,
         resolution=resolution,
         lang=language,
-        channel=channel.value,
+        channel=channel.value if channel else "",
         timezone=playbook.timezone,
+        numero=number,
+        court=False,
     )
     return context
+
+
+def render_messages(
+    env: ImmutableSandboxedEnvironment,
+    playbook: Playbook,
+    language: str,
+    context: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The playbook's own words for ``language``, with the parameters filled in.
+
+    Each message is template source written by whoever maintains the playbook; parameters and
+    facts are only values in it. Its errors are reported as ``messages.<lang>.<key>``.
+    """
+    rendered: dict[str, Any] = {}
+    for key, value in playbook.messages.get(language, {}).items():
+        name = f"messages.{language}.{key}"
+        if isinstance(value, list):
+            rendered[key] = [
+                _render_source(env, f"{name}.{i}", item, context) for i, item in enumerate(value)
+            ]
+        else:
+            rendered[key] = _render_source(env, name, value, context)
+    return rendered
+
+
+def _render_source(
+    env: ImmutableSandboxedEnvironment, name: str, source: str, context: Mapping[str, Any]
+) -> str:
+    try:
+        return " ".join(env.from_string(source).render(**context).split())
+    except TemplateError as exc:
+        raise RenderError(name, None, str(exc.message or exc)) from exc
 
 
 def _with_exercise_label(text: str, language: str, channel: Channel) -> str:
@@ -283,36 +351,102 @@ def _with_exercise_label(text: str, language: str, channel: Channel) -> str:
     if text.lstrip().upper().startswith(label):
         return text
     if channel in HTML_CHANNELS:
+        if "<body>" in text:
+            return text.replace(
+                "<body>", f'<body>\n<p class="exercice"><strong>{label}</strong></p>', 1
+            )
         return f"<p><strong>{label}</strong></p>\n{text}"
     if "\n" in text:
         return f"{label}\n\n{text}"
     return f"{label} – {text}"
 
 
+def render_text(
+    env: ImmutableSandboxedEnvironment,
+    template: str,
+    context: Mapping[str, Any],
+    channel: Channel,
+    language: str,
+    exercise: bool,
+    overrides: Mapping[Channel, ChannelSettings],
+) -> StatementText:
+    """One channel in one language, prepared as sent and measured as the platform counts.
+
+    A text over its channel's limit is rendered again with ``court`` true; the shorter variant
+    is kept if the template gives one that measures less. Nothing is ever cut.
+    """
+    chosen: StatementText | None = None
+    for short in (False, True):
+        text = render_statement(env, template, {**context, "court": short})
+        text = profile(channel).prepare(text)
+        if exercise:
+            text = _with_exercise_label(text, language, channel)
+        found = measure(channel, text, overrides)
+        item = StatementText(
+            channel=channel,
+            language=language,
+            text=text,
+            measure=found,
+            variant="court" if short else "",
+        )
+        if chosen is None or (
+            item.text != chosen.text
+            and chosen.measure is not None
+            and found.count < chosen.measure.count
+        ):
+            chosen = item
+        if found.fits:
+            break
+    assert chosen is not None
+    return chosen
+
+
 def render_draft(request: DraftRequest) -> Draft:
     """Render every channel in every language for one phase. Pure: no clock, no I/O."""
     env = build_environment(SnapshotLoader(request.templates))
+    playbook = request.playbook
     texts: list[StatementText] = []
-    for channel, name in request.playbook.statement_templates(request.phase).items():
-        for language in request.playbook.languages:
-            context = statement_context(
-                playbook=request.playbook,
-                params=request.params,
-                facts=request.facts,
-                phase=request.phase,
-                sequence=request.sequence,
-                language=language,
-                channel=channel,
-                now=request.now,
-                detected_at=request.detected_at,
-                next_update_at=request.next_update_at,
-                exercise=request.exercise,
-                resolution=request.resolution,
+    for language in playbook.languages:
+        base = statement_context(
+            playbook=playbook,
+            params=request.params,
+            facts=request.facts,
+            phase=request.phase,
+            sequence=request.sequence,
+            language=language,
+            channel=None,
+            now=request.now,
+            detected_at=request.detected_at,
+            next_update_at=request.next_update_at,
+            exercise=request.exercise,
+            resolution=request.resolution,
+            number=request.number,
+        )
+        base["msg"] = render_messages(env, playbook, language, base)
+        for channel, name in playbook.statement_templates(request.phase).items():
+            template = find_template(request.templates, channel, name, language, request.phase)
+            if template is None:
+                raise RenderError(
+                    template_candidates(channel, name, language, request.phase)[0],
+                    None,
+                    "gabarit introuvable / template not found",
+                )
+            context = {**base, "channel": channel.value, "limit": profile(channel).limit}
+            texts.append(
+                render_text(
+                    env,
+                    template,
+                    context,
+                    channel,
+                    language,
+                    request.exercise,
+                    playbook.channel_settings,
+                )
             )
-            text = render_statement(env, template_path(channel, name, language), context)
-            if request.exercise:
-                text = _with_exercise_label(text, language, channel)
-            texts.append(StatementText(channel=channel, language=language, text=text))
+    order = {channel: i for i, channel in enumerate(playbook.channels)}
+    texts.sort(
+        key=lambda item: (order.get(item.channel, 99), playbook.languages.index(item.language))
+    )
     return Draft(
         phase=request.phase,
         sequence=request.sequence,

@@ -423,6 +423,7 @@ class CrisisWorkflow:
                 next_update_at=next_update,
                 resolution=self.state.resolution,
                 note=note,
+                number=len({(p.phase, p.sequence) for p in self.state.publications}) + 1,
             ),
             result_type=Draft,
             start_to_close_timeout=DRAFT_TIMEOUT,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tocsin.channels.base import ChannelProfile, ChannelSettings, Markup, Measure
+from tocsin.channels.base import ChannelProfile, Markup
 from tocsin.channels.documents import POSTER, PRESS_RELEASE, WEBSITE, markdown_to_html
 from tocsin.channels.messaging import CELL_BROADCAST, SMS
 from tocsin.channels.social import BLUESKY, FACEBOOK, INSTAGRAM, LINKEDIN, MASTODON, X
 from tocsin.channels.spoken import HOTLINE, RADIO
-from tocsin.models import Channel
+from tocsin.models import Channel, ChannelSettings, Measure
 
 PROFILES: dict[Channel, ChannelProfile] = {
     profile.channel: profile

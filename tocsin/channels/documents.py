@@ -8,16 +8,17 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from tocsin.channels.base import ChannelProfile, ChannelSettings, Markup, Measure
-from tocsin.models import Channel
+from tocsin.channels.base import ChannelProfile, Markup
+from tocsin.models import Channel, ChannelSettings, Measure
 
 TAG = re.compile(r"<[^>]+>")
+HEAD = re.compile(r"<head\b.*?</head>", re.DOTALL | re.IGNORECASE)
 # CommonMark with raw HTML off: anything that looks like a tag in the source comes out escaped.
 MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
 def visible_text(markup: str) -> str:
-    return html.unescape(TAG.sub(" ", markup))
+    return html.unescape(TAG.sub(" ", HEAD.sub(" ", markup)))
 
 
 def words(text: str) -> int:

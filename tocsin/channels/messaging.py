@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
-from tocsin.channels.base import ChannelProfile, ChannelSettings, Markup, Measure
-from tocsin.models import Channel
+from tocsin.channels.base import ChannelProfile, Markup
+from tocsin.models import Channel, ChannelSettings, Measure
 
 # Typography that would force UCS-2 (and halve what fits) for no gain in meaning on a phone.
 PLAIN = str.maketrans(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import regex
 from twitter_text import parse_tweet
 
-from tocsin.channels.base import ChannelProfile, ChannelSettings, Markup, Measure
-from tocsin.models import Channel
+from tocsin.channels.base import ChannelProfile, Markup
+from tocsin.models import Channel, ChannelSettings, Measure
 
 URL = regex.compile(r"https?://[^\s<>\"«»]+", regex.IGNORECASE)
 MENTION = regex.compile(r"(?<![\w@])@(\w+)(?:@[\w.-]+\w)?")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tocsin.channels.base import ChannelProfile, ChannelSettings, Markup, Measure
+from tocsin.channels.base import ChannelProfile, Markup
 from tocsin.channels.documents import words
-from tocsin.models import Channel
+from tocsin.models import Channel, ChannelSettings, Measure
 
 WORDS_PER_MINUTE = 150  # a clear, calm reading pace for the public
 

@@ -1,0 +1,127 @@
+"""``tocsin preview``: every channel and language of a phase, rendered without Temporal.
+
+The same rendering as the workflow's draft activity, from the same snapshot of templates, so
+that what a communicator previews is what the director will be asked to approve.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tocsin.channels import PROFILES
+from tocsin.models import PHASE_ORDER, Draft, DraftRequest, Fact, Measure, PhaseName
+from tocsin.playbook import LoadedPlaybook, resolve_parameters
+from tocsin.render import render_draft, snapshot_templates
+from tocsin.statements import round_up
+
+BAR_WIDTH = 20
+
+
+def publishing_phases(loaded: LoadedPlaybook) -> list[PhaseName]:
+    return [p for p in PHASE_ORDER if loaded.playbook.statement_templates(p)]
+
+
+def preview_drafts(
+    loaded: LoadedPlaybook,
+    template_folders: list[Path],
+    given: Mapping[str, str],
+    phases: list[PhaseName],
+    *,
+    exercise: bool = False,
+    facts: list[str] | None = None,
+    now: datetime | None = None,
+) -> list[Draft]:
+    """Drafts for ``phases``; missing parameters take the playbook's examples."""
+    playbook = loaded.playbook
+    samples = {k: str(v) for k, v in playbook.sample_parameters().items()}
+    params = resolve_parameters(playbook, {**samples, **given})
+    templates = snapshot_templates(playbook, template_folders)
+    moment = now or datetime.now(UTC)
+    follow_up = playbook.phases.get(PhaseName.FOLLOW_UP)
+    cadence = follow_up.cadence if follow_up and follow_up.cadence else timedelta(hours=2)
+    drafts = []
+    for number, phase in enumerate(phases, 1):
+        drafts.append(
+            render_draft(
+                DraftRequest(
+                    crisis_id="preview",
+                    playbook=playbook,
+                    templates=templates,
+                    params=params,
+                    facts=[Fact(text=f, person="preview", added_at=moment) for f in facts or []],
+                    phase=phase,
+                    sequence=1 if phase is PhaseName.FOLLOW_UP else 0,
+                    revision=0,
+                    author="preview",
+                    exercise=exercise,
+                    now=moment,
+                    detected_at=moment,
+                    next_update_at=None
+                    if phase is PhaseName.CLOSE
+                    else round_up(moment + cadence, timedelta(minutes=5)),
+                    resolution="",
+                    number=number,
+                )
+            )
+        )
+    return drafts
+
+
+def ratio(found: Measure) -> float | None:
+    return None if found.limit is None else found.count / found.limit
+
+
+def bar(found: Measure) -> tuple[str, str]:
+    """A text bar of the count against the limit, and its colour."""
+    share = ratio(found)
+    if share is None:
+        return "·" * BAR_WIDTH, "blue"
+    filled = min(BAR_WIDTH, round(share * BAR_WIDTH))
+    colour = "red" if share > 1 else ("yellow" if share > 0.8 else "green")
+    return "█" * filled + "░" * (BAR_WIDTH - filled), colour
+
+
+def summary(found: Measure) -> str:
+    limit = f" / {found.limit}" if found.limit is not None else ""
+    detail = f" — {found.detail}" if found.detail else ""
+    return f"{found.count}{limit} {found.unit}{detail}"
+
+
+def html_page(title: str, drafts: list[Draft]) -> str:
+    """A self-contained page showing every text as it will go out, with its count."""
+    rows = []
+    for draft in drafts:
+        rows.append(f"<h2>{html.escape(draft.phase.value)}</h2>")
+        for item in draft.texts:
+            found = item.measure
+            assert found is not None
+            share = ratio(found)
+            width = 100 if share is None else min(100, round(share * 100))
+            state = "over" if not found.fits else ("near" if share and share > 0.8 else "ok")
+            label = PROFILES[item.channel].label
+            problems = "".join(f"<li>{html.escape(p)}</li>" for p in found.problems)
+            rows.append(
+                f'<section class="{state}"><h3>{html.escape(label)} · {item.language}'
+                f"{' · variante courte' if item.variant else ''}</h3>"
+                f'<div class="bar"><span style="width:{width}%"></span></div>'
+                f'<p class="count">{html.escape(summary(found))}</p>'
+                f"<ul>{problems}</ul><pre>{html.escape(item.text)}</pre></section>"
+            )
+    body = "\n".join(rows)
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Aperçu – {html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; }}
+section {{ border: 1px solid #ccc; border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }}
+section.over {{ border-color: #c00; }}
+.bar {{ background: #eee; height: .6rem; border-radius: 3px; }}
+.bar span {{ display: block; height: 100%; background: #2a7; border-radius: 3px; }}
+.near .bar span {{ background: #e90; }} .over .bar span {{ background: #c00; }}
+pre {{ white-space: pre-wrap; background: #fafafa; padding: .5rem; }}
+</style></head><body><h1>Aperçu – {html.escape(title)}</h1>
+{body}
+</body></html>
+"""
