@@ -130,3 +130,9 @@ def test_parameters_are_checked_by_type() -> None:
     with pytest.raises(ParameterProblems) as missing:
         resolve_parameters(playbook, {"commune": "Vire"})
     assert "hotline" in missing.value.missing
+    for broken in ("Vire\nNormandie", "Vire\rNormandie", "Vire\u2028Normandie"):
+        with pytest.raises(ParameterProblems) as multi:
+            resolve_parameters(playbook, {**samples, "commune": broken})
+        assert multi.value.invalid == [
+            ("commune", "string", "une seule ligne attendue / a single line expected")
+        ]

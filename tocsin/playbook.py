@@ -423,7 +423,7 @@ def coerce_value(kind: ParameterType, value: ParamValue) -> ParamValue:
         raise ValueError(f"numéro de téléphone attendu, pas « {text} »")
     if kind is ParameterType.URL and not _URL.match(text):
         raise ValueError(f"adresse web attendue, pas « {text} »")
-    if kind is ParameterType.STRING and "\n" in text:
+    if kind is ParameterType.STRING and text and text.splitlines() != [text]:
         raise ValueError("une seule ligne attendue / a single line expected")
     if not text and kind is not ParameterType.TEXT:
         raise ValueError("valeur vide / empty value")

@@ -16,7 +16,10 @@ Parameters and facts are data handed to the template, never template source: tex
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +32,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
     pass_context,
@@ -186,14 +190,15 @@ def _datetime_filter(ctx: Context, value: datetime) -> str:
     return f"{_date_filter(ctx, value)}{joiner}{_time_filter(ctx, value)}"
 
 
-def build_environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
-    def autoescape(name: str | None) -> bool:
-        return bool(name) and str(name).split("/", 1)[0] in {c.value for c in HTML_CHANNELS}
-
+def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSandboxedEnvironment:
+    """The sandbox templates run in. For an HTML channel every template is autoescaped,
+    the shared macros included: Jinja2 decides escaping when it compiles a template, so a
+    macro compiled for plain text would hand raw parameters to an HTML page. Each kind of
+    channel therefore gets its own environment (and its own compiled copies)."""
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=StrictUndefined,
-        autoescape=autoescape,
+        autoescape=html,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -206,6 +211,58 @@ def build_environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
     env.filters["jour_heure"] = _datetime_filter
     env.filters["datetime"] = _datetime_filter
     return env
+
+
+class Environments:
+    """The compiled templates of one snapshot: a plain-text and an HTML environment sharing one
+    loader, and the playbook messages compiled once. Compiling is most of the cost of a draft,
+    and a snapshot never changes, so they are kept for the next draft of the same crisis."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        loader = SnapshotLoader(sources)
+        self.sources = loader.sources
+        self.plain = build_environment(loader)
+        self.html = build_environment(loader, html=True)
+        self._messages: dict[str, Template] = {}
+        self._lock = threading.Lock()
+
+    def for_channel(self, channel: Channel) -> ImmutableSandboxedEnvironment:
+        return self.html if channel in HTML_CHANNELS else self.plain
+
+    def message(self, source: str) -> Template:
+        with self._lock:
+            found = self._messages.get(source)
+            if found is None:
+                found = self._messages[source] = self.plain.from_string(source)
+            return found
+
+
+_ENVIRONMENTS: OrderedDict[str, Environments] = OrderedDict()
+_ENVIRONMENTS_LOCK = threading.Lock()
+_ENVIRONMENTS_KEPT = 64
+
+
+def environments_for(sources: Mapping[str, str]) -> Environments:
+    """The environments for a snapshot, by its content (the last 64 snapshots are kept)."""
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(sources[name].encode())
+        digest.update(b"\0")
+    key = digest.hexdigest()
+    with _ENVIRONMENTS_LOCK:
+        found = _ENVIRONMENTS.get(key)
+        if found is not None:
+            _ENVIRONMENTS.move_to_end(key)
+            return found
+    built = Environments(sources)
+    with _ENVIRONMENTS_LOCK:
+        found = _ENVIRONMENTS.setdefault(key, built)
+        _ENVIRONMENTS.move_to_end(key)
+        while len(_ENVIRONMENTS) > _ENVIRONMENTS_KEPT:
+            _ENVIRONMENTS.popitem(last=False)
+    return found
 
 
 def folder_loader(folders: Iterable[Path]) -> BaseLoader:
@@ -314,7 +371,7 @@ def statement_context(
 
 
 def render_messages(
-    env: ImmutableSandboxedEnvironment,
+    envs: Environments,
     playbook: Playbook,
     language: str,
     context: Mapping[str, Any],
@@ -329,18 +386,16 @@ def render_messages(
         name = f"messages.{language}.{key}"
         if isinstance(value, list):
             rendered[key] = [
-                _render_source(env, f"{name}.{i}", item, context) for i, item in enumerate(value)
+                _render_source(envs, f"{name}.{i}", item, context) for i, item in enumerate(value)
             ]
         else:
-            rendered[key] = _render_source(env, name, value, context)
+            rendered[key] = _render_source(envs, name, value, context)
     return rendered
 
 
-def _render_source(
-    env: ImmutableSandboxedEnvironment, name: str, source: str, context: Mapping[str, Any]
-) -> str:
+def _render_source(envs: Environments, name: str, source: str, context: Mapping[str, Any]) -> str:
     try:
-        return " ".join(env.from_string(source).render(**context).split())
+        return " ".join(envs.message(source).render(**context).split())
     except TemplateError as exc:
         raise RenderError(name, None, str(exc.message or exc)) from exc
 
@@ -403,7 +458,7 @@ def render_text(
 
 def render_draft(request: DraftRequest) -> Draft:
     """Render every channel in every language for one phase. Pure: no clock, no I/O."""
-    env = build_environment(SnapshotLoader(request.templates))
+    envs = environments_for(request.templates)
     playbook = request.playbook
     texts: list[StatementText] = []
     for language in playbook.languages:
@@ -422,7 +477,7 @@ def render_draft(request: DraftRequest) -> Draft:
             resolution=request.resolution,
             number=request.number,
         )
-        base["msg"] = render_messages(env, playbook, language, base)
+        base["msg"] = render_messages(envs, playbook, language, base)
         for channel, name in playbook.statement_templates(request.phase).items():
             template = find_template(request.templates, channel, name, language, request.phase)
             if template is None:
@@ -434,7 +489,7 @@ def render_draft(request: DraftRequest) -> Draft:
             context = {**base, "channel": channel.value, "limit": profile(channel).limit}
             texts.append(
                 render_text(
-                    env,
+                    envs.for_channel(channel),
                     template,
                     context,
                     channel,
