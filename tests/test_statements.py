@@ -7,6 +7,7 @@ import functools
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
+import gsm0338  # noqa: F401  (registers the gsm03.38 codec)
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,6 +60,11 @@ def test_every_phase_channel_and_language_renders_and_fits(
             assert "{%" not in item.text, where
             if exercise:
                 assert any(label in item.text for label in ("EXERCICE", "EXERCISE", "ÜBUNG"))
+            if item.channel in (Channel.SMS, Channel.CELL_BROADCAST):
+                # Typography (« – », « ’ », « » », the drill label's dash) is made GSM-7 so that
+                # it never doubles the cost; only a letter such as « ô » may still need UCS-2.
+                outside = {c for c in item.text if not _gsm7(c)}
+                assert all(c.isalpha() for c in outside), (where, outside)
             if draft.phase is not PhaseName.CLOSE and item.channel is not Channel.CELL_BROADCAST:
                 # Every statement but the last announces when the next one comes.
                 assert any(
@@ -72,6 +78,14 @@ def test_every_phase_channel_and_language_renders_and_fits(
                         "erneut",
                     )
                 ), where
+
+
+def _gsm7(char: str) -> bool:
+    try:
+        char.encode("gsm03.38")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def test_facts_appear_in_the_next_statements() -> None:

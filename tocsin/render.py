@@ -190,6 +190,12 @@ def _datetime_filter(ctx: Context, value: datetime) -> str:
     return f"{_date_filter(ctx, value)}{joiner}{_time_filter(ctx, value)}"
 
 
+def _first_upper(value: object) -> str:
+    """« la Somme » -> « La Somme »: only the first letter (Jinja2's capitalize lowers the rest)."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
 def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSandboxedEnvironment:
     """The sandbox templates run in. For an HTML channel every template is autoescaped,
     the shared macros included: Jinja2 decides escaping when it compiles a template, so a
@@ -204,6 +210,8 @@ def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSan
         keep_trailing_newline=False,
         auto_reload=False,
     )
+    env.filters["majuscule"] = _first_upper
+    env.filters["capfirst"] = _first_upper
     env.filters["heure"] = _time_filter
     env.filters["time"] = _time_filter
     env.filters["date_longue"] = _date_filter
@@ -433,9 +441,10 @@ def render_text(
     chosen: StatementText | None = None
     for short in (False, True):
         text = render_statement(env, template, {**context, "court": short})
-        text = profile(channel).prepare(text)
         if exercise:
             text = _with_exercise_label(text, language, channel)
+        # Prepared after the label, so that the label's dash is GSM-7 too on SMS.
+        text = profile(channel).prepare(text)
         found = measure(channel, text, overrides)
         item = StatementText(
             channel=channel,
