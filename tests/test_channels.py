@@ -145,3 +145,15 @@ def test_press_release_markdown_to_html_escapes_raw_html() -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert "<strong>gras</strong>" in html
+
+
+def test_cell_broadcast_keeps_gsm7_pages_for_french_and_german() -> None:
+    cell = profile(Channel.CELL_BROADCAST)
+    text = cell.prepare("Abritez-vous, fermez les fenêtres, « ne sortez pas » ; même à côté.")
+    assert text == 'Abritez-vous, fermez les fenetres, "ne sortez pas" ; meme à coté.'
+    german = cell.prepare("Schließen Sie Fenster und Türen, bleiben Sie drinnen. Übung.")
+    assert german == "Schließen Sie Fenster und Türen, bleiben Sie drinnen. Übung."
+    for prepared in (text, german):
+        assert measure(Channel.CELL_BROADCAST, prepared).detail.startswith("GSM-7")
+    # SMS keeps its accents (UCS-2 if need be): only typography is made plain there.
+    assert "fenêtres" in profile(Channel.SMS).prepare("fermez les fenêtres")

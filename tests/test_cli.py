@@ -154,7 +154,9 @@ def test_user_mistakes_on_trigger(offline: dict[str, str]) -> None:
     unknown = tocsin(offline, "trigger", "inondation-martienne", "--as", "camille")
     assert unknown.code == 1
     assert unknown.err.strip() == (
-        "Erreur : Playbook inconnu « inondation-martienne ». Disponibles : eau-non-potable."
+        "Erreur : Playbook inconnu « inondation-martienne ». Disponibles : "
+        + ", ".join(sorted(p.stem for p in BUNDLED_PLAYBOOKS.glob("*.yml")))
+        + "."
     )
     missing = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", "-p", "commune=Vire")
     assert missing.code == 1

@@ -90,6 +90,16 @@ def test_each_mistake_at_its_line(
     assert any(f"pb.yml:{line}:" in p and expected in p for p in found), (line, found)
 
 
+def test_an_unquoted_colon_in_a_list_item_is_one_clear_problem(tmp_path: Path) -> None:
+    # "- Attention : prenez..." is a YAML mapping, not a text: one message, at the item.
+    text = SOURCE.replace("- Prenez des nouvelles", "- Attention : prenez des nouvelles", 1)
+    found = problems_for(tmp_path, text)
+    line = line_of(text, "Attention : prenez")
+    assert len(found) == 1, found
+    assert f"pb.yml:{line}:" in found[0]
+    assert "mettez le texte entre guillemets" in found[0]
+
+
 def test_missing_template_names_the_template(tmp_path: Path) -> None:
     text = SOURCE.replace("  explain:\n", "  explain:\n    statements: {sms: inexistant}\n", 1)
     found = problems_for(tmp_path, text)
@@ -136,3 +146,12 @@ def test_parameters_are_checked_by_type() -> None:
         assert multi.value.invalid == [
             ("commune", "string", "une seule ligne attendue / a single line expected")
         ]
+
+
+def test_a_filter_given_the_wrong_value_is_a_lint_problem(tmp_path: Path) -> None:
+    # « heure » wants a date; the commune is a name. A problem at the message, no traceback.
+    added = "    hashtag: EauPotable\n    depuis: Depuis {{ commune|heure }}"
+    text = SOURCE.replace("    hashtag: EauPotable", added, 1)
+    found = problems_for(tmp_path, text)
+    line = line_of(text, "commune|heure")
+    assert any(f"pb.yml:{line}:" in p and "messages.fr.depuis" in p for p in found), found

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
@@ -85,6 +86,12 @@ def _pydantic_message(error: Mapping[str, object]) -> str:
         if loc.startswith("phases.") and loc.endswith("[key]"):
             return f"phase inconnue « {value} » (attendues : {expected}) / unknown phase"
         return f"valeur inconnue « {value} » pour {loc} (attendues : {expected}) / unknown value"
+    if kind == "string_type" and isinstance(error.get("input"), dict):
+        return (
+            f"{loc} : texte attendu ; « : » suivi d’une espace en fait une clé YAML, "
+            "mettez le texte entre guillemets / a text was expected: a ': ' makes it a YAML "
+            "key, put the text in quotes"
+        )
     msg = str(error.get("msg", "invalide")).removeprefix("Value error, ")
     return f"{loc} : {msg}"
 
@@ -109,9 +116,33 @@ def parse_playbook(doc: YamlDocument) -> Playbook:
     try:
         return Playbook.model_validate(doc.data)
     except ValidationError as exc:
+        errors = _readable_errors(exc)
         raise PlaybookError(
-            [_problem(doc, tuple(err["loc"]), _pydantic_message(err)) for err in exc.errors()]
+            [_problem(doc, tuple(err["loc"]), _pydantic_message(err)) for err in errors]
         ) from exc
+
+
+# pydantic names the member of a union it tried ("str", "list[str]") inside the location.
+_UNION_TAGS = frozenset({"str", "list[str]", "int", "float", "bool"})
+
+
+def _readable_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """One error per mistake: union member names are dropped from locations, and a type error
+    on a value is dropped when a deeper error explains it (``consignes`` is a list, but its
+    third item is not a text)."""
+    errors: list[dict[str, Any]] = [
+        {**error, "loc": tuple(part for part in error["loc"] if part not in _UNION_TAGS)}
+        for error in exc.errors()
+    ]
+    kept: list[dict[str, Any]] = []
+    for item in errors:
+        loc = item["loc"]
+        explained = str(item.get("type", "")).endswith("_type") and any(
+            other["loc"][: len(loc)] == loc and len(other["loc"]) > len(loc) for other in errors
+        )
+        if not explained and all(k["loc"] != loc or k["type"] != item["type"] for k in kept):
+            kept.append(item)
+    return kept
 
 
 def check_references(

@@ -152,13 +152,19 @@ def find_template(
     )
 
 
-def _local(value: datetime, ctx: Context) -> datetime:
-    zone = ctx.get("timezone") or "Europe/Paris"
-    return value.astimezone(ZoneInfo(str(zone)))
+def _local(value: datetime | str, ctx: Context) -> datetime:
+    """A moment in the playbook's time zone. A ``datetime`` parameter arrives as its ISO text;
+    without an offset it is read as the playbook's local time."""
+    zone = ZoneInfo(str(ctx.get("timezone") or "Europe/Paris"))
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=zone)
+    return value.astimezone(zone)
 
 
 @pass_context
-def _time_filter(ctx: Context, value: datetime) -> str:
+def _time_filter(ctx: Context, value: datetime | str) -> str:
     local = _local(value, ctx)
     lang = ctx.get("lang", "fr")
     if lang == "en":
@@ -169,7 +175,7 @@ def _time_filter(ctx: Context, value: datetime) -> str:
 
 
 @pass_context
-def _date_filter(ctx: Context, value: datetime) -> str:
+def _date_filter(ctx: Context, value: datetime | str) -> str:
     local = _local(value, ctx)
     lang = str(ctx.get("lang", "fr"))
     days = _DAYS.get(lang, _DAYS["fr"])
@@ -184,7 +190,7 @@ def _date_filter(ctx: Context, value: datetime) -> str:
 
 
 @pass_context
-def _datetime_filter(ctx: Context, value: datetime) -> str:
+def _datetime_filter(ctx: Context, value: datetime | str) -> str:
     lang = ctx.get("lang", "fr")
     joiner = {"en": " at ", "de": " um "}.get(str(lang), " à ")
     return f"{_date_filter(ctx, value)}{joiner}{_time_filter(ctx, value)}"
@@ -326,6 +332,10 @@ def render_statement(
         if line is None:
             name, line = _template_frame(exc, str(name))
         raise RenderError(str(name), line, str(exc.message or exc)) from exc
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        # A filter given the wrong kind of value (« heure » on a text that is not a date).
+        name, line = _template_frame(exc, template)
+        raise RenderError(name, line, f"{type(exc).__name__}: {exc}") from exc
 
 
 def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
@@ -406,6 +416,8 @@ def _render_source(envs: Environments, name: str, source: str, context: Mapping[
         return " ".join(envs.message(source).render(**context).split())
     except TemplateError as exc:
         raise RenderError(name, None, str(exc.message or exc)) from exc
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise RenderError(name, None, f"{type(exc).__name__}: {exc}") from exc
 
 
 def _with_exercise_label(text: str, language: str, channel: Channel) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
@@ -38,6 +39,20 @@ GUILLEMETS = re.compile(r"«\s*|\s*»")
 def plain(text: str) -> str:
     """French typography to its plain GSM-7 equivalent; accented letters are kept."""
     return " ".join(GUILLEMETS.sub('"', text).translate(PLAIN).split())
+
+
+def gsm7_letters(text: str) -> str:
+    """Letters outside GSM-7 (« ê », « ô », « ç ») to their base letter, for a cell broadcast:
+    its pages are 93 GSM-7 characters, and one « ê » would cut that to 41. German umlauts,
+    « é », « è », « à », « ù » are GSM-7 and stay."""
+    out: list[str] = []
+    for char in text:
+        if char.isalpha() and gsm7_septets(char) is None:
+            base = unicodedata.normalize("NFD", char)[0]
+            if gsm7_septets(base) is not None:
+                char = base
+        out.append(char)
+    return "".join(out)
 
 
 def gsm7_septets(text: str) -> int | None:
@@ -87,7 +102,7 @@ class CellBroadcastProfile(ChannelProfile):
     default_pages: int = 4
 
     def prepare(self, text: str) -> str:
-        return plain(text)
+        return gsm7_letters(plain(text))
 
     def measure(self, text: str, settings: ChannelSettings) -> Measure:
         septets = gsm7_septets(text)
