@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
-from tocsin.models import PhaseName
+from tocsin.models import Channel, PhaseName
 from tocsin.playbook import (
     ParameterProblems,
     PlaybookError,
@@ -155,3 +155,36 @@ def test_a_filter_given_the_wrong_value_is_a_lint_problem(tmp_path: Path) -> Non
     found = problems_for(tmp_path, text)
     line = line_of(text, "commune|heure")
     assert any(f"pb.yml:{line}:" in p and "messages.fr.depuis" in p for p in found), found
+
+
+def test_organisation_channel_settings_apply_under_the_playbook(tmp_path: Path) -> None:
+    channels = tmp_path / "canaux.yml"
+    channels.write_text("x:\n  limit: 100\nsms:\n  parts: 1\n", encoding="utf-8")
+    library = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES], channels)
+    playbook = library.load("eau-non-potable").playbook
+    assert playbook.channel_settings[Channel.X].limit == 100
+    # The playbook's own settings win, field by field.
+    text = SOURCE.replace("messages:\n", "channel_settings:\n  sms:\n    parts: 2\nmessages:\n", 1)
+    own = tmp_path / "eau-non-potable.yml"
+    own.write_text(text, encoding="utf-8")
+    merged = load_playbook(
+        own, [BUNDLED_TEMPLATES], render=False, organisation=library.channel_settings()
+    ).playbook.channel_settings
+    assert merged[Channel.SMS].parts == 2
+    assert merged[Channel.X].limit == 100
+    # An X limit of 100 makes the bundled texts too long: lint says so, at the phase.
+    count, problems = library.lint()
+    assert count == len(library.files())
+    assert any("x.fr" in str(p) and "100" in str(p) for p in problems), problems
+
+
+def test_organisation_channel_settings_mistakes_at_their_line(tmp_path: Path) -> None:
+    channels = tmp_path / "canaux.yml"
+    channels.write_text("mastodon:\n  limit: 1000\nfax:\n  parts: 2\nsms:\n  parts: 40\n")
+    library = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES], channels)
+    _, problems = library.lint()
+    found = [str(p) for p in problems]
+    assert any("canaux.yml:3:" in p and "« fax »" in p for p in found), found
+    assert any("canaux.yml:6:" in p and "15" in p for p in found), found
+    with pytest.raises(PlaybookError):
+        library.load("eau-non-potable")

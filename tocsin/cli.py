@@ -128,7 +128,9 @@ def _settings() -> Settings:
 
 
 def _library(settings: Settings) -> PlaybookLibrary:
-    return PlaybookLibrary(settings.playbook_folders, settings.template_folders)
+    return PlaybookLibrary(
+        settings.playbook_folders, settings.template_folders, settings.channels_file
+    )
 
 
 def _person(value: str | None) -> str:

@@ -31,6 +31,7 @@ class Settings(BaseModel):
     outbox: Path
     playbook_folders: list[Path]
     template_folders: list[Path]
+    channels_file: Path | None = None
     embedded_port: int = 7233
     ui_port: int = 8233
     max_history_events: int = 1500
@@ -48,6 +49,9 @@ class Settings(BaseModel):
             outbox=Path(env.get("TOCSIN_OUTBOX") or data_dir / "outbox"),
             playbook_folders=[*_folders(env.get("TOCSIN_PLAYBOOKS")), BUNDLED_PLAYBOOKS],
             template_folders=[*_folders(env.get("TOCSIN_TEMPLATES")), BUNDLED_TEMPLATES],
+            channels_file=Path(env["TOCSIN_CHANNELS"]).expanduser()
+            if env.get("TOCSIN_CHANNELS")
+            else None,
             embedded_port=int(env.get("TOCSIN_EMBEDDED_PORT") or 7233),
             ui_port=int(env.get("TOCSIN_UI_PORT") or 8233),
             max_history_events=int(env.get("TOCSIN_MAX_HISTORY_EVENTS") or 1500),

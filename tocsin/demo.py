@@ -268,7 +268,9 @@ async def run_demo(settings: Settings, keep: Path | None) -> None:
                 "task_queue": "tocsin-demo",
             }
         )
-        library = PlaybookLibrary(settings.playbook_folders, settings.template_folders)
+        library = PlaybookLibrary(
+            settings.playbook_folders, settings.template_folders, settings.channels_file
+        )
         click.echo(
             t(
                 "demo.intro",

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from tocsin.models import (
     PHASE_ORDER,
+    Channel,
+    ChannelSettings,
     DraftRequest,
     Fact,
     ParameterType,
@@ -330,10 +332,57 @@ def trial_render(
     return problems
 
 
+def load_channel_settings(file: Path) -> dict[Channel, ChannelSettings]:
+    """An organisation's channel settings (``TOCSIN_CHANNELS``): its Mastodon instance's limit,
+    the pages its FR-Alert or LU-Alert operator accepts... Checked like a playbook."""
+    try:
+        doc = load_yaml(file)
+    except YamlSyntaxError as exc:
+        raise PlaybookError([Problem(file, exc.line, exc.column, exc.problem)]) from exc
+    except OSError as exc:
+        raise PlaybookError(
+            [Problem(file, 1, 1, f"illisible / unreadable: {exc.strerror}")]
+        ) from exc
+    if doc.data is None:
+        return {}
+    try:
+        return _CHANNEL_SETTINGS.validate_python(doc.data)
+    except ValidationError as exc:
+        raise PlaybookError(
+            [
+                _problem(doc, tuple(err["loc"]), _pydantic_message(err))
+                for err in _readable_errors(exc)
+            ]
+        ) from exc
+
+
+_CHANNEL_SETTINGS: TypeAdapter[dict[Channel, ChannelSettings]] = TypeAdapter(
+    dict[Channel, ChannelSettings]
+)
+
+
+def merge_channel_settings(
+    organisation: Mapping[Channel, ChannelSettings], playbook: Mapping[Channel, ChannelSettings]
+) -> dict[Channel, ChannelSettings]:
+    """The organisation's settings, then the playbook's on top, field by field."""
+    merged = dict(organisation)
+    for channel, own in playbook.items():
+        base = merged.get(channel)
+        merged[channel] = base.model_copy(update=own.model_dump(exclude_none=True)) if base else own
+    return merged
+
+
 def load_playbook(
-    file: Path, template_folders: list[Path], *, render: bool = True, fit: bool = False
+    file: Path,
+    template_folders: list[Path],
+    *,
+    render: bool = True,
+    fit: bool = False,
+    organisation: Mapping[Channel, ChannelSettings] | None = None,
 ) -> LoadedPlaybook:
-    """Load one playbook file, or raise PlaybookError naming every problem found."""
+    """Load one playbook file, or raise PlaybookError naming every problem found.
+
+    ``organisation`` holds the organisation's channel settings; the playbook's own win."""
     try:
         doc = load_yaml(file)
     except YamlSyntaxError as exc:
@@ -344,6 +393,12 @@ def load_playbook(
         ) from exc
     playbook = parse_playbook(doc)
     problems = check_references(playbook, doc, template_folders)
+    if organisation:
+        playbook = playbook.model_copy(
+            update={
+                "channel_settings": merge_channel_settings(organisation, playbook.channel_settings)
+            }
+        )
     if not problems and render:
         problems = trial_render(playbook, doc, template_folders, fit=fit)
     if problems:
@@ -360,9 +415,19 @@ def playbook_files(folder: Path) -> list[Path]:
 class PlaybookLibrary:
     """The playbooks tocsin can trigger: organisation folders first, then the bundled ones."""
 
-    def __init__(self, playbook_folders: Iterable[Path], template_folders: Iterable[Path]) -> None:
+    def __init__(
+        self,
+        playbook_folders: Iterable[Path],
+        template_folders: Iterable[Path],
+        channels_file: Path | None = None,
+    ) -> None:
         self.playbook_folders = [f for f in playbook_folders if f.exists()]
         self.template_folders = list(template_folders)
+        self.channels_file = channels_file
+
+    def channel_settings(self) -> dict[Channel, ChannelSettings]:
+        """The organisation's channel settings, or PlaybookError at their file and line."""
+        return load_channel_settings(self.channels_file) if self.channels_file else {}
 
     def files(self) -> dict[str, Path]:
         """Playbook id (the file stem) -> file, earlier folders winning."""
@@ -382,15 +447,21 @@ class PlaybookLibrary:
         file = self.find(name)
         if file is None:
             raise KeyError(name)
-        return load_playbook(file, self.template_folders)
+        return load_playbook(file, self.template_folders, organisation=self.channel_settings())
 
     def lint(self, folder: Path | None = None) -> tuple[int, list[Problem]]:
         files = playbook_files(folder) if folder else list(self.files().values())
         problems: list[Problem] = []
+        try:
+            organisation = self.channel_settings()
+        except PlaybookError as exc:
+            return len(files), exc.problems
         ids: dict[str, Path] = {}
         for file in files:
             try:
-                loaded = load_playbook(file, self.template_folders, fit=True)
+                loaded = load_playbook(
+                    file, self.template_folders, fit=True, organisation=organisation
+                )
             except PlaybookError as exc:
                 problems.extend(exc.problems)
                 continue
