@@ -398,6 +398,12 @@ async def test_continue_as_new_carries_the_state_whole(
     ]
     assert len(after.publications) == THREE_PHASES
     assert [f.text for f in after.facts] == ["Analyses complémentaires lancées."]
+    # The fact, added before the first approval, is in every statement drafted after it.
+    folder = crisis_folder(settings.outbox, cid, exercise=False)
+    for step in ("3-explain", "4-solutions"):
+        for name in ("website.fr.html", "press_release.fr.md", "facebook.fr.txt"):
+            text = (folder / step / name).read_text(encoding="utf-8")
+            assert "Analyses complémentaires lancées." in text, (step, name)
     assert after.detected_at == after.events[0].at
     assert any(e.kind is EventKind.CONTINUED for e in after.events)
     # The run that continued really was a new run of the same workflow id.
