@@ -29,8 +29,11 @@ def test_the_bundled_library_is_there() -> None:
 
 @pytest.mark.parametrize("playbook_id", PLAYBOOKS)
 @pytest.mark.parametrize("exercise", [False, True], ids=["real", "exercise"])
+@pytest.mark.parametrize(
+    "facts", [[], ["Les analyses de 14 h sont conformes."]], ids=["no-fact", "fact"]
+)
 def test_every_phase_channel_and_language_renders_and_fits(
-    playbook_id: str, exercise: bool
+    playbook_id: str, exercise: bool, facts: list[str]
 ) -> None:
     loaded = LIBRARY.load(playbook_id)
     playbook = loaded.playbook
@@ -42,7 +45,7 @@ def test_every_phase_channel_and_language_renders_and_fits(
         phases,
         exercise=exercise,
         now=NOW,
-        facts=["Les analyses de 14 h sont conformes."],
+        facts=facts,
     )
     for draft in drafts:
         expected = {
