@@ -405,6 +405,7 @@ class Gate(_Strict):
     deadline: datetime | None = None
     deadline_missed: bool = False
     change_comment: str = ""
+    card: str = ""  # where the approval card is (Slack: "channel/ts"), to update it in place
 
 
 class Publication(_Strict):
@@ -546,12 +547,20 @@ class NotifyRequest(_Strict):
     message: str
     exercise: bool = False
     idempotency_key: str
+    # What a rich front end (the Slack card) shows; the console notifier ignores them.
+    draft: Draft | None = None  # the revision awaiting approval, or the texts published
+    card: str = ""  # the gate's card, as the first notice of the gate returned it
+    deadline: datetime | None = None
+    approver_role: str = ""
+    decision: Decision | None = None  # for decided / changes requested / published
+    texts: list[StatementText] = []  # what was published
 
 
 class NotifyResult(_Strict):
     delivered: bool
     channel: str
     reference: str = ""
+    card: str = ""  # set by a front end that shows approval cards ("channel/ts" on Slack)
 
 
 class PublishRequest(_Strict):

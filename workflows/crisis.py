@@ -192,10 +192,11 @@ class CrisisWorkflow:
         await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
         approved = await self._gate_loop()
         announced = draft.next_update_at if self.gate is None else self.gate.draft.next_update_at
+        card = self.gate.card if self.gate is not None else ""
         self.gate = None
         if approved is not None:
             texts, decision = approved
-            await self._publish(phase, sequence, decision, texts)
+            await self._publish(phase, sequence, decision, texts, card)
             if announced is not None:
                 # The published statement promised this time: the next follow-up keeps it.
                 self.state.next_update_at = announced
@@ -255,6 +256,7 @@ class CrisisWorkflow:
                     gate.draft.revision,
                     self._people_with(self.crisis.playbook.authors),
                     f"{decision.person_name} demande des modifications : {decision.comment}",
+                    decision=decision,
                 )
                 continue
             await self._notify(
@@ -265,6 +267,7 @@ class CrisisWorkflow:
                 self._people_with(self.crisis.playbook.authors),
                 f"{decision.person_name} a rejeté la révision {gate.draft.revision} : "
                 f"{decision.comment}. Rien n’est publié pour cette phase.",
+                decision=decision,
             )
             return None
 
@@ -346,7 +349,7 @@ class CrisisWorkflow:
             NotifyKind.REMINDER: "Rappel : approbation attendue",
             NotifyKind.ESCALATION: f"Escalade vers {role} : approbation attendue",
         }.get(kind, "Approbation")
-        await self._notify(
+        result = await self._notify(
             kind,
             gate.phase,
             gate.sequence,
@@ -355,6 +358,9 @@ class CrisisWorkflow:
             f"{label} — {self.crisis.playbook.title}, {phase_label(gate.phase, gate.sequence)}, "
             f"révision {gate.draft.revision}.",
         )
+        if not gate.card and result.card:
+            # Later notices of this gate (reminders, escalation, decision) go to the same card.
+            gate.card = result.card
 
     async def _revise(self, gate: Gate, request: RevisionRequest) -> None:
         if request.edits:
@@ -440,7 +446,12 @@ class CrisisWorkflow:
         return draft
 
     async def _publish(
-        self, phase: PhaseName, sequence: int, decision: Decision, texts: list[StatementText]
+        self,
+        phase: PhaseName,
+        sequence: int,
+        decision: Decision,
+        texts: list[StatementText],
+        card: str = "",
     ) -> None:
         self.activity_label = "publishing"
         channels = list(dict.fromkeys(item.channel for item in texts))
@@ -496,6 +507,9 @@ class CrisisWorkflow:
             self._people_with(self.crisis.playbook.authors),
             f"Publié : {phase_label(phase, sequence)}, révision {decision.revision}, "
             f"{len(channels)} canaux.",
+            decision=decision,
+            texts=texts,
+            card=card,
         )
 
     async def _notify(
@@ -506,9 +520,19 @@ class CrisisWorkflow:
         revision: int | None,
         people: list[str],
         message: str,
+        *,
+        decision: Decision | None = None,
+        texts: list[StatementText] | None = None,
+        card: str | None = None,
     ) -> NotifyResult:
         self.notify_seq += 1
         playbook = self.crisis.playbook
+        gate = self.gate
+        draft = gate.draft if gate is not None else None
+        role = ""
+        if gate is not None:
+            approval = playbook.phases[gate.phase].approval
+            role = approval.approvers[gate.level] if approval else ""
         if kind in (NotifyKind.APPROVAL_REQUESTED, NotifyKind.REMINDER, NotifyKind.ESCALATION):
             self._event(
                 EventKind.NOTIFIED,
@@ -531,6 +555,12 @@ class CrisisWorkflow:
                 message=message,
                 exercise=self.crisis.exercise,
                 idempotency_key=f"run{self.state.runs}-{self.notify_seq:05d}-{kind.value}",
+                draft=draft,
+                card=card if card is not None else (gate.card if gate is not None else ""),
+                deadline=gate.deadline if gate is not None else None,
+                approver_role=role,
+                decision=decision,
+                texts=texts or [],
             ),
             result_type=NotifyResult,
             start_to_close_timeout=NOTIFY_TIMEOUT,
