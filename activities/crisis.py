@@ -26,6 +26,7 @@ from tocsin.models import (
 )
 from tocsin.outbox import OutboxConflict, sha256, statement_path, write_once
 from tocsin.render import RenderError, render_draft
+from tocsin.slack.notifier import SlackNotifier
 
 DRAFT = "draft_statement"
 NOTIFY = "notify_people"
@@ -37,9 +38,12 @@ log = structlog.get_logger("tocsin.activities")
 class CrisisActivities:
     """Activities bound to one worker's outbox and notification folder."""
 
-    def __init__(self, outbox: Path, notifications: Path) -> None:
+    def __init__(
+        self, outbox: Path, notifications: Path, slack: SlackNotifier | None = None
+    ) -> None:
         self.outbox = outbox
         self.notifications = notifications
+        self.slack = slack
 
     @activity.defn(name=DRAFT)
     async def draft(self, request: DraftRequest) -> Draft:
@@ -60,7 +64,8 @@ class CrisisActivities:
 
     @activity.defn(name=NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:
-        """Console notifier: one record per idempotency key, written once across retries."""
+        """One record per idempotency key, written once across retries; then Slack, when it is
+        configured (its calls are idempotent too: see tocsin.slack.notifier)."""
         record = request.model_dump(mode="json")
         path = self.notifications / request.crisis_id / f"{_safe(request.idempotency_key)}.json"
         written = await asyncio.to_thread(
@@ -76,6 +81,8 @@ class CrisisActivities:
                 to=", ".join(request.recipient_names),
                 message=request.message,
             )
+        if self.slack is not None:
+            return await self.slack.notify(request)
         return NotifyResult(delivered=True, channel="console", reference=str(path))
 
     @activity.defn(name=PUBLISH)

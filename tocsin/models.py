@@ -500,6 +500,7 @@ class CrisisStatus(_Strict):
     events: list[TimelineEvent] = []
     resolved: bool
     runs: int
+    people: dict[str, Person] = {}  # the playbook's people, to map a Slack user to a person
 
 
 # --------------------------------------------------------------------------- activities
@@ -554,6 +555,9 @@ class NotifyRequest(_Strict):
     approver_role: str = ""
     decision: Decision | None = None  # for decided / changes requested / published
     texts: list[StatementText] = []  # what was published
+    recipient_slack_ids: list[str] = []
+    author_slack_ids: list[str] = []
+    timezone: str = "Europe/Paris"
 
 
 class NotifyResult(_Strict):

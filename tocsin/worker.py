@@ -9,6 +9,8 @@ from temporalio.worker import Worker
 
 from activities.crisis import CrisisActivities
 from tocsin.config import Settings
+from tocsin.slack.notifier import SlackNotifier, web_client
+from tocsin.slack.settings import SlackSettings
 from workflows.crisis import CrisisWorkflow
 
 
@@ -19,10 +21,14 @@ def build_worker(
     outbox: Path | None = None,
     notifications: Path | None = None,
     task_queue: str | None = None,
+    slack: SlackSettings | None = None,
 ) -> Worker:
+    """The worker; with ``slack`` its notices also go to Slack."""
+    notifier = SlackNotifier(web_client(slack), slack.channel) if slack and slack.channel else None
     acts = CrisisActivities(
         outbox=outbox or settings.outbox,
         notifications=notifications or settings.data_dir / "notifications",
+        slack=notifier,
     )
     return Worker(
         client,

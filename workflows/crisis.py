@@ -561,6 +561,9 @@ class CrisisWorkflow:
                 approver_role=role,
                 decision=decision,
                 texts=texts or [],
+                recipient_slack_ids=self._slack_ids(people),
+                author_slack_ids=self._slack_ids(self._people_with(playbook.authors)),
+                timezone=playbook.timezone,
             ),
             result_type=NotifyResult,
             start_to_close_timeout=NOTIFY_TIMEOUT,
@@ -569,6 +572,14 @@ class CrisisWorkflow:
         return result
 
     # ------------------------------------------------------------------ helpers
+
+    def _slack_ids(self, people: list[str]) -> list[str]:
+        known = self.crisis.playbook.people
+        return [
+            slack
+            for person in people
+            if person in known and (slack := known[person].slack_user_id) is not None
+        ]
 
     def _event(
         self,
@@ -810,6 +821,7 @@ class CrisisWorkflow:
             events=self.state.events if query.include_events else [],
             resolved=self.state.resolved,
             runs=self.state.runs,
+            people=playbook.people,
         )
 
     def _current_phase(self) -> PhaseName | None:

@@ -1,0 +1,239 @@
+"""A local fake of Slack's Web API, on loopback, for the real slack_sdk and slack_bolt code.
+
+It keeps messages per channel (post, update, history, replies, with metadata), records every
+call, and can be told to fail a method with queued answers (429 with Retry-After, 500).
+It also signs requests as Slack signs them, for the app's HTTP endpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class Failure:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=lambda: {"ok": False, "error": "fatal_error"})
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.ephemeral: list[dict[str, Any]] = []
+        self.views: list[dict[str, Any]] = []
+        self.calls: list[Call] = []
+        self.failures: dict[str, list[Failure]] = {}
+        self._ts = itertools.count(1)
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    # ------------------------------------------------------------------ server
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = int(self.runner.addresses[0][1])
+        self.url = f"http://127.0.0.1:{port}/api/"
+        return self.url
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    def fail(self, method: str, *failures: Failure) -> None:
+        self.failures.setdefault(method, []).extend(failures)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            raw = await request.text()
+            if request.content_type == "application/json":
+                args.update(json.loads(raw or "{}"))
+            else:
+                args.update(dict(urllib.parse.parse_qsl(raw)))
+        for key in ("blocks", "metadata", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        self.calls.append(Call(method, args))
+        queued = self.failures.get(method)
+        if queued:
+            failure = queued.pop(0)
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        handler = {
+            "auth.test": self.auth_test,
+            "chat.postMessage": self.post_message,
+            "chat.update": self.update,
+            "chat.postEphemeral": self.post_ephemeral,
+            "conversations.history": self.history,
+            "conversations.replies": self.replies,
+            "conversations.open": self.open_conversation,
+            "views.open": self.open_view,
+        }.get(method)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        return web.json_response({"ok": True, **handler(args)})
+
+    # ------------------------------------------------------------------ Web API methods
+
+    def _new_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "tocsin"}
+
+    def post_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args["channel"])
+        if channel.startswith("U"):
+            channel = "D" + channel
+        message = {
+            "ts": self._new_ts(),
+            "text": args.get("text", ""),
+            "blocks": args.get("blocks") or [],
+            "metadata": args.get("metadata"),
+            "thread_ts": args.get("thread_ts"),
+        }
+        self.messages.setdefault(channel, []).append(message)
+        return {"channel": channel, "ts": message["ts"], "message": message}
+
+    def update(self, args: dict[str, Any]) -> dict[str, Any]:
+        message = self.message(str(args["channel"]), str(args["ts"]))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message["text"] = args.get("text", message["text"])
+        if "blocks" in args:
+            message["blocks"] = args["blocks"] or []
+        message["edited"] = True
+        return {"channel": args["channel"], "ts": args["ts"]}
+
+    def post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        self.ephemeral.append(args)
+        return {"message_ts": self._new_ts()}
+
+    def history(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = [m for m in self.messages.get(str(args["channel"]), []) if not m["thread_ts"]]
+        return {"messages": [self._shown(m, args) for m in reversed(found)], "has_more": False}
+
+    def replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args["channel"]), str(args["ts"])
+        found = [m for m in self.messages.get(channel, []) if m["ts"] == ts or m["thread_ts"] == ts]
+        return {"messages": [self._shown(m, args) for m in found], "has_more": False}
+
+    def open_conversation(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": "D" + str(args["users"])}}
+
+    def open_view(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args["view"]
+        self.views.append(view)
+        return {"view": {"id": f"V{len(self.views)}", **view}}
+
+    @staticmethod
+    def _shown(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+        shown = dict(message)
+        if str(args.get("include_all_metadata")).lower() not in ("1", "true"):
+            shown.pop("metadata", None)
+        return shown
+
+    # ------------------------------------------------------------------ looking
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
+
+    def cards(self, channel: str) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in self.messages.get(channel, [])
+            if (m.get("metadata") or {}).get("event_type") == "tocsin_card"
+        ]
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages.get(channel, []) if m["thread_ts"] == ts]
+
+
+def has_buttons(message: dict[str, Any]) -> bool:
+    return any(block.get("type") == "actions" for block in message.get("blocks") or [])
+
+
+def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """Headers as Slack sends them: v0 signature over ``v0:{timestamp}:{body}``."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+    return {
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": "v0=" + digest.hexdigest(),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def form(payload: dict[str, Any]) -> str:
+    return "payload=" + urllib.parse.quote(json.dumps(payload))
+
+
+def block_actions(
+    user: str, action_id: str, value: str, channel: str, ts: str, blocks: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1", "domain": "prefecture"},
+        "user": {"id": user, "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": f"trigger-{user}-{action_id}",
+        "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+        "channel": {"id": channel},
+        "message": {"ts": ts, "blocks": blocks},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "tocsin_actions",
+                "value": value,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+
+
+def view_submission(user: str, view: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """A modal submitted: ``values`` maps block id to the typed text."""
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "prefecture"},
+        "user": {"id": user, "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": f"trigger-{user}-submit",
+        "view": {
+            **view,
+            "id": "V1",
+            "state": {
+                "values": {
+                    block: {"value": {"type": "plain_text_input", "value": text}}
+                    for block, text in values.items()
+                }
+            },
+        },
+    }

@@ -1,0 +1,385 @@
+"""Slack end to end: the real slack_sdk and slack_bolt against a fake Web API on loopback, requests
+signed as Slack signs them, the crisis workflow on the time-skipping test server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from tests.conftest import Start
+from tests.fakeslack import (
+    BOT_TOKEN,
+    SECRET,
+    Failure,
+    FakeSlack,
+    block_actions,
+    form,
+    has_buttons,
+    sign,
+    view_submission,
+)
+from tests.helpers import crisis_input, settings_for
+from tocsin.config import Settings
+from tocsin.models import CrisisInput, DecisionAction, NotifyKind, NotifyRequest, PhaseName
+from tocsin.slack.ids import ActionId, BlockId, ViewId
+from tocsin.slack.notifier import SlackNotifier, web_client
+from tocsin.slack.run import slack_app
+from tocsin.slack.settings import SlackSettings
+from tocsin.temporal import free_port
+from tocsin.worker import build_worker
+
+CHANNEL = "C0CRISE"
+SLACK_IDS = {"camille": "UCAMILLE", "dominique": "UDOMINIQUE", "sacha": "USACHA", "noor": "UNOOR"}
+
+
+def with_slack_people(crisis: CrisisInput) -> CrisisInput:
+    people = {
+        pid: person.model_copy(update={"slack_user_id": SLACK_IDS.get(pid)})
+        for pid, person in crisis.playbook.people.items()
+    }
+    return crisis.model_copy(
+        update={"playbook": crisis.playbook.model_copy(update={"people": people})}
+    )
+
+
+class Rig:
+    """A fake Slack, the Slack app over HTTP on loopback, a worker notifying Slack."""
+
+    def __init__(self, fake: FakeSlack, slack: SlackSettings, client: Client, url: str) -> None:
+        self.fake = fake
+        self.slack = slack
+        self.client = client
+        self.url = url
+
+    async def post(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> int:
+        body = form(payload)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body, headers=headers or sign(body)) as reply,
+        ):
+            return reply.status
+
+    async def post_raw(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body, headers=headers) as reply,
+        ):
+            return reply.status, await reply.text()
+
+    async def card(self, within: float = 20.0) -> dict[str, Any]:
+        cards: list[dict[str, Any]] = await until(
+            lambda: self.fake.cards(CHANNEL), within, "a card"
+        )
+        return cards[0]
+
+    async def click(self, user: str, action: ActionId, card: dict[str, Any]) -> int:
+        value = next(
+            e["value"]
+            for b in card["blocks"]
+            if b.get("block_id") == BlockId.ACTIONS
+            for e in b["elements"]
+            if e["action_id"] == action
+        )
+        payload = block_actions(user, action, value, CHANNEL, card["ts"], card["blocks"])
+        return await self.post(payload)
+
+
+async def until(get: Callable[[], Any], within: float, what: str) -> Any:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        found = get()
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    server = FakeSlack()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def rig(env: WorkflowEnvironment, tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Rig]:
+    settings: Settings = settings_for(tmp_path, f"tocsin-slack-{uuid.uuid4().hex[:8]}")
+    slack = SlackSettings(
+        bot_token=BOT_TOKEN,
+        signing_secret=SECRET,
+        channel=CHANNEL,
+        api_url=fake.url,
+        mode="http",
+        port=free_port(),
+    )
+    starter = Start(env.client, settings)
+    async with (
+        build_worker(env.client, settings, slack=slack),
+        slack_app(slack, env.client, host="127.0.0.1") as url,
+    ):
+        rig = Rig(fake, slack, env.client, url)
+        rig.start = starter  # type: ignore[attr-defined]
+        try:
+            yield rig
+        finally:
+            await starter.cleanup()
+
+
+async def trigger(rig: Rig, key: str) -> str:
+    started = await rig.start(with_slack_people(crisis_input(key)))  # type: ignore[attr-defined]
+    return str(started.crisis_id)
+
+
+async def status(rig: Rig, crisis_id: str) -> Any:
+    from tocsin import crises
+
+    return await crises.status(rig.client, crisis_id)
+
+
+async def test_card_then_one_tap_approval(rig: Rig) -> None:
+    cid = await trigger(rig, "tap")
+    card = await rig.card()
+    assert has_buttons(card)
+    shown = str(card["blocks"])
+    assert "Premier message" in shown
+    assert "sms · fr" in shown  # each channel's text, with its count
+    assert "/ 3 segments" in shown
+    assert "Échéance" in shown
+    # The approver whose turn it is gets the card as a direct message too.
+    direct = await until(lambda: rig.fake.messages.get("DUDOMINIQUE"), 10, "the DM")
+    assert has_buttons(direct[0])
+
+    # The author cannot approve her own draft: told privately, nothing changes.
+    assert await rig.click("UCAMILLE", ActionId.APPROVE, card) == 200
+    refused = await until(lambda: rig.fake.ephemeral, 10, "an ephemeral refusal")
+    assert refused[0]["user"] == "UCAMILLE"
+    assert "Refusé" in refused[0]["text"]
+    # A Slack user who is nobody in the playbook: told so.
+    assert await rig.click("UNOBODY", ActionId.APPROVE, card) == 200
+    await until(lambda: len(rig.fake.ephemeral) == 2, 10, "second refusal")
+    assert "aucune personne" in rig.fake.ephemeral[1]["text"]
+    assert (await status(rig, cid)).decisions == []
+    assert has_buttons(rig.fake.message(CHANNEL, card["ts"]) or {})
+
+    # The director taps Approve: the decision is the workflow's, the card loses its buttons.
+    assert await rig.click("UDOMINIQUE", ActionId.APPROVE, card) == 200
+    await until(
+        lambda: not has_buttons(rig.fake.message(CHANNEL, card["ts"]) or {}), 15, "card updated"
+    )
+    from tests.helpers import wait_status
+
+    after = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="decision")
+    decision = after.decisions[0]
+    assert decision.person == "dominique"
+    assert decision.action is DecisionAction.APPROVE
+    updated = rig.fake.message(CHANNEL, card["ts"]) or {}
+    assert "Approuvé" in str(updated["blocks"])
+    # Publication is posted in the card's thread, each text in full.
+    thread = await until(
+        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Publié" in m["text"]],
+        15,
+        "publication in thread",
+    )
+    assert thread
+    published = {(p.channel.value, p.language) for p in after.publications}
+    texts = await until(
+        lambda: (
+            [
+                m["text"]
+                for m in rig.fake.thread(CHANNEL, card["ts"])
+                if "publié" in str(m["blocks"])
+            ]
+            if len(rig.fake.thread(CHANNEL, card["ts"])) > len(published)
+            else None
+        ),
+        15,
+        "every published text in the thread",
+    )
+    assert {tuple(t.split(".")) for t in texts} == published
+
+
+async def test_forged_stale_and_replayed_requests_get_401(rig: Rig) -> None:
+    cid = await trigger(rig, "forged")
+    card = await rig.card()
+    value = next(
+        e["value"]
+        for b in card["blocks"]
+        if b.get("block_id") == BlockId.ACTIONS
+        for e in b["elements"]
+    )
+    payload = block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], [])
+    body = form(payload)
+    forged = sign(body, secret="not-the-secret")
+    assert (await rig.post_raw(body, forged))[0] == 401
+    stale = sign(body, timestamp=int(time.time()) - 6 * 60)
+    assert (await rig.post_raw(body, stale))[0] == 401
+    tampered = sign(body)
+    assert (await rig.post_raw(body.replace("UDOMINIQUE", "USACHA"), tampered))[0] == 401
+    assert (await status(rig, cid)).decisions == []
+
+    good = sign(body)
+    assert (await rig.post_raw(body, good))[0] == 200
+    assert (await rig.post_raw(body, good))[0] == 401  # the same signed request, again
+    from tests.helpers import wait_status
+
+    done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="decision")
+    await asyncio.sleep(0.5)
+    assert len((await status(rig, cid)).decisions) == len(done.decisions) == 1
+
+
+async def test_request_changes_then_revise_then_approve(rig: Rig) -> None:
+    cid = await trigger(rig, "changes")
+    card = await rig.card()
+    assert await rig.click("UDOMINIQUE", ActionId.REQUEST_CHANGES, card) == 200
+    modal = await until(lambda: rig.fake.views, 10, "the modal")
+    assert modal[0]["callback_id"] == ViewId.REQUEST_CHANGES
+    # An empty comment is refused in the modal itself.
+    status_code, text = await rig.post_raw(
+        form(view_submission("UDOMINIQUE", modal[0], {BlockId.COMMENT: ""})),
+        sign(form(view_submission("UDOMINIQUE", modal[0], {BlockId.COMMENT: ""}))),
+    )
+    assert status_code == 200
+    assert "errors" in text
+    submit = view_submission("UDOMINIQUE", modal[0], {BlockId.COMMENT: "Ajouter les horaires."})
+    assert await rig.post(submit) == 200
+    from tests.helpers import wait_status
+
+    await wait_status(rig.client, cid, lambda s: s.state == "awaiting_revision", what="revision")
+    ask = await until(
+        lambda: [
+            m for m in rig.fake.thread(CHANNEL, card["ts"]) if ActionId.REVISE in str(m["blocks"])
+        ],
+        10,
+        "the revise button in the thread",
+    )
+    assert "<@UCAMILLE>" in str(ask[0]["blocks"])
+    revise_value = ask[0]["blocks"][1]["elements"][0]["value"]
+    click = block_actions(
+        "UCAMILLE", ActionId.REVISE, revise_value, CHANNEL, ask[0]["ts"], ask[0]["blocks"]
+    )
+    assert await rig.post(click) == 200
+    revise_modal = await until(lambda: rig.fake.views[1:], 10, "the revise modal")
+    assert revise_modal[0]["callback_id"] == ViewId.REVISE
+    sms_block = "tocsin_text__sms__fr"
+    assert any(b.get("block_id") == sms_block for b in revise_modal[0]["blocks"])
+    new_sms = (
+        "Eau du robinet non potable. Bouteilles salle des fêtes, 8 h-20 h. Info 0 800 123 456."
+    )
+    submit_revision = view_submission(
+        "UCAMILLE", revise_modal[0], {sms_block: new_sms, BlockId.COMMENT: "horaires ajoutés"}
+    )
+    assert await rig.post(submit_revision) == 200
+    revised = await wait_status(
+        rig.client, cid, lambda s: s.state == "awaiting_approval" and s.revision == 2, what="rev 2"
+    )
+    assert revised.draft is not None
+    assert (
+        revised.draft.text_for(
+            next(t.channel for t in revised.draft.texts if t.channel.value == "sms"), "fr"
+        )
+        == new_sms
+    )
+    # The same card now shows revision 2 with its buttons, and approval publishes it.
+    card2 = await until(
+        lambda: (
+            (m := rig.fake.message(CHANNEL, card["ts"]))
+            and has_buttons(m)
+            and "tocsin_approve" in str(m["blocks"])
+            and '"revision":2' in str(m["blocks"])
+            and m
+        ),
+        10,
+        "card at revision 2",
+    )
+    assert len(rig.fake.cards(CHANNEL)) == 1  # updated in place, never a second card
+    assert await rig.click("UDOMINIQUE", ActionId.APPROVE, card2) == 200
+    done = await wait_status(
+        rig.client, cid, lambda s: any(p.revision == 2 for p in s.publications), what="published"
+    )
+    assert [d.action for d in done.decisions] == [
+        DecisionAction.REQUEST_CHANGES,
+        DecisionAction.APPROVE,
+    ]
+
+
+async def test_reject_with_a_reason(rig: Rig) -> None:
+    cid = await trigger(rig, "reject")
+    card = await rig.card()
+    assert await rig.click("UDOMINIQUE", ActionId.REJECT, card) == 200
+    modal = await until(lambda: rig.fake.views, 10, "the modal")
+    assert modal[0]["callback_id"] == ViewId.REJECT
+    submit = view_submission(
+        "UDOMINIQUE", modal[0], {BlockId.REASON: "La préfecture communique seule."}
+    )
+    assert await rig.post(submit) == 200
+    from tests.helpers import wait_status
+
+    done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="reject")
+    assert done.decisions[0].action is DecisionAction.REJECT
+    assert done.decisions[0].comment == "La préfecture communique seule."
+    await until(
+        lambda: "Rejeté" in str((rig.fake.message(CHANNEL, card["ts"]) or {}).get("blocks")),
+        10,
+        "card says rejected",
+    )
+    assert not has_buttons(rig.fake.message(CHANNEL, card["ts"]) or {})
+
+
+# --------------------------------------------------------------------------- notifier alone
+
+
+async def test_a_retried_notice_never_posts_a_second_card(fake: FakeSlack) -> None:
+    """The worker died after Slack accepted the card and before Temporal recorded it: the retry
+    finds the card by its key and updates it."""
+    crisis = with_slack_people(crisis_input("retry"))
+    from tests.helpers import LIBRARY
+    from tocsin.preview import preview_drafts
+
+    draft = preview_drafts(
+        LIBRARY.load("eau-non-potable"), LIBRARY.template_folders, {}, [PhaseName.ACKNOWLEDGE]
+    )[0]
+    slack = SlackSettings(bot_token=BOT_TOKEN, channel=CHANNEL, api_url=fake.url)
+    notifier = SlackNotifier(web_client(slack), CHANNEL)
+    request = NotifyRequest(
+        crisis_id=crisis.crisis_id,
+        title="Eau non potable",
+        kind=NotifyKind.APPROVAL_REQUESTED,
+        phase=PhaseName.ACKNOWLEDGE,
+        revision=draft.revision,
+        recipients=["dominique"],
+        recipient_names=["Dominique Lefèvre"],
+        recipient_slack_ids=["UDOMINIQUE"],
+        message="Approbation demandée",
+        idempotency_key="run0-00002-approval_requested",
+        draft=draft,
+    )
+    # Slack is rate limiting at first: slack-sdk waits Retry-After and tries again.
+    fake.fail(
+        "chat.postMessage",
+        Failure(429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}),
+    )
+    first = await notifier.notify(request)
+    second = await notifier.notify(request)  # the activity's retry
+    assert first.card == second.card
+    assert len(fake.cards(CHANNEL)) == 1
+    posts = [
+        c for c in fake.calls if c.method == "chat.postMessage" and c.args["channel"] == CHANNEL
+    ]
+    assert len(posts) == 2  # the 429, then the card; the retry updated instead of posting
+    assert len(fake.messages["DUDOMINIQUE"]) == 1  # and one direct message
+    # A server error that lasts is the activity's to retry: it raises.
+    fake.fail("conversations.history", *[Failure(500)] * 5)
+    with pytest.raises(Exception):  # noqa: B017,PT011 - slack_sdk's error for a 500
+        await notifier.notify(request.model_copy(update={"idempotency_key": "k2"}))

@@ -1,0 +1,6 @@
+"""The Slack app: approval cards, decisions, edits, reminders and escalations in Slack.
+
+``settings`` reads the environment, ``ids`` holds every action and view id, ``cards`` builds the
+typed blocks, ``notifier`` is what the notify activity calls, ``app`` the Bolt listeners, and
+``run`` starts it in Socket Mode or over HTTP.
+"""

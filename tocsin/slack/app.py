@@ -1,0 +1,386 @@
+"""The Bolt listeners: buttons, modals and the /tocsin command.
+
+Each listener acknowledges first (Slack waits 3 seconds at most), then does the work. A decision
+becomes the workflow's ``decide`` update, with the Slack user mapped to a playbook person through
+``people.<id>.slack_user_id``; the workflow's validator has the last word, and its refusal is shown
+to that user only (ephemeral), nothing else changing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+from temporalio.client import Client
+
+from tocsin import crises
+from tocsin.models import (
+    CrisisStatus,
+    DecisionAction,
+    DecisionRequest,
+    FactRequest,
+    ResolveRequest,
+    RevisionRequest,
+    TextEdit,
+)
+from tocsin.slack import cards
+from tocsin.slack.ids import (
+    INPUT_ACTION,
+    SLASH_COMMAND,
+    TEXT_BLOCK_PREFIX,
+    ActionId,
+    BlockId,
+    ViewId,
+)
+from tocsin.slack.notifier import web_client
+from tocsin.slack.settings import SlackSettings
+
+log = structlog.get_logger("tocsin.slack")
+REPLAY_WINDOW = 5 * 60  # seconds: Slack's own window for a request's timestamp
+
+TemporalClient = Callable[[], Awaitable[Client]]
+
+
+class ReplayGuard:
+    """Refuses a signed request seen before. Bolt checks the signature and the 5-minute window;
+    within that window the same signed request could be sent again, so each signature is kept
+    until its timestamp leaves the window."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, float] = {}
+
+    def first_time(self, signature: str, timestamp: str, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        for key, at in list(self.seen.items()):
+            if at < now - REPLAY_WINDOW:
+                del self.seen[key]
+        if not signature or signature in self.seen:
+            return False
+        try:
+            self.seen[signature] = float(timestamp)
+        except ValueError:
+            return False
+        return True
+
+
+class Unmapped(Exception):
+    """A Slack user that is no person of the crisis's playbook."""
+
+
+def _value(values: dict[str, Any], block_id: str) -> str:
+    field = (values.get(block_id) or {}).get(INPUT_ACTION) or {}
+    return str(field.get("value") or "").strip()
+
+
+def _person(status: CrisisStatus, user_id: str) -> str:
+    for person_id, person in status.people.items():
+        if person.slack_user_id == user_id:
+            return person_id
+    raise Unmapped(user_id)
+
+
+def _edits(status: CrisisStatus, values: dict[str, Any]) -> list[TextEdit]:
+    """The texts a person changed in a modal (unchanged ones are not edits)."""
+    assert status.draft is not None
+    edits: list[TextEdit] = []
+    for item in status.draft.texts:
+        block = f"{TEXT_BLOCK_PREFIX}{item.channel.value}__{item.language}"
+        if block not in values:
+            continue
+        text = _value(values, block)
+        if text and text != item.text.strip():
+            edits.append(TextEdit(channel=item.channel, language=item.language, text=text))
+    return edits
+
+
+class SlackFront:
+    """The listeners, bound to a Temporal client and the Web API client."""
+
+    def __init__(self, slack: SlackSettings, temporal: TemporalClient) -> None:
+        self.slack = slack
+        self.temporal = temporal
+
+    async def status(self, crisis_id: str) -> CrisisStatus:
+        return await crises.status(await self.temporal(), crisis_id, events=False)
+
+    async def tell(self, client: AsyncWebClient, channel: str, user: str, text: str) -> None:
+        """An ephemeral message: only ``user`` sees it."""
+        await client.chat_postEphemeral(channel=channel, user=user, text=text)
+
+    async def refusal(self, exc: Exception) -> str:
+        if isinstance(exc, crises.Refused):
+            return f"⛔ Refusé : {exc.localized()}"
+        if isinstance(exc, crises.UnknownCrisis):
+            return f"⛔ Crise inconnue : {exc.crisis}"
+        if isinstance(exc, Unmapped):
+            return (
+                "⛔ Votre compte Slack n’est relié à aucune personne de ce playbook "
+                "(people.<id>.slack_user_id)."
+            )
+        raise exc
+
+    # ------------------------------------------------------------------ decisions
+
+    async def decide(
+        self,
+        client: AsyncWebClient,
+        user: str,
+        crisis_id: str,
+        revision: int,
+        action: DecisionAction,
+        *,
+        comment: str = "",
+        values: dict[str, Any] | None = None,
+        where: tuple[str, str] = ("", ""),
+        blocks: list[dict[str, Any]] | None = None,
+    ) -> None:
+        channel, ts = where
+        try:
+            status = await self.status(crisis_id)
+            person = _person(status, user)
+            edits = _edits(status, values) if values and status.draft else []
+            if action is DecisionAction.APPROVE_WITH_EDITS and not edits:
+                action = DecisionAction.APPROVE
+            decision = await crises.decide(
+                await self.temporal(),
+                crisis_id,
+                DecisionRequest(
+                    person=person,
+                    revision=revision,
+                    action=action,
+                    comment=comment,
+                    edits=edits,
+                    via="slack",
+                ),
+            )
+        except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
+            if channel:
+                await self.tell(client, channel, user, await self.refusal(exc))
+            return
+        log.info("slack.decided", crisis=crisis_id, revision=revision, action=action.value)
+        if channel and ts and blocks:
+            # The card the person clicked loses its buttons at once and says who decided.
+            status_line = cards.decided_status(decision, status.timezone, user)
+            kept = [b for b in blocks if b.get("block_id") != BlockId.ACTIONS]
+            kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text": status_line}]})
+            await client.chat_update(channel=channel, ts=ts, text=status_line, blocks=kept)
+
+    async def revise(
+        self,
+        client: AsyncWebClient,
+        user: str,
+        crisis_id: str,
+        revision: int,
+        values: dict[str, Any],
+        channel: str,
+    ) -> None:
+        try:
+            status = await self.status(crisis_id)
+            person = _person(status, user)
+            edits = _edits(status, values) if status.draft else []
+            await crises.revise(
+                await self.temporal(),
+                crisis_id,
+                RevisionRequest(
+                    person=person,
+                    base_revision=revision,
+                    edits=edits,
+                    note=_value(values, BlockId.COMMENT),
+                ),
+            )
+        except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
+            if channel:
+                await self.tell(client, channel, user, await self.refusal(exc))
+
+    # ------------------------------------------------------------------ registration
+
+    def register(self, app: AsyncApp) -> None:
+        app.action(ActionId.APPROVE)(self.on_approve)
+        app.action(ActionId.APPROVE_WITH_EDITS)(self.on_open_edits)
+        app.action(ActionId.REVISE)(self.on_open_edits)
+        app.action(ActionId.REQUEST_CHANGES)(self.on_open_comment)
+        app.action(ActionId.REJECT)(self.on_open_comment)
+        app.view(ViewId.APPROVE_WITH_EDITS)(self.on_submit)
+        app.view(ViewId.REQUEST_CHANGES)(self.on_submit)
+        app.view(ViewId.REJECT)(self.on_submit)
+        app.view(ViewId.REVISE)(self.on_submit)
+        app.command(SLASH_COMMAND)(self.on_command)
+
+    @staticmethod
+    def _clicked(body: dict[str, Any]) -> tuple[str, str, str, int, str]:
+        action = body["actions"][0]
+        crisis_id, revision = cards.parse_value(action["value"])
+        container = body.get("container") or {}
+        channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+        ts = str(container.get("message_ts") or "")
+        return str(body["user"]["id"]), channel, ts, revision, crisis_id
+
+    async def on_approve(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user, channel, ts, revision, crisis_id = self._clicked(body)
+        blocks = (body.get("message") or {}).get("blocks") or []
+        await self.decide(
+            client,
+            user,
+            crisis_id,
+            revision,
+            DecisionAction.APPROVE,
+            where=(channel, ts),
+            blocks=blocks,
+        )
+
+    async def on_open_edits(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user, channel, ts, revision, crisis_id = self._clicked(body)
+        action = body["actions"][0]["action_id"]
+        try:
+            status = await self.status(crisis_id)
+            _person(status, user)
+        except (crises.UnknownCrisis, Unmapped) as exc:
+            await self.tell(client, channel, user, await self.refusal(exc))
+            return
+        if status.draft is None or status.revision != revision:
+            await self.tell(client, channel, user, "⛔ Cette révision n’est plus celle en attente.")
+            return
+        revise = action == ActionId.REVISE
+        view = cards.edits_modal(
+            ViewId.REVISE if revise else ViewId.APPROVE_WITH_EDITS,
+            "Réviser" if revise else "Approuver, modifié",
+            "Envoyer" if revise else "Approuver",
+            status.draft,
+            (crisis_id, revision, channel, ts),
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def on_open_comment(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        _, channel, ts, revision, crisis_id = self._clicked(body)
+        reject = body["actions"][0]["action_id"] == ActionId.REJECT
+        view = cards.comment_modal(
+            ViewId.REJECT if reject else ViewId.REQUEST_CHANGES,
+            "Rejeter" if reject else "Demander des modifs",
+            "Rejeter" if reject else "Envoyer",
+            "Motif du rejet" if reject else "Ce qu’il faut changer",
+            (crisis_id, revision, channel, ts),
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def on_submit(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view = body["view"]
+        values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
+        callback = view["callback_id"]
+        if callback in (ViewId.REJECT, ViewId.REQUEST_CHANGES):
+            block = BlockId.REASON if callback == ViewId.REJECT else BlockId.COMMENT
+            if not _value(values, block):
+                await ack(response_action="errors", errors={block: "Ce champ est obligatoire."})
+                return
+        await ack()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        crisis_id, revision = str(meta["crisis"]), int(meta["revision"])
+        channel, ts = str(meta.get("channel") or ""), str(meta.get("ts") or "")
+        user = str(body["user"]["id"])
+        if callback == ViewId.REVISE:
+            await self.revise(client, user, crisis_id, revision, values, channel)
+            return
+        action = {
+            ViewId.APPROVE_WITH_EDITS: DecisionAction.APPROVE_WITH_EDITS,
+            ViewId.REQUEST_CHANGES: DecisionAction.REQUEST_CHANGES,
+            ViewId.REJECT: DecisionAction.REJECT,
+        }[ViewId(callback)]
+        comment = _value(
+            values, BlockId.REASON if action is DecisionAction.REJECT else BlockId.COMMENT
+        )
+        await self.decide(
+            client,
+            user,
+            crisis_id,
+            revision,
+            action,
+            comment=comment,
+            values=values,
+            where=(channel, ts),
+        )
+
+    # ------------------------------------------------------------------ /tocsin
+
+    async def on_command(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        words = str(command.get("text") or "").strip().split(maxsplit=2)
+        user = str(command.get("user_id") or "")
+        verb = words[0].lower() if words else "aide"
+        try:
+            if verb in ("statut", "status") and len(words) >= 2:
+                status = await self.status(words[1])
+                waiting = ", ".join(n for p in status.pending for n in p.names) or "-"
+                await respond(
+                    f"*{cards.escape(status.title)}* : {status.state}, phase "
+                    f"{status.phase.value if status.phase else '-'}, révision "
+                    f"{status.revision or '-'}, en attente de : {cards.escape(waiting)}"
+                )
+            elif verb in ("fait", "fact") and len(words) == 3:
+                status = await self.status(words[1])
+                person = _person(status, user)
+                await crises.add_fact(
+                    await self.temporal(), words[1], FactRequest(person=person, text=words[2])
+                )
+                await respond(f"Fait ajouté à {words[1]} : il figurera dans le prochain message.")
+            elif verb in ("resoudre", "résoudre", "resolve") and len(words) >= 2:
+                status = await self.status(words[1])
+                person = _person(status, user)
+                message = words[2] if len(words) == 3 else ""
+                await crises.resolve(
+                    await self.temporal(),
+                    words[1],
+                    ResolveRequest(person=person, summary=message),
+                )
+                await respond(f"Crise {words[1]} résolue : le message de fin va être rédigé.")
+            else:
+                await respond(
+                    "Usage : `/tocsin statut CRISE` · `/tocsin fait CRISE texte` · "
+                    "`/tocsin resoudre CRISE [message]`"
+                )
+        except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
+            await respond(await self.refusal(exc))
+
+
+def build_app(
+    slack: SlackSettings, temporal: TemporalClient, *, client: AsyncWebClient | None = None
+) -> AsyncApp:
+    """The Bolt app. Over HTTP, Bolt verifies each request's signature and its 5-minute window,
+    and the replay guard refuses a request already seen; in Socket Mode no request comes in."""
+    http = slack.mode == "http"
+    app = AsyncApp(
+        client=client or web_client(slack),
+        signing_secret=slack.signing_secret if http else None,
+        request_verification_enabled=http,
+        process_before_response=False,
+    )
+    guard = ReplayGuard()
+
+    async def replay_guard(
+        req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        if req.mode == "http":
+            signature = (req.headers.get("x-slack-signature") or [""])[0]
+            timestamp = (req.headers.get("x-slack-request-timestamp") or [""])[0]
+            if not guard.first_time(signature, timestamp):
+                log.warning("slack.replayed")
+                return BoltResponse(status=401, body='{"error":"replayed request"}')
+        return await next()
+
+    app.use(replay_guard)
+    SlackFront(slack, temporal).register(app)
+    return app

@@ -1,0 +1,317 @@
+"""The approval card and the modals, as typed Block Kit objects.
+
+Everything a person reads is built here; the notifier and the listeners only send it. Texts of
+the statements are shown as they will be published, in code blocks, with their count against the
+channel's limit. Slack limits (50 blocks a message, 3,000 characters a section, 3,000 a text
+input) are respected by cutting what is *shown*, never what is published, and saying so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from tocsin.models import (
+    Decision,
+    DecisionAction,
+    Draft,
+    NotifyRequest,
+    PhaseName,
+    Publication,
+    StatementText,
+)
+from tocsin.slack.ids import (
+    INPUT_ACTION,
+    TEXT_BLOCK_PREFIX,
+    ActionId,
+    BlockId,
+    ViewId,
+)
+
+MAX_BLOCKS = 50
+SECTION_LIMIT = 3000
+INPUT_LIMIT = 3000
+PHASES = {
+    PhaseName.DETECT: "Détection",
+    PhaseName.ACKNOWLEDGE: "Premier message",
+    PhaseName.EXPLAIN: "Explication",
+    PhaseName.SOLUTIONS: "Solutions",
+    PhaseName.FOLLOW_UP: "Point de situation",
+    PhaseName.CLOSE: "Fin de crise",
+}
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn control characters, made inert (a statement may hold HTML)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str | None, name: str) -> str:
+    return f"<@{user_id}>" if user_id else escape(name)
+
+
+def phase_title(phase: PhaseName | None, sequence: int) -> str:
+    if phase is None:
+        return ""
+    label = PHASES.get(phase, phase.value)
+    return f"{label} n°{sequence}" if phase is PhaseName.FOLLOW_UP else label
+
+
+def local(moment: datetime, timezone: str) -> str:
+    at = moment.astimezone(ZoneInfo(timezone))
+    return f"{at:%d/%m} à {at.hour}\u202fh\u202f{at.minute:02d}"
+
+
+def button_value(crisis_id: str, revision: int) -> str:
+    return json.dumps({"crisis": crisis_id, "revision": revision}, separators=(",", ":"))
+
+
+def parse_value(value: str) -> tuple[str, int]:
+    data = json.loads(value)
+    return str(data["crisis"]), int(data["revision"])
+
+
+def _text_block(item: StatementText) -> SectionBlock:
+    measure = item.measure
+    head = f"*{item.channel.value} · {item.language}*"
+    if measure is not None:
+        limit = f" / {measure.limit}" if measure.limit else ""
+        mark = "✅" if measure.fits else "⚠️"
+        head += f" — {measure.count}{limit} {escape(measure.unit)} {mark}"
+        if measure.problems:
+            head += "\n" + "\n".join(f"> {escape(p)}" for p in measure.problems)
+    body = escape(item.text)
+    room = SECTION_LIMIT - len(head) - 40
+    if len(body) > room:
+        body = body[: max(room, 0)] + "\n… (aperçu coupé ; le texte publié est complet)"
+    return SectionBlock(text=MarkdownTextObject(text=f"{head}\n```{body}```"))
+
+
+def _texts(texts: Sequence[StatementText], room: int) -> list[Block]:
+    blocks: list[Block] = [_text_block(item) for item in texts[:room]]
+    if len(texts) > room:
+        rest = ", ".join(f"{t.channel.value}.{t.language}" for t in texts[room:])
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"{len(texts) - room} autres textes (voir `tocsin status`) : {rest}"
+                    )
+                ]
+            )
+        )
+    return blocks
+
+
+def card_text(request: NotifyRequest) -> str:
+    """The notification's plain text (push notifications, screen readers)."""
+    drill = "[EXERCICE] " if request.exercise else ""
+    return f"{drill}{request.title} – {phase_title(request.phase, request.sequence)} : " + (
+        request.message
+    )
+
+
+def approval_card(
+    request: NotifyRequest, timezone: str, approvers: str, *, status: str = ""
+) -> list[Block]:
+    """The card: what awaits approval, for whom, until when; and the buttons.
+
+    ``status`` replaces the buttons once a decision is taken (or changes are asked).
+    """
+    draft = request.draft
+    texts = draft.texts if draft is not None else request.texts
+    revision = draft.revision if draft is not None else (request.revision or 0)
+    next_update = draft.next_update_at if draft is not None else None
+    drill = "EXERCICE – " if request.exercise else ""
+    header = f"{drill}{request.title} – {phase_title(request.phase, request.sequence)}"
+    facts = [
+        f"*Révision* {revision}",
+        f"*Approbation* {approvers}" if approvers else "",
+        f"*Échéance* {local(request.deadline, timezone)}" if request.deadline else "",
+        f"*Prochain point annoncé* {local(next_update, timezone)}" if next_update else "",
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=header[:150])),
+        SectionBlock(text=MarkdownTextObject(text="  ·  ".join(f for f in facts if f))),
+    ]
+    if draft is not None and draft.note:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=f"Note : {escape(draft.note)}")])
+        )
+    over = [t for t in texts if t.measure is not None and not t.measure.fits]
+    if over:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="⚠️ *Trop long pour le canal* : "
+                    + ", ".join(f"{t.channel.value}.{t.language}" for t in over)
+                )
+            )
+        )
+    blocks.append(DividerBlock())
+    room = MAX_BLOCKS - len(blocks) - 3
+    blocks.extend(_texts(texts, room))
+    blocks.append(DividerBlock())
+    if status:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=status)]))
+    else:
+        blocks.append(actions(request.crisis_id, revision))
+    return blocks
+
+
+def actions(crisis_id: str, revision: int) -> ActionsBlock:
+    value = button_value(crisis_id, revision)
+    return ActionsBlock(
+        block_id=BlockId.ACTIONS,
+        elements=[
+            ButtonElement(
+                text="Approuver", action_id=ActionId.APPROVE, value=value, style="primary"
+            ),
+            ButtonElement(
+                text="Approuver avec modifications",
+                action_id=ActionId.APPROVE_WITH_EDITS,
+                value=value,
+            ),
+            ButtonElement(
+                text="Demander des modifications",
+                action_id=ActionId.REQUEST_CHANGES,
+                value=value,
+            ),
+            ButtonElement(
+                text="Rejeter",
+                action_id=ActionId.REJECT,
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Rejeter cette révision ?",
+                    text="Rien ne sera publié pour cette phase.",
+                    confirm="Rejeter",
+                    deny="Annuler",
+                ),
+            ),
+        ],
+    )
+
+
+def decided_status(decision: Decision, timezone: str, user_id: str | None = None) -> str:
+    who = mention(user_id, decision.person_name)
+    when = local(decision.decided_at, timezone)
+    if decision.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
+        edited = f" avec {len(decision.edits)} modification(s)" if decision.edits else ""
+        return f"✅ Approuvé{edited} par {who} le {when} (révision {decision.revision})."
+    if decision.action is DecisionAction.REQUEST_CHANGES:
+        return (
+            f"✏️ Modifications demandées par {who} le {when} : {escape(decision.comment)}. "
+            "Une nouvelle révision est attendue."
+        )
+    return f"⛔ Rejeté par {who} le {when} : {escape(decision.comment)}. Rien n’est publié."
+
+
+def published_lines(publications: Sequence[Publication | StatementText]) -> str:
+    return "\n".join(
+        f"• {p.channel.value}.{p.language}"
+        for p in publications  # one line per channel and language
+    )
+
+
+def revise_button(crisis_id: str, revision: int) -> ActionsBlock:
+    return ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Réviser",
+                action_id=ActionId.REVISE,
+                value=button_value(crisis_id, revision),
+                style="primary",
+            )
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- modals
+
+
+def _metadata(crisis_id: str, revision: int, channel: str, ts: str) -> str:
+    return json.dumps(
+        {"crisis": crisis_id, "revision": revision, "channel": channel, "ts": ts},
+        separators=(",", ":"),
+    )
+
+
+def text_inputs(draft: Draft) -> list[Block]:
+    """One multi-line input per channel and language, prefilled with the text."""
+    blocks: list[Block] = []
+    for item in draft.texts[: MAX_BLOCKS - 2]:
+        blocks.append(
+            InputBlock(
+                block_id=f"{TEXT_BLOCK_PREFIX}{item.channel.value}__{item.language}",
+                label=f"{item.channel.value} · {item.language}",
+                element=PlainTextInputElement(
+                    action_id=INPUT_ACTION,
+                    multiline=True,
+                    initial_value=item.text[:INPUT_LIMIT],
+                    max_length=INPUT_LIMIT,
+                ),
+                optional=False,
+            )
+        )
+    return blocks
+
+
+def comment_input(block_id: str, label: str, *, optional: bool) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=PlainTextInputElement(action_id=INPUT_ACTION, multiline=True, max_length=3000),
+        optional=optional,
+    )
+
+
+def edits_modal(
+    view_id: ViewId, title: str, submit: str, draft: Draft, meta: tuple[str, int, str, str]
+) -> View:
+    comment_label = "Note (facultative)" if view_id is ViewId.REVISE else "Commentaire"
+    return View(
+        type="modal",
+        callback_id=view_id,
+        title=title[:24],
+        submit=submit[:24],
+        close="Annuler",
+        private_metadata=_metadata(*meta),
+        blocks=[
+            *text_inputs(draft),
+            comment_input(BlockId.COMMENT, comment_label, optional=True),
+        ],
+    )
+
+
+def comment_modal(
+    view_id: ViewId, title: str, submit: str, label: str, meta: tuple[str, int, str, str]
+) -> View:
+    block = BlockId.REASON if view_id is ViewId.REJECT else BlockId.COMMENT
+    return View(
+        type="modal",
+        callback_id=view_id,
+        title=title[:24],
+        submit=submit[:24],
+        close="Annuler",
+        private_metadata=_metadata(*meta),
+        blocks=[comment_input(block, label, optional=False)],
+    )

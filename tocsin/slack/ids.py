@@ -1,0 +1,33 @@
+"""Every id the Slack app uses, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    APPROVE = "tocsin_approve"
+    APPROVE_WITH_EDITS = "tocsin_approve_with_edits"
+    REQUEST_CHANGES = "tocsin_request_changes"
+    REJECT = "tocsin_reject"
+    REVISE = "tocsin_revise"
+
+
+class ViewId(StrEnum):
+    APPROVE_WITH_EDITS = "tocsin_view_approve_with_edits"
+    REQUEST_CHANGES = "tocsin_view_request_changes"
+    REJECT = "tocsin_view_reject"
+    REVISE = "tocsin_view_revise"
+
+
+class BlockId(StrEnum):
+    ACTIONS = "tocsin_actions"
+    COMMENT = "tocsin_comment"
+    REASON = "tocsin_reason"
+
+
+TEXT_BLOCK_PREFIX = "tocsin_text__"  # + channel + "__" + language, one input per text
+INPUT_ACTION = "value"
+CARD_EVENT = "tocsin_card"  # message metadata event type: finds a card again after a crash
+NOTICE_EVENT = "tocsin_notice"
+SLASH_COMMAND = "/tocsin"

@@ -1,0 +1,228 @@
+"""What the notify activity does in Slack: post the approval card, keep it up to date, and thread
+reminders, escalations, deadlines and publications under it.
+
+Every call is safe to retry. A message carries its notice's idempotency key in Slack message
+metadata; before posting, the notifier looks for a message with that key and updates it instead.
+A worker killed after Slack accepted a card and before Temporal recorded the activity therefore
+finds its card again on retry: no second card. Rate limits (429) are retried after Retry-After by
+slack-sdk's retry handlers; anything still failing raises, and Temporal retries the activity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from tocsin.models import NotifyKind, NotifyRequest, NotifyResult
+from tocsin.slack.cards import (
+    approval_card,
+    card_text,
+    decided_status,
+    escape,
+    phase_title,
+    revise_button,
+)
+from tocsin.slack.ids import CARD_EVENT, NOTICE_EVENT
+from tocsin.slack.settings import SlackSettings
+
+log = structlog.get_logger("tocsin.slack")
+HISTORY_SCAN = 200  # messages looked through to find a card again
+
+
+def web_client(settings: SlackSettings) -> AsyncWebClient:
+    """The Web API client, pointed at ``SLACK_API_URL``, with Slack's retry handlers."""
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=10)
+    client.retry_handlers.extend(
+        [
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        ]
+    )
+    return client
+
+
+def split_card(card: str) -> tuple[str, str]:
+    channel, _, ts = card.partition("/")
+    return channel, ts
+
+
+def mentions(ids: list[str], names: list[str]) -> str:
+    return ", ".join(f"<@{i}>" for i in ids) if ids else escape(", ".join(names))
+
+
+class SlackNotifier:
+    def __init__(self, client: AsyncWebClient, channel: str) -> None:
+        self.client = client
+        self.channel = channel
+
+    # ------------------------------------------------------------------ sending, once
+
+    async def find(self, channel: str, key: str, thread_ts: str | None = None) -> str | None:
+        """The ts of the message posted earlier with this idempotency key, if any."""
+        if thread_ts:
+            reply = await self.client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=HISTORY_SCAN
+            )
+        else:
+            reply = await self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=HISTORY_SCAN
+            )
+        for message in reply.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("key") == key:
+                return str(message["ts"])
+        return None
+
+    async def post_once(
+        self,
+        channel: str,
+        key: str,
+        text: str,
+        blocks: list[Block] | None = None,
+        *,
+        thread_ts: str | None = None,
+        event: str = NOTICE_EVENT,
+        crisis: str = "",
+    ) -> str:
+        """Post, unless a message with ``key`` is already there: then update it. Returns its ts."""
+        found = await self.find(channel, key, thread_ts)
+        if found:
+            await self.client.chat_update(channel=channel, ts=found, text=text, blocks=blocks)
+            return found
+        kwargs: dict[str, Any] = {}
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        reply = await self.client.chat_postMessage(
+            channel=channel,
+            text=text,
+            blocks=blocks,
+            metadata={"event_type": event, "event_payload": {"key": key, "crisis": crisis}},
+            unfurl_links=False,
+            unfurl_media=False,
+            **kwargs,
+        )
+        return str(reply["ts"])
+
+    async def direct(self, user_id: str, key: str, text: str, blocks: list[Block]) -> None:
+        """The card as a direct message to the approver whose turn it is."""
+        opened = await self.client.conversations_open(users=user_id)
+        channel = str((opened.get("channel") or {}).get("id") or user_id)
+        await self.post_once(channel, f"{key}-dm", text, blocks, event=CARD_EVENT)
+
+    # ------------------------------------------------------------------ notices
+
+    async def notify(self, request: NotifyRequest) -> NotifyResult:
+        kind = request.kind
+        text = card_text(request)
+        who = mentions(request.recipient_slack_ids, request.recipient_names)
+        card = request.card
+        card_channel, card_ts = split_card(card) if card else (self.channel, "")
+        key = f"{request.crisis_id}/{request.idempotency_key}"
+
+        if kind in (NotifyKind.APPROVAL_REQUESTED, NotifyKind.ESCALATION) and request.draft:
+            blocks = approval_card(request, request.timezone, who)
+            if card_ts:
+                # A new revision or an escalation: the same card, brought up to date.
+                await self.client.chat_update(
+                    channel=card_channel, ts=card_ts, text=text, blocks=blocks
+                )
+                line = (
+                    f"⬆️ Escalade vers {escape(request.approver_role)} : {who}, "
+                    f"à vous d’approuver la révision {request.revision}."
+                    if kind is NotifyKind.ESCALATION
+                    else f"🆕 Révision {request.revision} à approuver : {who}."
+                )
+                await self.post_once(card_channel, key, line, thread_ts=card_ts)
+            else:
+                card_ts = await self.post_once(
+                    self.channel, key, text, blocks, event=CARD_EVENT, crisis=request.crisis_id
+                )
+                card = f"{self.channel}/{card_ts}"
+            for user_id in request.recipient_slack_ids:
+                await self.direct(user_id, key, text, blocks)
+            log.info("slack.card", crisis=request.crisis_id, card=card, kind=kind.value)
+            return NotifyResult(delivered=True, channel="slack", reference=card, card=card)
+
+        if kind is NotifyKind.REMINDER:
+            line = (
+                f"🔔 Rappel : {who}, la révision {request.revision} attend votre décision."
+                if request.approver_role
+                else f"🔔 Rappel : {escape(request.message)}"
+            )
+            ts = await self.post_once(card_channel, key, line, thread_ts=card_ts or None)
+        elif kind is NotifyKind.DEADLINE_MISSED:
+            line = (
+                f"⏰ Échéance dépassée : la révision {request.revision} n’est pas approuvée. {who}"
+            )
+            ts = await self.post_once(card_channel, key, line, thread_ts=card_ts or None)
+        elif kind in (NotifyKind.CHANGES_REQUESTED, NotifyKind.DECIDED, NotifyKind.PUBLISHED):
+            ts = await self._decided(request, key, card_channel, card_ts)
+        else:
+            line = f"ℹ️ {escape(text)}"
+            ts = await self.post_once(
+                card_channel, key, line, thread_ts=card_ts or None, crisis=request.crisis_id
+            )
+        return NotifyResult(delivered=True, channel="slack", reference=f"{card_channel}/{ts}")
+
+    async def _decided(self, request: NotifyRequest, key: str, channel: str, card_ts: str) -> str:
+        """The card loses its buttons and says who decided what; the thread says what follows."""
+        decision = request.decision
+        status = decided_status(decision, request.timezone) if decision else escape(request.message)
+        if card_ts and (request.draft or request.texts):
+            await self.client.chat_update(
+                channel=channel,
+                ts=card_ts,
+                text=card_text(request),
+                blocks=approval_card(request, request.timezone, "", status=status),
+            )
+        authors = mentions(request.author_slack_ids, [])
+        if request.kind is NotifyKind.CHANGES_REQUESTED and decision is not None:
+            blocks: list[Block] = [
+                SectionBlock(text=MarkdownTextObject(text=f"{authors} {status}".strip())),
+                revise_button(request.crisis_id, decision.revision),
+            ]
+            return await self.post_once(channel, key, status, blocks, thread_ts=card_ts or None)
+        if request.kind is NotifyKind.PUBLISHED:
+            ts = await self.post_once(
+                channel,
+                key,
+                f"📣 Publié : {phase_title(request.phase, request.sequence)}, "
+                f"révision {request.revision}.",
+                thread_ts=card_ts or None,
+            )
+            for index, item in enumerate(request.texts):
+                body = escape(item.text)
+                if len(body) > 2900:
+                    body = body[:2900] + "\n…"
+                await self.post_once(
+                    channel,
+                    f"{key}-{index}",
+                    f"{item.channel.value}.{item.language}",
+                    [
+                        ContextBlock(
+                            elements=[
+                                MarkdownTextObject(
+                                    text=f"*{item.channel.value} · {item.language}* publié"
+                                )
+                            ]
+                        ),
+                        SectionBlock(text=MarkdownTextObject(text=f"```{body}```")),
+                    ],
+                    thread_ts=card_ts or None,
+                )
+            return ts
+        return await self.post_once(channel, key, status, thread_ts=card_ts or None)

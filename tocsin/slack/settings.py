@@ -1,0 +1,56 @@
+"""Slack settings, from the environment (listed in the README)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+class SlackSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    bot_token: str
+    app_token: str = ""  # xapp-..., Socket Mode only
+    signing_secret: str = ""  # HTTP mode only
+    channel: str  # the crisis channel's id (C...)
+    api_url: str = DEFAULT_API_URL
+    mode: Literal["socket", "http"] = "socket"
+    port: int = 3000
+    path: str = "/slack/events"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SlackSettings | None:
+        """None when Slack is not configured (no bot token): tocsin then runs without it."""
+        env = os.environ if env is None else env
+        token = env.get("SLACK_BOT_TOKEN", "")
+        if not token:
+            return None
+        mode = env.get("TOCSIN_SLACK_MODE") or "socket"
+        if mode not in ("socket", "http"):
+            raise ValueError(f"TOCSIN_SLACK_MODE : « {mode} » (socket ou http / socket or http)")
+        api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
+        return cls(
+            bot_token=token,
+            app_token=env.get("SLACK_APP_TOKEN", ""),
+            signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+            channel=env.get("TOCSIN_SLACK_CHANNEL", ""),
+            api_url=api_url if api_url.endswith("/") else api_url + "/",
+            mode="http" if mode == "http" else "socket",
+            port=int(env.get("TOCSIN_SLACK_PORT") or 3000),
+        )
+
+    def problems(self) -> list[str]:
+        """What is missing for the app to start, in words."""
+        found: list[str] = []
+        if not self.channel:
+            found.append("TOCSIN_SLACK_CHANNEL manque (le canal de crise, C…)")
+        if self.mode == "socket" and not self.app_token:
+            found.append("SLACK_APP_TOKEN manque (xapp-…, mode Socket)")
+        if self.mode == "http" and not self.signing_secret:
+            found.append("SLACK_SIGNING_SECRET manque (mode HTTP)")
+        return found
