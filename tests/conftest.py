@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -66,6 +67,15 @@ class Start:
         for crisis_id in dict.fromkeys(self.ids):
             handle = self.client.get_workflow_handle(crisis_id)
             description = await handle.describe()
+            # An activity still running when its workflow is terminated keeps the time-skipping
+            # server from skipping time afterwards: let in-flight activities finish first.
+            for _ in range(100):
+                if description.status != WorkflowExecutionStatus.RUNNING:
+                    break
+                if not description.raw_description.pending_activities:
+                    break
+                await asyncio.sleep(0.05)
+                description = await handle.describe()
             if description.status == WorkflowExecutionStatus.RUNNING:
                 await handle.terminate(reason="test over")
 

@@ -7,6 +7,7 @@ It also signs requests as Slack signs them, for the app's HTTP endpoint.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -42,6 +43,7 @@ class FakeSlack:
         self.views: list[dict[str, Any]] = []
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
+        self.hold_card = 0.0  # seconds to sit on the answer to the next card posted, once
         self._ts = itertools.count(1)
         self.runner: web.AppRunner | None = None
         self.url = ""
@@ -97,7 +99,15 @@ class FakeSlack:
         }.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response({"ok": True, **handler(args)})
+        answer = {"ok": True, **handler(args)}
+        delay = 0.0
+        card = (args.get("metadata") or {}).get("event_type") == "tocsin_card"
+        if method == "chat.postMessage" and card and self.hold_card:
+            delay, self.hold_card = self.hold_card, 0.0
+        if delay:
+            # Slack has done the work; the caller does not hear back in time (or dies waiting).
+            await asyncio.sleep(delay)
+        return web.json_response(answer)
 
     # ------------------------------------------------------------------ Web API methods
 

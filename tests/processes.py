@@ -16,7 +16,9 @@ TOCSIN = Path(sys.executable).parent / "tocsin"
 
 def tocsin_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment a fresh user would have, pointed at a test's own folder, in French."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TOCSIN_", "TEMPORAL_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TOCSIN_", "TEMPORAL_", "SLACK_"))
+    }
     env.update({"TOCSIN_DATA_DIR": str(data_dir), "TOCSIN_LANG": "fr", "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env

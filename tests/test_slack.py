@@ -4,6 +4,7 @@ signed as Slack signs them, the crisis workflow on the time-skipping test server
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -13,6 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.conftest import Start
@@ -27,14 +29,16 @@ from tests.fakeslack import (
     sign,
     view_submission,
 )
-from tests.helpers import crisis_input, settings_for
+from tests.helpers import approve, crisis_input, settings_for, wait_status
+from tests.processes import Process, spawn, tocsin_env
+from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import CrisisInput, DecisionAction, NotifyKind, NotifyRequest, PhaseName
 from tocsin.slack.ids import ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
-from tocsin.temporal import free_port
+from tocsin.temporal import embedded_server, free_port, time_skipping_server_binary
 from tocsin.worker import build_worker
 
 CHANNEL = "C0CRISE"
@@ -113,8 +117,25 @@ async def fake() -> AsyncIterator[FakeSlack]:
         await server.stop()
 
 
+@pytest.fixture(scope="module")
+async def slack_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: crises driven through Slack here never share
+    a clock with the workflow tests, which skip hours of time."""
+    environment = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(time_skipping_server_binary()),
+        data_converter=pydantic_data_converter,
+    )
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+
+
 @pytest.fixture
-async def rig(env: WorkflowEnvironment, tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Rig]:
+async def rig(
+    slack_env: WorkflowEnvironment, tmp_path: Path, fake: FakeSlack
+) -> AsyncIterator[Rig]:
+    env = slack_env
     settings: Settings = settings_for(tmp_path, f"tocsin-slack-{uuid.uuid4().hex[:8]}")
     slack = SlackSettings(
         bot_token=BOT_TOKEN,
@@ -143,8 +164,6 @@ async def trigger(rig: Rig, key: str) -> str:
 
 
 async def status(rig: Rig, crisis_id: str) -> Any:
-    from tocsin import crises
-
     return await crises.status(rig.client, crisis_id)
 
 
@@ -178,8 +197,6 @@ async def test_card_then_one_tap_approval(rig: Rig) -> None:
     await until(
         lambda: not has_buttons(rig.fake.message(CHANNEL, card["ts"]) or {}), 15, "card updated"
     )
-    from tests.helpers import wait_status
-
     after = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="decision")
     decision = after.decisions[0]
     assert decision.person == "dominique"
@@ -232,8 +249,6 @@ async def test_forged_stale_and_replayed_requests_get_401(rig: Rig) -> None:
     good = sign(body)
     assert (await rig.post_raw(body, good))[0] == 200
     assert (await rig.post_raw(body, good))[0] == 401  # the same signed request, again
-    from tests.helpers import wait_status
-
     done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="decision")
     await asyncio.sleep(0.5)
     assert len((await status(rig, cid)).decisions) == len(done.decisions) == 1
@@ -254,8 +269,6 @@ async def test_request_changes_then_revise_then_approve(rig: Rig) -> None:
     assert "errors" in text
     submit = view_submission("UDOMINIQUE", modal[0], {BlockId.COMMENT: "Ajouter les horaires."})
     assert await rig.post(submit) == 200
-    from tests.helpers import wait_status
-
     await wait_status(rig.client, cid, lambda s: s.state == "awaiting_revision", what="revision")
     ask = await until(
         lambda: [
@@ -324,8 +337,6 @@ async def test_reject_with_a_reason(rig: Rig) -> None:
         "UDOMINIQUE", modal[0], {BlockId.REASON: "La préfecture communique seule."}
     )
     assert await rig.post(submit) == 200
-    from tests.helpers import wait_status
-
     done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="reject")
     assert done.decisions[0].action is DecisionAction.REJECT
     assert done.decisions[0].comment == "La préfecture communique seule."
@@ -383,3 +394,70 @@ async def test_a_retried_notice_never_posts_a_second_card(fake: FakeSlack) -> No
     fake.fail("conversations.history", *[Failure(500)] * 5)
     with pytest.raises(Exception):  # noqa: B017,PT011 - slack_sdk's error for a 500
         await notifier.notify(request.model_copy(update={"idempotency_key": "k2"}))
+
+
+# --------------------------------------------------------------------------- worker killed
+
+
+async def test_worker_killed_after_posting_a_card_leaves_one_card(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    """Slack accepted the card, the worker died before Temporal heard of it: the activity runs
+    again on another worker, finds the card by its key and updates it. One card, not two."""
+    queue = "slack-kill"
+    settings = settings_for(tmp_path, queue)
+    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
+        env = tocsin_env(
+            tmp_path,
+            TEMPORAL_ADDRESS=server.address,
+            TOCSIN_TASK_QUEUE=queue,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_APP_TOKEN="xapp-unused-by-workers",
+            TOCSIN_SLACK_CHANNEL=CHANNEL,
+            SLACK_API_URL=fake.url,
+        )
+        workers: list[Process] = []
+        try:
+            workers.append(await spawn(["worker"], env, tmp_path / "worker-1.log"))
+            await workers[0].wait_for_output("Worker prêt")
+            fake.hold_card = 20.0  # the card is stored, the answer comes too late
+            crisis = crisis_input("slack-kill")
+            await crises.trigger(server.client, settings, crisis)
+            await until(lambda: fake.cards(CHANNEL), 30, "the card stored by Slack")
+            assert await workers[0].stop(signal.SIGKILL) == -signal.SIGKILL
+            card_ts = fake.cards(CHANNEL)[0]["ts"]
+
+            workers.append(await spawn(["worker"], env, tmp_path / "worker-2.log"))
+            await workers[1].wait_for_output("Worker prêt")
+            killed_at = time.monotonic()
+            await until(
+                lambda: any(
+                    c.method == "chat.update" and c.args.get("ts") == card_ts for c in fake.calls
+                ),
+                60,
+                "the retried notice updating the card",
+            )
+            retried_after = time.monotonic() - killed_at
+            await approve(server.client, crisis.crisis_id, "dominique", PhaseName.ACKNOWLEDGE)
+            await wait_status(
+                server.client,
+                crisis.crisis_id,
+                lambda s: any(p.phase is PhaseName.ACKNOWLEDGE for p in s.publications),
+                what="published",
+            )
+            await until(
+                lambda: not has_buttons(fake.message(CHANNEL, card_ts) or {}), 20, "card decided"
+            )
+        finally:
+            for worker in workers:
+                await worker.stop()
+    cards = [
+        c for c in fake.calls if c.method == "chat.postMessage" and not c.args.get("thread_ts")
+    ]
+    card_posts = [
+        c for c in cards if (c.args.get("metadata") or {}).get("event_type") == "tocsin_card"
+    ]
+    acknowledge_cards = [c for c in card_posts if "Premier message" in str(c.args.get("blocks"))]
+    assert len(acknowledge_cards) == 1, acknowledge_cards
+    assert len([m for m in fake.cards(CHANNEL) if "Premier message" in str(m["blocks"])]) == 1
+    print(f"card found again and updated {retried_after:.1f}s after the new worker started")

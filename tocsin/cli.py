@@ -42,6 +42,8 @@ from tocsin.models import (
     phase_label,
 )
 from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary
+from tocsin.slack.run import slack_app
+from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import (
     BinaryMissing,
     ServerUnavailable,
@@ -217,6 +219,29 @@ json_option = click.option("--json", "as_json", is_flag=True, help=t("help.json"
 # --------------------------------------------------------------------------- servers
 
 
+def _slack() -> SlackSettings | None:
+    """Slack's settings when SLACK_BOT_TOKEN is set; a clear error when something is missing."""
+    try:
+        slack = SlackSettings.from_env()
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if slack is not None and slack.problems():
+        raise UserError(t("slack.incomplete", problems="; ".join(slack.problems())))
+    return slack
+
+
+async def _with_slack(
+    slack: SlackSettings | None, client: Client, body: Callable[[], Awaitable[object]]
+) -> None:
+    """Run ``body`` with the Slack app alongside it when Slack is configured."""
+    if slack is None:
+        await body()
+        return
+    async with slack_app(slack, client) as where:
+        click.echo(t("slack.ready", where=where))
+        await body()
+
+
 async def _run_until_signal(worker: Worker) -> None:
     """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop."""
     stop = asyncio.Event()
@@ -254,29 +279,57 @@ def up(db: Path | None) -> None:
         if not port_is_free(port):
             raise UserError(t("err.port_busy", port=port))
 
+    slack = _slack()
+
     async def main() -> None:
         async with embedded_server(settings, database=db) as server:
-            worker = build_worker(server.client, settings)
+            worker = build_worker(server.client, settings, slack=slack)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
-            await _run_until_signal(worker)
+            await _with_slack(slack, server.client, lambda: _run_until_signal(worker))
         click.echo(t("up.stopped"))
 
     run(main())
 
 
-async def _worker(settings: Settings) -> None:
+async def _worker(settings: Settings, *, with_app: bool = True) -> None:
+    slack = _slack()
     client = await connect(settings)
-    worker = build_worker(client, settings)
+    worker = build_worker(client, settings, slack=slack)
     click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
-    await _run_until_signal(worker)
+    await _with_slack(slack if with_app else None, client, lambda: _run_until_signal(worker))
     click.echo(t("up.stopped"))
+
+
+async def _slack_alone(settings: Settings) -> None:
+    slack = _slack()
+    if slack is None:
+        raise UserError(t("slack.not_configured"))
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await _with_slack(slack, client, stop.wait)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    click.echo(t("up.stopped"))
+
+
+@cli.command(name="slack", help=t("help.slack"))
+@friendly
+def slack_command() -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
+    run(_slack_alone(_settings()))
 
 
 @cli.command(help=t("help.worker"))
 @friendly
 def worker() -> None:
     configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
-    run(_worker(_settings()))
+    # Workers post to Slack; the app that receives clicks runs in `tocsin up` or `tocsin slack`.
+    run(_worker(_settings(), with_app=False))
 
 
 # --------------------------------------------------------------------------- crises

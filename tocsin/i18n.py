@@ -128,6 +128,21 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Démarre le serveur Temporal intégré (SQLite) et un worker, au premier plan.",
         "Start the embedded Temporal server (SQLite) and a worker, in the foreground.",
     ),
+    "help.slack": (
+        "Lance l’app Slack seule (mode Socket par défaut, ou HTTP) sur le serveur configuré.",
+        "Run the Slack app alone (Socket Mode by default, or HTTP) on the configured server.",
+    ),
+    "slack.ready": ("App Slack prête ({where}).", "Slack app ready ({where})."),
+    "slack.not_configured": (
+        "Slack n’est pas configuré : définissez SLACK_BOT_TOKEN, TOCSIN_SLACK_CHANNEL et "
+        "SLACK_APP_TOKEN (ou SLACK_SIGNING_SECRET en mode HTTP). Voir le README, « Slack ».",
+        "Slack is not configured: set SLACK_BOT_TOKEN, TOCSIN_SLACK_CHANNEL and SLACK_APP_TOKEN "
+        "(or SLACK_SIGNING_SECRET in HTTP mode). See the README, 'Slack'.",
+    ),
+    "slack.incomplete": (
+        "Configuration Slack incomplète : {problems}.",
+        "Incomplete Slack settings: {problems}.",
+    ),
     "help.worker": (
         "Lance un worker sur le serveur Temporal configuré (TEMPORAL_ADDRESS ou « tocsin up »).",
         "Run a worker on the configured Temporal server (TEMPORAL_ADDRESS or 'tocsin up').",
