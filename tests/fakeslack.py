@@ -21,6 +21,7 @@ from aiohttp import web
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 
 
 @dataclass
@@ -47,11 +48,16 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self.runner: web.AppRunner | None = None
         self.url = ""
+        self.sockets: list[web.WebSocketResponse] = []
+        self.acks: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # what was posted to a response_url
 
     # ------------------------------------------------------------------ server
 
     async def start(self) -> str:
         app = web.Application()
+        app.router.add_route("GET", "/socket", self._socket)
+        app.router.add_route("POST", "/response", self._response)
         app.router.add_route("*", "/api/{method}", self._handle)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
@@ -62,15 +68,50 @@ class FakeSlack:
         return self.url
 
     async def stop(self) -> None:
+        for socket in self.sockets:
+            await socket.close()
         if self.runner is not None:
             await self.runner.cleanup()
+
+    async def _response(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        return web.Response(text="ok")
+
+    def response_url(self) -> str:
+        return self.url.replace("/api/", "/response")
+
+    # ------------------------------------------------------------------ Socket Mode
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}}
+        )
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+        return socket
+
+    async def envelope(self, envelope_id: str, kind: str, payload: dict[str, Any]) -> None:
+        """Deliver an event over the open Socket Mode connection, as Slack does."""
+        await self.sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+            }
+        )
 
     def fail(self, method: str, *failures: Failure) -> None:
         self.failures.setdefault(method, []).extend(failures)
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+        token = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         args: dict[str, Any] = dict(request.query)
         if request.can_read_body:
@@ -96,6 +137,7 @@ class FakeSlack:
             "conversations.replies": self.replies,
             "conversations.open": self.open_conversation,
             "views.open": self.open_view,
+            "apps.connections.open": self.open_connection,
         }.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
@@ -161,6 +203,9 @@ class FakeSlack:
         view = args["view"]
         self.views.append(view)
         return {"view": {"id": f"V{len(self.views)}", **view}}
+
+    def open_connection(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.url.replace("http://", "ws://").replace("/api/", "/socket")}
 
     @staticmethod
     def _shown(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.conftest import Start
 from tests.fakeslack import (
+    APP_TOKEN,
     BOT_TOKEN,
     SECRET,
     Failure,
@@ -461,3 +464,135 @@ async def test_worker_killed_after_posting_a_card_leaves_one_card(
     assert len(acknowledge_cards) == 1, acknowledge_cards
     assert len([m for m in fake.cards(CHANNEL) if "Premier message" in str(m["blocks"])]) == 1
     print(f"card found again and updated {retried_after:.1f}s after the new worker started")
+
+
+async def test_reminders_escalation_and_deadline_in_the_thread(
+    rig: Rig, slack_env: WorkflowEnvironment
+) -> None:
+    cid = await trigger(rig, "timers")
+    card = await rig.card()
+    # eau-non-potable: remind every 10 min, escalate after 20 min, deadline 1 h after detection.
+    await slack_env.sleep(timedelta(minutes=10, seconds=30))
+    await until(
+        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Rappel" in m["text"]],
+        10,
+        "a reminder in the thread",
+    )
+    await slack_env.sleep(timedelta(minutes=10))
+    escalation = await until(
+        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Escalade" in m["text"]],
+        10,
+        "the escalation in the thread",
+    )
+    assert "<@USACHA>" in escalation[0]["text"]
+    # The deputy gets the card as a direct message, and can approve from it.
+    direct = await until(lambda: rig.fake.messages.get("DUSACHA"), 10, "the deputy's DM")
+    assert has_buttons(direct[0])
+    await slack_env.sleep(timedelta(minutes=40))
+    missed = await until(
+        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Échéance" in m["text"]],
+        10,
+        "the missed deadline in the thread",
+    )
+    assert "révision 1" in missed[0]["text"]
+    assert len(rig.fake.cards(CHANNEL)) == 1
+    value = next(
+        e["value"]
+        for b in direct[0]["blocks"]
+        if b.get("block_id") == BlockId.ACTIONS
+        for e in b["elements"]
+        if e["action_id"] == ActionId.APPROVE
+    )
+    payload = block_actions(
+        "USACHA", ActionId.APPROVE, value, "DUSACHA", direct[0]["ts"], direct[0]["blocks"]
+    )
+    assert await rig.post(payload) == 200
+    done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="decision")
+    assert done.decisions[0].person == "sacha"
+    assert done.decisions[0].level == 1
+
+
+# --------------------------------------------------------------------------- Socket Mode
+
+
+async def test_socket_mode_envelopes(
+    slack_env: WorkflowEnvironment, tmp_path: Path, fake: FakeSlack
+) -> None:
+    """No inbound port: the app opens a websocket to Slack and receives envelopes on it."""
+    settings = settings_for(tmp_path, f"tocsin-socket-{uuid.uuid4().hex[:8]}")
+    slack = SlackSettings(
+        bot_token=BOT_TOKEN, app_token=APP_TOKEN, channel=CHANNEL, api_url=fake.url
+    )
+    starter = Start(slack_env.client, settings)
+    async with (
+        build_worker(slack_env.client, settings, slack=slack),
+        slack_app(slack, slack_env.client) as where,
+    ):
+        assert where == "socket"
+        try:
+            await until(lambda: fake.sockets, 10, "the websocket")
+            started = await starter(with_slack_people(crisis_input("socket")))
+            cid = started.crisis_id
+            cards: list[dict[str, Any]] = await until(lambda: fake.cards(CHANNEL), 20, "card")
+            card = cards[0]
+            value = next(
+                e["value"]
+                for b in card["blocks"]
+                if b.get("block_id") == BlockId.ACTIONS
+                for e in b["elements"]
+                if e["action_id"] == ActionId.APPROVE
+            )
+            payload = block_actions(
+                "UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], card["blocks"]
+            )
+            await fake.envelope("env-1", "interactive", payload)
+            await until(lambda: any(a.get("envelope_id") == "env-1" for a in fake.acks), 10, "ack")
+            done = await wait_status(
+                slack_env.client, cid, lambda s: len(s.decisions) == 1, what="decision"
+            )
+            assert done.decisions[0].person == "dominique"
+            # Slack redelivers an envelope it thinks was lost: the workflow refuses the second
+            # decision (nothing awaits it any more) and only the clicker hears of it.
+            await fake.envelope("env-1", "interactive", payload)
+            await until(lambda: fake.ephemeral, 10, "the refusal")
+            assert fake.ephemeral[0]["user"] == "UDOMINIQUE"
+            assert len((await crises.status(slack_env.client, cid)).decisions) == 1
+        finally:
+            await starter.cleanup()
+
+
+async def test_slash_command_status_fact_and_mistakes(rig: Rig) -> None:
+    cid = await trigger(rig, "slash")
+    await rig.card()
+
+    async def command(user: str, text: str) -> int:
+        body = urllib.parse.urlencode(
+            {
+                "command": "/tocsin",
+                "text": text,
+                "user_id": user,
+                "channel_id": CHANNEL,
+                "team_id": "T1",
+                "response_url": rig.fake.response_url(),
+                "trigger_id": "trigger-slash",
+            }
+        )
+        return (await rig.post_raw(body, sign(body)))[0]
+
+    assert await command("UCAMILLE", f"statut {cid}") == 200
+    said = await until(lambda: rig.fake.responses, 10, "the status")
+    assert "awaiting_approval" in said[0]["text"]
+    assert "Dominique Lefèvre" in said[0]["text"]
+    assert await command("UCAMILLE", f"fait {cid} Les analyses de 14 h sont conformes.") == 200
+    await wait_status(rig.client, cid, lambda s: len(s.facts) == 1, what="fact")
+    assert (await status(rig, cid)).facts[0].person == "camille"
+    assert await command("UNOBODY", f"fait {cid} Rumeur.") == 200
+    await until(lambda: len(rig.fake.responses) == 3, 10, "the refusal")
+    assert "aucune personne" in rig.fake.responses[2]["text"]
+    assert await command("UCAMILLE", "statut crisis-inexistante") == 200
+    await until(lambda: len(rig.fake.responses) == 4, 10, "unknown crisis")
+    assert "Crise inconnue" in rig.fake.responses[3]["text"]
+    assert await command("UCAMILLE", "") == 200
+    await until(lambda: len(rig.fake.responses) == 5, 10, "usage")
+    assert "Usage" in rig.fake.responses[4]["text"]
+    assert len((await status(rig, cid)).facts) == 1
