@@ -32,11 +32,12 @@ from tests.fakeslack import (
     sign,
     view_submission,
 )
-from tests.helpers import approve, crisis_input, settings_for, wait_status
+from tests.helpers import LIBRARY, approve, crisis_input, settings_for, wait_status
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
-from tocsin.config import Settings
+from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
 from tocsin.models import CrisisInput, DecisionAction, NotifyKind, NotifyRequest, PhaseName
+from tocsin.playbook import PlaybookLibrary
 from tocsin.slack.ids import ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.run import slack_app
@@ -56,6 +57,22 @@ def with_slack_people(crisis: CrisisInput) -> CrisisInput:
     return crisis.model_copy(
         update={"playbook": crisis.playbook.model_copy(update={"people": people})}
     )
+
+
+def slack_library(root: Path) -> PlaybookLibrary:
+    """The bundled playbooks, the water one with each person's Slack id, as an organisation's
+    folder would have them."""
+    folder = root / "playbooks"
+    folder.mkdir(exist_ok=True)
+    text = (BUNDLED_PLAYBOOKS / "eau-non-potable.yml").read_text(encoding="utf-8")
+    for person, slack_id in SLACK_IDS.items():
+        name = LIBRARY.load("eau-non-potable").playbook.people[person].name
+        text = text.replace(
+            f"  {person}:\n    name: {name}\n",
+            f"  {person}:\n    name: {name}\n    slack_user_id: {slack_id}\n",
+        )
+    (folder / "eau-non-potable.yml").write_text(text, encoding="utf-8")
+    return PlaybookLibrary([folder, BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
 
 
 class Rig:
@@ -151,7 +168,13 @@ async def rig(
     starter = Start(env.client, settings)
     async with (
         build_worker(env.client, settings, slack=slack),
-        slack_app(slack, env.client, host="127.0.0.1") as url,
+        slack_app(
+            slack,
+            env.client,
+            host="127.0.0.1",
+            settings=settings,
+            library=slack_library(tmp_path),
+        ) as url,
     ):
         rig = Rig(fake, slack, env.client, url)
         rig.start = starter  # type: ignore[attr-defined]
@@ -596,3 +619,44 @@ async def test_slash_command_status_fact_and_mistakes(rig: Rig) -> None:
     await until(lambda: len(rig.fake.responses) == 5, 10, "usage")
     assert "Usage" in rig.fake.responses[4]["text"]
     assert len((await status(rig, cid)).facts) == 1
+
+
+async def test_start_a_crisis_from_a_modal(rig: Rig) -> None:
+    body = urllib.parse.urlencode(
+        {
+            "command": "/tocsin",
+            "text": "lancer eau-non-potable",
+            "user_id": "UCAMILLE",
+            "channel_id": CHANNEL,
+            "team_id": "T1",
+            "response_url": rig.fake.response_url(),
+            "trigger_id": "trigger-start",
+        }
+    )
+    assert (await rig.post_raw(body, sign(body)))[0] == 200
+    modal = (await until(lambda: rig.fake.views, 10, "the start modal"))[0]
+    assert modal["callback_id"] == ViewId.START
+    blocks = {b["block_id"]: b for b in modal["blocks"]}
+    assert "tocsin_param__commune" in blocks
+    assert "Saint-Aubin" in str(blocks["tocsin_param__commune"])  # the example as a hint
+    samples = LIBRARY.load("eau-non-potable").playbook.sample_parameters()
+    values = {f"tocsin_param__{k}": str(v) for k, v in samples.items()}
+    # A bad value is refused in the modal, at its field, and nothing starts.
+    wrong = view_submission("UCAMILLE", modal, {**values, "tocsin_param__site": "pas une url"})
+    code, text = await rig.post_raw(form(wrong), sign(form(wrong)))
+    assert code == 200
+    assert "tocsin_param__site" in text
+    assert "adresse web attendue" in text
+    assert await rig.post(view_submission("UCAMILLE", modal, values)) == 200
+    told = await until(lambda: rig.fake.ephemeral, 20, "the confirmation")
+    assert "déclenchée" in told[0]["text"]
+    crisis_id = told[0]["text"].split()[1]
+    rig.start.ids.append(crisis_id)  # type: ignore[attr-defined]
+    started = await status(rig, crisis_id)
+    assert started.people["camille"].slack_user_id == "UCAMILLE"
+    assert (await rig.card())["blocks"]
+    # An unknown playbook is one clear line.
+    body = body.replace("lancer+eau-non-potable", "lancer+inondation-martienne")
+    assert (await rig.post_raw(body, sign(body)))[0] == 200
+    said = await until(lambda: rig.fake.responses, 10, "the refusal")
+    assert "Playbook inconnu" in said[0]["text"]

@@ -231,13 +231,16 @@ def _slack() -> SlackSettings | None:
 
 
 async def _with_slack(
-    slack: SlackSettings | None, client: Client, body: Callable[[], Awaitable[object]]
+    slack: SlackSettings | None,
+    client: Client,
+    body: Callable[[], Awaitable[object]],
+    settings: Settings,
 ) -> None:
     """Run ``body`` with the Slack app alongside it when Slack is configured."""
     if slack is None:
         await body()
         return
-    async with slack_app(slack, client) as where:
+    async with slack_app(slack, client, settings=settings, library=_library(settings)) as where:
         click.echo(t("slack.ready", where=where))
         await body()
 
@@ -285,7 +288,7 @@ def up(db: Path | None) -> None:
         async with embedded_server(settings, database=db) as server:
             worker = build_worker(server.client, settings, slack=slack)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
-            await _with_slack(slack, server.client, lambda: _run_until_signal(worker))
+            await _with_slack(slack, server.client, lambda: _run_until_signal(worker), settings)
         click.echo(t("up.stopped"))
 
     run(main())
@@ -296,7 +299,9 @@ async def _worker(settings: Settings, *, with_app: bool = True) -> None:
     client = await connect(settings)
     worker = build_worker(client, settings, slack=slack)
     click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
-    await _with_slack(slack if with_app else None, client, lambda: _run_until_signal(worker))
+    await _with_slack(
+        slack if with_app else None, client, lambda: _run_until_signal(worker), settings
+    )
     click.echo(t("up.stopped"))
 
 
@@ -310,7 +315,7 @@ async def _slack_alone(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await _with_slack(slack, client, stop.wait)
+        await _with_slack(slack, client, stop.wait, settings)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

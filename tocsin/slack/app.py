@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.client import Client
 
 from tocsin import crises
+from tocsin.config import Settings
 from tocsin.models import (
     CrisisStatus,
     DecisionAction,
@@ -30,9 +31,12 @@ from tocsin.models import (
     RevisionRequest,
     TextEdit,
 )
+from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary, resolve_parameters
 from tocsin.slack import cards
 from tocsin.slack.ids import (
+    EXERCISE_BLOCK,
     INPUT_ACTION,
+    PARAM_BLOCK_PREFIX,
     SLASH_COMMAND,
     TEXT_BLOCK_PREFIX,
     ActionId,
@@ -103,9 +107,17 @@ def _edits(status: CrisisStatus, values: dict[str, Any]) -> list[TextEdit]:
 class SlackFront:
     """The listeners, bound to a Temporal client and the Web API client."""
 
-    def __init__(self, slack: SlackSettings, temporal: TemporalClient) -> None:
+    def __init__(
+        self,
+        slack: SlackSettings,
+        temporal: TemporalClient,
+        settings: Settings | None = None,
+        library: PlaybookLibrary | None = None,
+    ) -> None:
         self.slack = slack
         self.temporal = temporal
+        self.settings = settings
+        self.library = library
 
     async def status(self, crisis_id: str) -> CrisisStatus:
         return await crises.status(await self.temporal(), crisis_id, events=False)
@@ -211,6 +223,7 @@ class SlackFront:
         app.view(ViewId.REQUEST_CHANGES)(self.on_submit)
         app.view(ViewId.REJECT)(self.on_submit)
         app.view(ViewId.REVISE)(self.on_submit)
+        app.view(ViewId.START)(self.on_start)
         app.command(SLASH_COMMAND)(self.on_command)
 
     @staticmethod
@@ -315,14 +328,20 @@ class SlackFront:
     # ------------------------------------------------------------------ /tocsin
 
     async def on_command(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
     ) -> None:
         await ack()
         words = str(command.get("text") or "").strip().split(maxsplit=2)
         user = str(command.get("user_id") or "")
         verb = words[0].lower() if words else "aide"
         try:
-            if verb in ("statut", "status") and len(words) >= 2:
+            if verb in ("lancer", "start") and len(words) >= 2:
+                await self.open_start(words[1], command, respond, client)
+            elif verb in ("statut", "status") and len(words) >= 2:
                 status = await self.status(words[1])
                 waiting = ", ".join(n for p in status.pending for n in p.names) or "-"
                 await respond(
@@ -349,15 +368,94 @@ class SlackFront:
                 await respond(f"Crise {words[1]} résolue : le message de fin va être rédigé.")
             else:
                 await respond(
-                    "Usage : `/tocsin statut CRISE` · `/tocsin fait CRISE texte` · "
-                    "`/tocsin resoudre CRISE [message]`"
+                    "Usage : `/tocsin lancer PLAYBOOK` · `/tocsin statut CRISE` · "
+                    "`/tocsin fait CRISE texte` · `/tocsin resoudre CRISE [message]`"
                 )
         except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
             await respond(await self.refusal(exc))
 
+    # ------------------------------------------------------------------ starting a crisis
+
+    async def open_start(
+        self, name: str, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        if self.library is None:
+            await respond("⛔ Ce déploiement ne déclenche pas de crise depuis Slack.")
+            return
+        try:
+            loaded = self.library.load(name)
+        except KeyError:
+            available = ", ".join(self.library.files())
+            await respond(
+                f"⛔ Playbook inconnu « {cards.escape(name)} ». Disponibles : {available}"
+            )
+            return
+        except PlaybookError as exc:
+            await respond("⛔ Playbook invalide :\n" + "\n".join(str(p) for p in exc.problems))
+            return
+        view = cards.start_modal(loaded.playbook, str(command.get("channel_id") or ""))
+        await client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    async def on_start(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view = body["view"]
+        values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user = str(body["user"]["id"])
+        assert self.library is not None
+        assert self.settings is not None
+        loaded = self.library.load(str(meta["playbook"]))
+        person = next(
+            (pid for pid, p in loaded.playbook.people.items() if p.slack_user_id == user), None
+        )
+        given = {
+            block.removeprefix(PARAM_BLOCK_PREFIX): _value(values, block)
+            for block in values
+            if block.startswith(PARAM_BLOCK_PREFIX) and _value(values, block)
+        }
+        errors: dict[str, str] = {}
+        if person is None:
+            first = next(iter(values), EXERCISE_BLOCK)
+            errors[first] = "Votre compte Slack n’est relié à aucune personne de ce playbook."
+        else:
+            try:
+                resolve_parameters(loaded.playbook, given)
+            except ParameterProblems as exc:
+                for name in exc.missing:
+                    errors[f"{PARAM_BLOCK_PREFIX}{name}"] = "Obligatoire."
+                for name, _, problem in exc.invalid:
+                    errors[f"{PARAM_BLOCK_PREFIX}{name}"] = problem[:150]
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        assert person is not None
+        exercise = bool(
+            ((values.get(EXERCISE_BLOCK) or {}).get(INPUT_ACTION) or {}).get("selected_options")
+        )
+        crisis = crises.build_input(
+            loaded,
+            self.library.template_folders,
+            given,
+            key=crises.default_key(loaded.playbook.timezone),
+            person=person,
+            exercise=exercise,
+            max_history_events=self.settings.max_history_events,
+        )
+        started = await crises.trigger(await self.temporal(), self.settings, crisis)
+        channel = str(meta.get("channel") or self.slack.channel)
+        word = "déjà en cours" if started.existing else "déclenchée"
+        await client.chat_postEphemeral(
+            channel=channel, user=user, text=f"Crise {started.crisis_id} {word}."
+        )
+
 
 def build_app(
-    slack: SlackSettings, temporal: TemporalClient, *, client: AsyncWebClient | None = None
+    slack: SlackSettings,
+    temporal: TemporalClient,
+    *,
+    client: AsyncWebClient | None = None,
+    settings: Settings | None = None,
+    library: PlaybookLibrary | None = None,
 ) -> AsyncApp:
     """The Bolt app. Over HTTP, Bolt verifies each request's signature and its 5-minute window,
     and the replay guard refuses a request already seen; in Socket Mode no request comes in."""
@@ -382,5 +480,5 @@ def build_app(
         return await next()
 
     app.use(replay_guard)
-    SlackFront(slack, temporal).register(app)
+    SlackFront(slack, temporal, settings, library).register(app)
     return app

@@ -17,12 +17,14 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ConfirmObject,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
@@ -35,11 +37,14 @@ from tocsin.models import (
     Draft,
     NotifyRequest,
     PhaseName,
+    Playbook,
     Publication,
     StatementText,
 )
 from tocsin.slack.ids import (
+    EXERCISE_BLOCK,
     INPUT_ACTION,
+    PARAM_BLOCK_PREFIX,
     TEXT_BLOCK_PREFIX,
     ActionId,
     BlockId,
@@ -314,4 +319,48 @@ def comment_modal(
         close="Annuler",
         private_metadata=_metadata(*meta),
         blocks=[comment_input(block, label, optional=False)],
+    )
+
+
+def start_modal(playbook: Playbook, channel: str) -> View:
+    """/tocsin lancer PLAYBOOK: one input per parameter, the example as a hint, and the drill
+    box. Values are checked by the same rules as on the command line when submitted."""
+    blocks: list[Block] = []
+    for param in playbook.parameters[: MAX_BLOCKS - 2]:
+        hint = f"ex. {param.example}" if param.example is not None else None
+        initial = str(param.default) if param.default is not None else None
+        blocks.append(
+            InputBlock(
+                block_id=f"{PARAM_BLOCK_PREFIX}{param.name}",
+                label=param.name,
+                hint=param.description[:2000] or None,
+                element=PlainTextInputElement(
+                    action_id=INPUT_ACTION,
+                    multiline=param.type.value == "text",
+                    placeholder=hint[:150] if hint else None,
+                    initial_value=initial,
+                    max_length=2000,
+                ),
+                optional=not param.required or param.default is not None,
+            )
+        )
+    blocks.append(
+        InputBlock(
+            block_id=EXERCISE_BLOCK,
+            label="Exercice",
+            element=CheckboxesElement(
+                action_id=INPUT_ACTION,
+                options=[Option(value="exercise", text="C’est un exercice (rien de réel)")],
+            ),
+            optional=True,
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=ViewId.START,
+        title=playbook.title[:24],
+        submit="Déclencher",
+        close="Annuler",
+        private_metadata=json.dumps({"playbook": playbook.id, "channel": channel}),
+        blocks=blocks,
     )

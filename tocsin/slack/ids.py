@@ -18,6 +18,7 @@ class ViewId(StrEnum):
     REQUEST_CHANGES = "tocsin_view_request_changes"
     REJECT = "tocsin_view_reject"
     REVISE = "tocsin_view_revise"
+    START = "tocsin_view_start"
 
 
 class BlockId(StrEnum):
@@ -26,6 +27,8 @@ class BlockId(StrEnum):
     REASON = "tocsin_reason"
 
 
+PARAM_BLOCK_PREFIX = "tocsin_param__"  # + parameter name, in the start modal
+EXERCISE_BLOCK = "tocsin_exercise"
 TEXT_BLOCK_PREFIX = "tocsin_text__"  # + channel + "__" + language, one input per text
 INPUT_ACTION = "value"
 CARD_EVENT = "tocsin_card"  # message metadata event type: finds a card again after a crash

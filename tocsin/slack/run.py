@@ -11,6 +11,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.client import Client
 
+from tocsin.config import Settings
+from tocsin.playbook import PlaybookLibrary
 from tocsin.slack.app import build_app
 from tocsin.slack.notifier import web_client
 from tocsin.slack.settings import SlackSettings
@@ -31,6 +33,8 @@ async def slack_app(
     *,
     host: str = "0.0.0.0",  # HTTP mode listens for Slack; Socket Mode opens no port
     client: AsyncWebClient | None = None,
+    settings: Settings | None = None,
+    library: PlaybookLibrary | None = None,
 ) -> AsyncIterator[str]:
     """Run the app for the duration of the block; yields where it listens (or "socket")."""
     problems = slack.problems()
@@ -41,7 +45,7 @@ async def slack_app(
         return temporal
 
     api = client or web_client(slack)
-    app = build_app(slack, get_temporal, client=api)
+    app = build_app(slack, get_temporal, client=api, settings=settings, library=library)
     if slack.mode == "socket":
         handler = AsyncSocketModeHandler(app, slack.app_token, web_client=api)
         await handler.connect_async()  # type: ignore[no-untyped-call]  # slack-bolt untyped
