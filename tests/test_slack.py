@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import yaml
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -24,6 +25,7 @@ from tests.fakeslack import (
     APP_TOKEN,
     BOT_TOKEN,
     SECRET,
+    Call,
     Failure,
     FakeSlack,
     block_actions,
@@ -38,7 +40,7 @@ from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
 from tocsin.models import CrisisInput, DecisionAction, NotifyKind, NotifyRequest, PhaseName
 from tocsin.playbook import PlaybookLibrary
-from tocsin.slack.ids import ActionId, BlockId, ViewId
+from tocsin.slack.ids import SLASH_COMMAND, ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
@@ -137,10 +139,10 @@ async def fake() -> AsyncIterator[FakeSlack]:
         await server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def slack_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of this module's own: crises driven through Slack here never share
-    a clock with the workflow tests, which skip hours of time."""
+    """A time-skipping server for each test here (about half a second to start): crises driven
+    through Slack never share a clock with other tests, which skip hours of time."""
     environment = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
         data_converter=pydantic_data_converter,
@@ -660,3 +662,47 @@ async def test_start_a_crisis_from_a_modal(rig: Rig) -> None:
     assert (await rig.post_raw(body, sign(body)))[0] == 200
     said = await until(lambda: rig.fake.responses, 10, "the refusal")
     assert "Playbook inconnu" in said[0]["text"]
+
+
+# --------------------------------------------------------------------------- the manifest
+
+MANIFEST = Path(__file__).resolve().parent.parent / "slack" / "manifest.yml"
+
+
+def needed_scope(call: Call) -> str | None:
+    """The bot scope a Web API call needs (None: no scope, or the app-level token)."""
+    channel = str(call.args.get("channel", ""))
+    history = "im:history" if channel.startswith("D") else "channels:history"
+    return {
+        "chat.postMessage": "chat:write",
+        "chat.update": "chat:write",
+        "chat.postEphemeral": "chat:write",
+        "conversations.history": history,
+        "conversations.replies": history,
+        "conversations.open": "im:write",
+    }.get(call.method)
+
+
+async def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more(rig: Rig) -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert manifest["features"]["slash_commands"][0]["command"] == SLASH_COMMAND
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    # A crisis through its first approval, with a refusal and a publication.
+    await test_card_then_one_tap_approval(rig)
+    used = {scope for call in rig.fake.calls if (scope := needed_scope(call))}
+    unknown = {c.method for c in rig.fake.calls} - {
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "conversations.history",
+        "conversations.replies",
+        "conversations.open",
+        "auth.test",
+    }
+    assert not unknown, unknown  # a new Web API method needs its scope reviewed here
+    assert used <= scopes
+    # Every scope is used; groups:history serves the same lookup in a private channel, and
+    # commands serves /tocsin.
+    assert scopes - used == {"groups:history", "commands"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -31,6 +32,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from tocsin.channels import HTML_CHANNELS
 from tocsin.models import (
     Decision,
     DecisionAction,
@@ -94,6 +96,44 @@ def parse_value(value: str) -> tuple[str, int]:
     return str(data["crisis"]), int(data["revision"])
 
 
+class _Visible(HTMLParser):
+    """The words a reader sees in an HTML statement (no head, no style): a director on a phone
+    reads the poster and the web page, not their markup."""
+
+    HIDDEN = frozenset({"head", "style", "script", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in ("p", "li", "h1", "h2", "h3", "br", "ul"):
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("• ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def readable(item: StatementText) -> str:
+    if item.channel not in HTML_CHANNELS:
+        return item.text
+    parser = _Visible()
+    parser.feed(item.text)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
 def _text_block(item: StatementText) -> SectionBlock:
     measure = item.measure
     head = f"*{item.channel.value} · {item.language}*"
@@ -103,7 +143,9 @@ def _text_block(item: StatementText) -> SectionBlock:
         head += f" — {measure.count}{limit} {escape(measure.unit)} {mark}"
         if measure.problems:
             head += "\n" + "\n".join(f"> {escape(p)}" for p in measure.problems)
-    body = escape(item.text)
+    body = escape(readable(item))
+    if item.channel in HTML_CHANNELS:
+        head += " _(texte affiché sans balises)_"
     room = SECTION_LIMIT - len(head) - 40
     if len(body) > room:
         body = body[: max(room, 0)] + "\n… (aperçu coupé ; le texte publié est complet)"
