@@ -295,9 +295,20 @@ async def test_request_changes_then_revise_then_approve(rig: Rig) -> None:
     )
     assert status_code == 200
     assert "errors" in text
-    submit = view_submission("UDOMINIQUE", modal[0], {BlockId.COMMENT: "Ajouter les horaires."})
+    assert any(b["block_id"] == "tocsin_text__sms__fr" for b in modal[0]["blocks"])
+    proposal = "Eau NON POTABLE : ne la buvez pas. Bouteilles en mairie. Info 0 800 123 456."
+    submit = view_submission(
+        "UDOMINIQUE",
+        modal[0],
+        {BlockId.COMMENT: "Ajouter les horaires.", "tocsin_text__sms__fr": proposal},
+    )
     assert await rig.post(submit) == 200
-    await wait_status(rig.client, cid, lambda s: s.state == "awaiting_revision", what="revision")
+    asked = await wait_status(
+        rig.client, cid, lambda s: s.state == "awaiting_revision", what="revision"
+    )
+    # The director's rewrite reaches the author as a proposal, with the comment.
+    assert asked.decisions[0].comment.startswith("Ajouter les horaires.")
+    assert f"sms.fr : « {proposal} »" in asked.decisions[0].comment
     ask = await until(
         lambda: [
             m for m in rig.fake.thread(CHANNEL, card["ts"]) if ActionId.REVISE in str(m["blocks"])
@@ -706,3 +717,58 @@ async def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more(rig: Rig
     # Every scope is used; groups:history serves the same lookup in a private channel, and
     # commands serves /tocsin.
     assert scopes - used == {"groups:history", "commands"}
+
+
+async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: FakeSlack) -> None:
+    """The real `tocsin up` process with Slack configured: a card for a crisis triggered from
+    the command line, approved by a signed click on the app's port."""
+    slack_port = free_port()
+    library = slack_library(tmp_path)
+    env = tocsin_env(
+        tmp_path / "data",
+        TOCSIN_EMBEDDED_PORT=str(free_port()),
+        TOCSIN_UI_PORT=str(free_port()),
+        TOCSIN_PLAYBOOKS=str(tmp_path / "playbooks"),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        TOCSIN_SLACK_CHANNEL=CHANNEL,
+        TOCSIN_SLACK_MODE="http",
+        TOCSIN_SLACK_PORT=str(slack_port),
+        SLACK_API_URL=fake.url,
+    )
+    up = await spawn(["up"], env, tmp_path / "up.log")
+    try:
+        await up.wait_for_output("App Slack prête")
+        samples = library.load("eau-non-potable").playbook.sample_parameters()
+        params = [arg for k, v in samples.items() for arg in ("-p", f"{k}={v}")]
+        trigger_cli = await spawn(
+            ["trigger", "eau-non-potable", "--as", "camille", *params], env, tmp_path / "t.log"
+        )
+        assert await trigger_cli.proc.wait() == 0, trigger_cli.output()
+        card = (await until(lambda: fake.cards(CHANNEL), 30, "the card"))[0]
+        value = next(
+            e["value"]
+            for b in card["blocks"]
+            if b.get("block_id") == BlockId.ACTIONS
+            for e in b["elements"]
+            if e["action_id"] == ActionId.APPROVE
+        )
+        body = form(block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], []))
+        url = f"http://127.0.0.1:{slack_port}/slack/events"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=body, headers=sign(body)) as reply,
+        ):
+            assert reply.status == 200
+        await until(
+            lambda: "Approuvé" in str((fake.message(CHANNEL, card["ts"]) or {}).get("blocks")),
+            30,
+            "the card decided",
+        )
+        await until(
+            lambda: [m for m in fake.thread(CHANNEL, card["ts"]) if "Publié" in m["text"]],
+            30,
+            "the publication in the thread",
+        )
+    finally:
+        assert await up.stop() == 0, up.output()

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
+from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -157,8 +158,9 @@ class SlackFront:
         try:
             status = await self.status(crisis_id)
             person = _person(status, user)
-            edits = _edits(status, values) if values and status.draft else []
-            if action is DecisionAction.APPROVE_WITH_EDITS and not edits:
+            wants_edits = action is DecisionAction.APPROVE_WITH_EDITS
+            edits = _edits(status, values) if wants_edits and values and status.draft else []
+            if wants_edits and not edits:
                 action = DecisionAction.APPROVE
             decision = await crises.decide(
                 await self.temporal(),
@@ -176,6 +178,12 @@ class SlackFront:
             if channel:
                 await self.tell(client, channel, user, await self.refusal(exc))
             return
+        except ValidationError as exc:
+            # A text too long for a decision, an empty reason...: said, nothing sent.
+            problem = "; ".join(str(e.get("msg", "")) for e in exc.errors())
+            if channel:
+                await self.tell(client, channel, user, f"⛔ Refusé : {problem}")
+            return
         log.info("slack.decided", crisis=crisis_id, revision=revision, action=action.value)
         if channel and ts and blocks:
             # The card the person clicked loses its buttons at once and says who decided.
@@ -183,6 +191,19 @@ class SlackFront:
             kept = [b for b in blocks if b.get("block_id") != BlockId.ACTIONS]
             kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text": status_line}]})
             await client.chat_update(channel=channel, ts=ts, text=status_line, blocks=kept)
+
+    async def with_proposals(self, crisis_id: str, comment: str, values: dict[str, Any]) -> str:
+        try:
+            status = await self.status(crisis_id)
+        except crises.UnknownCrisis:
+            return comment
+        if status.draft is None:
+            return comment
+        proposed = _edits(status, values)
+        if not proposed:
+            return comment
+        lines = [f"- {e.channel.value}.{e.language} : « {e.text} »" for e in proposed]
+        return (comment + "\n\nPropositions :\n" + "\n".join(lines))[:10_000]
 
     async def revise(
         self,
@@ -278,8 +299,20 @@ class SlackFront:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        _, channel, ts, revision, crisis_id = self._clicked(body)
+        user, channel, ts, revision, crisis_id = self._clicked(body)
         reject = body["actions"][0]["action_id"] == ActionId.REJECT
+        if not reject:
+            try:
+                status = await self.status(crisis_id)
+            except crises.UnknownCrisis as exc:
+                await self.tell(client, channel, user, await self.refusal(exc))
+                return
+            if status.draft is not None and status.revision == revision:
+                await client.views_open(
+                    trigger_id=body["trigger_id"],
+                    view=cards.changes_modal(status.draft, (crisis_id, revision, channel, ts)),
+                )
+                return
         view = cards.comment_modal(
             ViewId.REJECT if reject else ViewId.REQUEST_CHANGES,
             "Rejeter" if reject else "Demander des modifs",
@@ -314,6 +347,10 @@ class SlackFront:
         comment = _value(
             values, BlockId.REASON if action is DecisionAction.REJECT else BlockId.COMMENT
         )
+        if action is DecisionAction.REQUEST_CHANGES:
+            # Texts the director rewrote in the dialog go to the author as proposals, with the
+            # comment: the author's revision, approved by someone else, stays the rule.
+            comment = await self.with_proposals(crisis_id, comment, values)
         await self.decide(
             client,
             user,

@@ -349,6 +349,23 @@ def edits_modal(
     )
 
 
+def changes_modal(draft: Draft, meta: tuple[str, int, str, str]) -> View:
+    """Request changes: what to change (required), and the texts, which the director may
+    rewrite as proposals for the author."""
+    return View(
+        type="modal",
+        callback_id=ViewId.REQUEST_CHANGES,
+        title="Demander des modifs",
+        submit="Envoyer",
+        close="Annuler",
+        private_metadata=_metadata(*meta),
+        blocks=[
+            comment_input(BlockId.COMMENT, "Ce qu’il faut changer", optional=False),
+            *text_inputs(draft)[: MAX_BLOCKS - 1],
+        ],
+    )
+
+
 def comment_modal(
     view_id: ViewId, title: str, submit: str, label: str, meta: tuple[str, int, str, str]
 ) -> View:
