@@ -593,6 +593,13 @@ async def test_socket_mode_envelopes(
             await until(lambda: fake.ephemeral, 10, "the refusal")
             assert fake.ephemeral[0]["user"] == "UDOMINIQUE"
             assert len((await crises.status(slack_env.client, cid)).decisions) == 1
+            # Both deliveries acknowledged (closing the socket with an ack still on its way
+            # leaves the Socket Mode client busy after the test).
+            await until(
+                lambda: sum(a.get("envelope_id") == "env-1" for a in fake.acks) == 2,
+                10,
+                "the second ack",
+            )
         finally:
             await starter.cleanup()
 
@@ -615,6 +622,7 @@ async def test_slash_command_status_fact_and_mistakes(rig: Rig) -> None:
         )
         return (await rig.post_raw(body, sign(body)))[0]
 
+    await wait_status(rig.client, cid, lambda s: s.state == "awaiting_approval", what="gate")
     assert await command("UCAMILLE", f"statut {cid}") == 200
     said = await until(lambda: rig.fake.responses, 10, "the status")
     assert "awaiting_approval" in said[0]["text"]

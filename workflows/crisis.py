@@ -189,7 +189,6 @@ class CrisisWorkflow:
             last_reminder_at=now,
             deadline=deadline,
         )
-        self.activity_label = self.gate.status.value  # awaiting approval from now on
         await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
         approved = await self._gate_loop()
         announced = draft.next_update_at if self.gate is None else self.gate.draft.next_update_at
