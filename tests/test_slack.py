@@ -640,6 +640,12 @@ async def test_slash_command_status_fact_and_mistakes(rig: Rig) -> None:
     await until(lambda: len(rig.fake.responses) == 5, 10, "usage")
     assert "Usage" in rig.fake.responses[4]["text"]
     assert len((await status(rig, cid)).facts) == 1
+    # Resolving from Slack: the crisis heads for its closing statement once the phase in
+    # progress is done (here the first message is still awaiting approval).
+    assert await command("UCAMILLE", f"resoudre {cid} Eau de nouveau potable.") == 200
+    await until(lambda: len(rig.fake.responses) == 6, 10, "resolved")
+    assert "résolue" in rig.fake.responses[5]["text"]
+    assert (await status(rig, cid)).resolved
 
 
 async def test_start_a_crisis_from_a_modal(rig: Rig) -> None:
