@@ -451,7 +451,6 @@ async def test_worker_killed_after_posting_a_card_leaves_one_card(
             TEMPORAL_ADDRESS=server.address,
             TOCSIN_TASK_QUEUE=queue,
             SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_APP_TOKEN="xapp-unused-by-workers",
             TOCSIN_SLACK_CHANNEL=CHANNEL,
             SLACK_API_URL=fake.url,
         )

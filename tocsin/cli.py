@@ -219,14 +219,15 @@ json_option = click.option("--json", "as_json", is_flag=True, help=t("help.json"
 # --------------------------------------------------------------------------- servers
 
 
-def _slack() -> SlackSettings | None:
-    """Slack's settings when SLACK_BOT_TOKEN is set; a clear error when something is missing."""
+def _slack(*, app: bool = True) -> SlackSettings | None:
+    """Slack's settings when SLACK_BOT_TOKEN is set; a clear error when something is missing
+    (workers that only post need less than the app that receives clicks)."""
     try:
         slack = SlackSettings.from_env()
     except ValueError as exc:
         raise UserError(str(exc)) from exc
-    if slack is not None and slack.problems():
-        raise UserError(t("slack.incomplete", problems="; ".join(slack.problems())))
+    if slack is not None and slack.problems(app=app):
+        raise UserError(t("slack.incomplete", problems="; ".join(slack.problems(app=app))))
     return slack
 
 
@@ -295,7 +296,7 @@ def up(db: Path | None) -> None:
 
 
 async def _worker(settings: Settings, *, with_app: bool = True) -> None:
-    slack = _slack()
+    slack = _slack(app=with_app)
     client = await connect(settings)
     worker = build_worker(client, settings, slack=slack)
     click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))

@@ -44,11 +44,13 @@ class SlackSettings(BaseModel):
             port=int(env.get("TOCSIN_SLACK_PORT") or 3000),
         )
 
-    def problems(self) -> list[str]:
-        """What is missing for the app to start, in words."""
+    def problems(self, *, app: bool = True) -> list[str]:
+        """What is missing, in words: for the app (``app``), or only for workers to post."""
         found: list[str] = []
         if not self.channel:
             found.append("TOCSIN_SLACK_CHANNEL manque (le canal de crise, C…)")
+        if not app:
+            return found
         if self.mode == "socket" and not self.app_token:
             found.append("SLACK_APP_TOKEN manque (xapp-…, mode Socket)")
         if self.mode == "http" and not self.signing_secret:
