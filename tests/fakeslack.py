@@ -229,9 +229,25 @@ class FakeSlack:
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         return [m for m in self.messages.get(channel, []) if m["thread_ts"] == ts]
 
+    def said_in_thread(self, channel: str, ts: str, words: str) -> list[dict[str, Any]]:
+        return [m for m in self.thread(channel, ts) if words in m["text"]]
+
 
 def has_buttons(message: dict[str, Any]) -> bool:
     return any(block.get("type") == "actions" for block in message.get("blocks") or [])
+
+
+def button_value(message: dict[str, Any], action_id: str) -> str:
+    """The value of a card's button, as Slack sends it back when the button is clicked."""
+    return str(
+        next(
+            element["value"]
+            for block in message["blocks"]
+            if block.get("block_id") == "tocsin_actions"
+            for element in block["elements"]
+            if element["action_id"] == action_id
+        )
+    )
 
 
 def sign(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -249,15 +265,22 @@ def form(payload: dict[str, Any]) -> str:
     return "payload=" + urllib.parse.quote(json.dumps(payload))
 
 
+def _interaction(kind: str, user: str, what: str) -> dict[str, Any]:
+    """What every interaction payload from Slack starts with."""
+    return {
+        "type": kind,
+        "team": {"id": "T1", "domain": "prefecture"},
+        "user": {"id": user, "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": f"trigger-{user}-{what}",
+    }
+
+
 def block_actions(
     user: str, action_id: str, value: str, channel: str, ts: str, blocks: list[dict[str, Any]]
 ) -> dict[str, Any]:
     return {
-        "type": "block_actions",
-        "team": {"id": "T1", "domain": "prefecture"},
-        "user": {"id": user, "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": f"trigger-{user}-{action_id}",
+        **_interaction("block_actions", user, action_id),
         "container": {"type": "message", "channel_id": channel, "message_ts": ts},
         "channel": {"id": channel},
         "message": {"ts": ts, "blocks": blocks},
@@ -276,11 +299,7 @@ def block_actions(
 def view_submission(user: str, view: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     """A modal submitted: ``values`` maps block id to the typed text."""
     return {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "prefecture"},
-        "user": {"id": user, "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": f"trigger-{user}-submit",
+        **_interaction("view_submission", user, "submit"),
         "view": {
             **view,
             "id": "V1",

@@ -17,10 +17,9 @@ import aiohttp
 import pytest
 import yaml
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from tests.conftest import Start
+from tests.conftest import Start, time_skipping_env
 from tests.fakeslack import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -29,6 +28,7 @@ from tests.fakeslack import (
     Failure,
     FakeSlack,
     block_actions,
+    button_value,
     form,
     has_buttons,
     sign,
@@ -44,7 +44,7 @@ from tocsin.slack.ids import SLASH_COMMAND, ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
-from tocsin.temporal import embedded_server, free_port, time_skipping_server_binary
+from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
 
 CHANNEL = "C0CRISE"
@@ -80,11 +80,14 @@ def slack_library(root: Path) -> PlaybookLibrary:
 class Rig:
     """A fake Slack, the Slack app over HTTP on loopback, a worker notifying Slack."""
 
-    def __init__(self, fake: FakeSlack, slack: SlackSettings, client: Client, url: str) -> None:
+    def __init__(
+        self, fake: FakeSlack, slack: SlackSettings, client: Client, url: str, start: Start
+    ) -> None:
         self.fake = fake
         self.slack = slack
         self.client = client
         self.url = url
+        self.start = start  # crises it starts are terminated when the test ends
 
     async def post(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> int:
         body = form(payload)
@@ -108,13 +111,7 @@ class Rig:
         return cards[0]
 
     async def click(self, user: str, action: ActionId, card: dict[str, Any]) -> int:
-        value = next(
-            e["value"]
-            for b in card["blocks"]
-            if b.get("block_id") == BlockId.ACTIONS
-            for e in b["elements"]
-            if e["action_id"] == action
-        )
+        value = button_value(card, action)
         payload = block_actions(user, action, value, CHANNEL, card["ts"], card["blocks"])
         return await self.post(payload)
 
@@ -143,14 +140,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 async def slack_env() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server for each test here (about half a second to start): crises driven
     through Slack never share a clock with other tests, which skip hours of time."""
-    environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(time_skipping_server_binary()),
-        data_converter=pydantic_data_converter,
-    )
-    try:
+    async with time_skipping_env() as environment:
         yield environment
-    finally:
-        await environment.shutdown()
 
 
 @pytest.fixture
@@ -178,8 +169,7 @@ async def rig(
             library=slack_library(tmp_path),
         ) as url,
     ):
-        rig = Rig(fake, slack, env.client, url)
-        rig.start = starter  # type: ignore[attr-defined]
+        rig = Rig(fake, slack, env.client, url, starter)
         try:
             yield rig
         finally:
@@ -187,7 +177,7 @@ async def rig(
 
 
 async def trigger(rig: Rig, key: str) -> str:
-    started = await rig.start(with_slack_people(crisis_input(key)))  # type: ignore[attr-defined]
+    started = await rig.start(with_slack_people(crisis_input(key)))
     return str(started.crisis_id)
 
 
@@ -233,11 +223,15 @@ async def test_card_then_one_tap_approval(rig: Rig) -> None:
     assert "Approuvé" in str(updated["blocks"])
     # Publication is posted in the card's thread, each text in full.
     thread = await until(
-        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Publié" in m["text"]],
+        lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Publié"),
         15,
         "publication in thread",
     )
     assert thread
+    # The decision lands before publication ends: wait for the workflow to record every file.
+    after = await wait_status(
+        rig.client, cid, lambda s: s.state != "publishing" and bool(s.publications), what="files"
+    )
     published = {(p.channel.value, p.language) for p in after.publications}
     texts = await until(
         lambda: (
@@ -258,12 +252,7 @@ async def test_card_then_one_tap_approval(rig: Rig) -> None:
 async def test_forged_stale_and_replayed_requests_get_401(rig: Rig) -> None:
     cid = await trigger(rig, "forged")
     card = await rig.card()
-    value = next(
-        e["value"]
-        for b in card["blocks"]
-        if b.get("block_id") == BlockId.ACTIONS
-        for e in b["elements"]
-    )
+    value = button_value(card, ActionId.APPROVE)
     payload = block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], [])
     body = form(payload)
     forged = sign(body, secret="not-the-secret")
@@ -509,13 +498,13 @@ async def test_reminders_escalation_and_deadline_in_the_thread(
     # eau-non-potable: remind every 10 min, escalate after 20 min, deadline 1 h after detection.
     await slack_env.sleep(timedelta(minutes=10, seconds=30))
     await until(
-        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Rappel" in m["text"]],
+        lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Rappel"),
         10,
         "a reminder in the thread",
     )
     await slack_env.sleep(timedelta(minutes=10))
     escalation = await until(
-        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Escalade" in m["text"]],
+        lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Escalade"),
         10,
         "the escalation in the thread",
     )
@@ -525,19 +514,13 @@ async def test_reminders_escalation_and_deadline_in_the_thread(
     assert has_buttons(direct[0])
     await slack_env.sleep(timedelta(minutes=40))
     missed = await until(
-        lambda: [m for m in rig.fake.thread(CHANNEL, card["ts"]) if "Échéance" in m["text"]],
+        lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Échéance"),
         10,
         "the missed deadline in the thread",
     )
     assert "révision 1" in missed[0]["text"]
     assert len(rig.fake.cards(CHANNEL)) == 1
-    value = next(
-        e["value"]
-        for b in direct[0]["blocks"]
-        if b.get("block_id") == BlockId.ACTIONS
-        for e in b["elements"]
-        if e["action_id"] == ActionId.APPROVE
-    )
+    value = button_value(direct[0], ActionId.APPROVE)
     payload = block_actions(
         "USACHA", ActionId.APPROVE, value, "DUSACHA", direct[0]["ts"], direct[0]["blocks"]
     )
@@ -570,13 +553,7 @@ async def test_socket_mode_envelopes(
             cid = started.crisis_id
             cards: list[dict[str, Any]] = await until(lambda: fake.cards(CHANNEL), 20, "card")
             card = cards[0]
-            value = next(
-                e["value"]
-                for b in card["blocks"]
-                if b.get("block_id") == BlockId.ACTIONS
-                for e in b["elements"]
-                if e["action_id"] == ActionId.APPROVE
-            )
+            value = button_value(card, ActionId.APPROVE)
             payload = block_actions(
                 "UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], card["blocks"]
             )
@@ -677,7 +654,7 @@ async def test_start_a_crisis_from_a_modal(rig: Rig) -> None:
     told = await until(lambda: rig.fake.ephemeral, 20, "the confirmation")
     assert "déclenchée" in told[0]["text"]
     crisis_id = told[0]["text"].split()[1]
-    rig.start.ids.append(crisis_id)  # type: ignore[attr-defined]
+    rig.start.ids.append(crisis_id)
     started = await status(rig, crisis_id)
     assert started.people["camille"].slack_user_id == "UCAMILLE"
     assert (await rig.card())["blocks"]
@@ -759,13 +736,7 @@ async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: Fake
         )
         assert await trigger_cli.proc.wait() == 0, trigger_cli.output()
         card = (await until(lambda: fake.cards(CHANNEL), 30, "the card"))[0]
-        value = next(
-            e["value"]
-            for b in card["blocks"]
-            if b.get("block_id") == BlockId.ACTIONS
-            for e in b["elements"]
-            if e["action_id"] == ActionId.APPROVE
-        )
+        value = button_value(card, ActionId.APPROVE)
         body = form(block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], []))
         url = f"http://127.0.0.1:{slack_port}/slack/events"
         async with (

@@ -4,7 +4,7 @@ facts can never become template code."""
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import gsm0338  # noqa: F401  (registers the gsm03.38 codec)
@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 
 from tests.helpers import LIBRARY
 from tocsin.channels import HTML_CHANNELS
-from tocsin.models import PHASE_ORDER, Channel, DraftRequest, Fact, PhaseName, Playbook
-from tocsin.playbook import resolve_parameters
+from tocsin.models import PHASE_ORDER, Channel, PhaseName
+from tocsin.playbook import LoadedPlaybook
 from tocsin.preview import preview_drafts
-from tocsin.render import render_draft, snapshot_templates
 
 PLAYBOOKS = sorted(LIBRARY.files())
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -145,31 +144,19 @@ HOSTILE = [
 
 
 @functools.cache
-def _water() -> tuple[Playbook, dict[str, str]]:
-    playbook = LIBRARY.load("eau-non-potable").playbook
-    return playbook, snapshot_templates(playbook, LIBRARY.template_folders)
+def _water() -> LoadedPlaybook:
+    return LIBRARY.load("eau-non-potable")
 
 
 def draft_with(value: str, fact: str) -> dict[tuple[Channel, str], str]:
-    playbook, templates = _water()
-    samples = {k: str(v) for k, v in playbook.sample_parameters().items()}
-    params = resolve_parameters(playbook, {**samples, "commune": value, "secteur": value})
-    draft = render_draft(
-        DraftRequest(
-            crisis_id="c",
-            playbook=playbook,
-            templates=templates,
-            params=params,
-            facts=[Fact(text=fact, person="camille", added_at=NOW)],
-            phase=PhaseName.FOLLOW_UP,
-            sequence=1,
-            revision=1,
-            author="camille",
-            exercise=False,
-            now=NOW,
-            detected_at=NOW,
-            next_update_at=NOW + timedelta(hours=2),
-        )
+    """A follow-up drafted with ``value`` as the commune and the sector, and ``fact`` added."""
+    (draft,) = preview_drafts(
+        _water(),
+        LIBRARY.template_folders,
+        {"commune": value, "secteur": value},
+        [PhaseName.FOLLOW_UP],
+        facts=[fact],
+        now=NOW,
     )
     return {(t.channel, t.language): t.text for t in draft.texts}
 

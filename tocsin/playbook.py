@@ -118,10 +118,25 @@ def parse_playbook(doc: YamlDocument) -> Playbook:
     try:
         return Playbook.model_validate(doc.data)
     except ValidationError as exc:
-        errors = _readable_errors(exc)
+        raise PlaybookError(_validation_problems(doc, exc)) from exc
+
+
+def _read_yaml(file: Path) -> YamlDocument:
+    """A YAML file with its positions, or PlaybookError at the line that does not parse."""
+    try:
+        return load_yaml(file)
+    except YamlSyntaxError as exc:
+        raise PlaybookError([Problem(file, exc.line, exc.column, exc.problem)]) from exc
+    except OSError as exc:
         raise PlaybookError(
-            [_problem(doc, tuple(err["loc"]), _pydantic_message(err)) for err in errors]
+            [Problem(file, 1, 1, f"illisible / unreadable: {exc.strerror}")]
         ) from exc
+
+
+def _validation_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
+    return [
+        _problem(doc, tuple(err["loc"]), _pydantic_message(err)) for err in _readable_errors(exc)
+    ]
 
 
 # pydantic names the member of a union it tried ("str", "list[str]") inside the location.
@@ -335,25 +350,13 @@ def trial_render(
 def load_channel_settings(file: Path) -> dict[Channel, ChannelSettings]:
     """An organisation's channel settings (``TOCSIN_CHANNELS``): its Mastodon instance's limit,
     the pages its FR-Alert or LU-Alert operator accepts... Checked like a playbook."""
-    try:
-        doc = load_yaml(file)
-    except YamlSyntaxError as exc:
-        raise PlaybookError([Problem(file, exc.line, exc.column, exc.problem)]) from exc
-    except OSError as exc:
-        raise PlaybookError(
-            [Problem(file, 1, 1, f"illisible / unreadable: {exc.strerror}")]
-        ) from exc
+    doc = _read_yaml(file)
     if doc.data is None:
         return {}
     try:
         return _CHANNEL_SETTINGS.validate_python(doc.data)
     except ValidationError as exc:
-        raise PlaybookError(
-            [
-                _problem(doc, tuple(err["loc"]), _pydantic_message(err))
-                for err in _readable_errors(exc)
-            ]
-        ) from exc
+        raise PlaybookError(_validation_problems(doc, exc)) from exc
 
 
 _CHANNEL_SETTINGS: TypeAdapter[dict[Channel, ChannelSettings]] = TypeAdapter(
@@ -383,14 +386,7 @@ def load_playbook(
     """Load one playbook file, or raise PlaybookError naming every problem found.
 
     ``organisation`` holds the organisation's channel settings; the playbook's own win."""
-    try:
-        doc = load_yaml(file)
-    except YamlSyntaxError as exc:
-        raise PlaybookError([Problem(file, exc.line, exc.column, exc.problem)]) from exc
-    except OSError as exc:
-        raise PlaybookError(
-            [Problem(file, 1, 1, f"illisible / unreadable: {exc.strerror}")]
-        ) from exc
+    doc = _read_yaml(file)
     playbook = parse_playbook(doc)
     problems = check_references(playbook, doc, template_folders)
     if organisation:

@@ -105,6 +105,11 @@ def _edits(status: CrisisStatus, values: dict[str, Any]) -> list[TextEdit]:
     return edits
 
 
+def _with_proposals(comment: str, proposed: list[TextEdit]) -> str:
+    lines = [f"- {e.channel.value}.{e.language} : « {e.text} »" for e in proposed]
+    return (comment + "\n\nPropositions :\n" + "\n".join(lines))[:10_000]
+
+
 class SlackFront:
     """The listeners, bound to a Temporal client and the Web API client."""
 
@@ -127,7 +132,8 @@ class SlackFront:
         """An ephemeral message: only ``user`` sees it."""
         await client.chat_postEphemeral(channel=channel, user=user, text=text)
 
-    async def refusal(self, exc: Exception) -> str:
+    @staticmethod
+    def refusal(exc: Exception) -> str:
         if isinstance(exc, crises.Refused):
             return f"⛔ Refusé : {exc.localized()}"
         if isinstance(exc, crises.UnknownCrisis):
@@ -158,10 +164,15 @@ class SlackFront:
         try:
             status = await self.status(crisis_id)
             person = _person(status, user)
+            changed = _edits(status, values) if values and status.draft else []
             wants_edits = action is DecisionAction.APPROVE_WITH_EDITS
-            edits = _edits(status, values) if wants_edits and values and status.draft else []
+            edits = changed if wants_edits else []
             if wants_edits and not edits:
                 action = DecisionAction.APPROVE
+            if action is DecisionAction.REQUEST_CHANGES and changed:
+                # Texts the director rewrote in the dialog go to the author as proposals, with
+                # the comment: the author's revision, approved by someone else, stays the rule.
+                comment = _with_proposals(comment, changed)
             decision = await crises.decide(
                 await self.temporal(),
                 crisis_id,
@@ -176,7 +187,7 @@ class SlackFront:
             )
         except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
             if channel:
-                await self.tell(client, channel, user, await self.refusal(exc))
+                await self.tell(client, channel, user, self.refusal(exc))
             return
         except ValidationError as exc:
             # A text too long for a decision, an empty reason...: said, nothing sent.
@@ -191,19 +202,6 @@ class SlackFront:
             kept = [b for b in blocks if b.get("block_id") != BlockId.ACTIONS]
             kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text": status_line}]})
             await client.chat_update(channel=channel, ts=ts, text=status_line, blocks=kept)
-
-    async def with_proposals(self, crisis_id: str, comment: str, values: dict[str, Any]) -> str:
-        try:
-            status = await self.status(crisis_id)
-        except crises.UnknownCrisis:
-            return comment
-        if status.draft is None:
-            return comment
-        proposed = _edits(status, values)
-        if not proposed:
-            return comment
-        lines = [f"- {e.channel.value}.{e.language} : « {e.text} »" for e in proposed]
-        return (comment + "\n\nPropositions :\n" + "\n".join(lines))[:10_000]
 
     async def revise(
         self,
@@ -230,7 +228,7 @@ class SlackFront:
             )
         except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
             if channel:
-                await self.tell(client, channel, user, await self.refusal(exc))
+                await self.tell(client, channel, user, self.refusal(exc))
 
     # ------------------------------------------------------------------ registration
 
@@ -280,7 +278,7 @@ class SlackFront:
             status = await self.status(crisis_id)
             _person(status, user)
         except (crises.UnknownCrisis, Unmapped) as exc:
-            await self.tell(client, channel, user, await self.refusal(exc))
+            await self.tell(client, channel, user, self.refusal(exc))
             return
         if status.draft is None or status.revision != revision:
             await self.tell(client, channel, user, "⛔ Cette révision n’est plus celle en attente.")
@@ -305,7 +303,7 @@ class SlackFront:
             try:
                 status = await self.status(crisis_id)
             except crises.UnknownCrisis as exc:
-                await self.tell(client, channel, user, await self.refusal(exc))
+                await self.tell(client, channel, user, self.refusal(exc))
                 return
             if status.draft is not None and status.revision == revision:
                 await client.views_open(
@@ -347,10 +345,6 @@ class SlackFront:
         comment = _value(
             values, BlockId.REASON if action is DecisionAction.REJECT else BlockId.COMMENT
         )
-        if action is DecisionAction.REQUEST_CHANGES:
-            # Texts the director rewrote in the dialog go to the author as proposals, with the
-            # comment: the author's revision, approved by someone else, stays the rule.
-            comment = await self.with_proposals(crisis_id, comment, values)
         await self.decide(
             client,
             user,
@@ -409,7 +403,7 @@ class SlackFront:
                     "`/tocsin fait CRISE texte` · `/tocsin resoudre CRISE [message]`"
                 )
         except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
-            await respond(await self.refusal(exc))
+            await respond(self.refusal(exc))
 
     # ------------------------------------------------------------------ starting a crisis
 

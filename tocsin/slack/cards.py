@@ -40,7 +40,6 @@ from tocsin.models import (
     NotifyRequest,
     PhaseName,
     Playbook,
-    Publication,
     StatementText,
 )
 from tocsin.slack.ids import (
@@ -272,13 +271,6 @@ def decided_status(decision: Decision, timezone: str, user_id: str | None = None
     return f"⛔ Rejeté par {who} le {when} : {escape(decision.comment)}. Rien n’est publié."
 
 
-def published_lines(publications: Sequence[Publication | StatementText]) -> str:
-    return "\n".join(
-        f"• {p.channel.value}.{p.language}"
-        for p in publications  # one line per channel and language
-    )
-
-
 def revise_button(crisis_id: str, revision: int) -> ActionsBlock:
     return ActionsBlock(
         elements=[
@@ -331,37 +323,42 @@ def comment_input(block_id: str, label: str, *, optional: bool) -> InputBlock:
     )
 
 
+def _modal(view_id: ViewId, title: str, submit: str, metadata: str, blocks: list[Block]) -> View:
+    return View(
+        type="modal",
+        callback_id=view_id,
+        title=title[:24],  # Slack's limits for a modal's title and buttons
+        submit=submit[:24],
+        close="Annuler",
+        private_metadata=metadata,
+        blocks=blocks,
+    )
+
+
 def edits_modal(
     view_id: ViewId, title: str, submit: str, draft: Draft, meta: tuple[str, int, str, str]
 ) -> View:
     comment_label = "Note (facultative)" if view_id is ViewId.REVISE else "Commentaire"
-    return View(
-        type="modal",
-        callback_id=view_id,
-        title=title[:24],
-        submit=submit[:24],
-        close="Annuler",
-        private_metadata=_metadata(*meta),
-        blocks=[
-            *text_inputs(draft),
-            comment_input(BlockId.COMMENT, comment_label, optional=True),
-        ],
+    return _modal(
+        view_id,
+        title,
+        submit,
+        _metadata(*meta),
+        [*text_inputs(draft), comment_input(BlockId.COMMENT, comment_label, optional=True)],
     )
 
 
 def changes_modal(draft: Draft, meta: tuple[str, int, str, str]) -> View:
     """Request changes: what to change (required), and the texts, which the director may
     rewrite as proposals for the author."""
-    return View(
-        type="modal",
-        callback_id=ViewId.REQUEST_CHANGES,
-        title="Demander des modifs",
-        submit="Envoyer",
-        close="Annuler",
-        private_metadata=_metadata(*meta),
-        blocks=[
+    return _modal(
+        ViewId.REQUEST_CHANGES,
+        "Demander des modifs",
+        "Envoyer",
+        _metadata(*meta),
+        [
             comment_input(BlockId.COMMENT, "Ce qu’il faut changer", optional=False),
-            *text_inputs(draft)[: MAX_BLOCKS - 1],
+            *text_inputs(draft),
         ],
     )
 
@@ -370,14 +367,8 @@ def comment_modal(
     view_id: ViewId, title: str, submit: str, label: str, meta: tuple[str, int, str, str]
 ) -> View:
     block = BlockId.REASON if view_id is ViewId.REJECT else BlockId.COMMENT
-    return View(
-        type="modal",
-        callback_id=view_id,
-        title=title[:24],
-        submit=submit[:24],
-        close="Annuler",
-        private_metadata=_metadata(*meta),
-        blocks=[comment_input(block, label, optional=False)],
+    return _modal(
+        view_id, title, submit, _metadata(*meta), [comment_input(block, label, optional=False)]
     )
 
 
@@ -414,12 +405,10 @@ def start_modal(playbook: Playbook, channel: str) -> View:
             optional=True,
         )
     )
-    return View(
-        type="modal",
-        callback_id=ViewId.START,
-        title=playbook.title[:24],
-        submit="Déclencher",
-        close="Annuler",
-        private_metadata=json.dumps({"playbook": playbook.id, "channel": channel}),
-        blocks=blocks,
+    return _modal(
+        ViewId.START,
+        playbook.title,
+        "Déclencher",
+        json.dumps({"playbook": playbook.id, "channel": channel}),
+        blocks,
     )

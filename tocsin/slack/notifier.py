@@ -10,6 +10,7 @@ slack-sdk's retry handlers; anything still failing raises, and Temporal retries 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -71,8 +72,9 @@ class SlackNotifier:
 
     # ------------------------------------------------------------------ sending, once
 
-    async def find(self, channel: str, key: str, thread_ts: str | None = None) -> str | None:
-        """The ts of the message posted earlier with this idempotency key, if any."""
+    async def posted(self, channel: str, thread_ts: str | None = None) -> dict[str, str]:
+        """Idempotency key -> ts of the messages tocsin posted there (the channel's recent
+        history, or a thread), read in one call."""
         if thread_ts:
             reply = await self.client.conversations_replies(
                 channel=channel, ts=thread_ts, include_all_metadata=True, limit=HISTORY_SCAN
@@ -81,11 +83,12 @@ class SlackNotifier:
             reply = await self.client.conversations_history(
                 channel=channel, include_all_metadata=True, limit=HISTORY_SCAN
             )
+        found: dict[str, str] = {}
         for message in reply.get("messages") or []:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("key") == key:
-                return str(message["ts"])
-        return None
+            if payload.get("key"):
+                found[str(payload["key"])] = str(message["ts"])
+        return found
 
     async def post_once(
         self,
@@ -97,9 +100,13 @@ class SlackNotifier:
         thread_ts: str | None = None,
         event: str = NOTICE_EVENT,
         crisis: str = "",
+        known: Mapping[str, str] | None = None,
     ) -> str:
-        """Post, unless a message with ``key`` is already there: then update it. Returns its ts."""
-        found = await self.find(channel, key, thread_ts)
+        """Post, unless a message with ``key`` is already there: then update it. Returns its ts.
+        ``known`` is what :meth:`posted` returned, when several messages go to the same place."""
+        if known is None:
+            known = await self.posted(channel, thread_ts)
+        found = known.get(key)
         if found:
             await self.client.chat_update(channel=channel, ts=found, text=text, blocks=blocks)
             return found
@@ -197,12 +204,15 @@ class SlackNotifier:
             ]
             return await self.post_once(channel, key, status, blocks, thread_ts=card_ts or None)
         if request.kind is NotifyKind.PUBLISHED:
+            # One look at the thread for the notice and every text: a retry skips what is there.
+            known = await self.posted(channel, card_ts or None)
             ts = await self.post_once(
                 channel,
                 key,
                 f"📣 Publié : {phase_title(request.phase, request.sequence)}, "
                 f"révision {request.revision}.",
                 thread_ts=card_ts or None,
+                known=known,
             )
             for index, item in enumerate(request.texts):
                 body = escape(item.text)
@@ -223,6 +233,7 @@ class SlackNotifier:
                         SectionBlock(text=MarkdownTextObject(text=f"```{body}```")),
                     ],
                     thread_ts=card_ts or None,
+                    known=known,
                 )
             return ts
         return await self.post_once(channel, key, status, thread_ts=card_ts or None)
