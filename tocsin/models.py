@@ -7,7 +7,7 @@ They are plain pydantic models, safe to import inside the workflow sandbox.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -49,6 +49,110 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=6
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --------------------------------------------------------------------------- guardrails
+
+
+RuleId = Annotated[str, Field(pattern=r"^R-[A-Z0-9]+$")]
+
+
+class Severity(StrEnum):
+    BLOCKING = "blocking"  # stops approval unless an allowed role overrides it, with a reason
+    WARNING = "warning"  # shown to the approver; never stops anything
+
+
+class Finding(_Strict):
+    """One guardrail finding: which rule, how serious, the exact span of text, what is wrong and
+    how to fix it, in French and in English."""
+
+    rule: RuleId
+    severity: Severity
+    channel: Channel | None = None
+    language: str = ""
+    start: int = 0  # character offsets in the text, end excluded
+    end: int = 0
+    excerpt: str = ""
+    message: str
+    message_en: str
+    fix: str = ""
+    fix_en: str = ""
+
+    def text(self, lang: str) -> tuple[str, str]:
+        """The message and the fix in ``lang`` (French unless English)."""
+        if lang == "en":
+            return self.message_en, self.fix_en
+        return self.message, self.fix
+
+
+class MediaPeople(StrEnum):
+    NONE = "none"  # nobody can be recognised (a map, a sign, a landscape)
+    CROWD = "crowd"  # a crowd at a public event, nobody isolated by the framing
+    IDENTIFIABLE = "identifiable"  # one or more persons can be recognised
+
+
+class Media(_Strict):
+    """An image or video attached to a statement (R-IMAGE, R-A11Y)."""
+
+    file: Annotated[str, Field(min_length=1, max_length=500)]
+    alt: dict[Language, Annotated[str, Field(max_length=1_000)]] = {}
+    people: MediaPeople
+    minors: bool = False
+    consent: list[Annotated[str, Field(min_length=1, max_length=200)]] = []  # written consents
+    channels: list[Channel] = []  # empty: every channel of the phase
+
+
+class GuardrailsPolicy(_Strict):
+    """A playbook's own guardrail settings."""
+
+    # Roles whose approval may override a blocking finding, with a written justification.
+    override_roles: list[Identifier] = []
+    # « sobre »: no exclamation marks, no shouting capitals; « alerte »: an alert may insist.
+    tone: Literal["sobre", "alerte"] = "sobre"
+
+
+class Election(_Strict):
+    """An election on the calendar: L52-1's window opens on the first day of the sixth month
+    before the month of the vote and lasts until its last round."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]  # "2027-04"
+    rounds: list[date] = []  # known days of voting; empty while the decree is not out
+    scope: str = ""  # "national", "commune de Saint-Aubin"... (informative)
+
+
+class ReservePeriod(_Strict):
+    """A declared période de réserve (a State circular, an organisation's own decision)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReservePeriod:
+        if self.end < self.start:
+            raise ValueError("la fin précède le début / end is before start")
+        return self
+
+
+class GuardrailSettings(_Strict):
+    """An organisation's tuning of the guardrails (``TOCSIN_GUARDRAILS``), snapshotted into each
+    crisis at trigger time like the playbook."""
+
+    disable: list[RuleId] = []
+    severity: dict[RuleId, Severity] = {}
+    # Extra words per rule and language (for R-NEUTRAL, R-ELECTION, R-VOICE).
+    words: dict[RuleId, dict[Language, list[Annotated[str, Field(min_length=2)]]]] = {}
+    elections: list[Election] = []
+    bundled_elections: bool = True  # France's general elections, shipped with tocsin
+    reserve_periods: list[ReservePeriod] = []
+    official_domains: list[str] = []  # e-mail and web domains that are the organisation's own
+    official_phones: list[str] = []  # numbers that are the organisation's own (switchboard...)
+    public_names: list[str] = []  # people who may be named (spokesperson, préfet...)
+    elected_officials: list[str] = []  # names never to put forward during an electoral period
+    max_sentence_words: Annotated[int, Field(ge=8, le=100)] = 30
+    min_readability: Annotated[float, Field(ge=-100, le=120)] = 30.0  # Kandel-Moles
+    max_emoji: Annotated[int, Field(ge=0, le=50)] = 3
 
 
 # --------------------------------------------------------------------------- playbook
@@ -139,6 +243,7 @@ class PhaseSpec(_Strict):
     approval: ApprovalPolicy | None = None
     cadence: Duration | None = None
     max_count: Annotated[int, Field(ge=1, le=500)] | None = None
+    media: list[Media] = []  # images attached to the phase's statements
 
     @field_validator("cadence")
     @classmethod
@@ -163,6 +268,7 @@ class Playbook(_Strict):
     # The crisis's own words per language, used by the channel templates (templates/README.md).
     messages: dict[Language, dict[Identifier, MessageValue]] = {}
     channel_settings: dict[Channel, ChannelSettings] = {}
+    guardrails: GuardrailsPolicy = GuardrailsPolicy()
 
     def statement_templates(self, phase: PhaseName) -> dict[Channel, str]:
         spec = self.phases.get(phase)
@@ -213,6 +319,14 @@ class Draft(_Strict):
     next_update_at: datetime | None = None
     texts: list[StatementText]
     note: str = ""
+    media: list[Media] = []
+    findings: list[Finding] = []
+    # A FALC-friendly (easy-to-read) variant of the key message, per language, offered to the
+    # communicator (R-A11Y); not published unless someone puts it in a statement.
+    easy_read: dict[str, str] = {}
+
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.BLOCKING]
 
     def over_limit(self) -> list[StatementText]:
         return [item for item in self.texts if item.measure is not None and not item.measure.fits]
@@ -252,6 +366,8 @@ class DecisionRequest(_Strict):
     comment: Annotated[str, Field(max_length=10_000)] = ""
     edits: list[TextEdit] = []
     via: Literal["cli", "slack", "api"] = "cli"
+    # Written justification for approving despite blocking guardrail findings.
+    override: Annotated[str, Field(max_length=5_000)] = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> DecisionRequest:
@@ -269,6 +385,13 @@ class DecisionRequest(_Strict):
                 "des modifications ne vont qu’avec approve_with_edits / "
                 "edits need approve_with_edits"
             )
+        if self.override.strip() and self.action not in (
+            DecisionAction.APPROVE,
+            DecisionAction.APPROVE_WITH_EDITS,
+        ):
+            raise ValueError(
+                "une dérogation ne va qu’avec une approbation / an override goes with an approval"
+            )
         return self
 
 
@@ -277,6 +400,14 @@ class EditDiff(_Strict):
     language: str
     before: str
     after: str
+
+
+class Override(_Strict):
+    """Blocking findings a person approved anyway, and why (in history and in the review)."""
+
+    rules: list[str]
+    findings: list[Finding]
+    justification: str
 
 
 class Decision(_Strict):
@@ -295,6 +426,7 @@ class Decision(_Strict):
     waited: timedelta
     level: int
     via: str = "cli"
+    override: Override | None = None
 
 
 class RevisionRequest(_Strict):
@@ -356,6 +488,7 @@ class CrisisInput(_Strict):
     max_history_events: int = Field(default=1500, ge=100)
     # Announced update times are rounded up to this step ("next update at 14:05").
     announce_step: Duration = timedelta(minutes=5)
+    guardrails: GuardrailSettings = GuardrailSettings()
 
 
 class EventKind(StrEnum):
@@ -367,6 +500,7 @@ class EventKind(StrEnum):
     ESCALATED = "escalated"
     DEADLINE_MISSED = "deadline_missed"
     DECIDED = "decided"
+    OVERRIDDEN = "overridden"
     REVISED = "revised"
     PUBLISHED = "published"
     FACT_ADDED = "fact_added"
@@ -523,6 +657,18 @@ class DraftRequest(_Strict):
     resolution: str = ""
     note: str = ""
     number: int = 1  # the statement's number in the crisis (press releases are numbered)
+    guardrails: GuardrailSettings = GuardrailSettings()
+
+
+class CheckRequest(_Strict):
+    """Texts to check again after a person edited them (approve with edits, a revision)."""
+
+    draft: DraftRequest
+    texts: list[StatementText]
+
+
+class CheckResult(_Strict):
+    findings: list[Finding]
 
 
 class NotifyKind(StrEnum):

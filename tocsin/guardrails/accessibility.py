@@ -1,0 +1,243 @@
+"""R-A11Y: accessibility of public communication (loi 2005-102 art. 47, RGAA, charte
+d’accessibilité de la communication de l’État), and the easy-to-read variant offered for key
+messages."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import regex
+import textstat
+
+from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences, whole
+from tocsin.models import Finding, Severity
+
+WORDS_FILE = Path(__file__).parent / "data" / "hashtag-words.txt"
+HASHTAG = re.compile(r"(?<![\w&])#(\w{2,})")
+WORD = re.compile(r"\w+(?:['\-]\w+)*")
+EMOJI = regex.compile(r"\X")
+_PICTO = regex.compile(r"\p{Extended_Pictographic}")
+# Faces and people's expressions: the State's social-media charter asks for none.
+_FACES = regex.compile(r"[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97A\U0001F9D0]")
+MIN_WORDS_FOR_READABILITY = 40
+_textstat_lock = threading.Lock()
+TEXTSTAT_LANG = {"fr": "fr", "en": "en", "de": "de"}
+
+
+@functools.cache
+def _hashtag_words() -> frozenset[str]:
+    lines = WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def split_words(tag: str, known: frozenset[str]) -> list[str] | None:
+    """``tag`` as two or more known words (the fewest), or None."""
+    best: list[list[str] | None] = [None] * (len(tag) + 1)
+    best[0] = []
+    for end in range(1, len(tag) + 1):
+        for start in range(max(0, end - 20), end):
+            head = best[start]
+            piece = tag[start:end]
+            if head is not None and piece in known:
+                candidate = [*head, piece]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    found = best[len(tag)]
+    return found if found is not None and len(found) >= 2 else None
+
+
+ALT = Say(
+    "Image « {file} » sans texte alternatif en {lang}.",
+    "Image '{file}' has no alt text in {lang}.",
+)
+ALT_FIX = Say(
+    "Décrivez l’image en une phrase (ce qu’elle montre d’utile), dans chaque langue.",
+    "Describe the image in one sentence (what it usefully shows), in every language.",
+)
+HASHTAG_MSG = Say(
+    "Mot-dièse « #{tag} » illisible pour un lecteur d’écran.",
+    "Hashtag '#{tag}' cannot be read by a screen reader.",
+)
+HASHTAG_FIX = Say("Écrivez-le en CamelCase : #{camel}.", "Write it in CamelCase: #{camel}.")
+TOO_MANY_EMOJI = Say(
+    "{count} émojis (au plus {limit}) : ils sont tous lus par les lecteurs d’écran.",
+    "{count} emoji (at most {limit}): screen readers read every one.",
+)
+EMOJI_FIX = Say("Gardez-en un ou deux, en fin de phrase.", "Keep one or two, at a sentence's end.")
+FACE = Say(
+    "Émoji de visage « {match} » : la charte de l’État n’en veut aucun.",
+    "Face emoji '{match}': the State's charter wants none.",
+)
+FACE_FIX = Say("Retirez-le.", "Remove it.")
+FOR_WORD = Say(
+    "Émoji à la place d’un mot : « {match} ».",
+    "Emoji standing for a word: '{match}'.",
+)
+FOR_WORD_FIX = Say("Écrivez le mot.", "Write the word.")
+LONG = Say(
+    "Phrase de {count} mots (au plus {limit}) : une idée par phrase.",
+    "Sentence of {count} words (at most {limit}): one idea per sentence.",
+)
+LONG_FIX = Say("Coupez-la en deux phrases courtes.", "Split it into two short sentences.")
+HARD = Say(
+    "Lisibilité faible : score {score:.0f} ({formula}), en dessous de {limit:.0f}.",
+    "Hard to read: score {score:.0f} ({formula}), below {limit:.0f}.",
+)
+HARD_FIX = Say(
+    "Phrases plus courtes, mots plus simples ; voyez la version FALC proposée.",
+    "Shorter sentences, simpler words; see the easy-to-read version offered.",
+)
+FORMULA = {"fr": "Kandel-Moles", "en": "Flesch", "de": "Amstad"}
+
+
+@rule(
+    "R-A11Y",
+    Severity.WARNING,
+    "Accessibilité",
+    "Accessibility",
+    "Loi 2005-102 art. 47 ; RGAA ; charte d’accessibilité de la communication de l’État (SIG 2021)",
+)
+def accessibility(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Alt text on every image, in every language (blocking); hashtags a screen reader can read
+    (CamelCase); emoji sparingly, never a face, never in place of a word; sentences of at most
+    ``max_sentence_words`` words; a readability score (Kandel-Moles in French, through textstat)
+    of at least ``min_readability`` on texts of 40 words or more."""
+    start, _ = whole(text)
+    for media in ctx.media:
+        if ctx.channel is not None and media.channels and ctx.channel not in media.channels:
+            continue
+        if not media.alt.get(ctx.language, "").strip():
+            yield finding(
+                text,
+                ctx,
+                "R-A11Y",
+                start,
+                start,
+                ALT.format(file=media.file, lang=ctx.language),
+                ALT_FIX,
+                Severity.BLOCKING,
+            ).model_copy(update={"excerpt": media.file})
+    yield from _hashtags(text, ctx)
+    yield from _emoji(text, ctx)
+    yield from _sentences(text, ctx)
+
+
+def _hashtags(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    known = _hashtag_words() | {
+        w.lower() for words in ctx.settings.words.get("R-A11Y", {}).values() for w in words
+    }
+    for match in HASHTAG.finditer(text.plain):
+        tag = match.group(1)
+        if not tag.islower() or tag in known:
+            continue
+        parts = split_words(tag, known)
+        if parts is None:
+            continue
+        camel = "".join(p[:1].upper() + p[1:] for p in parts)
+        yield finding(
+            text,
+            ctx,
+            "R-A11Y",
+            match.start(),
+            match.end(),
+            HASHTAG_MSG.format(tag=tag),
+            HASHTAG_FIX.format(camel=camel),
+        )
+
+
+def _emoji(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    plain = text.plain
+    found = [(m.start(), m.end()) for m in EMOJI.finditer(plain) if _PICTO.search(m.group())]
+    limit = ctx.settings.max_emoji
+    if len(found) > limit:
+        yield finding(
+            text,
+            ctx,
+            "R-A11Y",
+            found[limit][0],
+            found[-1][1],
+            TOO_MANY_EMOJI.format(count=len(found), limit=limit),
+            EMOJI_FIX,
+        )
+    for start, end in found:
+        glyph = plain[start:end]
+        if _FACES.search(glyph):
+            yield finding(text, ctx, "R-A11Y", start, end, FACE.format(match=glyph), FACE_FIX)
+            continue
+        before = plain[max(0, start - 30) : start]
+        after = plain[end : end + 30]
+        # Between two words of one sentence: « il fait 🔥 ici », « buvez de l’💧 ».
+        if re.search(r"\w['\s]?\s*$", before) and re.match(r"\s*[a-zà-ÿ]", after):
+            yield finding(
+                text,
+                ctx,
+                "R-A11Y",
+                start,
+                end,
+                FOR_WORD.format(match=plain[max(0, start - 12) : end + 12].strip()),
+                FOR_WORD_FIX,
+            )
+
+
+def _sentences(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    plain = text.plain
+    limit = ctx.settings.max_sentence_words
+    for start, end in sentences(plain):
+        count = len(WORD.findall(plain[start:end]))
+        if count > limit:
+            yield finding(
+                text,
+                ctx,
+                "R-A11Y",
+                start,
+                end,
+                LONG.format(count=count, limit=limit),
+                LONG_FIX,
+            )
+    body = " ".join(plain.split())
+    lang = TEXTSTAT_LANG.get(ctx.language)
+    if lang is None or len(WORD.findall(body)) < MIN_WORDS_FOR_READABILITY:
+        return
+    score = readability(body, lang)
+    if score < ctx.settings.min_readability:
+        begin, finish = whole(text)
+        yield finding(
+            text,
+            ctx,
+            "R-A11Y",
+            begin,
+            finish,
+            HARD.format(score=score, formula=FORMULA[lang], limit=ctx.settings.min_readability),
+            HARD_FIX,
+        )
+
+
+def readability(text: str, lang: str) -> float:
+    """Flesch reading ease with the language's constants (French: Kandel-Moles)."""
+    with _textstat_lock:
+        textstat.set_lang(lang)
+        return float(textstat.flesch_reading_ease(text))
+
+
+_ASIDE = re.compile(r"\s*\([^)]*\)")
+_BREAKS = re.compile(r"\s*(?:;|\s:\s|\s–\s)\s*")
+
+
+def easy_read(statement: str, *, markup: bool = False) -> str:
+    """A FALC-friendly starting point for a key message: the visible text, one short sentence a
+    line, asides in brackets dropped, lists and clauses after « ; » or « : » on their own line.
+    A person rewrites it with simple words; no tool on PyPI checks FALC."""
+    plain = Text.of(statement, markup=markup).plain
+    lines: list[str] = []
+    for start, end in sentences(plain):
+        sentence = _ASIDE.sub("", plain[start:end]).strip()
+        for part in _BREAKS.split(sentence):
+            part = " ".join(part.split()).strip(" .")
+            if len(WORD.findall(part)) >= 2:
+                lines.append(part[:1].upper() + part[1:] + ".")
+    return "\n".join(dict.fromkeys(lines))

@@ -1,0 +1,191 @@
+"""R-LIMIT, R-CADENCE and R-DRILL: what the channel takes, the promise of the next update, and
+drills that nobody can take for a real alert."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, whole
+from tocsin.models import Channel, Finding, PhaseName, Severity
+
+EXERCISE_LABELS = {"fr": "EXERCICE", "en": "EXERCISE", "de": "ÜBUNG"}
+
+OVER = Say("Trop long pour {channel} : {problem}.", "Too long for {channel}: {problem}.")
+OVER_FIX = Say(
+    "Raccourcissez le texte (rien n’est jamais coupé automatiquement).",
+    "Shorten the text (nothing is ever cut automatically).",
+)
+
+
+@rule(
+    "R-LIMIT",
+    Severity.BLOCKING,
+    "Limites du canal",
+    "Channel limits",
+    "Profils de canaux (tocsin/channels), chiffres de DOMAIN.md",
+)
+def channel_limits(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """A text over its channel's limit, counted as the platform counts (X's weighted
+    characters, SMS segments, broadcast pages, Instagram's five hashtags...), is blocking: the
+    platform would refuse or cut it."""
+    if ctx.measure is None or ctx.channel is None:
+        return
+    start, end = whole(text)
+    for problem in ctx.measure.problems:
+        yield finding(
+            text,
+            ctx,
+            "R-LIMIT",
+            start,
+            end,
+            OVER.format(channel=ctx.channel.value, problem=problem),
+            OVER_FIX,
+        )
+
+
+# Alerts (FR-Alert, LU-Alert) say what to do now; the information channels carry the cadence.
+CADENCE_EXEMPT = frozenset({Channel.CELL_BROADCAST})
+CADENCE_PHASES = frozenset({PhaseName.ACKNOWLEDGE, PhaseName.FOLLOW_UP})
+_ANNOUNCE = {
+    "fr": re.compile(
+        r"prochain\s+point|prochaine\s+mise\s+à\s+jour|prochain\s+bulletin|"
+        r"prochain\s+communiqué|nouveau\s+point|nous\s+reviendrons\s+vers\s+vous",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(r"next\s+update|next\s+briefing|further\s+update", re.IGNORECASE),
+    "de": re.compile(r"nächste[ns]?\s+(?:Update|Information|Lagebericht|Meldung)", re.IGNORECASE),
+}
+_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s?(?:h|:|\.|Uhr\s?)\s?([0-5]\d)?(?!\d)")
+
+MISSING = Say(
+    "Le message n’annonce pas l’heure du prochain point{expected}.",
+    "The statement does not announce when the next update comes{expected_en}.",
+)
+MISSING_FIX = Say(
+    "Ajoutez « Prochain point à … » : le public doit savoir quand revenir.",
+    "Add 'Next update at …': people must know when to come back.",
+)
+DIFFERENT = Say(
+    "Heure annoncée « {match} » différente du prochain point prévu par la crise ({expected}).",
+    "Announced time '{match}' differs from the crisis's next update ({expected}).",
+)
+DIFFERENT_FIX = Say(
+    "Annoncez l’heure que la crise tiendra ({expected}).",
+    "Announce the time the crisis will keep ({expected}).",
+)
+
+
+@rule(
+    "R-CADENCE",
+    Severity.WARNING,
+    "Cadence annoncée",
+    "Announced cadence",
+    "CERC (CDC) : annoncer le prochain point et s’y tenir ; pratique des préfectures",
+)
+def cadence(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Every acknowledge and follow-up statement (alerts by cell broadcast aside) announces when
+    the next update comes: missing, a warning; a time other than the one the crisis will keep,
+    blocking (the public would be told one time and served another)."""
+    if ctx.phase not in CADENCE_PHASES or ctx.channel in CADENCE_EXEMPT:
+        return
+    plain = text.plain
+    expected = None
+    if ctx.next_update_at is not None:
+        local = ctx.next_update_at.astimezone(ZoneInfo(ctx.timezone))
+        expected = (local.hour, local.minute)
+    announce = _ANNOUNCE.get(ctx.language)
+    phrase = announce.search(plain) if announce else None
+    times = []
+    if phrase is not None:
+        window = plain[phrase.end() : phrase.end() + 60]
+        times = [
+            (m, (int(m.group(1)), int(m.group(2) or 0)))
+            for m in _TIME.finditer(window)
+            if m.group(2) or "h" in m.group() or "Uhr" in m.group()
+        ]
+    if phrase is None or not times:
+        start, end = whole(text)
+        shown = f"{expected[0]:02d}:{expected[1]:02d}" if expected else ""
+        yield finding(
+            text,
+            ctx,
+            "R-CADENCE",
+            start,
+            end,
+            MISSING.format(
+                expected=f" (prévu à {shown})" if shown else "",
+                expected_en=f" (due at {shown})" if shown else "",
+            ),
+            MISSING_FIX,
+        )
+        return
+    if expected is not None and all(value != expected for _, value in times):
+        match, _ = times[0]
+        start = phrase.end() + match.start()
+        shown = f"{expected[0]:02d}:{expected[1]:02d}"
+        yield finding(
+            text,
+            ctx,
+            "R-CADENCE",
+            start,
+            start + len(match.group()),
+            DIFFERENT.format(match=match.group(), expected=shown),
+            DIFFERENT_FIX.format(expected=shown),
+            Severity.BLOCKING,
+        )
+
+
+NO_LABEL = Say(
+    "Exercice : le texte ne dit pas « {label} ».",
+    "Drill: the text does not say '{label}'.",
+)
+NO_LABEL_FIX = Say(
+    "Remettez « {label} » en tête : personne ne doit le prendre pour une vraie alerte.",
+    "Put '{label}' back at the start: nobody may take it for a real alert.",
+)
+REAL_LABEL = Say(
+    "Crise réelle, mais le texte dit « {label} ».",
+    "Real crisis, but the text says '{label}'.",
+)
+REAL_LABEL_FIX = Say("Retirez la mention d’exercice.", "Remove the drill label.")
+
+
+@rule(
+    "R-DRILL",
+    Severity.BLOCKING,
+    "Exercices",
+    "Drills",
+    "ORSEC (DGSCGC G.4) ; FR-Alert et LU-Alert : messages d’exercice marqués « Exercice »",
+)
+def drill(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """A crisis triggered as an exercise has « EXERCICE » (EXERCISE, ÜBUNG) in every statement:
+    missing, blocking. A real crisis's statement that says it is a drill is a warning. Drills are
+    never published to a real channel (the publish activity writes them under exercices/)."""
+    label = EXERCISE_LABELS.get(ctx.language, "EXERCICE")
+    # Any case in a drill; in capitals only in a real crisis (« l’exercice de ses fonctions »).
+    flags = re.IGNORECASE if ctx.exercise else 0
+    found = re.search(rf"(?<!\w){label}(?!\w)", text.plain, flags)
+    start, _ = whole(text)
+    if ctx.exercise and found is None:
+        yield finding(
+            text,
+            ctx,
+            "R-DRILL",
+            start,
+            start,
+            NO_LABEL.format(label=label),
+            NO_LABEL_FIX.format(label=label),
+        )
+    elif not ctx.exercise and found is not None:
+        yield finding(
+            text,
+            ctx,
+            "R-DRILL",
+            found.start(),
+            found.end(),
+            REAL_LABEL.format(label=label),
+            REAL_LABEL_FIX,
+            Severity.WARNING,
+        )

@@ -1,0 +1,177 @@
+"""R-NEUTRAL and R-ELECTION: what a public agent may say, always and in an electoral period."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule
+from tocsin.guardrails.elections import active_windows
+from tocsin.guardrails.lexicon import lexicon_findings
+from tocsin.guardrails.names import NAME
+from tocsin.models import Finding, Severity
+
+
+@rule(
+    "R-NEUTRAL",
+    Severity.BLOCKING,
+    "Neutralité et devoir de réserve",
+    "Neutrality and duty of restraint",
+    "Code général de la fonction publique L121-2 ; CE 1935 Bouzanquet ; CE 2018 n°412541",
+)
+def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Partisan or political wording and denigration of the administration or of other public
+    bodies are blocking; personal opinions are a warning. Lexicons in French, English and
+    German (data/lexicon.yml), extended by the organisation."""
+    yield from lexicon_findings("R-NEUTRAL", text, ctx)
+
+
+TITLES = {
+    "fr": r"maires?|adjointe?s?\s+au\s+maire|premi(?:er|ère)\s+adjointe?|députée?s?|"
+    r"sénat(?:eur|rice)s?|conseill(?:er|ère)s?\s+(?:municipa(?:l|le|ux)|départementa(?:l|le|ux)"
+    r"|régiona(?:l|le|ux))|présidente?\s+du\s+conseil\s+(?:départemental|régional)|"
+    r"présidente?\s+de\s+(?:la\s+région|la\s+métropole|l'agglomération|la\s+communauté)|"
+    r"bourgmestre|échevine?|ministre",
+    "en": r"mayor|deputy\s+mayor|councillor|council\s+leader|MP|senator|minister",
+    "de": r"Bürgermeister(?:in)?|Schöffe|Schöffin|Abgeordnete[rn]?|Minister(?:in)?",
+}
+_TITLE = {lang: re.compile(rf"(?<![\w\-])(?:{t})(?![\w\-])", re.IGNORECASE) for lang, t in TITLES.items()}
+_NAME_AFTER = re.compile(rf"\s*,?\s*(?:M\.|Mme|Monsieur|Madame|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau)?\s*({NAME})")
+_NAME_BEFORE = re.compile(rf"({NAME})\s*,\s*$")
+
+PUT_FORWARD = Say(
+    "Élu mis en avant en période électorale : « {match} » ({window}).",
+    "Elected official put forward during an electoral period: '{match}' ({window}).",
+)
+PUT_FORWARD_FIX = Say(
+    "Parlez de l’institution (« la commune », « la mairie »), pas de l’élu nommément.",
+    "Speak of the institution ('the town council'), not of the official by name.",
+)
+MENTIONED = Say(
+    "Un élu est mentionné en période électorale : « {match} » ({window}).",
+    "An elected official is mentioned during an electoral period: '{match}' ({window}).",
+)
+MENTIONED_FIX = Say(
+    "Vérifiez que la mention est strictement factuelle (un arrêté, une décision), sans éloge.",
+    "Check that the mention is strictly factual (an order, a decision), with no praise.",
+)
+FREE_NUMBER = Say(
+    "Numéro gratuit en période électorale : « {match} » n’est pas le numéro officiel de la "
+    "crise (Code électoral L50-1).",
+    "Free phone number during an electoral period: '{match}' is not the crisis's official "
+    "hotline (French electoral code L50-1).",
+)
+FREE_NUMBER_FIX = Say(
+    "N’indiquez que le numéro d’information officiel du playbook, ou déclarez ce numéro dans "
+    "la configuration de l’organisation.",
+    "Give only the playbook's official hotline, or declare this number in the organisation's "
+    "settings.",
+)
+
+
+@rule(
+    "R-ELECTION",
+    Severity.BLOCKING,
+    "Période électorale",
+    "Electoral period",
+    "Code électoral L52-1 al. 2 et L50-1 ; circulaires de période de réserve",
+)
+def electoral_period(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Inside the L52-1 window of an election on the calendar (or a declared période de
+    réserve), statements stay factual: praise of the collectivité's achievements, an elected
+    official put forward by name and new-campaign wording are blocking; a mere mention of an
+    elected office and a free phone number other than the playbook's own hotline are warnings.
+    Outside every window this rule says nothing."""
+    windows = active_windows(ctx.settings, ctx.on)
+    if not windows:
+        return
+    label = windows[0].name
+    for found in lexicon_findings("R-ELECTION", text, ctx):
+        yield found.model_copy(
+            update={
+                "message": f"{found.message} — {label}",
+                "message_en": f"{found.message_en} — {label}",
+            }
+        )
+    yield from _elected_officials(text, ctx, label)
+    yield from _free_numbers(text, ctx)
+
+
+def _elected_officials(text: Text, ctx: CheckContext, label: str) -> Iterator[Finding]:
+    plain = text.plain
+    named: list[tuple[int, int]] = []
+    lowered = plain.lower()
+    for official in ctx.settings.elected_officials:
+        start = lowered.find(official.lower())
+        while start >= 0:
+            named.append((start, start + len(official)))
+            start = lowered.find(official.lower(), start + 1)
+    title = _TITLE.get(ctx.language)
+    mentions: list[tuple[int, int]] = []
+    if title is not None:
+        for match in title.finditer(plain):
+            after = _NAME_AFTER.match(plain, match.end())
+            before = _NAME_BEFORE.search(plain, 0, match.start())
+            if after and not _is_place(after.group(1), ctx):
+                named.append((match.start(), after.end()))
+            elif before and not _is_place(before.group(1), ctx):
+                named.append((before.start(), match.end()))
+            else:
+                mentions.append((match.start(), match.end()))
+    for start, end in named:
+        yield finding(
+            text,
+            ctx,
+            "R-ELECTION",
+            start,
+            end,
+            PUT_FORWARD.format(match=plain[start:end], window=label),
+            PUT_FORWARD_FIX,
+            Severity.BLOCKING,
+        )
+    for start, end in mentions:
+        if not any(s <= start < e for s, e in named):
+            yield finding(
+                text,
+                ctx,
+                "R-ELECTION",
+                start,
+                end,
+                MENTIONED.format(match=plain[start:end], window=label),
+                MENTIONED_FIX,
+                Severity.WARNING,
+            )
+
+
+def _is_place(name: str, ctx: CheckContext) -> bool:
+    """« le maire de Saint-Aubin » names a place, not a person; so do parameter values."""
+    return any(name in value or value in name for value in ctx.known_values if value)
+
+
+def phone_matches(plain: str, ctx: CheckContext) -> Iterator[phonenumbers.PhoneNumberMatch]:
+    region = "LU" if ctx.timezone == "Europe/Luxembourg" else "FR"
+    yield from phonenumbers.PhoneNumberMatcher(plain, region, leniency=phonenumbers.Leniency.VALID)
+
+
+def e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _free_numbers(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    for match in phone_matches(text.plain, ctx):
+        if phonenumbers.number_type(match.number) != phonenumbers.PhoneNumberType.TOLL_FREE:
+            continue
+        if e164(match.number) in ctx.hotlines:
+            continue
+        yield finding(
+            text,
+            ctx,
+            "R-ELECTION",
+            match.start,
+            match.end,
+            FREE_NUMBER.format(match=match.raw_string),
+            FREE_NUMBER_FIX,
+            Severity.WARNING,
+        )

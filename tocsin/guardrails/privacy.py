@@ -1,0 +1,284 @@
+"""R-PRIVACY and R-IMAGE: personal data and image rights."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+from stdnum import iban
+from stdnum.fr import nir
+
+from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences, whole
+from tocsin.guardrails.names import persons
+from tocsin.guardrails.neutrality import TITLES, e164, phone_matches
+from tocsin.models import Finding, MediaPeople, Severity
+
+# Always official, whatever the organisation (French State, Luxembourg State).
+OFFICIAL_DOMAINS = ("gouv.fr", "gouv.lu", "public.lu", "etat.lu")
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
+NIR_CANDIDATE = re.compile(
+    r"(?<!\d)[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?!\d)"
+)
+IBAN_CANDIDATE = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?")
+SENSITIVE = {
+    "fr": re.compile(
+        r"(?<![\w\-])(?:hospitalisée?s?|atteinte?s?\s+d[eu']|malades?|diagnostiquée?s?|"
+        r"positi(?:f|ve)s?\s+au|séropositi\w*|cancer|VIH|sida|dépression|enceinte|dialys\w*|"
+        r"intoxiquée?s?|blessée?s?|handicapée?s?|en\s+réanimation|décédée?s?|"
+        r"victimes?\s+d[e']\s*(?:une?\s+)?(?:viol|agression|attouchements?))(?![\w\-])",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"(?<![\w\-])(?:hospitali[sz]ed|diagnosed|tested\s+positive|HIV|cancer|pregnant|"
+        r"injured|in\s+intensive\s+care|died|victim\s+of\s+(?:rape|(?:sexual\s+)?assault))(?![\w\-])",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"(?<![\w\-])(?:ins\s+Krankenhaus\s+eingeliefert|erkrankt|diagnostiziert|positiv\s+getestet|"
+        r"HIV|Krebs|schwanger|verletzt|verstorben|auf\s+der\s+Intensivstation)(?![\w\-])",
+        re.IGNORECASE,
+    ),
+}
+
+PHONE = Say(
+    "Numéro de téléphone qui n’est pas un numéro officiel du playbook : « {match} »{kind}.",
+    "Phone number that is not one of the playbook's official numbers: '{match}'{kind_en}.",
+)
+PHONE_FIX = Say(
+    "Donnez le numéro d’information officiel ; déclarez les autres numéros de l’organisation "
+    "dans sa configuration (official_phones).",
+    "Give the official hotline; declare the organisation's other numbers in its settings "
+    "(official_phones).",
+)
+EMAIL_MSG = Say(
+    "Adresse électronique hors des domaines officiels : « {match} ».",
+    "E-mail address outside the official domains: '{match}'.",
+)
+EMAIL_FIX = Say(
+    "Utilisez une adresse générique officielle (contact@…, presse@…) ou déclarez le domaine "
+    "(official_domains).",
+    "Use an official generic address (contact@, press@) or declare the domain "
+    "(official_domains).",
+)
+NIR_MSG = Say(
+    "Numéro de sécurité sociale (NIR) valide dans le texte : « {match} ».",
+    "Valid French social security number (NIR) in the text: '{match}'.",
+)
+NIR_FIX = Say("Retirez-le : il ne doit jamais être publié.", "Remove it: it must never be published.")
+IBAN_MSG = Say(
+    "IBAN valide dans le texte : « {match} ».",
+    "Valid IBAN in the text: '{match}'.",
+)
+IBAN_FIX = Say(
+    "Ne publiez qu’un compte de l’organisation (une collecte officielle), jamais celui d’une "
+    "personne.",
+    "Publish only an account of the organisation (an official appeal), never a person's.",
+)
+HEALTH = Say(
+    "Donnée de santé ou de victime à côté d’une personne nommée : « {match} » "
+    "(RGPD art. 9 ; loi de 1881 art. 39 bis et quinquies).",
+    "Health or victim information next to a named person: '{match}' (GDPR art. 9).",
+)
+HEALTH_FIX = Say(
+    "Ne nommez pas la personne (« une habitante », « un enfant ») ou retirez l’information de "
+    "santé.",
+    "Do not name the person ('a resident', 'a child') or remove the health information.",
+)
+NAME_MSG = Say(
+    "Nom d’une personne privée : « {match} ».",
+    "Name of a private person: '{match}'.",
+)
+NAME_FIX = Say(
+    "Minimisez les données personnelles : désignez la fonction ou le service ; déclarez les "
+    "porte-parole dans la configuration (public_names).",
+    "Minimise personal data: name the office or the service; declare spokespeople in the "
+    "settings (public_names).",
+)
+
+
+@rule(
+    "R-PRIVACY",
+    Severity.BLOCKING,
+    "Données personnelles",
+    "Personal data",
+    "RGPD art. 5 et 9 ; loi du 29 juillet 1881 art. 39 bis et 39 quinquies ; CPP art. 11",
+)
+def personal_data(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Phone numbers other than the playbook's hotlines and the organisation's numbers
+    (mobile: blocking, others: warning; free numbers are R-ELECTION's), e-mail addresses outside
+    official domains (blocking), a valid NIR (blocking), a valid IBAN (warning: an official
+    appeal is fine), health or victim information in the sentence of a named person (blocking),
+    and names of private persons (warning; spaCy's French model, titles in every language)."""
+    plain = text.plain
+    yield from _phones(text, ctx)
+    for match in EMAIL.finditer(plain):
+        if not _official(match.group("domain"), ctx):
+            yield finding(
+                text,
+                ctx,
+                "R-PRIVACY",
+                match.start(),
+                match.end(),
+                EMAIL_MSG.format(match=match.group()),
+                EMAIL_FIX,
+            )
+    for match in NIR_CANDIDATE.finditer(plain):
+        if nir.is_valid(match.group()):
+            yield finding(
+                text,
+                ctx,
+                "R-PRIVACY",
+                match.start(),
+                match.end(),
+                NIR_MSG.format(match=match.group()),
+                NIR_FIX,
+            )
+    for match in IBAN_CANDIDATE.finditer(plain):
+        if iban.is_valid(match.group()):
+            yield finding(
+                text,
+                ctx,
+                "R-PRIVACY",
+                match.start(),
+                match.end(),
+                IBAN_MSG.format(match=match.group()),
+                IBAN_FIX,
+                Severity.WARNING,
+            )
+    yield from _people(text, ctx)
+
+
+def _official(domain: str, ctx: CheckContext) -> bool:
+    domain = domain.lower().rstrip(".")
+    allowed = {*OFFICIAL_DOMAINS, *ctx.official_domains}
+    return any(domain == d or domain.endswith("." + d) for d in allowed)
+
+
+def _phones(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    for match in phone_matches(text.plain, ctx):
+        kind = phonenumbers.number_type(match.number)
+        if kind == phonenumbers.PhoneNumberType.TOLL_FREE or e164(match.number) in ctx.hotlines:
+            continue
+        mobile = kind == phonenumbers.PhoneNumberType.MOBILE
+        yield finding(
+            text,
+            ctx,
+            "R-PRIVACY",
+            match.start,
+            match.end,
+            PHONE.format(
+                match=match.raw_string,
+                kind=" (portable : sans doute personnel)" if mobile else "",
+                kind_en=" (mobile: probably personal)" if mobile else "",
+            ),
+            PHONE_FIX,
+            Severity.BLOCKING if mobile else Severity.WARNING,
+        )
+
+
+def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    plain = text.plain
+    title = re.compile(rf"(?:{TITLES.get(ctx.language, 'maire')})\s*,?\s*$", re.IGNORECASE)
+    named = [
+        p
+        for p in persons(plain, ctx.language)
+        if p.name.lower() not in ctx.allowed_names
+        and not any(p.name in v or v in p.name for v in ctx.known_values if v)
+        # An elected official is R-ELECTION's: a public figure in office, not a private person.
+        and not title.search(plain, max(0, p.start - 60), p.start)
+        and p.name.lower() not in {n.lower() for n in ctx.settings.elected_officials}
+    ]
+    if not named:
+        return
+    sensitive = SENSITIVE.get(ctx.language)
+    flagged: set[tuple[int, int]] = set()
+    if sensitive is not None:
+        for start, end in sentences(plain):
+            inside = [p for p in named if start <= p.start < end]
+            if not inside:
+                continue
+            for match in sensitive.finditer(plain, start, end):
+                person = inside[0]
+                span = (min(person.start, match.start()), max(person.end, match.end()))
+                flagged.update((p.start, p.end) for p in inside)
+                yield finding(
+                    text,
+                    ctx,
+                    "R-PRIVACY",
+                    *span,
+                    HEALTH.format(match=plain[span[0] : span[1]]),
+                    HEALTH_FIX,
+                    Severity.BLOCKING,
+                )
+                break
+    for person in named:
+        if (person.start, person.end) in flagged:
+            continue
+        yield finding(
+            text,
+            ctx,
+            "R-PRIVACY",
+            person.start,
+            person.end,
+            NAME_MSG.format(match=person.name),
+            NAME_FIX,
+            Severity.WARNING,
+        )
+
+
+CONSENT = Say(
+    "Image « {file} » : des personnes identifiables y figurent sans consentement écrit "
+    "enregistré (Code civil art. 9).",
+    "Image '{file}': identifiable people appear in it with no written consent on record "
+    "(French civil code art. 9).",
+)
+CONSENT_FIX = Say(
+    "Indiquez la référence du consentement écrit (consent) ou choisissez une autre image.",
+    "Give the written consent's reference (consent) or choose another image.",
+)
+MINOR = Say(
+    "Image « {file} » : un mineur y figure ; il faut le consentement écrit des deux parents "
+    "({count} enregistré).",
+    "Image '{file}': a minor appears in it; both parents' written consent is needed "
+    "({count} on record).",
+)
+MINOR_FIX = Say(
+    "Ajoutez les deux références de consentement (consent), ou floutez, ou changez d’image.",
+    "Add both consent references (consent), blur, or choose another image.",
+)
+
+
+@rule(
+    "R-IMAGE",
+    Severity.BLOCKING,
+    "Droit à l’image",
+    "Image rights",
+    "Code civil art. 9 ; jurisprudence sur les foules et les mineurs",
+)
+def image_rights(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Every image attached to a statement declares whether identifiable people appear. Any
+    that does needs a written consent reference, and both parents' for a minor; otherwise the
+    statement is blocked. A crowd at a public event, nobody isolated, needs none."""
+    start, _ = whole(text)
+    for media in ctx.media:
+        if ctx.channel is not None and media.channels and ctx.channel not in media.channels:
+            continue
+        if media.people is not MediaPeople.IDENTIFIABLE:
+            continue
+        consents = [c for c in media.consent if c.strip()]
+        if media.minors and len(consents) < 2:
+            yield finding(
+                text,
+                ctx,
+                "R-IMAGE",
+                start,
+                start,
+                MINOR.format(file=media.file, count=len(consents)),
+                MINOR_FIX,
+            ).model_copy(update={"excerpt": media.file})
+        elif not consents:
+            yield finding(
+                text, ctx, "R-IMAGE", start, start, CONSENT.format(file=media.file), CONSENT_FIX
+            ).model_copy(update={"excerpt": media.file})

@@ -1,0 +1,66 @@
+"""R-VOICE: the institution's voice: « nous », not « je »; the institutional register; the
+playbook's tone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tocsin.guardrails.base import CheckContext, Say, Text, finding, quoted, rule
+from tocsin.guardrails.lexicon import lexicon_findings
+from tocsin.models import Finding, Severity
+
+# Words in capitals a sober statement may still hold: drill labels and short acronyms.
+ALLOWED_CAPITALS = frozenset({"EXERCICE", "EXERCISE", "ÜBUNG", "URGENT", "ALERTE"})
+_SHOUT = re.compile(r"(?<![\w\-])[A-ZÀ-ÖØ-Þ]{5,}(?![\w\-])")
+_EXCLAIM = re.compile(r"!+")
+
+SHOUTING = Say(
+    "Majuscules criardes : « {match} » ; le ton du playbook est sobre.",
+    "Shouting capitals: '{match}'; the playbook's tone is sober.",
+)
+SHOUTING_FIX = Say(
+    "Écrivez en minuscules ; si le danger l’exige, le playbook peut déclarer le ton « alerte ».",
+    "Write in lower case; if danger requires it, the playbook may declare the 'alerte' tone.",
+)
+EXCLAIM = Say(
+    "Point d’exclamation : le ton du playbook est sobre.",
+    "Exclamation mark: the playbook's tone is sober.",
+)
+EXCLAIM_FIX = Say(
+    "Remplacez-le par un point ; la consigne se suffit à elle-même.",
+    "Use a full stop; the instruction speaks for itself.",
+)
+
+
+@rule(
+    "R-VOICE",
+    Severity.WARNING,
+    "Voix institutionnelle",
+    "Institutional voice",
+    "Charte des réseaux sociaux de l’État ; guide des réseaux sociaux du gouvernement luxembourgeois",
+)
+def institutional_voice(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """« je »/"I"/"ich" outside quotation marks, informal words, and a tone inconsistent with the
+    playbook's: in a « sobre » playbook, exclamation marks and words shouted in capitals. Words
+    inside quotation marks are someone's own and are left alone."""
+    skip = quoted(text.plain)
+    yield from lexicon_findings("R-VOICE", text, ctx, skip=skip)
+    if ctx.policy.tone != "sobre":
+        return
+    for match in _SHOUT.finditer(text.plain):
+        if match.group() in ALLOWED_CAPITALS or any(s <= match.start() < e for s, e in skip):
+            continue
+        yield finding(
+            text,
+            ctx,
+            "R-VOICE",
+            match.start(),
+            match.end(),
+            SHOUTING.format(match=match.group()),
+            SHOUTING_FIX,
+        )
+    for match in _EXCLAIM.finditer(text.plain):
+        if any(s <= match.start() < e for s, e in skip):
+            continue
+        yield finding(text, ctx, "R-VOICE", match.start(), match.end(), EXCLAIM, EXCLAIM_FIX)
