@@ -14,8 +14,11 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from tocsin.channels import Markup, markdown_to_html, profile
+from tocsin.channels import Markup, markdown_to_html, measure, profile
+from tocsin.guardrails import checked_draft, recheck
 from tocsin.models import (
+    CheckRequest,
+    CheckResult,
     Draft,
     DraftRequest,
     NotifyRequest,
@@ -25,10 +28,11 @@ from tocsin.models import (
     PublishResult,
 )
 from tocsin.outbox import OutboxConflict, sha256, statement_path, write_once
-from tocsin.render import RenderError, render_draft
+from tocsin.render import RenderError
 from tocsin.slack.notifier import SlackNotifier
 
 DRAFT = "draft_statement"
+CHECK = "check_statements"
 NOTIFY = "notify_people"
 PUBLISH = "publish_statement"
 
@@ -48,7 +52,8 @@ class CrisisActivities:
     @activity.defn(name=DRAFT)
     async def draft(self, request: DraftRequest) -> Draft:
         try:
-            draft = render_draft(request)
+            # Rendering and the guardrails are CPU work (spaCy among it): off the event loop.
+            draft = await asyncio.to_thread(checked_draft, request)
         except RenderError as exc:
             # A template that does not render will not render on retry either.
             raise ApplicationError(str(exc), type="RenderError", non_retryable=True) from exc
@@ -59,8 +64,26 @@ class CrisisActivities:
             sequence=request.sequence,
             revision=request.revision,
             texts=len(draft.texts),
+            blocking=len(draft.blocking()),
+            findings=len(draft.findings),
         )
         return draft
+
+    @activity.defn(name=CHECK)
+    async def check(self, request: CheckRequest) -> CheckResult:
+        """The guardrails over texts a person edited (approve with edits, a revision)."""
+        texts = [
+            item.model_copy(
+                update={
+                    "measure": measure(
+                        item.channel, item.text, request.draft.playbook.channel_settings
+                    )
+                }
+            )
+            for item in request.texts
+        ]
+        findings = await asyncio.to_thread(recheck, request.draft, texts)
+        return CheckResult(findings=findings, texts=texts)
 
     @activity.defn(name=NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:

@@ -131,7 +131,10 @@ def _settings() -> Settings:
 
 def _library(settings: Settings) -> PlaybookLibrary:
     return PlaybookLibrary(
-        settings.playbook_folders, settings.template_folders, settings.channels_file
+        settings.playbook_folders,
+        settings.template_folders,
+        settings.channels_file,
+        settings.guardrails_file,
     )
 
 
@@ -377,6 +380,7 @@ def trigger(
             person=who,
             exercise=exercise,
             max_history_events=settings.max_history_events,
+            guardrails=library.guardrail_settings(),
         )
     except ParameterProblems as exc:
         _param_problems(pb.id, exc, [p.name for p in pb.parameters])

@@ -32,6 +32,7 @@ class Settings(BaseModel):
     playbook_folders: list[Path]
     template_folders: list[Path]
     channels_file: Path | None = None
+    guardrails_file: Path | None = None
     embedded_port: int = 7233
     ui_port: int = 8233
     max_history_events: int = 1500
@@ -51,6 +52,9 @@ class Settings(BaseModel):
             template_folders=[*_folders(env.get("TOCSIN_TEMPLATES")), BUNDLED_TEMPLATES],
             channels_file=Path(env["TOCSIN_CHANNELS"]).expanduser()
             if env.get("TOCSIN_CHANNELS")
+            else None,
+            guardrails_file=Path(env["TOCSIN_GUARDRAILS"]).expanduser()
+            if env.get("TOCSIN_GUARDRAILS")
             else None,
             embedded_port=int(env.get("TOCSIN_EMBEDDED_PORT") or 7233),
             ui_port=int(env.get("TOCSIN_UI_PORT") or 8233),

@@ -36,6 +36,7 @@ from tocsin.models import (
     Decision,
     DecisionRequest,
     FactRequest,
+    GuardrailSettings,
     ResolveRequest,
     RevisionRequest,
     RevisionResult,
@@ -102,6 +103,7 @@ def build_input(
     person: str,
     exercise: bool,
     max_history_events: int,
+    guardrails: GuardrailSettings | None = None,
 ) -> CrisisInput:
     """Everything the workflow needs, snapshotted now: later edits to files change nothing."""
     playbook = loaded.playbook
@@ -115,6 +117,7 @@ def build_input(
         triggered_by=person,
         exercise=exercise,
         max_history_events=max_history_events,
+        guardrails=guardrails or GuardrailSettings(),
     )
 
 

@@ -109,6 +109,7 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
         person="camille",
         exercise=True,
         max_history_events=settings.max_history_events,
+        guardrails=library.guardrail_settings(),
     ).model_copy(update={"announce_step": timedelta(seconds=1)})
     name = playbook.person_name
     params = crisis.params

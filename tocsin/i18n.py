@@ -391,6 +391,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "event.escalated": ("escalade", "escalated"),
     "event.deadline_missed": ("échéance dépassée", "deadline missed"),
     "event.decided": ("décision", "decision"),
+    "event.overridden": ("dérogation", "override"),
     "event.revised": ("révision", "revised"),
     "event.published": ("publication", "published"),
     "event.fact_added": ("fait ajouté", "fact added"),
@@ -434,6 +435,20 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "channel {channel} in {language} is not part of this statement",
     ),
     "refuse.AlreadyResolved": ("la crise est déjà résolue", "the crisis is already resolved"),
+    "refuse.BlockingFindings": (
+        "{count} constat(s) bloquant(s) ({rules}) : corrigez le texte, ou dérogez avec une "
+        "justification écrite (--override « raison »)",
+        "{count} blocking finding(s) ({rules}): fix the text, or override with a written "
+        "justification (--override 'reason')",
+    ),
+    "refuse.OverrideNotAllowed": (
+        "{person} ne peut pas déroger à un constat bloquant (rôles autorisés : {roles})",
+        "{person} may not override a blocking finding (allowed roles: {roles})",
+    ),
+    "refuse.OverrideReason": (
+        "la justification de la dérogation doit faire au moins {minimum} caractères",
+        "the override's justification needs at least {minimum} characters",
+    ),
     "refuse.WrongPhase": (
         "la révision {given} concerne une autre phase",
         "revision {given} belongs to another phase",

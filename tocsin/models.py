@@ -669,6 +669,7 @@ class CheckRequest(_Strict):
 
 class CheckResult(_Strict):
     findings: list[Finding]
+    texts: list[StatementText]  # the texts measured again against their channel's limit
 
 
 class NotifyKind(StrEnum):

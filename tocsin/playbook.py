@@ -17,12 +17,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import TypeAdapter, ValidationError
 
+from tocsin.guardrails import RULES
+from tocsin.guardrails.lexicon import check_words
 from tocsin.models import (
     PHASE_ORDER,
     Channel,
     ChannelSettings,
     DraftRequest,
     Fact,
+    GuardrailSettings,
     ParameterType,
     ParamValue,
     PhaseName,
@@ -359,6 +362,42 @@ def load_channel_settings(file: Path) -> dict[Channel, ChannelSettings]:
         raise PlaybookError(_validation_problems(doc, exc)) from exc
 
 
+def load_guardrail_settings(file: Path) -> GuardrailSettings:
+    """An organisation's guardrail settings (``TOCSIN_GUARDRAILS``): rules disabled or made
+    stricter, its own words, its elections and périodes de réserve, its official numbers and
+    domains. Checked like a playbook: every problem at its file and line."""
+    doc = _read_yaml(file)
+    if doc.data is None:
+        return GuardrailSettings()
+    if not isinstance(doc.data, dict):
+        raise PlaybookError(
+            [_problem(doc, (), "un dictionnaire YAML est attendu / a YAML mapping is expected")]
+        )
+    try:
+        settings = GuardrailSettings.model_validate(doc.data)
+    except ValidationError as exc:
+        raise PlaybookError(_validation_problems(doc, exc)) from exc
+    problems: list[Problem] = []
+    known = ", ".join(RULES)
+    named: list[tuple[PathKey, str]] = [(("disable", i), r) for i, r in enumerate(settings.disable)]
+    named += [(("severity", r), r) for r in settings.severity]
+    named += [(("words", r), r) for r in settings.words]
+    for path, rule_id in named:
+        if rule_id not in RULES:
+            problems.append(
+                _problem(
+                    doc, path, f"règle inconnue « {rule_id} » (connues : {known}) / unknown rule"
+                )
+            )
+    for rule_id, languages in settings.words.items():
+        for language, words in languages.items():
+            for message in check_words(rule_id, language, words):
+                problems.append(_problem(doc, ("words", rule_id, language), message))
+    if problems:
+        raise PlaybookError(problems)
+    return settings
+
+
 _CHANNEL_SETTINGS: TypeAdapter[dict[Channel, ChannelSettings]] = TypeAdapter(
     dict[Channel, ChannelSettings]
 )
@@ -416,10 +455,18 @@ class PlaybookLibrary:
         playbook_folders: Iterable[Path],
         template_folders: Iterable[Path],
         channels_file: Path | None = None,
+        guardrails_file: Path | None = None,
     ) -> None:
         self.playbook_folders = [f for f in playbook_folders if f.exists()]
         self.template_folders = list(template_folders)
         self.channels_file = channels_file
+        self.guardrails_file = guardrails_file
+
+    def guardrail_settings(self) -> GuardrailSettings:
+        """The organisation's guardrail settings, or PlaybookError at their file and line."""
+        if self.guardrails_file is None:
+            return GuardrailSettings()
+        return load_guardrail_settings(self.guardrails_file)
 
     def channel_settings(self) -> dict[Channel, ChannelSettings]:
         """The organisation's channel settings, or PlaybookError at their file and line."""

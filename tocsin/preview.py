@@ -12,9 +12,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tocsin.channels import PROFILES
-from tocsin.models import PHASE_ORDER, Draft, DraftRequest, Fact, Measure, PhaseName
+from tocsin.guardrails import checked_draft
+from tocsin.models import (
+    PHASE_ORDER,
+    Draft,
+    DraftRequest,
+    Fact,
+    GuardrailSettings,
+    Measure,
+    PhaseName,
+)
 from tocsin.playbook import LoadedPlaybook, resolve_parameters
-from tocsin.render import render_draft, snapshot_templates
+from tocsin.render import snapshot_templates
 from tocsin.statements import round_up
 
 BAR_WIDTH = 20
@@ -33,8 +42,10 @@ def preview_drafts(
     exercise: bool = False,
     facts: list[str] | None = None,
     now: datetime | None = None,
+    guardrails: GuardrailSettings | None = None,
 ) -> list[Draft]:
-    """Drafts for ``phases``; missing parameters take the playbook's examples."""
+    """Drafts for ``phases``, checked by the guardrails; missing parameters take the
+    playbook's examples."""
     playbook = loaded.playbook
     samples = {k: str(v) for k, v in playbook.sample_parameters().items()}
     params = resolve_parameters(playbook, {**samples, **given})
@@ -45,7 +56,7 @@ def preview_drafts(
     drafts = []
     for number, phase in enumerate(phases, 1):
         drafts.append(
-            render_draft(
+            checked_draft(
                 DraftRequest(
                     crisis_id="preview",
                     playbook=playbook,
@@ -64,6 +75,7 @@ def preview_drafts(
                     else round_up(moment + cadence, timedelta(minutes=5)),
                     resolution="",
                     number=number,
+                    guardrails=guardrails or GuardrailSettings(),
                 )
             )
         )

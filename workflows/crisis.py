@@ -16,12 +16,14 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.crisis import DRAFT, NOTIFY, PUBLISH
+    from activities.crisis import CHECK, DRAFT, NOTIFY, PUBLISH
     from tocsin.i18n import both
     from tocsin.models import (
         PHASE_ORDER,
         Ack,
         CancelRequest,
+        CheckRequest,
+        CheckResult,
         CrisisInput,
         CrisisOutcome,
         CrisisRun,
@@ -32,14 +34,17 @@ with workflow.unsafe.imports_passed_through():
         DecisionRequest,
         Draft,
         DraftRequest,
+        EditDiff,
         EventKind,
         Fact,
         FactRequest,
+        Finding,
         Gate,
         GateStatus,
         NotifyKind,
         NotifyRequest,
         NotifyResult,
+        Override,
         PendingApprover,
         PhaseName,
         Publication,
@@ -48,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
         ResolveRequest,
         RevisionRequest,
         RevisionResult,
+        Severity,
         StatementText,
         StatusQuery,
         TextEdit,
@@ -63,6 +69,10 @@ RETRY = RetryPolicy(
 )
 # Short start-to-close timeouts: a killed worker's activity is retried elsewhere within seconds.
 DRAFT_TIMEOUT = timedelta(seconds=15)
+CHECK_TIMEOUT = timedelta(seconds=15)
+# Edited texts are checked again by the guardrails (patch for crises started before).
+GUARDRAILS_PATCH = "guardrails-recheck-edits"
+MIN_OVERRIDE_REASON = 10
 NOTIFY_TIMEOUT = timedelta(seconds=15)
 PUBLISH_TIMEOUT = timedelta(seconds=15)
 
@@ -86,6 +96,7 @@ class CrisisWorkflow:
         self.pending_decision: Decision | None = None
         self.pending_revision: RevisionRequest | None = None
         self.revising = False  # a revision is being drafted: no second one meanwhile
+        self.deciding = False  # a decision's edits are being checked: no second one meanwhile
         self.activity_label: str = "drafting"
         self.ended = False
         self.notify_seq = 0
@@ -364,7 +375,10 @@ class CrisisWorkflow:
 
     async def _revise(self, gate: Gate, request: RevisionRequest) -> None:
         if request.edits:
-            texts, _ = apply_edits(gate.draft, request.edits)
+            texts, diffs = apply_edits(gate.draft, request.edits)
+            findings = gate.draft.findings
+            if diffs and workflow.patched(GUARDRAILS_PATCH):
+                texts, findings = await self._recheck(gate, texts, diffs)
             self.state.revision_counter += 1
             draft = gate.draft.model_copy(
                 update={
@@ -373,6 +387,7 @@ class CrisisWorkflow:
                     "drafted_at": workflow.now(),
                     "texts": texts,
                     "note": request.note,
+                    "findings": findings,
                 }
             )
             self._event(
@@ -403,6 +418,63 @@ class CrisisWorkflow:
 
     # ------------------------------------------------------------------ activities
 
+    def _draft_request(
+        self,
+        phase: PhaseName,
+        sequence: int,
+        author: str,
+        note: str,
+        revision: int,
+        next_update: datetime | None,
+    ) -> DraftRequest:
+        return DraftRequest(
+            crisis_id=self.crisis.crisis_id,
+            playbook=self.crisis.playbook,
+            templates=self.crisis.templates,
+            params=self.crisis.params,
+            facts=list(self.state.facts),
+            phase=phase,
+            sequence=sequence,
+            revision=revision,
+            author=author,
+            exercise=self.crisis.exercise,
+            now=workflow.now(),
+            detected_at=self.state.detected_at,
+            next_update_at=next_update,
+            resolution=self.state.resolution,
+            note=note,
+            number=len({(p.phase, p.sequence) for p in self.state.publications}) + 1,
+            guardrails=self.crisis.guardrails,
+        )
+
+    async def _recheck(
+        self, gate: Gate, texts: list[StatementText], diffs: list[EditDiff]
+    ) -> tuple[list[StatementText], list[Finding]]:
+        """The guardrails over the texts a person edited; the others keep their findings."""
+        edited = {(d.channel, d.language) for d in diffs}
+        draft = gate.draft
+        result: CheckResult = await workflow.execute_activity(
+            CHECK,
+            CheckRequest(
+                draft=self._draft_request(
+                    gate.phase,
+                    gate.sequence,
+                    draft.author,
+                    draft.note,
+                    draft.revision,
+                    draft.next_update_at,
+                ),
+                texts=[t for t in texts if (t.channel, t.language) in edited],
+            ),
+            result_type=CheckResult,
+            start_to_close_timeout=CHECK_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        measured = {(t.channel, t.language): t for t in result.texts}
+        merged = [measured.get((t.channel, t.language), t) for t in texts]
+        kept = [f for f in draft.findings if (f.channel, f.language) not in edited]
+        return merged, kept + result.findings
+
     async def _draft(self, phase: PhaseName, sequence: int, author: str, note: str) -> Draft:
         self.activity_label = "drafting"
         now = workflow.now()
@@ -413,23 +485,8 @@ class CrisisWorkflow:
         self.state.revision_counter += 1
         draft: Draft = await workflow.execute_activity(
             DRAFT,
-            DraftRequest(
-                crisis_id=self.crisis.crisis_id,
-                playbook=self.crisis.playbook,
-                templates=self.crisis.templates,
-                params=self.crisis.params,
-                facts=list(self.state.facts),
-                phase=phase,
-                sequence=sequence,
-                revision=self.state.revision_counter,
-                author=author,
-                exercise=self.crisis.exercise,
-                now=now,
-                detected_at=self.state.detected_at,
-                next_update_at=next_update,
-                resolution=self.state.resolution,
-                note=note,
-                number=len({(p.phase, p.sequence) for p in self.state.publications}) + 1,
+            self._draft_request(
+                phase, sequence, author, note, self.state.revision_counter, next_update
             ),
             result_type=Draft,
             start_to_close_timeout=DRAFT_TIMEOUT,
@@ -634,9 +691,29 @@ class CrisisWorkflow:
         self.validate_decide(request)
         gate = self.gate
         assert gate is not None
-        now = workflow.now()
         playbook = self.crisis.playbook
-        _, diffs = apply_edits(gate.draft, request.edits)
+        texts, diffs = apply_edits(gate.draft, request.edits)
+        findings = gate.draft.findings
+        if diffs and workflow.patched(GUARDRAILS_PATCH):
+            # The approver's own words are checked like the author's before anything is recorded.
+            self.deciding = True
+            try:
+                texts, findings = await self._recheck(gate, texts, diffs)
+            finally:
+                self.deciding = False
+            if self.gate is not gate or self.state.cancelled:
+                raise refuse("NoGate")
+            self._check_override(request, findings)
+            gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
+        blocking = [f for f in findings if f.severity is Severity.BLOCKING]
+        override = None
+        if blocking and request.override.strip():
+            override = Override(
+                rules=sorted({f.rule for f in blocking}),
+                findings=blocking,
+                justification=request.override.strip(),
+            )
+        now = workflow.now()
         decision = Decision(
             phase=gate.phase,
             sequence=gate.sequence,
@@ -651,8 +728,18 @@ class CrisisWorkflow:
             waited=now - gate.draft.drafted_at,
             level=gate.level,
             via=request.via,
+            override=override,
         )
         self.state.decisions.append(decision)
+        if override is not None:
+            self._event(
+                EventKind.OVERRIDDEN,
+                phase=gate.phase,
+                sequence=gate.sequence,
+                revision=gate.draft.revision,
+                person=request.person,
+                detail=f"{', '.join(override.rules)}: {override.justification}",
+            )
         self._event(
             EventKind.DECIDED,
             phase=gate.phase,
@@ -673,6 +760,7 @@ class CrisisWorkflow:
             or gate.status is not GateStatus.AWAITING_APPROVAL
             or self.pending_decision is not None
             or self.pending_revision is not None
+            or self.deciding
         ):
             raise refuse("NoGate")
         if request.revision != gate.draft.revision:
@@ -688,6 +776,33 @@ class CrisisWorkflow:
             raise refuse("SelfApproval", person=request.person, revision=gate.draft.revision)
         for edit in unknown_edits(gate.draft, request.edits):
             raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+        if request.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
+            # Texts the person rewrites are checked again in the handler; the others stand.
+            edited = {(e.channel, e.language) for e in request.edits}
+            self._check_override(
+                request,
+                [f for f in gate.draft.findings if (f.channel, f.language) not in edited],
+            )
+
+    def _check_override(self, request: DecisionRequest, findings: list[Finding]) -> None:
+        """An approval over blocking findings needs a written justification from a role the
+        playbook allows to override."""
+        if request.action not in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
+            return
+        blocking = [f for f in findings if f.severity is Severity.BLOCKING]
+        if not blocking:
+            return
+        rules = ", ".join(sorted({f.rule for f in blocking}))
+        reason = request.override.strip()
+        if not reason:
+            raise refuse("BlockingFindings", count=len(blocking), rules=rules)
+        allowed = self.crisis.playbook.guardrails.override_roles
+        if not any(role in allowed for role in self.crisis.playbook.roles_of(request.person)):
+            raise refuse(
+                "OverrideNotAllowed", person=request.person, roles=", ".join(allowed) or "-"
+            )
+        if len(reason) < MIN_OVERRIDE_REASON:
+            raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
 
     @workflow.update
     async def revise(self, request: RevisionRequest) -> RevisionResult:

@@ -121,9 +121,9 @@ def official_context(
     names = {n.lower() for n in settings.public_names}
     if playbook is not None:
         names |= {p.name.lower() for p in playbook.people.values()}
-    known = tuple(
-        str(v) for v in params.values() if isinstance(v, str) and 2 < len(v) < 200
-    ) + ((playbook.title,) if playbook else ())
+    known = tuple(str(v) for v in params.values() if isinstance(v, str) and 2 < len(v) < 200) + (
+        (playbook.title,) if playbook else ()
+    )
     return Official(hotlines, frozenset(d for d in domains if d), frozenset(names), known)
 
 

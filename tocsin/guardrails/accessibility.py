@@ -22,10 +22,13 @@ WORD = re.compile(r"\w+(?:['\-]\w+)*")
 EMOJI = regex.compile(r"\X")
 _PICTO = regex.compile(r"\p{Extended_Pictographic}")
 # Faces and people's expressions: the State's social-media charter asks for none.
-_FACES = regex.compile(r"[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97A\U0001F9D0]")
+_FACES = regex.compile(
+    r"[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97A\U0001F9D0]"
+)
 MIN_WORDS_FOR_READABILITY = 40
 _textstat_lock = threading.Lock()
-TEXTSTAT_LANG = {"fr": "fr", "en": "en", "de": "de"}
+# English would need NLTK's cmudict, a download at run time: French and German only.
+TEXTSTAT_LANG = {"fr": "fr", "de": "de"}
 
 
 @functools.cache

@@ -54,8 +54,16 @@ _ANNOUNCE = {
         r"prochain\s+communiqué|nouveau\s+point|nous\s+reviendrons\s+vers\s+vous",
         re.IGNORECASE,
     ),
-    "en": re.compile(r"next\s+update|next\s+briefing|further\s+update", re.IGNORECASE),
-    "de": re.compile(r"nächste[ns]?\s+(?:Update|Information|Lagebericht|Meldung)", re.IGNORECASE),
+    "en": re.compile(
+        r"next\s+(?:update|briefing|information)|further\s+update|"
+        r"we\s+will\s+(?:update\s+you|give\s+(?:you\s+)?(?:an?\s+)?(?:new\s+)?(?:update|information))",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"nächste[nrs]?\s+(?:Info(?:rmation)?|Update|Lagebericht|Meldung)|"
+        r"wir\s+informieren\s+Sie\s+erneut",
+        re.IGNORECASE,
+    ),
 }
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s?(?:h|:|\.|Uhr\s?)\s?([0-5]\d)?(?!\d)")
 

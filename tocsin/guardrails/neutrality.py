@@ -37,8 +37,12 @@ TITLES = {
     "en": r"mayor|deputy\s+mayor|councillor|council\s+leader|MP|senator|minister",
     "de": r"Bürgermeister(?:in)?|Schöffe|Schöffin|Abgeordnete[rn]?|Minister(?:in)?",
 }
-_TITLE = {lang: re.compile(rf"(?<![\w\-])(?:{t})(?![\w\-])", re.IGNORECASE) for lang, t in TITLES.items()}
-_NAME_AFTER = re.compile(rf"\s*,?\s*(?:M\.|Mme|Monsieur|Madame|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau)?\s*({NAME})")
+_TITLE = {
+    lang: re.compile(rf"(?<![\w\-])(?:{t})(?![\w\-])", re.IGNORECASE) for lang, t in TITLES.items()
+}
+_NAME_AFTER = re.compile(
+    rf"\s*,?\s*(?:M\.|Mme|Monsieur|Madame|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau)?\s*({NAME})"
+)
 _NAME_BEFORE = re.compile(rf"({NAME})\s*,\s*$")
 
 PUT_FORWARD = Say(
@@ -150,9 +154,16 @@ def _is_place(name: str, ctx: CheckContext) -> bool:
     return any(name in value or value in name for value in ctx.known_values if value)
 
 
+MIN_PHONE_DIGITS = 8  # Luxembourg has valid 4- to 6-digit numbers: too close to a postcode
+
+
 def phone_matches(plain: str, ctx: CheckContext) -> Iterator[phonenumbers.PhoneNumberMatch]:
     region = "LU" if ctx.timezone == "Europe/Luxembourg" else "FR"
-    yield from phonenumbers.PhoneNumberMatcher(plain, region, leniency=phonenumbers.Leniency.VALID)
+    for match in phonenumbers.PhoneNumberMatcher(
+        plain, region, leniency=phonenumbers.Leniency.VALID
+    ):
+        if sum(ch.isdigit() for ch in match.raw_string) >= MIN_PHONE_DIGITS:
+            yield match
 
 
 def e164(number: phonenumbers.PhoneNumber) -> str:

@@ -21,7 +21,9 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
 NIR_CANDIDATE = re.compile(
     r"(?<!\d)[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?!\d)"
 )
-IBAN_CANDIDATE = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?")
+IBAN_CANDIDATE = re.compile(
+    r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?"
+)
 SENSITIVE = {
     "fr": re.compile(
         r"(?<![\w\-])(?:hospitalisée?s?|atteinte?s?\s+d[eu']|malades?|diagnostiquée?s?|"
@@ -59,14 +61,15 @@ EMAIL_MSG = Say(
 EMAIL_FIX = Say(
     "Utilisez une adresse générique officielle (contact@…, presse@…) ou déclarez le domaine "
     "(official_domains).",
-    "Use an official generic address (contact@, press@) or declare the domain "
-    "(official_domains).",
+    "Use an official generic address (contact@, press@) or declare the domain (official_domains).",
 )
 NIR_MSG = Say(
     "Numéro de sécurité sociale (NIR) valide dans le texte : « {match} ».",
     "Valid French social security number (NIR) in the text: '{match}'.",
 )
-NIR_FIX = Say("Retirez-le : il ne doit jamais être publié.", "Remove it: it must never be published.")
+NIR_FIX = Say(
+    "Retirez-le : il ne doit jamais être publié.", "Remove it: it must never be published."
+)
 IBAN_MSG = Say(
     "IBAN valide dans le texte : « {match} ».",
     "Valid IBAN in the text: '{match}'.",

@@ -38,18 +38,26 @@ EXCLAIM_FIX = Say(
     Severity.WARNING,
     "Voix institutionnelle",
     "Institutional voice",
-    "Charte des réseaux sociaux de l’État ; guide des réseaux sociaux du gouvernement luxembourgeois",
+    "Charte des réseaux sociaux de l’État ; guide des réseaux sociaux (Luxembourg)",
 )
 def institutional_voice(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """« je »/"I"/"ich" outside quotation marks, informal words, and a tone inconsistent with the
-    playbook's: in a « sobre » playbook, exclamation marks and words shouted in capitals. Words
-    inside quotation marks are someone's own and are left alone."""
+    playbook's: in a « sobre » playbook, exclamation marks and words shouted in capitals inside a
+    sentence (a headline line wholly in capitals is a layout choice). Words inside quotation
+    marks are someone's own and are left alone."""
     skip = quoted(text.plain)
     yield from lexicon_findings("R-VOICE", text, ctx, skip=skip)
     if ctx.policy.tone != "sobre":
         return
+    headlines = [
+        (m.start(), m.end())
+        for m in re.finditer(r"[^\n]+", text.plain)
+        if m.group().strip() and m.group() == m.group().upper()
+    ]
     for match in _SHOUT.finditer(text.plain):
-        if match.group() in ALLOWED_CAPITALS or any(s <= match.start() < e for s, e in skip):
+        if match.group() in ALLOWED_CAPITALS or any(
+            s <= match.start() < e for s, e in [*skip, *headlines]
+        ):
             continue
         yield finding(
             text,

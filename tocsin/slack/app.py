@@ -471,6 +471,7 @@ class SlackFront:
             person=person,
             exercise=exercise,
             max_history_events=self.settings.max_history_events,
+            guardrails=self.library.guardrail_settings(),
         )
         started = await crises.trigger(await self.temporal(), self.settings, crisis)
         channel = str(meta.get("channel") or self.slack.channel)
