@@ -26,7 +26,7 @@ from temporalio.worker import Worker
 
 from tocsin import crises
 from tocsin.config import Settings
-from tocsin.i18n import t
+from tocsin.i18n import language, t
 from tocsin.logs import configure_logging
 from tocsin.models import (
     CancelRequest,
@@ -35,9 +35,11 @@ from tocsin.models import (
     DecisionAction,
     DecisionRequest,
     FactRequest,
+    Finding,
     PhaseName,
     ResolveRequest,
     RevisionRequest,
+    Severity,
     TextEdit,
     phase_label,
 )
@@ -66,6 +68,12 @@ class UserError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"{t('err.prefix')} {self.message}", err=True)
+
+
+class Unchecked(UserError):
+    """``tocsin check`` could not check the text: exit code 3, apart from its findings' 0-2."""
+
+    exit_code = 3
 
 
 class UnknownPlaybook(Exception):
@@ -412,6 +420,25 @@ def list_command(as_json: bool) -> None:
         )
 
 
+SEVERITY_MARK = {Severity.BLOCKING: ("⛔", "red"), Severity.WARNING: ("⚠", "yellow")}
+
+
+def _print_findings(findings: list[Finding], indent: str = "    ") -> None:
+    """Each finding: its rule, the words it points at, what is wrong and how to fix it."""
+    lang = language()
+    for item in findings:
+        mark, colour = SEVERITY_MARK[item.severity]
+        message, fix = item.text(lang)
+        where = f" « {item.excerpt[:60]} »" if item.excerpt and item.end > item.start else ""
+        click.echo(
+            click.style(f"{indent}{mark} {item.rule}", fg=colour, bold=True)
+            + click.style(f" [{item.start}-{item.end}]{where}", fg=colour)
+            + f" {message}"
+        )
+        if fix:
+            click.echo(f"{indent}   → {fix}")
+
+
 def _print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
     def at(moment: datetime | None) -> str:
         return _local(moment, zone)
@@ -456,6 +483,22 @@ def _print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
             click.echo(f"  [{item.channel.value}:{item.language}] ({len(item.text)})")
             for line in item.text.splitlines():
                 click.echo(f"    {line}")
+            _print_findings(
+                [
+                    f
+                    for f in status.draft.findings
+                    if f.channel == item.channel and f.language == item.language
+                ]
+            )
+    if status.draft is not None and status.draft.findings:
+        blocking = len(status.draft.blocking())
+        click.echo(
+            t(
+                "status.findings",
+                blocking=blocking,
+                warnings=len(status.draft.findings) - blocking,
+            )
+        )
     if status.facts:
         click.echo("")
         click.echo(t("status.facts"))
@@ -470,6 +513,14 @@ def _print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
                 f"  {at(d.decided_at)}  {phase_label(d.phase, d.sequence)} r{d.revision}  "
                 f"{d.person_name} — {t('action.' + d.action.value)}{comment}"
             )
+            if d.override is not None:
+                click.echo(
+                    t(
+                        "status.override",
+                        rules=", ".join(d.override.rules),
+                        reason=d.override.justification,
+                    )
+                )
     click.echo("")
     click.echo(t("status.publications", count=len(status.publications)))
     if status.runs > 1:
@@ -514,6 +565,7 @@ def _decide(
     action: DecisionAction,
     comment: str,
     edits: list[TextEdit],
+    override: str = "",
 ) -> None:
     settings = _settings()
     who = _person(person)
@@ -543,7 +595,13 @@ def _decide(
             client,
             crisis,
             DecisionRequest(
-                person=who, revision=rev, action=action, comment=comment, edits=edits, via="cli"
+                person=who,
+                revision=rev,
+                action=action,
+                comment=comment,
+                edits=edits,
+                via="cli",
+                override=override,
             ),
         )
         click.echo(
@@ -571,6 +629,7 @@ yes_option = click.option("--yes", "-y", is_flag=True, help=t("help.yes"))
     "--edit", "-e", "edits", multiple=True, metavar="CANAL:LANGUE=TEXTE", help=t("help.edit")
 )
 @click.option("--comment", "-m", default="", help=t("help.comment"))
+@click.option("--override", default="", metavar="JUSTIFICATION", help=t("help.override"))
 @friendly
 def approve(
     crisis: str,
@@ -579,10 +638,11 @@ def approve(
     yes: bool,
     edits: tuple[str, ...],
     comment: str,
+    override: str,
 ) -> None:
     parsed = _edits(edits)
     action = DecisionAction.APPROVE_WITH_EDITS if parsed else DecisionAction.APPROVE
-    _decide(crisis, person, revision, yes, action, comment, parsed)
+    _decide(crisis, person, revision, yes, action, comment, parsed, override)
 
 
 @cli.command(help=t("help.reject"))
@@ -814,6 +874,7 @@ def preview(
             chosen,
             exercise=exercise,
             facts=list(facts),
+            guardrails=library.guardrail_settings(),
         )
     except ParameterProblems as exc:
         _param_problems(loaded.playbook.id, exc, [p.name for p in loaded.playbook.parameters])
@@ -833,12 +894,107 @@ def preview(
                 click.echo(click.style(f"    ! {problem}", fg="red"))
             if texts:
                 click.echo("    " + item.text.replace("\n", "\n    "))
+            _print_findings(
+                [
+                    f
+                    for f in draft.findings
+                    if f.channel == item.channel and f.language == item.language
+                ]
+            )
+            if texts:
                 click.echo()
+        for lang, variant in draft.easy_read.items():
+            click.echo(click.style(t("preview.easy_read", lang=lang), bold=True))
+            click.echo("    " + variant.replace("\n", "\n    "))
+            click.echo()
     if html_file is not None:
         html_file.write_text(html_page(loaded.playbook.title, drafts), encoding="utf-8")
         click.echo(t("preview.written", path=html_file))
     if over:
         raise UserError(t("preview.over", count=over))
+
+
+# --------------------------------------------------------------------------- check
+
+
+@cli.command(help=t("help.check"))
+@click.argument("source", required=False, metavar="[FICHIER|-]")
+@click.option(
+    "--channel", "-c", type=click.Choice([c.value for c in Channel]), help=t("help.check_channel")
+)
+@click.option("--lang", "-l", "lang", default="fr", show_default=True, help=t("help.check_lang"))
+@click.option("--date", "day", metavar="AAAA-MM-JJ", help=t("help.check_date"))
+@click.option("--playbook", "-p", "playbook", help=t("help.check_playbook"))
+@click.option(
+    "--phase", type=click.Choice([p.value for p in PhaseName]), help=t("help.check_phase")
+)
+@click.option("--exercise", is_flag=True, help=t("help.exercise"))
+@click.option("--rules", "list_rules", is_flag=True, help=t("help.check_rules"))
+@json_option
+@friendly
+def check(
+    source: str | None,
+    channel: str | None,
+    lang: str,
+    day: str | None,
+    playbook: str | None,
+    phase: str | None,
+    exercise: bool,
+    list_rules: bool,
+    as_json: bool,
+) -> None:
+    from tocsin.checking import check_command, print_rules
+
+    if list_rules:
+        print_rules(as_json=as_json)
+        return
+    if channel is None:
+        raise UserError(t("err.cli_usage", problem="--channel"))
+    settings = _settings()
+    library = _library(settings)
+    if playbook is not None and library.find(playbook) is None:
+        raise UnknownPlaybook(playbook, list(library.files()))
+    result = check_command(
+        library,
+        _read_source(source),
+        channel=Channel(channel),
+        language=lang,
+        day=day,
+        playbook=playbook,
+        phase=PhaseName(phase) if phase else None,
+        exercise=exercise,
+    )
+    if as_json:
+        _json(result.as_json())
+    else:
+        result.show(_print_findings)
+    raise click.exceptions.Exit(result.code)
+
+
+MAX_CHECK_BYTES = 1_000_000
+
+
+def _read_source(source: str | None) -> str:
+    """The text to check, from a file or standard input, as UTF-8."""
+    name = source or "-"
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_CHECK_BYTES + 1)
+        else:
+            data = Path(name).read_bytes()[: MAX_CHECK_BYTES + 1]
+    except OSError as exc:
+        raise Unchecked(t("err.check_read", source=name, problem=exc.strerror or exc)) from exc
+    if len(data) > MAX_CHECK_BYTES:
+        raise Unchecked(t("err.check_size", source=name, limit=MAX_CHECK_BYTES))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unchecked(t("err.check_encoding", source=name, position=exc.start)) from exc
+    if "\x00" in text:
+        raise Unchecked(t("err.check_encoding", source=name, position=text.index("\x00")))
+    if not text.strip():
+        raise Unchecked(t("err.check_empty", source=name))
+    return text.strip("\n")
 
 
 # --------------------------------------------------------------------------- demo
@@ -864,8 +1020,10 @@ def main() -> None:
     interpreter at shutdown (temporalio issue #300), which must not turn a success into a crash.
     """
     try:
-        cli.main(standalone_mode=False)
-        code = 0
+        returned = cli.main(standalone_mode=False)
+        # Without standalone mode click returns an exit code (tocsin check's 0/1/2) instead of
+        # exiting.
+        code = returned if isinstance(returned, int) else 0
     except click.exceptions.Abort:
         click.echo(t("confirm.aborted"), err=True)
         code = 1

@@ -160,6 +160,59 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "help.preview_fact": ("Fait à inclure (répétable).", "Fact to include (repeatable)."),
     "help.html": ("Écrire aussi une page HTML d’aperçu.", "Also write an HTML preview page."),
     "preview.short": ("variante courte", "short variant"),
+    "preview.easy_read": (
+        "  Version FALC proposée ({lang}) — à relire avec des mots simples :",
+        "  Easy-to-read version offered ({lang}) — to reword with simple words:",
+    ),
+    "help.override": (
+        "Approuver malgré des constats bloquants, avec cette justification écrite (rôles "
+        "autorisés par le playbook).",
+        "Approve despite blocking findings, with this written justification (roles the "
+        "playbook allows).",
+    ),
+    "help.check": (
+        "Vérifier un texte (fichier ou entrée standard) : longueur pour le canal et garde-fous. "
+        "Code de sortie 0 sans constat, 1 avertissements, 2 bloquant.",
+        "Check a text (file or standard input): length for the channel and guardrails. Exit "
+        "code 0 clean, 1 warnings, 2 blocking.",
+    ),
+    "help.check_channel": ("Canal du texte.", "The text's channel."),
+    "help.check_lang": ("Langue du texte (fr, en, de).", "The text's language (fr, en, de)."),
+    "help.check_date": (
+        "Date de publication prévue (période électorale) ; aujourd’hui par défaut.",
+        "Planned publication date (electoral period); today by default.",
+    ),
+    "help.check_playbook": (
+        "Playbook dont les numéros, sites, ton et limites s’appliquent.",
+        "Playbook whose numbers, sites, tone and limits apply.",
+    ),
+    "help.check_phase": (
+        "Phase du texte (la cadence est vérifiée pour acknowledge et follow_up).",
+        "The text's phase (cadence is checked for acknowledge and follow_up).",
+    ),
+    "help.check_rules": ("Lister les règles.", "List the rules."),
+    "check.clean": ("Aucun constat.", "No finding."),
+    "check.summary": (
+        "{blocking} bloquant(s), {warnings} avertissement(s).",
+        "{blocking} blocking, {warnings} warning(s).",
+    ),
+    "err.check_read": (
+        "Lecture impossible de {source} : {problem}",
+        "Cannot read {source}: {problem}",
+    ),
+    "err.check_size": (
+        "{source} dépasse {limit} octets : ce n’est pas une déclaration.",
+        "{source} is over {limit} bytes: not a statement.",
+    ),
+    "err.check_encoding": (
+        "{source} n’est pas du texte UTF-8 (octet {position}).",
+        "{source} is not UTF-8 text (byte {position}).",
+    ),
+    "err.check_empty": ("{source} est vide.", "{source} is empty."),
+    "err.check_date": (
+        "date « {value} » invalide : attendu AAAA-MM-JJ",
+        "invalid date '{value}': expected YYYY-MM-DD",
+    ),
     "preview.written": ("Aperçu écrit : {path}", "Preview written: {path}"),
     "preview.over": (
         "{count} texte(s) dépassent la limite de leur canal.",
@@ -290,6 +343,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Publications: {count} file(s)",
     ),
     "status.timeline": ("Chronologie :", "Timeline:"),
+    "status.findings": (
+        "Garde-fous : {blocking} constat(s) bloquant(s), {warnings} avertissement(s).",
+        "Guardrails: {blocking} blocking finding(s), {warnings} warning(s).",
+    ),
+    "status.override": (
+        "    dérogation ({rules}) : {reason}",
+        "    override ({rules}): {reason}",
+    ),
     "status.runs": ("Exécutions (continue-as-new) : {runs}", "Runs (continue-as-new): {runs}"),
     "list.header": ("CRISE\tÉTAT\tDÉBUT\tTITRE", "CRISIS\tSTATE\tSTARTED\tTITLE"),
     "playbooks.none": ("Aucun playbook.", "No playbook."),

@@ -188,6 +188,20 @@ def check_references(
                     f"personne inconnue « {member} » dans le rôle {role} "
                     f"(déclarez-la sous people) / unknown person '{member}'",
                 )
+    for index, role in enumerate(playbook.guardrails.override_roles):
+        if role not in playbook.roles:
+            add(
+                ("guardrails", "override_roles", index),
+                f"rôle inconnu « {role} » / unknown role '{role}'",
+            )
+    for phase, spec in playbook.phases.items():
+        for index, media in enumerate(spec.media):
+            for language in media.alt:
+                if language not in playbook.languages:
+                    add(
+                        ("phases", phase.value, "media", index, "alt", language),
+                        f"langue « {language} » absente du playbook / language not in playbook",
+                    )
     for index, role in enumerate(playbook.authors):
         if role not in playbook.roles:
             add(("authors", index), f"rôle inconnu « {role} » / unknown role '{role}'")
