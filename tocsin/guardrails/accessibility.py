@@ -25,7 +25,7 @@ _PICTO = regex.compile(r"\p{Extended_Pictographic}")
 _FACES = regex.compile(
     r"[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97A\U0001F9D0]"
 )
-MIN_WORDS_FOR_READABILITY = 40
+MIN_WORDS_FOR_READABILITY = 30
 _textstat_lock = threading.Lock()
 # English would need NLTK's cmudict, a download at run time: French and German only.
 TEXTSTAT_LANG = {"fr": "fr", "de": "de"}
@@ -109,7 +109,7 @@ def accessibility(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """Alt text on every image, in every language (blocking); hashtags a screen reader can read
     (CamelCase); emoji sparingly, never a face, never in place of a word; sentences of at most
     ``max_sentence_words`` words; a readability score (Kandel-Moles in French, through textstat)
-    of at least ``min_readability`` on texts of 40 words or more."""
+    of at least ``min_readability`` on texts of 30 words or more."""
     start, _ = whole(text)
     for media in ctx.media:
         if ctx.channel is not None and media.channels and ctx.channel not in media.channels:

@@ -71,7 +71,9 @@ def entry_pattern(entry: str) -> tuple[str, bool]:
         words = entry.rstrip("*").replace("’", "'").split()
         parts = [re.escape(word).replace("'", r"'\s?") for word in words]
         body = r"[\s\-]+".join(parts) + (r"\w*" if prefix else "")
-    return rf"(?<![\w\-]){body}(?![\w\-])", sensitive
+    # Whole words: no word character just before; none just after a final word character
+    # (an entry ending in an apostrophe, « j' », runs into the next word by design).
+    return rf"(?<![\w\-])(?:{body})(?!(?<=\w)[\w\-])", sensitive
 
 
 @functools.cache

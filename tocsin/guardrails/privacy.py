@@ -183,7 +183,9 @@ def _phones(text: Text, ctx: CheckContext) -> Iterator[Finding]:
 
 def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     plain = text.plain
-    title = re.compile(rf"(?:{TITLES.get(ctx.language, 'maire')})\s*,?\s*$", re.IGNORECASE)
+    titles = TITLES.get(ctx.language, "maire")
+    title = re.compile(rf"(?:{titles})\s*,?\s*$", re.IGNORECASE)
+    after = re.compile(rf"\s*,\s*(?:{titles})(?![\w\-])", re.IGNORECASE)
     named = [
         p
         for p in persons(plain, ctx.language)
@@ -191,6 +193,7 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         and not any(p.name in v or v in p.name for v in ctx.known_values if v)
         # An elected official is R-ELECTION's: a public figure in office, not a private person.
         and not title.search(plain, max(0, p.start - 60), p.start)
+        and not after.match(plain, p.end)
         and p.name.lower() not in {n.lower() for n in ctx.settings.elected_officials}
     ]
     if not named:
