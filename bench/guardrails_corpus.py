@@ -39,14 +39,11 @@ def main() -> None:
         f"corpus: {len(labelled)} labelled statements ({corpus_s:.1f} s), "
         f"{len(bundled)} bundled playbook statements ({bundled_s:.1f} s)"
     )
-    print(
-        f"{'rule':<11} {'positives':>9} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7}"
-    )
+    header = ("positives", "TP", "FP", "FN", "precision", "recall")
+    print(f"{'rule':<11} " + " ".join(f"{h:>9}" for h in header))
     for rule, tp, fp, fn in table(cases):
-        print(
-            f"{rule:<11} {tp + fn:>9} {tp:>4} {fp:>4} {fn:>4} "
-            f"{ratio(tp, tp + fp):>9} {ratio(tp, tp + fn):>7}"
-        )
+        cells = (tp + fn, tp, fp, fn, ratio(tp, tp + fp), ratio(tp, tp + fn))
+        print(f"{rule:<11} " + " ".join(f"{c:>9}" for c in cells))
     severity_misses = sum(
         1
         for c in labelled

@@ -53,13 +53,15 @@ async def test_blocking_finding_stops_approval_until_an_allowed_override(
 ) -> None:
     cid = (await start(with_personal_number("override"))).crisis_id
     status = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="gate")
-    assert status.draft is not None and status.revision is not None
+    assert status.draft is not None
+    assert status.revision is not None
     blocking = status.draft.blocking()
     assert blocking, "the mobile number must be a blocking finding"
     assert {f.rule for f in blocking} == {"R-PRIVACY"}
     item = blocking[0]
     text = status.draft.text_for(item.channel or Channel.X, item.language)
-    assert text is not None and text[item.start : item.end] == "06 12 34 56 78"
+    assert text is not None
+    assert text[item.start : item.end] == "06 12 34 56 78"
     rev = status.revision
 
     plain = DecisionRequest(person="dominique", revision=rev, action=DecisionAction.APPROVE)
@@ -75,7 +77,8 @@ async def test_blocking_finding_stops_approval_until_an_allowed_override(
     exc = await refused(client, cid, plain.model_copy(update={"override": "ok"}))
     assert exc.code == "OverrideReason"
     status = await crises.status(client, cid)
-    assert status.decisions == [] and status.state == "awaiting_approval"
+    assert status.decisions == []
+    assert status.state == "awaiting_approval"
 
     decision = await crises.decide(client, cid, plain.model_copy(update={"override": OVERRIDE}))
     assert decision.override is not None
@@ -87,21 +90,19 @@ async def test_blocking_finding_stops_approval_until_an_allowed_override(
         client, cid, lambda s: any(p.phase is PhaseName.ACKNOWLEDGE for p in s.publications)
     )
     events = [e for e in after.events if e.kind is EventKind.OVERRIDDEN]
-    assert len(events) == 1 and events[0].person == "dominique" and OVERRIDE in events[0].detail
+    assert len(events) == 1
+    assert events[0].person == "dominique"
+    assert OVERRIDE in events[0].detail
     # The override is in Temporal's own history, as the update's input and its result.
     history = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).fetch_history()
-    accepted = [
-        json.loads(payload.data)
-        for event in history.events
-        if event.HasField("workflow_execution_update_accepted_event_attributes")
-        for payload in event.workflow_execution_update_accepted_event_attributes.accepted_request.input.args.payloads
-    ]
-    completed = [
-        json.loads(payload.data)
-        for event in history.events
-        if event.HasField("workflow_execution_update_completed_event_attributes")
-        for payload in event.workflow_execution_update_completed_event_attributes.outcome.success.payloads
-    ]
+    accepted, completed = [], []
+    for event in history.events:
+        if event.HasField("workflow_execution_update_accepted_event_attributes"):
+            request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            accepted += [json.loads(p.data) for p in request.input.args.payloads]
+        if event.HasField("workflow_execution_update_completed_event_attributes"):
+            outcome = event.workflow_execution_update_completed_event_attributes.outcome
+            completed += [json.loads(p.data) for p in outcome.success.payloads]
     # Refused decisions never reached history: only the override was accepted.
     assert [a["override"] for a in accepted if "action" in a] == [OVERRIDE]
     recorded = [c for c in completed if c.get("override")]
@@ -135,7 +136,8 @@ async def test_edits_are_checked_before_the_decision_is_recorded(
 ) -> None:
     cid = (await start(with_personal_number("edits"))).crisis_id
     status = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="gate")
-    assert status.draft is not None and status.revision is not None
+    assert status.draft is not None
+    assert status.revision is not None
     flagged = sorted({(f.channel, f.language) for f in status.draft.blocking()}, key=str)
     clean_sms = "Eau du robinet non potable à Saint-Aubin : ne la buvez pas. Infos : 0 800 123 456."
     # An approver who slips a personal e-mail into the SMS is stopped by the same rules.

