@@ -217,3 +217,47 @@ def test_check_command_refuses_bad_input_clearly(tmp_path: Path) -> None:
     rules = tocsin("check", "--rules", "--json")
     assert rules.returncode == 0
     assert {r["rule"] for r in json.loads(rules.stdout)} >= {"R-NEUTRAL", "R-DRILL"}
+
+
+def test_slack_card_and_dialog_show_findings_and_offer_an_override() -> None:
+    from datetime import UTC, datetime
+
+    from tocsin.models import Draft, NotifyKind, NotifyRequest, PhaseName, StatementText
+    from tocsin.slack.cards import approval_card, edits_modal
+    from tocsin.slack.ids import BlockId, ViewId
+
+    text = "Livraisons : Mme Bernard au 06 12 34 56 78."
+    findings = check_text(text, ctx(channel=Channel.SMS))
+    assert any(f.severity is Severity.BLOCKING for f in findings)
+    draft = Draft(
+        phase=PhaseName.ACKNOWLEDGE,
+        revision=3,
+        author="camille",
+        drafted_at=datetime(2026, 6, 15, 9, tzinfo=UTC),
+        texts=[StatementText(channel=Channel.SMS, language="fr", text=text)],
+        findings=findings,
+    )
+    request = NotifyRequest(
+        crisis_id="c",
+        title="Eau non potable",
+        kind=NotifyKind.APPROVAL_REQUESTED,
+        message="m",
+        idempotency_key="k",
+        draft=draft,
+    )
+    shown = json.dumps(
+        [b.to_dict() for b in approval_card(request, "Europe/Paris", "Dominique")],
+        ensure_ascii=False,
+    )
+    assert "R-PRIVACY" in shown
+    assert "06 12 34 56 78" in shown
+    assert "dérogation" in shown
+    modal = json.dumps(
+        edits_modal(ViewId.APPROVE_WITH_EDITS, "t", "s", draft, ("c", 3, "", "")).to_dict()
+    )
+    assert BlockId.OVERRIDE.value in modal
+    clean = draft.model_copy(update={"findings": []})
+    modal = json.dumps(
+        edits_modal(ViewId.APPROVE_WITH_EDITS, "t", "s", clean, ("c", 3, "", "")).to_dict()
+    )
+    assert BlockId.OVERRIDE.value not in modal

@@ -167,6 +167,7 @@ class SlackFront:
             changed = _edits(status, values) if values and status.draft else []
             wants_edits = action is DecisionAction.APPROVE_WITH_EDITS
             edits = changed if wants_edits else []
+            override = _value(values, BlockId.OVERRIDE) if values and wants_edits else ""
             if wants_edits and not edits:
                 action = DecisionAction.APPROVE
             if action is DecisionAction.REQUEST_CHANGES and changed:
@@ -183,6 +184,7 @@ class SlackFront:
                     comment=comment,
                     edits=edits,
                     via="slack",
+                    override=override,
                 ),
             )
         except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:

@@ -212,6 +212,8 @@ def approval_card(
                 )
             )
         )
+    if draft is not None and draft.findings and not status:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=findings_text(draft))))
     blocks.append(DividerBlock())
     room = MAX_BLOCKS - len(blocks) - 3
     blocks.extend(_texts(texts, room))
@@ -221,6 +223,28 @@ def approval_card(
     else:
         blocks.append(actions(request.crisis_id, revision))
     return blocks
+
+
+MAX_FINDINGS_SHOWN = 8
+
+
+def findings_text(draft: Draft) -> str:
+    """The guardrails' findings, blocking first, each with its text and the words at fault."""
+    ordered = sorted(draft.findings, key=lambda f: f.severity.value != "blocking")
+    lines = []
+    for item in ordered[:MAX_FINDINGS_SHOWN]:
+        mark = "⛔" if item.severity.value == "blocking" else "⚠️"
+        where = f"{item.channel.value}.{item.language}" if item.channel else item.language
+        words = f" « {escape(item.excerpt[:60])} »" if item.excerpt else ""
+        lines.append(f"{mark} *{item.rule}* {where}{words} : {escape(item.message)}")
+    if len(ordered) > MAX_FINDINGS_SHOWN:
+        lines.append(f"… et {len(ordered) - MAX_FINDINGS_SHOWN} autre(s) (tocsin status).")
+    if draft.blocking():
+        lines.append(
+            "_Constat bloquant : corrigez le texte, ou *Approuver avec modifications* avec une "
+            "justification de dérogation (rôles autorisés par le playbook)._"
+        )
+    return "\n".join(lines)[:2900]
 
 
 def actions(crisis_id: str, revision: int) -> ActionsBlock:
@@ -339,13 +363,16 @@ def edits_modal(
     view_id: ViewId, title: str, submit: str, draft: Draft, meta: tuple[str, int, str, str]
 ) -> View:
     comment_label = "Note (facultative)" if view_id is ViewId.REVISE else "Commentaire"
-    return _modal(
-        view_id,
-        title,
-        submit,
-        _metadata(*meta),
-        [*text_inputs(draft), comment_input(BlockId.COMMENT, comment_label, optional=True)],
-    )
+    inputs = [*text_inputs(draft), comment_input(BlockId.COMMENT, comment_label, optional=True)]
+    if view_id is ViewId.APPROVE_WITH_EDITS and draft.blocking():
+        inputs.append(
+            comment_input(
+                BlockId.OVERRIDE,
+                "Justification de la dérogation aux constats bloquants",
+                optional=True,
+            )
+        )
+    return _modal(view_id, title, submit, _metadata(*meta), inputs)
 
 
 def changes_modal(draft: Draft, meta: tuple[str, int, str, str]) -> View:

@@ -24,6 +24,7 @@ class ViewId(StrEnum):
 class BlockId(StrEnum):
     ACTIONS = "tocsin_actions"
     COMMENT = "tocsin_comment"
+    OVERRIDE = "tocsin_override"
     REASON = "tocsin_reason"
 
 
