@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from tocsin.channels import measure, profile
-from tocsin.guardrails import RULES, CheckContext, check_text, exit_code, official_context
+from tocsin.guardrails import RULES, check_text, exit_code, official_context
 from tocsin.i18n import language, t
 from tocsin.models import Channel, Finding, GuardrailsPolicy, Measure, PhaseName, Playbook
 from tocsin.playbook import PlaybookLibrary, merge_channel_settings
@@ -96,7 +96,7 @@ def check_command(
     )
     prepared = profile(channel).prepare(text)
     measured = measure(channel, prepared, channel_settings)
-    ctx = CheckContext(
+    ctx = own.context(
         language=language,
         on=_day(day, timezone),
         channel=channel,
@@ -104,10 +104,6 @@ def check_command(
         exercise=exercise,
         timezone=timezone,
         measure=measured,
-        hotlines=own.hotlines,
-        official_domains=own.domains,
-        allowed_names=own.names,
-        known_values=own.values,
         policy=found.guardrails if found else GuardrailsPolicy(),
         settings=settings,
     )

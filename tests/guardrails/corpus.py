@@ -54,7 +54,7 @@ def _context(entry: dict[str, Any], defaults: dict[str, Any]) -> CheckContext:
     own = official_context(playbook, playbook.sample_parameters() if playbook else {}, settings)
     text = spec["text"]
     next_update = spec.get("next_update")
-    return CheckContext(
+    return own.context(
         language=spec["lang"],
         on=date.fromisoformat(spec["date"]),
         channel=channel,
@@ -64,10 +64,6 @@ def _context(entry: dict[str, Any], defaults: dict[str, Any]) -> CheckContext:
         timezone=playbook.timezone if playbook else "Europe/Paris",
         measure=measure(channel, profile(channel).prepare(text)),
         media=tuple(TypeAdapter(list[Media]).validate_python(spec.get("media", []))),
-        hotlines=own.hotlines,
-        official_domains=own.domains,
-        allowed_names=own.names,
-        known_values=own.values,
         policy=playbook.guardrails if playbook else GuardrailsPolicy(),
         settings=settings,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -100,6 +101,16 @@ class Official:
     names: frozenset[str]
     values: tuple[str, ...]
 
+    def context(self, **values: Any) -> CheckContext:
+        """A check context with what is the organisation's own filled in."""
+        return CheckContext(
+            hotlines=self.hotlines,
+            official_domains=self.domains,
+            allowed_names=self.names,
+            known_values=self.values,
+            **values,
+        )
+
 
 def official_context(
     playbook: Playbook | None, params: Mapping[str, ParamValue], settings: GuardrailSettings
@@ -133,7 +144,7 @@ def draft_context(
     playbook = request.playbook
     own = official_context(playbook, request.params, request.guardrails)
     spec = playbook.phases.get(request.phase)
-    return CheckContext(
+    return own.context(
         language=language,
         on=_local_day(request.now, playbook.timezone),
         channel=channel,
@@ -143,10 +154,6 @@ def draft_context(
         timezone=playbook.timezone,
         measure=measure,
         media=tuple(spec.media) if spec else (),
-        hotlines=own.hotlines,
-        official_domains=own.domains,
-        allowed_names=own.names,
-        known_values=own.values,
         policy=playbook.guardrails,
         settings=request.guardrails,
     )
