@@ -253,6 +253,20 @@ class PhaseSpec(_Strict):
         return value
 
 
+class ReviewPolicy(_Strict):
+    """When the workflow posts the review, and how late an announced update may be."""
+
+    after: Duration = timedelta(days=7)  # after the close; 0s posts it at once
+    cadence_tolerance: Duration = timedelta(minutes=10)
+
+    @field_validator("after", "cadence_tolerance")
+    @classmethod
+    def _not_negative(cls, value: timedelta) -> timedelta:
+        if value < timedelta(0):
+            raise ValueError("ne peut pas être négatif / cannot be negative")
+        return value
+
+
 class Playbook(_Strict):
     id: Identifier
     title: Annotated[str, Field(min_length=1)]
@@ -269,6 +283,7 @@ class Playbook(_Strict):
     messages: dict[Language, dict[Identifier, MessageValue]] = {}
     channel_settings: dict[Channel, ChannelSettings] = {}
     guardrails: GuardrailsPolicy = GuardrailsPolicy()
+    review: ReviewPolicy = ReviewPolicy()
 
     def statement_templates(self, phase: PhaseName) -> dict[Channel, str]:
         spec = self.phases.get(phase)
@@ -508,6 +523,7 @@ class EventKind(StrEnum):
     CANCELLED = "cancelled"
     CONTINUED = "continued_as_new"
     CLOSED = "closed"
+    REVIEWED = "reviewed"
 
 
 class TimelineEvent(_Strict):
@@ -635,6 +651,7 @@ class CrisisStatus(_Strict):
     resolved: bool
     runs: int
     people: dict[str, Person] = {}  # the playbook's people, to map a Slack user to a person
+    review_at: datetime | None = None  # when the review will be posted (after the close)
 
 
 # --------------------------------------------------------------------------- activities
@@ -672,6 +689,19 @@ class CheckResult(_Strict):
     texts: list[StatementText]  # the texts measured again against their channel's limit
 
 
+class ReviewRequest(_Strict):
+    """Build the crisis's review from its history as it stands at ``as_of``; store it."""
+
+    crisis_id: str
+    exercise: bool
+    as_of: datetime
+
+
+class ReviewResult(_Strict):
+    summary: str  # the short text posted to Slack or the console
+    files: list[str]  # the report in the outbox (HTML, Markdown, JSON)
+
+
 class NotifyKind(StrEnum):
     APPROVAL_REQUESTED = "approval_requested"
     REMINDER = "reminder"
@@ -681,6 +711,8 @@ class NotifyKind(StrEnum):
     CHANGES_REQUESTED = "changes_requested"
     PUBLISHED = "published"
     INFO = "info"
+    CLOSED = "closed"  # the crisis is over; the review follows
+    REVIEW = "review"  # the review's summary, posted after the close
 
 
 class NotifyRequest(_Strict):

@@ -1,0 +1,226 @@
+"""The review of a crisis as typed data: a timeline, one entry per phase, the published texts
+and the figures. Built from the workflow's history (tocsin.review.history); rendered by
+tocsin.review.report (text, Markdown) and tocsin.review.html.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from tocsin.models import (
+    Channel,
+    Decision,
+    EditDiff,
+    Fact,
+    Finding,
+    Override,
+    PhaseName,
+    phase_label,
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Who(_Model):
+    """A person as the playbook names them: never a Slack id."""
+
+    id: str
+    name: str
+    roles: list[str] = []
+
+    def label(self) -> str:
+        return f"{self.name} ({', '.join(self.roles)})" if self.roles else self.name
+
+
+class Kind(StrEnum):
+    DETECTED = "detected"
+    PHASE_STARTED = "phase_started"
+    DRAFTED = "drafted"
+    APPROVAL_REQUESTED = "approval_requested"
+    REMINDER = "reminder"
+    ESCALATED = "escalated"
+    DEADLINE_MISSED = "deadline_missed"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    OVERRIDDEN = "overridden"
+    REFUSED = "refused"  # an update accepted, then refused by the workflow (recorded failure)
+    REVISED = "revised"
+    PUBLISHED = "published"
+    FACT_ADDED = "fact_added"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"
+    INFORMED = "informed"  # a notice with nothing to approve (an internal phase)
+    FAILED = "failed"  # an activity that gave up (a template that does not render...)
+    CONTINUED = "continued_as_new"
+    CLOSED = "closed"
+    REVIEWED = "reviewed"
+
+
+class Event(_Model):
+    """One line of the timeline, traceable to its Temporal history event (run, event id)."""
+
+    at: datetime
+    kind: Kind
+    run: int  # 1 for the first run of the continue-as-new chain
+    event_id: int  # the history event it was read from, in that run
+    phase: PhaseName | None = None
+    sequence: int = 0
+    revision: int | None = None
+    who: Who | None = None
+    to: list[Who] = []  # who was told (approval requests, reminders, escalations)
+    role: str = ""  # the role asked to approve (escalations)
+    detail: str = ""
+    via: str = ""  # cli, slack, api
+    findings: list[Finding] = []  # a draft's or a revision's findings
+    edits: list[EditDiff] = []  # what an approver changed
+    override: Override | None = None
+    channel: Channel | None = None
+    language: str = ""
+
+    @property
+    def label(self) -> str:
+        return phase_label(self.phase, self.sequence) if self.phase is not None else ""
+
+
+DeadlineStatus = Literal["met", "missed", "open", "none", "void"]
+PhaseOutcome = Literal["published", "rejected", "open", "cancelled", "internal"]
+
+
+class PhaseReview(_Model):
+    """One phase (or one follow-up) from its start to its publication."""
+
+    phase: PhaseName
+    sequence: int = 0
+    started_at: datetime
+    asked_at: datetime | None = None  # first approval request
+    approved_at: datetime | None = None
+    published_at: datetime | None = None  # the last channel's file written
+    outcome: PhaseOutcome = "open"
+    revisions: list[int] = []
+    approved_revision: int | None = None
+    approver: Who | None = None
+    approved_via: str = ""
+    change_requests: int = 0
+    rejections: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    escalated_to: list[str] = []
+    overrides: int = 0
+    approval_wait: timedelta = timedelta(0)  # statements waiting on an approver
+    revision_wait: timedelta = timedelta(0)  # change requests waiting on an author
+    deadline: datetime | None = None
+    deadline_status: DeadlineStatus = "none"
+    blocking: int = 0  # findings on the approved revision
+    warnings: int = 0
+    channels: list[Channel] = []
+    announced: datetime | None = None  # "next update at" in the approved statement
+
+    @property
+    def label(self) -> str:
+        return phase_label(self.phase, self.sequence)
+
+
+class PublishedText(_Model):
+    """A text as it went out: the archive of what the public body said."""
+
+    phase: PhaseName
+    sequence: int
+    revision: int
+    channel: Channel
+    language: str
+    text: str
+    files: list[str]  # outbox paths (a press release is written as Markdown and HTML)
+    sha256: str  # of the text as approved
+    published_at: datetime
+    approved_by: Who
+
+    @property
+    def label(self) -> str:
+        return phase_label(self.phase, self.sequence)
+
+
+CadenceStatus = Literal["kept", "late", "missed", "pending"]
+
+
+class Announcement(_Model):
+    """A published "next update at" and what followed it."""
+
+    made_in: str  # the phase label of the statement that announced it
+    announced_for: datetime
+    next_statement: str = ""
+    published_at: datetime | None = None
+    delay: timedelta | None = None  # published_at - announced_for (negative when early)
+    status: CadenceStatus
+
+
+class Figures(_Model):
+    to_first_approval: timedelta | None = None
+    to_first_publication: timedelta | None = None
+    duration: timedelta  # detection to close, or to now for a crisis still running
+    statements: int = 0  # phases published
+    texts: int = 0  # texts published (channel x language)
+    per_channel: dict[str, int] = {}  # statements per channel
+    per_language: dict[str, int] = {}  # texts per "channel.language"
+    revisions: int = 0
+    change_requests: int = 0
+    rejections: int = 0
+    escalations: int = 0
+    reminders: int = 0
+    overrides: int = 0
+    refusals: int = 0
+    facts: int = 0
+    deadlines_met: int = 0
+    deadlines_missed: int = 0
+    deadlines_open: int = 0
+    approval_wait: timedelta = timedelta(0)
+    longest_approval_wait: timedelta = timedelta(0)
+    longest_wait_phase: str = ""
+    cadence: timedelta | None = None  # what the playbook promises between updates
+    cadence_tolerance: timedelta = timedelta(0)
+    announcements: list[Announcement] = []
+    cadence_kept: int = 0
+    cadence_late: int = 0
+    cadence_missed: int = 0
+    longest_silence: timedelta | None = None  # the longest gap between two statements
+
+
+class RunInfo(_Model):
+    run_id: str
+    started_at: datetime
+    ended_at: datetime | None = None
+    events: int
+    end: Literal["continued", "completed", "failed", "terminated", "timed_out", "running"]
+
+
+ReviewStatus = Literal["running", "closed", "cancelled", "failed"]
+
+
+class Review(_Model):
+    crisis_id: str
+    title: str
+    playbook_id: str
+    exercise: bool
+    timezone: str
+    params: dict[str, str | int | float | bool] = {}
+    status: ReviewStatus
+    detected_at: datetime
+    detected_by: Who
+    closed_at: datetime | None = None
+    as_of: datetime  # the history read ends here
+    resolution: str = ""
+    cancel_reason: str = ""
+    runs: list[RunInfo]
+    people: list[Who]
+    events: list[Event]
+    phases: list[PhaseReview]
+    decisions: list[Decision]
+    facts: list[Fact]
+    publications: list[PublishedText]
+    figures: Figures
