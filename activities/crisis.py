@@ -1,4 +1,4 @@
-"""The crisis activities: draft, notify, publish.
+"""The crisis activities: draft, check, notify, publish, review.
 
 Activity names are constants so that the workflow refers to them without importing this module's
 side effects, and tests can register fakes under the same names.
@@ -17,6 +17,11 @@ from temporalio.exceptions import ApplicationError
 from tocsin.channels import Markup, markdown_to_html, measure, profile
 from tocsin.guardrails import checked_draft, recheck
 from tocsin.models import (
+    CHECK_ACTIVITY,
+    DRAFT_ACTIVITY,
+    NOTIFY_ACTIVITY,
+    PUBLISH_ACTIVITY,
+    REVIEW_ACTIVITY,
     CheckRequest,
     CheckResult,
     Draft,
@@ -26,15 +31,21 @@ from tocsin.models import (
     PublishedFile,
     PublishRequest,
     PublishResult,
+    ReviewRequest,
+    ReviewResult,
 )
-from tocsin.outbox import OutboxConflict, sha256, statement_path, write_once
+from tocsin.outbox import OutboxConflict, review_paths, sha256, statement_path, write_once
 from tocsin.render import RenderError
+from tocsin.review import HistoryError, build_review, fetch_chain
+from tocsin.review.html import html
+from tocsin.review.report import markdown, summary
 from tocsin.slack.notifier import SlackNotifier
 
-DRAFT = "draft_statement"
-CHECK = "check_statements"
-NOTIFY = "notify_people"
-PUBLISH = "publish_statement"
+DRAFT = DRAFT_ACTIVITY
+CHECK = CHECK_ACTIVITY
+NOTIFY = NOTIFY_ACTIVITY
+PUBLISH = PUBLISH_ACTIVITY
+REVIEW = REVIEW_ACTIVITY
 
 log = structlog.get_logger("tocsin.activities")
 
@@ -162,6 +173,27 @@ class CrisisActivities:
                 written=written,
             )
         return PublishResult(files=files)
+
+    @activity.defn(name=REVIEW)
+    async def review(self, request: ReviewRequest) -> ReviewResult:
+        """The review from the crisis's own history as it stood at ``as_of``, stored in the
+        outbox beside the statements. The same history gives the same files: a retry rewrites
+        nothing."""
+        runs = await fetch_chain(activity.client(), request.crisis_id)
+        try:
+            built = await asyncio.to_thread(build_review, runs, as_of=request.as_of)
+        except HistoryError as exc:
+            raise ApplicationError(str(exc), type="HistoryError", non_retryable=True) from exc
+        paths = review_paths(self.outbox, request.crisis_id, request.exercise)
+        contents = {
+            paths.html: html(built),
+            paths.markdown: markdown(built),
+            paths.json: built.model_dump_json(indent=1),
+        }
+        for path, text in contents.items():
+            await asyncio.to_thread(write_once, path, text)
+        log.info("review.stored", crisis=request.crisis_id, folder=str(paths.html.parent))
+        return ReviewResult(summary=summary(built), files=[str(p) for p in contents])
 
 
 def _safe(key: str) -> str:

@@ -33,11 +33,14 @@ from tocsin.models import (
     PhaseName,
     Playbook,
     ResolveRequest,
+    ReviewPolicy,
     RevisionRequest,
     TextEdit,
     phase_label,
 )
-from tocsin.outbox import crisis_folder
+from tocsin.outbox import crisis_folder, review_paths
+from tocsin.review import build_review, fetch_chain
+from tocsin.review.report import summary
 from tocsin.playbook import PlaybookLibrary
 from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
@@ -47,6 +50,7 @@ PLAYBOOK = "eau-non-potable"
 REMIND = timedelta(seconds=2)
 ESCALATE = timedelta(seconds=3)
 CADENCE = timedelta(seconds=4)
+REVIEW_AFTER = timedelta(seconds=2)
 STEP_TIMEOUT = 30.0
 
 
@@ -72,7 +76,8 @@ def accelerate(playbook: Playbook) -> Playbook:
                 "cadence": CADENCE if spec.cadence else None,
             }
         )
-    return playbook.model_copy(update={"phases": phases})
+    review = ReviewPolicy(after=REVIEW_AFTER, cadence_tolerance=CADENCE / 2)
+    return playbook.model_copy(update={"phases": phases, "review": review})
 
 
 def say(who: str, what: str) -> None:
@@ -289,6 +294,7 @@ async def run_demo(settings: Settings, keep: Path | None) -> None:
         ):
             outcome = await _script(server.client, demo_settings, library)
             final = await crises.status(server.client, outcome.crisis_id)
+            review = build_review(await fetch_chain(server.client, outcome.crisis_id))
         playbook = library.load(PLAYBOOK).playbook
         _print_timeline(final, playbook.person_name)
         root = crisis_folder(demo_settings.outbox, outcome.crisis_id, exercise=True)
@@ -307,5 +313,9 @@ async def run_demo(settings: Settings, keep: Path | None) -> None:
                 decisions=outcome.decisions,
             )
         )
+        click.echo("")
+        click.echo(summary(review))
+        report = review_paths(demo_settings.outbox, outcome.crisis_id, exercise=True).html
+        click.echo(t("review.stored", path=report))
         if keep:
             click.echo(t("demo.kept", path=keep))

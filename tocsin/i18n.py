@@ -526,8 +526,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Status: {state}. Detected on {detected} by {who}; lasted {duration}.",
     ),
     "review.first": (
-        "Premier message approuvé {approval} après la détection ; première publication {publication}.",
-        "First statement approved {approval} after detection; first publication after {publication}.",
+        "Premier message approuvé {approval} après la détection ; première publication après "
+        "{publication}.",
+        "First statement approved {approval} after detection; first publication after "
+        "{publication}.",
     ),
     "review.published": (
         "{statements} message(s) publié(s), {texts} texte(s) : {per}.",
@@ -564,7 +566,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "review.n_escalations": ("{n} escalade(s)", "{n} escalation(s)"),
     "review.n_overrides": ("{n} dérogation(s)", "{n} override(s)"),
     "review.n_edits": ("{n} texte(s) modifié(s)", "{n} text(s) edited"),
-    "review.n_findings": ("{n} constat(s) dont {blocking} bloquant(s)", "{n} finding(s), {blocking} blocking"),
+    "review.n_findings": (
+        "{n} constat(s) dont {blocking} bloquant(s)",
+        "{n} finding(s), {blocking} blocking",
+    ),
     "review.override_line": (
         "Dérogation {label} : {rules} par {who} — « {reason} »",
         "Override {label}: {rules} by {who} — '{reason}'",
@@ -600,7 +605,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "review.fig.escalations": ("Escalades", "Escalations"),
     "review.fig.reminders": ("Rappels", "Reminders"),
     "review.fig.overrides": ("Dérogations aux garde-fous", "Guardrail overrides"),
-    "review.fig.refusals": ("Décisions refusées par le workflow", "Decisions refused by the workflow"),
+    "review.fig.refusals": (
+        "Décisions refusées par le workflow",
+        "Decisions refused by the workflow",
+    ),
     "review.fig.facts": ("Faits ajoutés", "Facts added"),
     "review.fig.deadlines": (
         "Échéances tenues / manquées / en cours",
@@ -613,7 +621,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Heures annoncées tenues / en retard / manquées",
         "Announced times kept / late / missed",
     ),
-    "review.fig.silence": ("Plus long silence entre deux messages", "Longest silence between statements"),
+    "review.fig.silence": (
+        "Plus long silence entre deux messages",
+        "Longest silence between statements",
+    ),
     "review.h.summary": ("Synthèse", "Summary"),
     "review.h.figures": ("Chiffres", "Figures"),
     "review.h.phases": ("Phases", "Phases"),
@@ -696,7 +707,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "A crisis's review, from its history (even while it runs).",
     ),
     "help.review_html": ("Écrire le rapport HTML dans FICHIER.", "Write the HTML report to FILE."),
-    "help.review_md": ("Écrire le rapport Markdown dans FICHIER (- : la sortie).", "Write the Markdown report to FILE (-: stdout)."),
+    "help.review_md": (
+        "Écrire le rapport Markdown dans FICHIER (- : la sortie).",
+        "Write the Markdown report to FILE (-: stdout).",
+    ),
     "help.review_history": (
         "Lire l’historique depuis ces fichiers JSON (une exécution chacun) au lieu du serveur.",
         "Read the history from these JSON files (one run each) instead of the server.",

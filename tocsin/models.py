@@ -656,6 +656,14 @@ class CrisisStatus(_Strict):
 
 # --------------------------------------------------------------------------- activities
 
+# Activity names: the workflow schedules them, the worker registers them, the review reads them
+# back from history.
+DRAFT_ACTIVITY = "draft_statement"
+CHECK_ACTIVITY = "check_statements"
+NOTIFY_ACTIVITY = "notify_people"
+PUBLISH_ACTIVITY = "publish_statement"
+REVIEW_ACTIVITY = "review_crisis"
+
 
 class DraftRequest(_Strict):
     crisis_id: str

@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from tocsin.channels import Markup, profile
@@ -39,6 +40,21 @@ def statement_path(
     step = f"{PHASE_ORDER.index(phase) + 1}-{phase_label(phase, sequence)}"
     suffix = SUFFIX.get(profile(channel).markup, "txt")
     return crisis_folder(root, crisis_id, exercise) / step / f"{channel.value}.{language}.{suffix}"
+
+
+@dataclass(frozen=True)
+class ReviewPaths:
+    html: Path
+    markdown: Path
+    json: Path
+
+
+def review_paths(root: Path, crisis_id: str, exercise: bool = False) -> ReviewPaths:
+    """The review beside the statements, after the last phase: ``7-retex/``."""
+    folder = crisis_folder(root, crisis_id, exercise) / f"{len(PHASE_ORDER) + 1}-retex"
+    return ReviewPaths(
+        html=folder / "retex.html", markdown=folder / "retex.md", json=folder / "retex.json"
+    )
 
 
 def sha256(text: str) -> str:

@@ -34,5 +34,5 @@ def build_worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=[CrisisWorkflow],
-        activities=[acts.draft, acts.check, acts.notify, acts.publish],
+        activities=[acts.draft, acts.check, acts.notify, acts.publish, acts.review],
     )

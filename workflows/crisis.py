@@ -16,7 +16,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.crisis import CHECK, DRAFT, NOTIFY, PUBLISH
+    from activities.crisis import CHECK, DRAFT, NOTIFY, PUBLISH, REVIEW
     from tocsin.i18n import both
     from tocsin.models import (
         PHASE_ORDER,
@@ -51,6 +51,8 @@ with workflow.unsafe.imports_passed_through():
         PublishRequest,
         PublishResult,
         ResolveRequest,
+        ReviewRequest,
+        ReviewResult,
         RevisionRequest,
         RevisionResult,
         Severity,
@@ -75,6 +77,9 @@ GUARDRAILS_PATCH = "guardrails-recheck-edits"
 MIN_OVERRIDE_REASON = 10
 NOTIFY_TIMEOUT = timedelta(seconds=15)
 PUBLISH_TIMEOUT = timedelta(seconds=15)
+# After the close, a timer then the review (patch for crises started before).
+REVIEW_PATCH = "review-after-close"
+REVIEW_TIMEOUT = timedelta(minutes=2)
 
 
 def refuse(code: str, **params: object) -> ApplicationError:
@@ -100,6 +105,7 @@ class CrisisWorkflow:
         self.activity_label: str = "drafting"
         self.ended = False
         self.notify_seq = 0
+        self.review_at: datetime | None = None
 
     # ------------------------------------------------------------------ main loop
 
@@ -128,6 +134,8 @@ class CrisisWorkflow:
         self.activity_label = "cancelled" if self.state.cancelled else "closed"
         if not self.state.cancelled:
             self._event(EventKind.CLOSED)
+            if workflow.patched(REVIEW_PATCH):
+                await self._review()
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.logger.info("crisis ended: %s", self.crisis.crisis_id)
         return CrisisOutcome(
@@ -137,6 +145,41 @@ class CrisisWorkflow:
             decisions=len(self.state.decisions),
             runs=self.state.runs,
         )
+
+    async def _review(self) -> None:
+        """Tell everyone the crisis is over; after the playbook's delay, build the review from
+        this history, store it in the outbox and post its summary."""
+        playbook = self.crisis.playbook
+        people = self._people_with(
+            playbook.authors
+            + [role for phase in PHASE_ORDER for role in self._approver_roles(phase)]
+        )
+        self.review_at = workflow.now() + playbook.review.after
+        await self._notify(
+            NotifyKind.CLOSED,
+            None,
+            0,
+            None,
+            people,
+            f"{playbook.title} : crise close. Retour d’expérience prévu le "
+            f"{self.review_at:%Y-%m-%d %H:%M} UTC.",
+        )
+        if playbook.review.after > timedelta(0):
+            await workflow.sleep(playbook.review.after, summary="review")
+        result: ReviewResult = await workflow.execute_activity(
+            REVIEW,
+            ReviewRequest(
+                crisis_id=self.crisis.crisis_id,
+                exercise=self.crisis.exercise,
+                as_of=workflow.now(),
+            ),
+            result_type=ReviewResult,
+            start_to_close_timeout=REVIEW_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        self._event(EventKind.REVIEWED, detail=", ".join(result.files))
+        self.review_at = None
+        await self._notify(NotifyKind.REVIEW, None, 0, None, people, result.summary)
 
     def _should_continue_as_new(self) -> bool:
         if self.state.phase_index >= len(PHASE_ORDER) or self.state.cancelled:
@@ -937,6 +980,7 @@ class CrisisWorkflow:
             resolved=self.state.resolved,
             runs=self.state.runs,
             people=playbook.people,
+            review_at=self.review_at,
         )
 
     def _current_phase(self) -> PhaseName | None:

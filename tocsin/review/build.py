@@ -11,8 +11,11 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.history.v1 import HistoryEvent
 
 from tocsin.models import (
+    DRAFT_ACTIVITY,
+    NOTIFY_ACTIVITY,
+    PUBLISH_ACTIVITY,
+    REVIEW_ACTIVITY,
     CancelRequest,
-    Channel,
     CrisisInput,
     CrisisOutcome,
     CrisisRun,
@@ -33,7 +36,6 @@ from tocsin.models import (
     RevisionRequest,
     RevisionResult,
     Severity,
-    phase_label,
 )
 from tocsin.review.figures import figures
 from tocsin.review.history import HistoryError, RunHistory, decode, event_time, first
@@ -48,12 +50,7 @@ from tocsin.review.model import (
     Who,
 )
 
-# Activity names, as the workflow schedules them (activities.crisis holds the same constants;
-# tocsin does not import activities/).
-DRAFT = "draft_statement"
-NOTIFY = "notify_people"
-PUBLISH = "publish_statement"
-REVIEW = "review_crisis"
+DRAFT, NOTIFY, PUBLISH, REVIEW = DRAFT_ACTIVITY, NOTIFY_ACTIVITY, PUBLISH_ACTIVITY, REVIEW_ACTIVITY
 
 DECIDED_KIND = {
     DecisionAction.APPROVE: Kind.APPROVED,
@@ -69,11 +66,13 @@ NOTICE_KIND = {
     NotifyKind.INFO: Kind.INFORMED,
     NotifyKind.CLOSED: Kind.CLOSED,
 }
-UPDATE_MODELS: dict[str, type[DecisionRequest | RevisionRequest | FactRequest | ResolveRequest]] = {
+UpdateRequest = DecisionRequest | RevisionRequest | FactRequest | ResolveRequest | CancelRequest
+UPDATE_MODELS: dict[str, type[UpdateRequest]] = {
     "decide": DecisionRequest,
     "revise": RevisionRequest,
     "add_fact": FactRequest,
     "resolve": ResolveRequest,
+    "cancel": CancelRequest,
 }
 
 
@@ -81,12 +80,13 @@ UPDATE_MODELS: dict[str, type[DecisionRequest | RevisionRequest | FactRequest | 
 class _Accepted:
     name: str
     event: HistoryEvent
-    request: DecisionRequest | RevisionRequest | FactRequest | ResolveRequest | CancelRequest
+    request: UpdateRequest
 
 
 @dataclass
 class _Builder:
     as_of: datetime | None
+    now: datetime | None = None
     crisis: CrisisInput | None = None
     detected_at: datetime | None = None
     events: list[Event] = field(default_factory=list)
@@ -184,7 +184,9 @@ class _Builder:
 
     def _add(self, run: int, event: HistoryEvent, kind: Kind, **values: object) -> Event:
         values.setdefault("at", event_time(event))
-        item = Event.model_validate({"kind": kind, "run": run, "event_id": event.event_id, **values})
+        item = Event.model_validate(
+            {"kind": kind, "run": run, "event_id": event.event_id, **values}
+        )
         self.events.append(item)
         return item
 
@@ -366,11 +368,12 @@ class _Builder:
         attrs = event.workflow_execution_update_accepted_event_attributes
         name = attrs.accepted_request.input.name
         payload = first(attrs.accepted_request.input.args.payloads)
-        model = UPDATE_MODELS.get(name, CancelRequest if name == "cancel" else None)
+        model = UPDATE_MODELS.get(name)
         if payload is None or model is None:
             return
         update_id = attrs.accepted_request.meta.update_id or attrs.protocol_instance_id
-        accepted[update_id] = _Accepted(name, event, decode(payload, model))
+        request: UpdateRequest = decode(payload, model)
+        accepted[update_id] = _Accepted(name, event, request)
 
     def _update_done(self, run: int, event: HistoryEvent, accepted: dict[str, _Accepted]) -> None:
         attrs = event.workflow_execution_update_completed_event_attributes
@@ -496,7 +499,7 @@ class _Builder:
     def review(self) -> Review:
         if self.crisis is None or self.detected_at is None:
             raise HistoryError("no crisis input in the history")
-        as_of = self.as_of or self.last_seen or self.detected_at
+        as_of = self.as_of or max(self.last_seen or self.detected_at, self.now or self.detected_at)
         status: ReviewStatus = "running"
         if self.cancelled:
             status = "cancelled"
@@ -549,9 +552,7 @@ class _Builder:
     def _settle(self, current: PhaseReview, status: ReviewStatus, as_of: datetime) -> None:
         """Times still running at ``as_of``, the deadline's status, an unfinished phase's end."""
         mine = [
-            d
-            for d in self.decisions
-            if d.phase is current.phase and d.sequence == current.sequence
+            d for d in self.decisions if d.phase is current.phase and d.sequence == current.sequence
         ]
         # Change requests wait on an author until the next revision was asked for approval.
         asked = sorted(
@@ -573,7 +574,9 @@ class _Builder:
             current.outcome = "cancelled"
         if current.deadline is not None and current.deadline_status != "missed":
             if current.approved_at is not None:
-                current.deadline_status = "met" if current.approved_at <= current.deadline else "missed"
+                current.deadline_status = (
+                    "met" if current.approved_at <= current.deadline else "missed"
+                )
             elif current.outcome == "open":
                 current.deadline_status = "open"
             else:
@@ -585,19 +588,15 @@ def _cadence(playbook: Playbook) -> timedelta | None:
     return spec.cadence if spec is not None else None
 
 
-def build_review(runs: Sequence[RunHistory], *, as_of: datetime | None = None) -> Review:
+def build_review(
+    runs: Sequence[RunHistory], *, as_of: datetime | None = None, now: datetime | None = None
+) -> Review:
     """The review of the crisis whose runs (oldest first) are given, as it stood at ``as_of``
-    (default: the last event read)."""
+    (events after it are left out). Without ``as_of``, as of the last event read, or ``now``
+    when later: a crisis still running keeps counting its waits."""
     if not runs:
         raise HistoryError("no history")
-    builder = _Builder(as_of=as_of)
+    builder = _Builder(as_of=as_of, now=now)
     for number, run in enumerate(runs, start=1):
         builder.read_run(number, run)
     return builder.review()
-
-
-def channel_order(channel: Channel) -> int:
-    return list(Channel).index(channel)
-
-
-__all__ = ["build_review", "phase_label"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -45,7 +46,7 @@ def figures(
     moments = [detected_at, *(p.published_at for p in published if p.published_at)]
     if not running or len(moments) > 1:
         moments.append(end)
-    gaps = [b - a for a, b in zip(moments, moments[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(moments)]
     return Figures(
         to_first_approval=min(approvals) - detected_at if approvals else None,
         to_first_publication=(
@@ -100,20 +101,21 @@ def _announcements(
             continue  # the next statement repeats the same time: the promise is carried on
         status: CadenceStatus
         if following is not None and following.published_at is not None:
-            delay = following.published_at - phase.announced
-            status = "kept" if delay <= tolerance else "late"
+            late_by = following.published_at - phase.announced
+            status = "kept" if late_by <= tolerance else "late"
             found.append(
                 Announcement(
                     made_in=phase.label,
                     announced_for=phase.announced,
                     next_statement=following.label,
                     published_at=following.published_at,
-                    delay=delay,
+                    delay=late_by,
                     status=status,
                 )
             )
             continue
         due = phase.announced + tolerance
+        delay: timedelta | None
         if running and as_of <= due:
             status, delay = "pending", None
         elif running:

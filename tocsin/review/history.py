@@ -106,8 +106,20 @@ def load_chain(paths: Sequence[Path]) -> list[RunHistory]:
     ``WorkflowHistory.to_json``), put in chain order whatever order the files come in."""
     runs: list[RunHistory] = []
     for path in paths:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-        history = WorkflowHistory.from_json(path.stem, data)
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise HistoryError(f"{path}: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise HistoryError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+        except json.JSONDecodeError as exc:
+            raise HistoryError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from exc
+        try:
+            history = WorkflowHistory.from_json(path.stem, data)
+        except Exception as exc:  # protobuf's ParseError and friends: not a history
+            raise HistoryError(f"{path}: not a Temporal history ({exc})") from exc
+        if not history.events:
+            raise HistoryError(f"{path}: no events")
         runs.append(RunHistory(run_id=own_run_id(history.events), events=history.events))
     return order_chain(runs)
 

@@ -98,7 +98,10 @@ def _mark(scale: _Scale, y: float, at: datetime, shape: str, colour: str, tip: s
         points = f"{x - 6:.1f},{mid + 6:.1f} {x + 6:.1f},{mid + 6:.1f} {x:.1f},{mid - 7:.1f}"
         return f'<polygon class="mark" points="{points}" fill="{colour}">{_title(tip)}</polygon>'
     if shape == "diamond":
-        points = f"{x:.1f},{mid - 6:.1f} {x + 6:.1f},{mid:.1f} {x:.1f},{mid + 6:.1f} {x - 6:.1f},{mid:.1f}"
+        points = (
+            f"{x:.1f},{mid - 6:.1f} {x + 6:.1f},{mid:.1f} "
+            f"{x:.1f},{mid + 6:.1f} {x - 6:.1f},{mid:.1f}"
+        )
         return f'<polygon class="mark" points="{points}" fill="{colour}">{_title(tip)}</polygon>'
     if shape == "line":
         return (
@@ -126,7 +129,9 @@ def chart(review: Review) -> str:
         *_ticks(scale, zone, height),
     ]
     y = float(TOP)
-    parts.append(f'<text class="lane" x="8" y="{y + 17:.1f}">{escape(t("review.chart.crisis"))}</text>')
+    parts.append(
+        f'<text class="lane" x="8" y="{y + 17:.1f}">{escape(t("review.chart.crisis"))}</text>'
+    )
     parts.append(
         f'<line class="axis" x1="{LEFT}" y1="{y + LANE / 2:.1f}" x2="{WIDTH - RIGHT}" '
         f'y2="{y + LANE / 2:.1f}"/>'
@@ -159,7 +164,14 @@ def _phase_lane(review: Review, phase: PhaseReview, scale: _Scale, y: float) -> 
         if event.kind is Kind.APPROVAL_REQUESTED:
             if revision_since is not None:
                 parts.append(
-                    _bar(scale, y, revision_since, event.at, COLOURS["revision"], t("review.chart.revision"))
+                    _bar(
+                        scale,
+                        y,
+                        revision_since,
+                        event.at,
+                        COLOURS["revision"],
+                        t("review.chart.revision"),
+                    )
                 )
                 revision_since = None
             waiting_since = waiting_since or event.at
@@ -178,9 +190,13 @@ def _phase_lane(review: Review, phase: PhaseReview, scale: _Scale, y: float) -> 
             marks.append(_mark(scale, y, event.at, "triangle", COLOURS["escalated"], tip))
     now = review.closed_at or review.as_of
     if waiting_since is not None:
-        parts.append(_bar(scale, y, waiting_since, now, COLOURS["waiting"], t("review.chart.waiting")))
+        parts.append(
+            _bar(scale, y, waiting_since, now, COLOURS["waiting"], t("review.chart.waiting"))
+        )
     if revision_since is not None:
-        parts.append(_bar(scale, y, revision_since, now, COLOURS["revision"], t("review.chart.revision")))
+        parts.append(
+            _bar(scale, y, revision_since, now, COLOURS["revision"], t("review.chart.revision"))
+        )
     parts.extend(marks)
     if phase.deadline is not None:
         tip = f"{t('review.col.deadline')} {report.local(phase.deadline, zone)}"

@@ -202,7 +202,10 @@ def figure_rows(review: Review) -> list[tuple[str, str]]:
         (t("review.fig.overrides"), str(f.overrides)),
         (t("review.fig.refusals"), str(f.refusals)),
         (t("review.fig.facts"), str(f.facts)),
-        (t("review.fig.deadlines"), f"{f.deadlines_met} / {f.deadlines_missed} / {f.deadlines_open}"),
+        (
+            t("review.fig.deadlines"),
+            f"{f.deadlines_met} / {f.deadlines_missed} / {f.deadlines_open}",
+        ),
         (t("review.fig.approval_wait"), human(f.approval_wait)),
         (
             t("review.fig.longest_wait"),
@@ -260,7 +263,12 @@ def markdown(review: Review) -> str:
         for edit in d.edits:
             out += [
                 "",
-                t("review.edit_by", who=d.person_name, channel=edit.channel.value, lang=edit.language),
+                t(
+                    "review.edit_by",
+                    who=d.person_name,
+                    channel=edit.channel.value,
+                    lang=edit.language,
+                ),
                 "",
                 "```diff",
                 *(f"- {line}" for line in edit.before.splitlines()),
@@ -303,7 +311,9 @@ def markdown(review: Review) -> str:
             "````",
             "",
         ]
-    out += [t("review.source", runs=len(review.runs), as_of=local(review.as_of, zone, seconds=True))]
+    out += [
+        t("review.source", runs=len(review.runs), as_of=local(review.as_of, zone, seconds=True))
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -327,7 +337,9 @@ CADENCE_COLUMNS = ["made_in", "announced", "next", "published", "delay", "status
 def phase_row(phase: PhaseReview, zone: str) -> list[str]:
     deadline = "-"
     if phase.deadline is not None:
-        deadline = f"{local(phase.deadline, zone)} ({t(f'review.deadline.{phase.deadline_status}')})"
+        deadline = (
+            f"{local(phase.deadline, zone)} ({t(f'review.deadline.{phase.deadline_status}')})"
+        )
     return [
         phase.label,
         t(f"review.outcome.{phase.outcome}"),

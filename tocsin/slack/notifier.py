@@ -56,9 +56,19 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
     return client
 
 
+SECTION_LIMIT = 3000  # Slack's limit for a section block's text
+
+
 def split_card(card: str) -> tuple[str, str]:
     channel, _, ts = card.partition("/")
     return channel, ts
+
+
+def review_block(request: NotifyRequest) -> str:
+    """The summary as Slack shows it: the title in bold, the rest as preformatted lines."""
+    title, _, rest = request.message.partition("\n")
+    body = escape(rest)[: SECTION_LIMIT - len(title) - 20]
+    return f"📋 *{escape(title)}*\n```{body}```"
 
 
 def mentions(ids: list[str], names: list[str]) -> str:
@@ -178,6 +188,15 @@ class SlackNotifier:
             ts = await self.post_once(card_channel, key, line, thread_ts=card_ts or None)
         elif kind in (NotifyKind.CHANGES_REQUESTED, NotifyKind.DECIDED, NotifyKind.PUBLISHED):
             ts = await self._decided(request, key, card_channel, card_ts)
+        elif kind is NotifyKind.REVIEW:
+            # The review's summary, as a block the channel reads at a glance.
+            ts = await self.post_once(
+                self.channel,
+                key,
+                f"📋 {escape(request.message)}",
+                [SectionBlock(text=MarkdownTextObject(text=review_block(request)))],
+                crisis=request.crisis_id,
+            )
         else:
             line = f"ℹ️ {escape(text)}"
             ts = await self.post_once(
