@@ -77,7 +77,7 @@ def phase_line(phase: PhaseReview) -> str:
         parts.append(
             t("review.approved_by", who=phase.approver.label(), wait=human(phase.approval_wait))
         )
-    elif phase.asked_at is not None:
+    elif phase.asked_at is not None and phase.outcome == "open":
         parts.append(t("review.waiting", wait=human(phase.approval_wait)))
     extra = []
     if phase.change_requests:
