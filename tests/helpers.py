@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,8 +48,17 @@ def crisis_input(
     playbook: str = PLAYBOOK,
     exercise: bool = False,
     max_history_events: int = 1500,
+    review_after: timedelta = timedelta(0),
 ) -> CrisisInput:
+    """A crisis of a bundled playbook with its sample parameters. The review follows the close
+    at once unless told (the playbooks' 7 days are tested in test_review_workflow)."""
     loaded = LIBRARY.load(playbook)
+    policy = loaded.playbook.review.model_copy(update={"after": review_after})
+    loaded = type(loaded)(
+        playbook=loaded.playbook.model_copy(update={"review": policy}),
+        file=loaded.file,
+        doc=loaded.doc,
+    )
     samples = {k: str(v) for k, v in loaded.playbook.sample_parameters().items()}
     return crises.build_input(
         loaded,

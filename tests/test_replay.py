@@ -17,7 +17,8 @@ from temporalio.worker import Replayer
 
 from workflows.crisis import CrisisWorkflow
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+ROOT = Path(__file__).parent / "histories"
+HISTORIES = sorted(ROOT.rglob("*.json"))  # one file a run; a chain's runs in a folder
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -29,7 +30,9 @@ def test_there_are_histories_to_replay() -> None:
     assert HISTORIES, "tests/histories/ holds no recorded history"
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+@pytest.mark.parametrize(
+    "path", HISTORIES, ids=[str(p.relative_to(ROOT).with_suffix("")) for p in HISTORIES]
+)
 async def test_recorded_history_replays(path: Path) -> None:
     data = load(path)
     history = WorkflowHistory.from_json(path.stem, data)

@@ -32,7 +32,7 @@ from tocsin.models import (
     RevisionRequest,
     TextEdit,
 )
-from tocsin.outbox import crisis_folder, read_journal
+from tocsin.outbox import crisis_folder, review_paths, read_journal
 from workflows.crisis import CrisisWorkflow
 
 FOUR_PHASES = sum(
@@ -43,8 +43,14 @@ THREE_PHASES = FOUR_PHASES - files_per_phase(PhaseName.CLOSE)
 
 
 def outbox_files(settings: Settings, crisis_id: str) -> list[Path]:
+    """The statements published (not the journal, not the review after the close)."""
     folder = crisis_folder(settings.outbox, crisis_id, exercise=False)
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "journal.jsonl")
+    review = review_paths(settings.outbox, crisis_id).html.parent
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != "journal.jsonl" and p.parent != review
+    )
 
 
 async def test_happy_path_publishes_every_phase_once(

@@ -252,10 +252,13 @@ async def list_crises(client: Client, *, limit: int = 100) -> list[CrisisSummary
         if execution.id in found:  # continue-as-new chains list every run; keep the latest
             continue
         memo = await execution.memo()
+        status = _STATUS.get(execution.status, "?") if execution.status is not None else "?"
+        if status == "running" and memo.get("ended"):
+            status = str(memo["ended"])  # closed, its workflow waiting to post the review
         found[execution.id] = CrisisSummary(
             crisis_id=execution.id,
             title=str(memo.get("title", "")),
-            status=_STATUS.get(execution.status, "?") if execution.status is not None else "?",
+            status=status,
             started=execution.start_time,
             exercise=bool(memo.get("exercise", False)),
         )

@@ -155,6 +155,8 @@ class CrisisWorkflow:
             + [role for phase in PHASE_ORDER for role in self._approver_roles(phase)]
         )
         self.review_at = workflow.now() + playbook.review.after
+        # `tocsin list` reads the memo: the crisis is over while its workflow waits to review it.
+        workflow.upsert_memo({"ended": "closed", "review_at": self.review_at.isoformat()})
         await self._notify(
             NotifyKind.CLOSED,
             None,
