@@ -14,6 +14,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from tests.fakeslack import FakeSlack
 from tests.helpers import settings_for
 from tocsin import crises
 from tocsin.config import Settings
@@ -33,6 +34,17 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
         yield environment
     finally:
         await environment.shutdown()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """A local fake of Slack's Web API on loopback, stopped after the test."""
+    server = FakeSlack()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.histories.record import OVERRIDE
 from tests.helpers import LIBRARY
+from tests.histories.record import OVERRIDE
 from tocsin.models import Channel, DecisionAction, PhaseName
 from tocsin.review import HistoryError, Review, build_review, load_chain
 from tocsin.review.history import RunHistory, previous_run
@@ -109,7 +109,9 @@ def test_acknowledge_escalation_change_request_and_override(review: Review) -> N
     assert about(at[Kind.CHANGES_REQUESTED], timedelta(minutes=21))
     assert about(at[Kind.REVISED], timedelta(minutes=26))
     # The revision's findings are on its approval request: the number is still blocking.
-    asked = [e for e in review.events if e.label == "acknowledge" and e.kind is Kind.APPROVAL_REQUESTED]
+    asked = [
+        e for e in review.events if e.label == "acknowledge" and e.kind is Kind.APPROVAL_REQUESTED
+    ]
     assert [e.revision for e in asked] == [1, 2]
     assert all(any(f.rule == "R-PRIVACY" for f in e.findings) for e in asked)
     assert [w.name for w in asked[0].to] == ["Dominique Lefèvre"]

@@ -127,16 +127,6 @@ async def until(get: Callable[[], Any], within: float, what: str) -> Any:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
 async def slack_env() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server for each test here (about half a second to start): crises driven
     through Slack never share a clock with other tests, which skip hours of time."""

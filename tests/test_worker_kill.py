@@ -13,7 +13,7 @@ from tests.helpers import approve, crisis_input, files_per_phase, settings_for, 
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.models import PhaseName, ResolveRequest
-from tocsin.outbox import crisis_folder, read_journal
+from tocsin.outbox import crisis_folder, read_journal, review_paths
 from tocsin.temporal import embedded_server, free_port
 from workflows.crisis import CrisisWorkflow
 
@@ -65,6 +65,10 @@ async def test_sigkill_worker_mid_crisis_loses_and_duplicates_nothing(tmp_path: 
     four = [PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS, PhaseName.CLOSE]
     assert len(paths) == outcome.publications == sum(files_per_phase(p) for p in four)
     everything = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
-    assert len(everything) == len(paths) + 1, everything  # the statements and the journal
+    review = review_paths(folder.parent, cid).html.parent.relative_to(folder)
+    reviews = [p for p in everything if p.parent == review]
+    assert len(reviews) == 3  # the review after the close: HTML, Markdown, JSON
+    # The statements, the journal and the review: nothing else, nothing twice.
+    assert len(everything) == len(paths) + 1 + len(reviews), everything
     assert written_before_kill <= files_per_phase(PhaseName.ACKNOWLEDGE)
     print(f"wrote {written_before_kill} file(s) before the kill; resumed in {resumed_after:.1f}s")

@@ -32,7 +32,7 @@ from tocsin.models import (
     RevisionRequest,
     TextEdit,
 )
-from tocsin.outbox import crisis_folder, review_paths, read_journal
+from tocsin.outbox import crisis_folder, read_journal, review_paths
 from workflows.crisis import CrisisWorkflow
 
 FOUR_PHASES = sum(

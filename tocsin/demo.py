@@ -39,9 +39,9 @@ from tocsin.models import (
     phase_label,
 )
 from tocsin.outbox import crisis_folder, review_paths
+from tocsin.playbook import PlaybookLibrary
 from tocsin.review import build_review, fetch_chain
 from tocsin.review.report import summary
-from tocsin.playbook import PlaybookLibrary
 from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
 from workflows.crisis import CrisisWorkflow

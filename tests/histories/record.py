@@ -242,17 +242,20 @@ async def _now(client: Client, cid: str) -> datetime:
 
 async def save_chain(client: Client, cid: str, folder: Path) -> int:
     """Every run of the crisis, one file each, oldest first."""
+    runs = await fetch_chain(client, cid)
+    write_runs(folder, [WorkflowHistory(cid, list(run.events)) for run in runs])
+    return len(runs)
+
+
+def write_runs(folder: Path, histories: list[WorkflowHistory]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("run-*.json"):
         old.unlink()
-    runs = await fetch_chain(client, cid)
-    for number, run in enumerate(runs, start=1):
-        history = WorkflowHistory(cid, list(run.events))
+    for number, history in enumerate(histories, start=1):
         (folder / f"run-{number}.json").write_text(
             json.dumps(json.loads(history.to_json()), indent=1, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
-    return len(runs)
 
 
 async def main(which: str) -> None:

@@ -1,0 +1,140 @@
+"""The workflow schedules the review itself: after the close, the playbook's delay, then the
+report in the outbox and its summary to the people of the crisis (console here, Slack below)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from tests.fakeslack import BOT_TOKEN, FakeSlack
+from tests.helpers import approve, crisis_input, wait_status
+from tocsin import crises
+from tocsin.config import Settings
+from tocsin.models import (
+    CancelRequest,
+    NotifyKind,
+    NotifyRequest,
+    PhaseName,
+    ResolveRequest,
+)
+from tocsin.outbox import review_paths
+from tocsin.review import Review, build_review, fetch_chain
+from tocsin.review.model import Kind
+from tocsin.review.report import summary
+from tocsin.slack.notifier import SlackNotifier, web_client
+from tocsin.slack.settings import SlackSettings
+from workflows.crisis import CrisisWorkflow
+
+from .conftest import Start
+
+WEEK = timedelta(days=7)
+
+
+def notices(settings: Settings, crisis_id: str, kind: NotifyKind) -> list[NotifyRequest]:
+    folder = settings.data_dir / "notifications" / crisis_id
+    found = [
+        NotifyRequest.model_validate_json(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.json"))
+    ]
+    return [n for n in found if n.kind is kind]
+
+
+async def test_the_review_follows_the_close_after_the_playbooks_delay(
+    env: WorkflowEnvironment, client: Client, settings: Settings, start: Start
+) -> None:
+    crisis = crisis_input("retex", review_after=WEEK)
+    cid = (await start(crisis)).crisis_id
+    for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
+        await approve(client, cid, "dominique", phase)
+    await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
+    await crises.resolve(client, cid, ResolveRequest(person="camille", summary="Eau potable."))
+    await approve(client, cid, "dominique", PhaseName.CLOSE)
+    closed = await wait_status(client, cid, lambda s: s.review_at is not None)
+    assert closed.state == "closed"
+    assert closed.review_at is not None
+
+    # While the review waits: everyone was told when; the crisis lists as closed; the review
+    # can already be read from the running workflow's history; nothing is stored yet.
+    told = notices(settings, cid, NotifyKind.CLOSED)
+    assert len(told) == 1
+    assert told[0].recipient_names == ["Camille Martin", "Dominique Lefèvre", "Sacha Benali"]
+    # (`tocsin list` reads this memo; the time-skipping server has no list: test_cli covers it.)
+    memo = await (await client.get_workflow_handle(cid).describe()).memo()
+    assert memo["ended"] == "closed"
+    early = build_review(await fetch_chain(client, cid))
+    assert early.status == "closed"
+    assert early.closed_at is not None
+    assert about_week(closed.review_at - early.closed_at)
+    assert not any(e.kind is Kind.REVIEWED for e in early.events)
+    paths = review_paths(settings.outbox, cid)
+    assert not paths.html.exists()
+
+    await env.sleep(WEEK + timedelta(minutes=1))
+    outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    assert outcome.status == "closed"
+
+    stored = Review.model_validate_json(paths.json.read_text(encoding="utf-8"))
+    assert stored.status == "closed"
+    assert stored.figures.statements == 4  # acknowledge, explain, solutions, close
+    assert stored.figures.to_first_approval is not None
+    assert paths.html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert paths.markdown.read_text(encoding="utf-8").startswith("# ")
+    posted = notices(settings, cid, NotifyKind.REVIEW)
+    assert len(posted) == 1
+    assert posted[0].message == summary(stored)
+    assert "Dominique Lefèvre" in posted[0].message
+    assert posted[0].recipient_names == told[0].recipient_names
+
+    # The history now says when the review was made and where it is.
+    final = build_review(await fetch_chain(client, cid))
+    reviewed = [e for e in final.events if e.kind is Kind.REVIEWED]
+    assert len(reviewed) == 1
+    assert str(paths.html) in reviewed[0].detail
+    assert about_week(reviewed[0].at - stored.as_of + WEEK)
+    assert final.figures == stored.figures  # the same history up to the close, the same figures
+
+
+def about_week(value: timedelta) -> bool:
+    return abs(value - WEEK) < timedelta(seconds=5)
+
+
+async def test_a_cancelled_crisis_ends_without_a_review(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("annulee", review_after=WEEK))).crisis_id
+    await wait_status(client, cid, lambda s: s.state == "awaiting_approval")
+    await crises.cancel(client, cid, CancelRequest(person="camille", reason="Fausse alerte."))
+    outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    assert outcome.status == "cancelled"
+    assert not review_paths(settings.outbox, cid).html.parent.exists()
+    assert notices(settings, cid, NotifyKind.CLOSED) == []
+    review = build_review(await fetch_chain(client, cid))
+    assert review.status == "cancelled"
+    assert review.cancel_reason == "Fausse alerte."
+    assert review.phases[-1].outcome == "cancelled"
+
+
+async def test_the_summary_goes_to_slack_as_one_message(fake: FakeSlack, tmp_path: Path) -> None:
+    slack = SlackSettings(bot_token=BOT_TOKEN, channel="CCRISIS", api_url=fake.url)
+    notifier = SlackNotifier(web_client(slack), "CCRISIS")
+    summary = "Retour d’expérience — Eau non potable (crisis-x)\nÉtat : close.\nRévisions 6"
+    request = NotifyRequest(
+        crisis_id="crisis-x",
+        title="Eau non potable",
+        kind=NotifyKind.REVIEW,
+        recipients=["camille"],
+        recipient_names=["Camille Martin"],
+        message=summary,
+        idempotency_key="run1-00042-review",
+    )
+    await notifier.notify(request)
+    await notifier.notify(request)  # the activity's retry: the same message, not a second one
+    posted = fake.messages["CCRISIS"]
+    assert len(posted) == 1
+    block = json.dumps(posted[0]["blocks"], ensure_ascii=False)
+    assert "*Retour d’expérience — Eau non potable (crisis-x)*" in block
+    assert "Révisions 6" in block
