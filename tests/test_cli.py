@@ -202,6 +202,47 @@ def test_trigger_refuses_a_broken_playbook_with_its_line(
     assert "casse.yml:3:" in broken.err
 
 
+REVUE = sorted((Path(__file__).parent / "histories" / "revue").glob("run-*.json"))
+
+
+def test_review_from_history_files(offline: dict[str, str], tmp_path: Path) -> None:
+    """An auditor's copy of the history (``temporal workflow show --output json``), no server."""
+    files = [str(p) for p in reversed(REVUE)]
+    plain = tocsin(offline, "review", *[a for f in files for a in ("--history", f)])
+    assert plain.code == 0, plain.text
+    assert "Révisions 7 · demandes de modification 1 · refus 1 · escalades 2" in plain.out
+    md = tocsin(offline, "review", "--md", "-", *[a for f in files for a in ("--history", f)])
+    assert md.out.startswith("# Retour d’expérience — Eau non potable")
+    assert "Révisions 7" not in md.err
+    english = tocsin(
+        {**offline, "TOCSIN_LANG": "en"}, "review", *[a for f in files for a in ("--history", f)]
+    )
+    assert english.out.startswith("Review — Eau non potable")
+    broken = tmp_path / "run-1.json"
+    broken.write_text('{"events": [\n  {"eventId": "1",\n  oops}\n]}', encoding="utf-8")
+    bad = tocsin(offline, "review", "--history", str(broken))
+    assert bad.code == 1
+    assert bad.err.startswith(f"Erreur : Historique illisible : {broken}:3:")
+    assert "Traceback" not in bad.err
+    nothing = tocsin(offline, "review")
+    assert nothing.code == 1
+    assert "Traceback" not in nothing.err
+    unwritable = tocsin(
+        offline,
+        "review",
+        "--history",
+        files[0],
+        "--history",
+        files[1],
+        "--history",
+        files[2],
+        "--html",
+        str(tmp_path / "absent" / "r.html"),
+    )
+    assert unwritable.code == 1
+    assert unwritable.err.startswith("Erreur : Impossible d’écrire")
+
+
 def test_user_mistakes_on_trigger(offline: dict[str, str]) -> None:
     unknown = tocsin(offline, "trigger", "inondation-martienne", "--as", "camille")
     assert unknown.code == 1
@@ -396,6 +437,20 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     assert late.code == 1
     assert late.err.strip() == "Erreur : Refusé : la crise est terminée"
 
+    # The review, read from the server while the workflow waits the playbook's 7 days to post it.
+    report = tmp_path / "retex.html"
+    review = tocsin(env, "review", crisis, "--html", str(report))
+    assert review.code == 0, review.text
+    lines = review.out.splitlines()
+    assert lines[0] == "Retour d’expérience — Eau non potable (crisis-eau-non-potable-cli)"
+    assert lines[1].startswith("État : close le ")
+    assert "demandes de modification 1 · refus 1" in review.out
+    assert f"Rapport écrit : {report}" in review.err
+    assert "<svg" in report.read_text(encoding="utf-8")
+    data = json.loads(tocsin(env, "review", crisis, "--json").out)
+    assert data["status"] == "closed"
+    assert [d["action"] for d in data["decisions"]] == [d["action"] for d in decisions]
+
 
 def test_cancel_and_unknown_crisis(up: Up) -> None:
     env = up.env
@@ -412,9 +467,13 @@ def test_cancel_and_unknown_crisis(up: Up) -> None:
     after = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
     assert after.code == 1
     assert "terminée" in after.err
+    assert tocsin(env, "review", crisis).out.splitlines()[1].startswith("État : annulée")
     unknown = tocsin(env, "status", "crisis-nulle-part")
     assert unknown.code == 1
     assert unknown.err.startswith("Erreur : Crise inconnue « crisis-nulle-part »")
+    no_review = tocsin(env, "review", "crisis-nulle-part")
+    assert no_review.code == 1
+    assert "Crise inconnue" in no_review.err
     for command in (["approve", "-y"], ["resolve"], ["fact", "x"], ["revise"]):
         result = tocsin(env, command[0], "crisis-nulle-part", *command[1:], "--as", "camille")
         assert result.code == 1
@@ -446,3 +505,5 @@ def test_demo_runs_a_whole_crisis(tmp_path: Path) -> None:
     assert "simulé" in result.out
     assert "escalade" in result.out.lower()
     assert "sms.fr.txt" in result.out
+    assert "Retour d’expérience — Eau non potable [EXERCICE]" in result.out
+    assert "7-retex/retex.html" in result.out
