@@ -74,10 +74,10 @@ class Page:
         self.ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
 
-    async def send(self, method: str, timeout: float = 30.0, **params: Any) -> dict[str, Any]:
+    async def send(self, method: str, within: float = 30.0, **params: Any) -> dict[str, Any]:
         ident = next(self.ids)
         await self.socket.send_json({"id": ident, "method": method, "params": params})
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while True:
                 message = await self.socket.receive_json()
                 if message.get("id") == ident:
@@ -87,8 +87,8 @@ class Page:
                     return result
                 self.events.append(message)
 
-    async def wait_event(self, method: str, timeout: float = 30.0) -> dict[str, Any]:
-        async with asyncio.timeout(timeout):
+    async def wait_event(self, method: str, within: float = 30.0) -> dict[str, Any]:
+        async with asyncio.timeout(within):
             while True:
                 for event in self.events:
                     if event.get("method") == method:
@@ -132,7 +132,7 @@ class Page:
             deviceScaleFactor=1,
             mobile=False,
         )
-        shot = await self.send("Page.captureScreenshot", format="png", timeout=60.0)
+        shot = await self.send("Page.captureScreenshot", format="png", within=60.0)
         return _save(target, shot["data"])
 
 
@@ -151,14 +151,17 @@ async def chromium(binary: str) -> AsyncIterator[Page]:
     with tempfile.TemporaryDirectory(prefix="tocsin-chromium-") as profile:
         log = Path(profile) / "chromium.log"
         with log.open("wb") as sink:
-            proc = subprocess.Popen(
-                [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            proc = await asyncio.create_subprocess_exec(
+                binary,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "about:blank",
                 stdin=subprocess.DEVNULL,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
             )
         try:
-            port = await _devtools_port(Path(profile) / "DevToolsActivePort", proc, log)
+            port = await _devtools_port(Path(profile), proc)
             async with aiohttp.ClientSession() as session:
                 async with session.get(f"http://127.0.0.1:{port}/json/list") as reply:
                     targets = await reply.json()
@@ -166,25 +169,40 @@ async def chromium(binary: str) -> AsyncIterator[Page]:
                 async with session.ws_connect(url, max_msg_size=0) as socket:
                     yield Page(socket)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            if proc.returncode is None:
+                proc.terminate()
+                try:
+                    await asyncio.wait_for(proc.wait(), 10)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()
 
 
-async def _devtools_port(file: Path, proc: subprocess.Popen[bytes], log: Path) -> int:
+def _read_port(profile: Path) -> int | None:
+    """Chromium writes the port it chose in DevToolsActivePort, first line."""
+    file = profile / "DevToolsActivePort"
+    if not file.exists():
+        return None
+    first = file.read_text().splitlines()[:1]
+    return int(first[0]) if first and first[0].isdigit() else None
+
+
+def _log_tail(profile: Path) -> str:
+    return (profile / "chromium.log").read_text(errors="replace")[-2000:]
+
+
+async def _devtools_port(profile: Path, proc: asyncio.subprocess.Process) -> int:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"chromium exited {proc.returncode}:\n{log.read_text()[-2000:]}")
-        if file.exists():
-            first = file.read_text().splitlines()[:1]
-            if first and first[0].isdigit():
-                return int(first[0])
+        if proc.returncode is not None:
+            tail = await asyncio.to_thread(_log_tail, profile)
+            raise RuntimeError(f"chromium exited {proc.returncode}:\n{tail}")
+        port = await asyncio.to_thread(_read_port, profile)
+        if port is not None:
+            return port
         await asyncio.sleep(0.1)
-    raise RuntimeError(f"chromium gave no DevTools port:\n{log.read_text()[-2000:]}")
+    tail = await asyncio.to_thread(_log_tail, profile)
+    raise RuntimeError(f"chromium gave no DevTools port:\n{tail}")
 
 
 def as_json(value: Any) -> Any:

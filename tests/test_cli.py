@@ -420,6 +420,7 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     ]
 
     events = tocsin(env, "status", crisis, "--events")
+    assert "Retour d’expérience prévu le " in events.out
     for kind in ("detected", "revised", "fact_added", "published", "resolved", "closed"):
         assert kind in events.out, kind
     outbox = up.data_dir / "outbox" / crisis

@@ -21,7 +21,10 @@ WIDTH = 1280
 MEASURE = """JSON.stringify((() => {
   const box = (e) => { const b = e.getBoundingClientRect(); return [b.width, b.height]; };
   const svg = document.querySelector('svg#timeline');
-  const shown = (list) => [...list].filter((e) => { const [w, h] = box(e); return w > 0 || h > 0; });
+  const shown = (list) => [...list].filter((e) => {
+    const [w, h] = box(e);
+    return w > 0 || h > 0;
+  });
   const rows = (id) => shown(document.querySelectorAll('#' + id + ' tbody tr')).length;
   return {
     title: document.title,

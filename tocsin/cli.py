@@ -476,6 +476,8 @@ def _print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
         click.echo(t("status.next_update", at=at(status.next_update_at)))
     if status.resolved:
         click.echo(t("status.resolved"))
+    if status.review_at is not None:
+        click.echo(t("review.at", at=at(status.review_at)))
     if texts and status.draft is not None:
         click.echo("")
         click.echo(t("status.texts", revision=status.draft.revision))
