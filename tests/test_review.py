@@ -108,6 +108,13 @@ def test_acknowledge_escalation_change_request_and_override(review: Review) -> N
     assert about(at[Kind.ESCALATED], timedelta(minutes=20))
     assert about(at[Kind.CHANGES_REQUESTED], timedelta(minutes=21))
     assert about(at[Kind.REVISED], timedelta(minutes=26))
+    revised = next(e for e in review.events if e.kind is Kind.REVISED)
+    assert revised.who is not None
+    assert revised.who.name == "Camille Martin"
+    assert revised.detail == "Numéro retiré du SMS."
+    assert [(d.channel, d.language) for d in revised.edits] == [(Channel.SMS, "fr")]
+    assert revised.edits[0].before.startswith("Eau du robinet NON POTABLE")
+    assert revised.edits[0].after.startswith("Eau non potable : ne la buvez pas.")
     # The revision's findings are on its approval request: the number is still blocking.
     asked = [
         e for e in review.events if e.label == "acknowledge" and e.kind is Kind.APPROVAL_REQUESTED

@@ -7,19 +7,24 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from tests.fakeslack import BOT_TOKEN, FakeSlack
-from tests.helpers import approve, crisis_input, wait_status
+from tests.helpers import approve, awaiting, crisis_input, wait_status
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import (
     CancelRequest,
+    Channel,
+    DecisionAction,
+    DecisionRequest,
     NotifyKind,
     NotifyRequest,
     PhaseName,
     ResolveRequest,
+    TextEdit,
 )
 from tocsin.outbox import review_paths
 from tocsin.review import Review, build_review, fetch_chain
@@ -100,6 +105,40 @@ async def test_the_review_follows_the_close_after_the_playbooks_delay(
 
 def about_week(value: timedelta) -> bool:
     return abs(value - WEEK) < timedelta(seconds=5)
+
+
+async def test_a_decision_refused_after_acceptance_is_in_the_review(
+    client: Client, start: Start
+) -> None:
+    """Approve with an edit that brings a personal number: the validator lets it through (edited
+    texts are checked in the handler), the handler refuses it; history keeps the failed update
+    and the review shows it."""
+    cid = (await start(crisis_input("refus"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
+    assert gate.revision is not None
+    edit = TextEdit(
+        channel=Channel.SMS,
+        language="fr",
+        text="Eau non potable. Appelez Mme Bernard au 06 12 34 56 78.",
+    )
+    request = DecisionRequest(
+        person="dominique",
+        revision=gate.revision,
+        action=DecisionAction.APPROVE_WITH_EDITS,
+        edits=[edit],
+    )
+    with pytest.raises(crises.Refused) as refused:
+        await crises.decide(client, cid, request)
+    assert refused.value.code == "BlockingFindings"
+    review = build_review(await fetch_chain(client, cid))
+    assert review.status == "running"
+    assert review.figures.refusals == 1
+    assert review.decisions == []
+    event = next(e for e in review.events if e.kind is Kind.REFUSED)
+    assert event.who is not None
+    assert event.who.name == "Dominique Lefèvre"
+    assert event.detail.startswith("approve_with_edits: ")
+    assert "R-PRIVACY" in event.detail
 
 
 async def test_a_cancelled_crisis_ends_without_a_review(

@@ -23,6 +23,7 @@ from tocsin.models import (
     DecisionAction,
     DecisionRequest,
     Draft,
+    EditDiff,
     Fact,
     FactRequest,
     NotifyKind,
@@ -407,7 +408,7 @@ class _Builder:
                 revision=revised.revision,
                 who=self.who(request.person),
                 detail=request.note,
-                edits=[],
+                edits=self._revision_edits(request),
             )
         elif isinstance(request, FactRequest):
             self.facts.append(Fact(text=request.text.strip(), person=request.person, added_at=at))
@@ -433,6 +434,23 @@ class _Builder:
                 who=self.who(request.person),
                 detail=self.cancel_reason,
             )
+
+    def _revision_edits(self, request: RevisionRequest) -> list[EditDiff]:
+        """What the author rewrote, against the revision the changes were asked on."""
+        base = self.drafts.get(request.base_revision)
+        diffs = []
+        for edit in request.edits:
+            before = base.text_for(edit.channel, edit.language) if base is not None else None
+            if before != edit.text:
+                diffs.append(
+                    EditDiff(
+                        channel=edit.channel,
+                        language=edit.language,
+                        before=before or "",
+                        after=edit.text,
+                    )
+                )
+        return diffs
 
     def _decided(self, run: int, event: HistoryEvent, decision: Decision) -> None:
         self.decisions.append(decision)
