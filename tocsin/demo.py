@@ -319,3 +319,5 @@ async def run_demo(settings: Settings, keep: Path | None) -> None:
         click.echo(t("review.stored", path=report))
         if keep:
             click.echo(t("demo.kept", path=keep))
+        else:
+            click.echo(t("demo.temporary"))

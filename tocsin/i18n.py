@@ -699,6 +699,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "review.chart.revision": ("attente de révision", "awaiting a revision"),
     "review.chart.legend": ("Légende", "Legend"),
     "review.chart.crisis": ("crise", "crisis"),
+    "demo.temporary": (
+        "Dossier temporaire, effacé à la fin de la démo : « tocsin demo --keep DOSSIER » le garde.",
+        "A temporary folder, deleted when the demo ends: 'tocsin demo --keep FOLDER' keeps it.",
+    ),
     "review.stored": ("Retour d’expérience enregistré : {path}", "Review stored: {path}"),
     "review.written": ("Rapport écrit : {path}", "Report written: {path}"),
     "review.at": ("Retour d’expérience prévu le {at}.", "Review due on {at}."),
