@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from pathlib import Path
 
 import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from tocsin import metrics
 from tocsin.channels import Markup, markdown_to_html, measure, profile
 from tocsin.guardrails import checked_draft, recheck
 from tocsin.models import (
@@ -62,6 +64,7 @@ class CrisisActivities:
 
     @activity.defn(name=DRAFT)
     async def draft(self, request: DraftRequest) -> Draft:
+        _bind(request.crisis_id, request.phase.value, request.revision)
         try:
             # Rendering and the guardrails are CPU work (spaCy among it): off the event loop.
             draft = await asyncio.to_thread(checked_draft, request)
@@ -70,19 +73,29 @@ class CrisisActivities:
             raise ApplicationError(str(exc), type="RenderError", non_retryable=True) from exc
         log.info(
             "statement.drafted",
-            crisis=request.crisis_id,
-            phase=request.phase.value,
             sequence=request.sequence,
-            revision=request.revision,
             texts=len(draft.texts),
             blocking=len(draft.blocking()),
             findings=len(draft.findings),
         )
+        meter = activity.metric_meter()
+        metrics.count(meter, metrics.DRAFTED, "Statements drafted", phase=request.phase.value)
+        for (rule, severity), found in Counter(
+            (f.rule, f.severity.value) for f in draft.findings
+        ).items():
+            metrics.add(
+                meter,
+                metrics.FINDINGS,
+                "Guardrail findings on drafts",
+                found,
+                {"rule": rule, "severity": severity},
+            )
         return draft
 
     @activity.defn(name=CHECK)
     async def check(self, request: CheckRequest) -> CheckResult:
         """The guardrails over texts a person edited (approve with edits, a revision)."""
+        _bind(request.draft.crisis_id, request.draft.phase.value, request.draft.revision)
         texts = [
             item.model_copy(
                 update={
@@ -100,6 +113,7 @@ class CrisisActivities:
     async def notify(self, request: NotifyRequest) -> NotifyResult:
         """One record per idempotency key, written once across retries; then Slack, when it is
         configured (its calls are idempotent too: see tocsin.slack.notifier)."""
+        _bind(request.crisis_id, request.phase.value if request.phase else None, request.revision)
         record = request.model_dump(mode="json")
         path = self.notifications / request.crisis_id / f"{_safe(request.idempotency_key)}.json"
         written = await asyncio.to_thread(
@@ -108,19 +122,27 @@ class CrisisActivities:
         if written:
             log.info(
                 "notification",
-                crisis=request.crisis_id,
                 kind=request.kind.value,
-                phase=request.phase.value if request.phase else None,
-                revision=request.revision,
                 to=", ".join(request.recipient_names),
                 message=request.message,
             )
         if self.slack is not None:
-            return await self.slack.notify(request)
-        return NotifyResult(delivered=True, channel="console", reference=str(path))
+            result = await self.slack.notify(request)
+        else:
+            result = NotifyResult(delivered=True, channel="console", reference=str(path))
+        if written:
+            metrics.count(
+                activity.metric_meter(),
+                metrics.NOTIFICATIONS,
+                "Notices sent to people",
+                kind=request.kind.value,
+                via=result.channel,
+            )
+        return result
 
     @activity.defn(name=PUBLISH)
     async def publish(self, request: PublishRequest) -> PublishResult:
+        _bind(request.crisis_id, request.phase.value, request.revision)
         files: list[PublishedFile] = []
         for item in request.texts:
             path = statement_path(
@@ -165,13 +187,19 @@ class CrisisActivities:
                 )
             log.info(
                 "statement.published",
-                crisis=request.crisis_id,
-                phase=request.phase.value,
                 channel=request.channel.value,
                 language=item.language,
-                revision=request.revision,
                 written=written,
             )
+            if written:  # a retry that finds the file already there is not a second publication
+                metrics.count(
+                    activity.metric_meter(),
+                    metrics.PUBLISHED,
+                    "Statements published, per channel and language",
+                    channel=request.channel.value,
+                    language=item.language,
+                    phase=request.phase.value,
+                )
         return PublishResult(files=files)
 
     @activity.defn(name=REVIEW)
@@ -179,6 +207,7 @@ class CrisisActivities:
         """The review from the crisis's own history as it stood at ``as_of``, stored in the
         outbox beside the statements. The same history gives the same files: a retry rewrites
         nothing."""
+        _bind(request.crisis_id, None, None)
         runs = await fetch_chain(activity.client(), request.crisis_id)
         try:
             built = await asyncio.to_thread(build_review, runs, as_of=request.as_of)
@@ -192,8 +221,15 @@ class CrisisActivities:
         }
         for path, text in contents.items():
             await asyncio.to_thread(write_once, path, text)
-        log.info("review.stored", crisis=request.crisis_id, folder=str(paths.html.parent))
+        log.info("review.stored", folder=str(paths.html.parent))
         return ReviewResult(summary=summary(built), files=[str(p) for p in contents])
+
+
+def _bind(crisis: str, phase: str | None, revision: int | None) -> None:
+    """Every log line of this activity (Slack, guardrails, outbox included) says which crisis,
+    phase and revision it is about. Each activity runs in its own task: nothing leaks."""
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(crisis=crisis, phase=phase, revision=revision)
 
 
 def _safe(key: str) -> str:

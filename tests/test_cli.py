@@ -6,9 +6,11 @@ Errors a person makes must end in one clear line and exit code 1, never a traceb
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -269,6 +271,13 @@ def test_user_mistakes_on_trigger(offline: dict[str, str]) -> None:
         assert result.out == ""
 
 
+def test_a_bad_metrics_address_is_one_clear_line(offline: dict[str, str]) -> None:
+    result = tocsin({**offline, "TOCSIN_METRICS": "partout"}, "worker")
+    assert result.code == 1
+    assert result.err.startswith("Erreur : TOCSIN_METRICS « partout » : attendu PORT")
+    assert "Traceback" not in result.err
+
+
 def test_no_server_is_one_clear_line(offline: dict[str, str]) -> None:
     result = tocsin(offline, "trigger", PLAYBOOK, "--as", "camille", *sample_params())
     assert result.code == 1
@@ -293,7 +302,10 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
     """``tocsin up`` as a process on free ports, stopped with Ctrl-C (SIGINT) at the end."""
     data_dir = tmp_path_factory.mktemp("up")
     env = tocsin_env(
-        data_dir, TOCSIN_EMBEDDED_PORT=str(free_port()), TOCSIN_UI_PORT=str(free_port())
+        data_dir,
+        TOCSIN_EMBEDDED_PORT=str(free_port()),
+        TOCSIN_UI_PORT=str(free_port()),
+        TOCSIN_METRICS=str(free_port()),
     )
     log = data_dir / "up.log"
     with log.open("w") as sink:
@@ -437,6 +449,21 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     late = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
     assert late.code == 1
     assert late.err.strip() == "Erreur : Refusé : la crise est terminée"
+
+    # What monitoring sees: Prometheus metrics from the worker in `tocsin up`, JSON log lines
+    # that name the crisis, phase and revision.
+    port = env["TOCSIN_METRICS"]
+    assert f"Métriques Prometheus : http://127.0.0.1:{port}/metrics" in up.log.read_text()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as reply:
+        exported = reply.read().decode()
+    assert re.search(r'^tocsin_decisions\{[^}]*action="reject"[^}]*\} 1$', exported, re.M)
+    assert re.search(r'^tocsin_statements_published\{[^}]*channel="sms"', exported, re.M)
+    assert "temporal_workflow_task_execution_latency" in exported
+    logged = [json.loads(line) for line in up.log.read_text().splitlines() if line.startswith("{")]
+    mine = [line for line in logged if line.get("crisis") == crisis]
+    assert {"statement.drafted", "statement.published", "notification"} <= {
+        line["event"] for line in mine
+    }
 
     # The review, read from the server while the workflow waits the playbook's 7 days to post it.
     report = tmp_path / "retex.html"

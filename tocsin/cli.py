@@ -28,6 +28,7 @@ from tocsin import crises
 from tocsin.config import Settings
 from tocsin.i18n import language, t
 from tocsin.logs import configure_logging
+from tocsin.metrics import MetricsAddressError, bind_address
 from tocsin.models import (
     CancelRequest,
     Channel,
@@ -101,6 +102,8 @@ def _translate(exc: BaseException) -> UserError | None:
         lines = [t("playbook.invalid")] + [f"  {problem}" for problem in exc.problems]
         return UserError("\n".join(lines))
     if type(exc).__name__ == "DemoStuck":
+        return UserError(str(exc))
+    if isinstance(exc, MetricsAddressError):
         return UserError(str(exc))
     if isinstance(exc, BinaryMissing):
         return UserError(t("err.binary", path=exc.looked))
@@ -297,20 +300,27 @@ def up(db: Path | None) -> None:
     slack = _slack()
 
     async def main() -> None:
-        async with embedded_server(settings, database=db) as server:
+        async with embedded_server(settings, database=db, metrics=True) as server:
             worker = build_worker(server.client, settings, slack=slack)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
+            _metrics_line(settings)
             await _with_slack(slack, server.client, lambda: _run_until_signal(worker), settings)
         click.echo(t("up.stopped"))
 
     run(main())
 
 
+def _metrics_line(settings: Settings) -> None:
+    if settings.metrics:
+        click.echo(t("metrics.ready", address=bind_address(settings.metrics)))
+
+
 async def _worker(settings: Settings, *, with_app: bool = True) -> None:
     slack = _slack(app=with_app)
-    client = await connect(settings)
+    client = await connect(settings, metrics=True)
     worker = build_worker(client, settings, slack=slack)
     click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
+    _metrics_line(settings)
     await _with_slack(
         slack if with_app else None, client, lambda: _run_until_signal(worker), settings
     )

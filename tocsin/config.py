@@ -36,6 +36,7 @@ class Settings(BaseModel):
     embedded_port: int = 7233
     ui_port: int = 8233
     max_history_events: int = 1500
+    metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +60,7 @@ class Settings(BaseModel):
             embedded_port=int(env.get("TOCSIN_EMBEDDED_PORT") or 7233),
             ui_port=int(env.get("TOCSIN_UI_PORT") or 8233),
             max_history_events=int(env.get("TOCSIN_MAX_HISTORY_EVENTS") or 1500),
+            metrics=env.get("TOCSIN_METRICS") or None,
         )
 
     @property

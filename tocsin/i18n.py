@@ -111,6 +111,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "tocsin is ready. Temporal server: {address} — web UI: {ui}\n"
         "Database: {db}\nCtrl-C stops everything.",
     ),
+    "metrics.ready": (
+        "Métriques Prometheus : http://{address}/metrics",
+        "Prometheus metrics: http://{address}/metrics",
+    ),
     "up.stopping": ("Arrêt en cours…", "Stopping..."),
     "up.stopped": ("Tout est arrêté.", "Everything has stopped."),
     "up.already": (

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from tocsin.config import Settings
+from tocsin.metrics import bind_address, runtime_for
 
 DEV_SERVER_NAME = "temporal"
 TEST_SERVER_NAME = "temporal-test-server"
@@ -105,13 +107,25 @@ def address_for(settings: Settings) -> str:
     return f"127.0.0.1:{settings.embedded_port}"
 
 
-async def connect(settings: Settings, address: str | None = None) -> Client:
+def metrics_runtime(settings: Settings) -> Runtime | None:
+    """The runtime that serves Prometheus metrics, for the processes that run workers."""
+    if not settings.metrics:
+        return None
+    return runtime_for(bind_address(settings.metrics))
+
+
+async def connect(
+    settings: Settings, address: str | None = None, *, metrics: bool = False
+) -> Client:
+    """A client; with ``metrics``, on the runtime that exports them (workers only: a second
+    process binding the same port would fail)."""
     target = address or address_for(settings)
     try:
         return await Client.connect(
             target,
             namespace=settings.namespace,
             data_converter=pydantic_data_converter,
+            runtime=metrics_runtime(settings) if metrics else None,
         )
     except RuntimeError as exc:  # the Rust core reports connection failures as RuntimeError
         raise ServerUnavailable(target, str(exc)) from exc
@@ -180,6 +194,7 @@ async def embedded_server(
     ui_port: int | None = None,
     advertise: bool = True,
     ui: bool = True,
+    metrics: bool = False,
 ) -> AsyncIterator[EmbeddedServer]:
     """Start the dev server with SQLite persistence; stop it on exit, whatever happens."""
     db = database or settings.database
@@ -198,6 +213,7 @@ async def embedded_server(
             ui=ui,
             ui_port=ui_port if ui else None,
             dev_server_log_level="error",
+            runtime=metrics_runtime(settings) if metrics else None,
         )
     address = f"127.0.0.1:{port}"
     server = EmbeddedServer(env=env, address=address, ui=f"http://127.0.0.1:{ui_port}", database=db)

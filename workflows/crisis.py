@@ -17,6 +17,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.crisis import CHECK, DRAFT, NOTIFY, PUBLISH, REVIEW
+    from tocsin import metrics
     from tocsin.i18n import both
     from tocsin.models import (
         PHASE_ORDER,
@@ -137,6 +138,8 @@ class CrisisWorkflow:
             if workflow.patched(REVIEW_PATCH):
                 await self._review()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        status = "cancelled" if self.state.cancelled else "closed"
+        metrics.count(workflow.metric_meter(), metrics.CRISES_ENDED, "Crises ended", status=status)
         workflow.logger.info("crisis ended: %s", self.crisis.crisis_id)
         return CrisisOutcome(
             crisis_id=self.crisis.crisis_id,
@@ -344,6 +347,12 @@ class CrisisWorkflow:
         revision = gate.draft.revision
         if gate.deadline is not None and not gate.deadline_missed and now >= gate.deadline:
             gate.deadline_missed = True
+            metrics.count(
+                workflow.metric_meter(),
+                metrics.DEADLINES_MISSED,
+                "Approval deadlines missed",
+                phase=gate.phase.value,
+            )
             self._event(
                 EventKind.DEADLINE_MISSED,
                 phase=gate.phase,
@@ -367,6 +376,13 @@ class CrisisWorkflow:
             gate.level_started_at = now
             gate.last_reminder_at = now
             role = approval.approvers[gate.level]
+            metrics.count(
+                workflow.metric_meter(),
+                metrics.ESCALATIONS,
+                "Escalations to the next approver",
+                phase=gate.phase.value,
+                role=role,
+            )
             self._event(
                 EventKind.ESCALATED,
                 phase=gate.phase,
@@ -378,6 +394,9 @@ class CrisisWorkflow:
             return
         if now >= gate.last_reminder_at + approval.remind_every:
             gate.last_reminder_at = now
+            metrics.count(
+                workflow.metric_meter(), metrics.REMINDERS, "Reminders", phase=gate.phase.value
+            )
             self._event(
                 EventKind.REMINDER, phase=gate.phase, sequence=gate.sequence, revision=revision
             )
@@ -776,6 +795,15 @@ class CrisisWorkflow:
             override=override,
         )
         self.state.decisions.append(decision)
+        meter = workflow.metric_meter()
+        metrics.count(
+            meter,
+            metrics.DECISIONS,
+            "Decisions on statements",
+            action=decision.action.value,
+            phase=gate.phase.value,
+        )
+        metrics.record_wait(meter, decision.waited, phase=gate.phase.value)
         if override is not None:
             self._event(
                 EventKind.OVERRIDDEN,
