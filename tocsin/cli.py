@@ -331,7 +331,8 @@ async def _slack_alone(settings: Settings) -> None:
     slack = _slack()
     if slack is None:
         raise UserError(t("slack.not_configured"))
-    client = await connect(settings)
+    client = await connect(settings, metrics=True)
+    _metrics_line(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
