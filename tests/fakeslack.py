@@ -19,8 +19,11 @@ from typing import Any
 
 from aiohttp import web
 
+from tocsin.models import CrisisInput
+
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
+SLACK_IDS = {"camille": "UCAMILLE", "dominique": "UDOMINIQUE", "sacha": "USACHA", "noor": "UNOOR"}
 APP_TOKEN = "xapp-test-token"
 
 
@@ -311,3 +314,14 @@ def view_submission(user: str, view: dict[str, Any], values: dict[str, str]) -> 
             },
         },
     }
+
+
+def with_slack_people(crisis: CrisisInput) -> CrisisInput:
+    """The crisis's playbook with each person's Slack member id, as an organisation sets it."""
+    people = {
+        pid: person.model_copy(update={"slack_user_id": SLACK_IDS.get(pid)})
+        for pid, person in crisis.playbook.people.items()
+    }
+    return crisis.model_copy(
+        update={"playbook": crisis.playbook.model_copy(update={"people": people})}
+    )

@@ -24,6 +24,7 @@ from tests.fakeslack import (
     APP_TOKEN,
     BOT_TOKEN,
     SECRET,
+    SLACK_IDS,
     Call,
     Failure,
     FakeSlack,
@@ -33,12 +34,13 @@ from tests.fakeslack import (
     has_buttons,
     sign,
     view_submission,
+    with_slack_people,
 )
 from tests.helpers import LIBRARY, approve, crisis_input, settings_for, wait_status
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
-from tocsin.models import CrisisInput, DecisionAction, NotifyKind, NotifyRequest, PhaseName
+from tocsin.models import DecisionAction, NotifyKind, NotifyRequest, PhaseName
 from tocsin.playbook import PlaybookLibrary
 from tocsin.slack.ids import SLASH_COMMAND, ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, web_client
@@ -48,17 +50,6 @@ from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
 
 CHANNEL = "C0CRISE"
-SLACK_IDS = {"camille": "UCAMILLE", "dominique": "UDOMINIQUE", "sacha": "USACHA", "noor": "UNOOR"}
-
-
-def with_slack_people(crisis: CrisisInput) -> CrisisInput:
-    people = {
-        pid: person.model_copy(update={"slack_user_id": SLACK_IDS.get(pid)})
-        for pid, person in crisis.playbook.people.items()
-    }
-    return crisis.model_copy(
-        update={"playbook": crisis.playbook.model_copy(update={"people": people})}
-    )
 
 
 def slack_library(root: Path) -> PlaybookLibrary:
