@@ -10,6 +10,7 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -106,9 +107,7 @@ async def test_two_workers_and_the_slack_app_carry_every_crisis(
             async with aiohttp.ClientSession() as session:
                 for cid in ids:
                     await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), within=60)
-                    card = (await until(lambda c=cid: cards_of(fake, c), 30, f"the card of {cid}"))[
-                        0
-                    ]
+                    card = (await until(partial(cards_of, fake, cid), 30, f"the card of {cid}"))[0]
                     value = button_value(card, ActionId.APPROVE)
                     body = form(
                         block_actions(
