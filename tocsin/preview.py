@@ -46,6 +46,31 @@ def preview_drafts(
 ) -> list[Draft]:
     """Drafts for ``phases``, checked by the guardrails; missing parameters take the
     playbook's examples."""
+    requests = preview_requests(
+        loaded,
+        template_folders,
+        given,
+        phases,
+        exercise=exercise,
+        facts=facts,
+        now=now,
+        guardrails=guardrails,
+    )
+    return [checked_draft(request) for request in requests]
+
+
+def preview_requests(
+    loaded: LoadedPlaybook,
+    template_folders: list[Path],
+    given: Mapping[str, str],
+    phases: list[PhaseName],
+    *,
+    exercise: bool = False,
+    facts: list[str] | None = None,
+    now: datetime | None = None,
+    guardrails: GuardrailSettings | None = None,
+) -> list[DraftRequest]:
+    """What the draft activity would be given for ``phases``, as the workflow builds it."""
     playbook = loaded.playbook
     samples = {k: str(v) for k, v in playbook.sample_parameters().items()}
     params = resolve_parameters(playbook, {**samples, **given})
@@ -53,33 +78,31 @@ def preview_drafts(
     moment = now or datetime.now(UTC)
     follow_up = playbook.phases.get(PhaseName.FOLLOW_UP)
     cadence = follow_up.cadence if follow_up and follow_up.cadence else timedelta(hours=2)
-    drafts = []
+    requests = []
     for number, phase in enumerate(phases, 1):
-        drafts.append(
-            checked_draft(
-                DraftRequest(
-                    crisis_id="preview",
-                    playbook=playbook,
-                    templates=templates,
-                    params=params,
-                    facts=[Fact(text=f, person="preview", added_at=moment) for f in facts or []],
-                    phase=phase,
-                    sequence=1 if phase is PhaseName.FOLLOW_UP else 0,
-                    revision=0,
-                    author="preview",
-                    exercise=exercise,
-                    now=moment,
-                    detected_at=moment,
-                    next_update_at=None
-                    if phase is PhaseName.CLOSE
-                    else round_up(moment + cadence, timedelta(minutes=5)),
-                    resolution="",
-                    number=number,
-                    guardrails=guardrails or GuardrailSettings(),
-                )
+        requests.append(
+            DraftRequest(
+                crisis_id="preview",
+                playbook=playbook,
+                templates=templates,
+                params=params,
+                facts=[Fact(text=f, person="preview", added_at=moment) for f in facts or []],
+                phase=phase,
+                sequence=1 if phase is PhaseName.FOLLOW_UP else 0,
+                revision=0,
+                author="preview",
+                exercise=exercise,
+                now=moment,
+                detected_at=moment,
+                next_update_at=None
+                if phase is PhaseName.CLOSE
+                else round_up(moment + cadence, timedelta(minutes=5)),
+                resolution="",
+                number=number,
+                guardrails=guardrails or GuardrailSettings(),
             )
         )
-    return drafts
+    return requests
 
 
 def ratio(found: Measure) -> float | None:

@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,17 +75,51 @@ def persons(plain: str, language: str) -> list[Person]:
         for m in HONORIFIC.finditer(plain)
     ]
     if language == "fr":
-        with _lock:
-            nlp = _nlp()
-            doc = nlp(plain) if nlp is not None else None
-        if doc is not None:
-            for ent in doc.ents:
-                words = ent.text.split()
-                if (
-                    ent.label_ == "PER"
-                    and len(words) >= 2
-                    and all(w[:1].isupper() for w in words)
-                    and not any(p.start <= ent.start_char < p.end for p in found)
-                ):
-                    found.append(Person(ent.start_char, ent.end_char, ent.text, "spacy"))
+        lines = plain.splitlines(keepends=True)
+        known = line_persons([line.rstrip("\r\n") for line in lines])
+        offset = 0
+        for line, entities in zip(lines, known, strict=True):
+            for start, end, text in entities:
+                if not any(p.start <= offset + start < p.end for p in found):
+                    found.append(Person(offset + start, offset + end, text, "spacy"))
+            offset += len(line)
     return sorted(found, key=lambda p: p.start)
+
+
+Entities = tuple[tuple[int, int, str], ...]
+CACHE_SIZE = 8192
+_cache: OrderedDict[str, Entities] = OrderedDict()
+
+
+def line_persons(lines: list[str]) -> list[Entities]:
+    """spaCy's persons of at least two capitalised words, line by line (a name never spans two
+    lines). The lines not seen before go through spaCy together (``nlp.pipe``); the others come
+    from a bounded cache: a statement's channels, and its revisions, repeat the same lines."""
+    with _lock:
+        nlp = _nlp()
+        if nlp is None:
+            return [() for _ in lines]
+        new = list(dict.fromkeys(line for line in lines if line.strip() and line not in _cache))
+        for line, doc in zip(new, nlp.pipe(new), strict=True):
+            _cache[line] = tuple(
+                (ent.start_char, ent.end_char, ent.text)
+                for ent in doc.ents
+                if ent.label_ == "PER"
+                and len(ent.text.split()) >= 2
+                and all(w[:1].isupper() for w in ent.text.split())
+            )
+        found = []
+        for line in lines:
+            entities = _cache.get(line, ())
+            if line in _cache:
+                _cache.move_to_end(line)
+            found.append(entities)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+        return found
+
+
+def forget_lines() -> None:
+    """Empty the cache (benchmarks measure new text with it)."""
+    with _lock:
+        _cache.clear()
