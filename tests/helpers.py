@@ -26,6 +26,12 @@ LIBRARY = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
 PLAYBOOK = "eau-non-potable"
 
 
+def sample_params(playbook: str = PLAYBOOK) -> list[str]:
+    """The playbook's example parameters as `tocsin trigger` options."""
+    samples = LIBRARY.load(playbook).playbook.sample_parameters()
+    return [arg for k, v in samples.items() for arg in ("-p", f"{k}={v}")]
+
+
 def files_per_phase(phase: PhaseName, playbook: str = PLAYBOOK) -> int:
     """Outbox files one approved statement set writes: a file per channel and language, and the
     press release a second time as HTML."""

@@ -43,6 +43,12 @@ class Process:
                 raise AssertionError(f"no {text!r} after {within}s:\n{self.output()}")
             await asyncio.sleep(0.1)
 
+    async def kill_group(self) -> None:
+        """SIGKILL the process and everything in its session: a power cut, not a shutdown."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        await self.proc.wait()
+
     async def stop(self, sig: int = signal.SIGINT, within: float = 30.0) -> int:
         """Send ``sig`` and wait; SIGKILL if it does not stop in time. Returns the exit code."""
         if self.proc.returncode is None:
@@ -57,7 +63,11 @@ class Process:
         return self.proc.returncode
 
 
-async def spawn(args: list[str], env: Mapping[str, str], log: Path) -> Process:
+async def spawn(
+    args: list[str], env: Mapping[str, str], log: Path, *, group: bool = False
+) -> Process:
+    """``group``: in a session of its own, so that :meth:`Process.kill_group` also kills what it
+    started (the embedded Temporal server of ``tocsin up``)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as sink:
         proc = await asyncio.create_subprocess_exec(
@@ -67,5 +77,6 @@ async def spawn(args: list[str], env: Mapping[str, str], log: Path) -> Process:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=sink,
             stderr=asyncio.subprocess.STDOUT,
+            start_new_session=group,
         )
     return Process(proc, log)

@@ -19,7 +19,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import LIBRARY, PLAYBOOK
+from tests.helpers import LIBRARY, PLAYBOOK, sample_params
 from tests.processes import TOCSIN, tocsin_env
 from tocsin.cli import cli
 from tocsin.config import BUNDLED_PLAYBOOKS
@@ -50,11 +50,6 @@ def tocsin(env: dict[str, str], *args: str, stdin: str | None = None) -> Result:
     result = Result(done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in result.text, result.text
     return result
-
-
-def sample_params() -> list[str]:
-    samples = LIBRARY.load(PLAYBOOK).playbook.sample_parameters()
-    return [arg for k, v in samples.items() for arg in ("-p", f"{k}={v}")]
 
 
 @pytest.fixture
