@@ -19,7 +19,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import LIBRARY, PLAYBOOK, sample_params
+from tests.helpers import PLAYBOOK, sample_params
 from tests.processes import TOCSIN, tocsin_env
 from tocsin.cli import cli
 from tocsin.config import BUNDLED_PLAYBOOKS
