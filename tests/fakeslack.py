@@ -48,6 +48,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
         self.hold_card = 0.0  # seconds to sit on the answer to the next card posted, once
+        self.down = False  # an outage: every Web API call answers 429, and one in five 500
+        self.refused = 0  # calls answered so during outages
         self._ts = itertools.count(1)
         self.runner: web.AppRunner | None = None
         self.url = ""
@@ -127,6 +129,13 @@ class FakeSlack:
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         self.calls.append(Call(method, args))
+        if self.down:
+            self.refused += 1
+            if self.refused % 5 == 1:
+                return web.json_response({"ok": False, "error": "fatal_error"}, status=500)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
+            )
         queued = self.failures.get(method)
         if queued:
             failure = queued.pop(0)

@@ -1,24 +1,58 @@
 """Faults, on loopback and bounded in time: the embedded Temporal server killed and restarted
-on the same SQLite file."""
+on the same SQLite file; Slack down for a long stretch."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from temporalio.client import Client
 
-from tests.helpers import approve, awaiting, files_per_phase, sample_params, wait_status
+from tests.conftest import time_skipping_env
+from tests.fakeslack import BOT_TOKEN, FakeSlack, with_slack_people
+from tests.helpers import (
+    approve,
+    awaiting,
+    crisis_input,
+    files_per_phase,
+    sample_params,
+    settings_for,
+    wait_status,
+)
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.config import Settings
-from tocsin.models import PhaseName, ResolveRequest
+from tocsin.models import (
+    DecisionAction,
+    DecisionRequest,
+    EventKind,
+    PhaseName,
+    ResolveRequest,
+)
 from tocsin.outbox import crisis_folder, read_journal
+from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import connect, free_port, port_is_free
+from tocsin.worker import build_worker
 
 FOUR = [PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS, PhaseName.CLOSE]
+OUTAGE_CHANNEL = "C0PANNE"
+T = TypeVar("T")
+
+
+async def until(get: Callable[[], T], within: float, what: str) -> T:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        found = get()
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def start_up(env: dict[str, str], log: Path) -> tuple[Process, Client]:
@@ -92,3 +126,62 @@ async def test_the_embedded_server_killed_and_restarted_on_the_same_database(
         paths = Counter(str(entry["path"]) for entry in journal)
         assert len(paths) == expected, cid
         assert set(paths.values()) == {1}
+
+
+async def test_a_slack_outage_holds_neither_timers_nor_decisions(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    """Slack answers 429 and 500 for twelve minutes of (skipped) time: the gate still reminds and
+    escalates, the command line still approves, the statement is published and the next phase
+    drafted; when Slack is back, the notices go out in order, each gate with one card."""
+    async with time_skipping_env() as env:
+        client = env.client
+        settings = settings_for(tmp_path, f"outage-{uuid.uuid4().hex[:8]}")
+        slack = SlackSettings(bot_token=BOT_TOKEN, channel=OUTAGE_CHANNEL, api_url=fake.url)
+        async with build_worker(client, settings, slack=slack):
+            crisis = with_slack_people(crisis_input("panne-slack"))
+            await crises.trigger(client, settings, crisis)
+            cid = crisis.crisis_id
+            ack = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
+            await until(lambda: fake.cards(OUTAGE_CHANNEL), 30, "the first card")
+
+            await env.sleep(timedelta(minutes=9))
+            fake.down = True
+            # A reminder at 10 min, the escalation at 20, while Slack is down. Skipped a minute at
+            # a time: the notices are retried meanwhile, each attempt takes real time, and one
+            # long skip would outlast the test server's own request timeout.
+            for _ in range(12):
+                await env.sleep(timedelta(minutes=1))
+            during = await crises.status(client, cid)
+            kinds = [e.kind for e in during.events]
+            assert EventKind.REMINDER in kinds
+            assert EventKind.ESCALATED in kinds
+            assert during.notices_pending >= 2  # the reminder and the escalation, not yet out
+            statuses = Counter(
+                c.method for c in fake.calls if c.method in ("conversations.replies", "chat.update")
+            )
+            assert fake.refused > 5, statuses  # 429s and 500s, retried
+            assert ack.revision is not None
+            await crises.decide(
+                client,
+                cid,
+                DecisionRequest(
+                    person="sacha", revision=ack.revision, action=DecisionAction.APPROVE
+                ),
+            )
+            # Published and the next phase drafted while Slack is still down.
+            explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN))
+            assert any(p.phase is PhaseName.ACKNOWLEDGE for p in explain.publications)
+            assert len(fake.cards(OUTAGE_CHANNEL)) == 1
+
+            fake.down = False
+            await env.sleep(timedelta(minutes=2))  # the notices' retries find Slack back
+            settled = await wait_status(client, cid, lambda s: s.notices_pending == 0)
+            assert settled.state == "awaiting_approval"
+        cards = fake.cards(OUTAGE_CHANNEL)
+        assert len(cards) == 2  # acknowledge and explain: one card a gate, none twice
+        first = cards[0]
+        thread = " ".join(m["text"] for m in fake.thread(OUTAGE_CHANNEL, first["ts"]))
+        assert "Rappel" in thread
+        assert "Escalade" in thread
+        assert "Approuvé" in str(fake.message(OUTAGE_CHANNEL, first["ts"]))

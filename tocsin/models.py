@@ -652,6 +652,7 @@ class CrisisStatus(_Strict):
     runs: int
     people: dict[str, Person] = {}  # the playbook's people, to map a Slack user to a person
     review_at: datetime | None = None  # when the review will be posted (after the close)
+    notices_pending: int = 0  # notices not yet delivered (a notifier down: Slack, say)
 
 
 # --------------------------------------------------------------------------- activities
@@ -745,6 +746,7 @@ class NotifyRequest(_Strict):
     recipient_slack_ids: list[str] = []
     author_slack_ids: list[str] = []
     timezone: str = "Europe/Paris"
+    made_at: datetime | None = None  # when the workflow made the notice (it may go out later)
 
 
 class NotifyResult(_Strict):

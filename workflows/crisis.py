@@ -78,6 +78,10 @@ GUARDRAILS_PATCH = "guardrails-recheck-edits"
 MIN_OVERRIDE_REASON = 10
 NOTIFY_TIMEOUT = timedelta(seconds=15)
 PUBLISH_TIMEOUT = timedelta(seconds=15)
+# Notices go out in order from a queue of their own, so that a notifier that is down (Slack
+# answering 500 for an hour) never holds the gate's timers, the decisions or the publications
+# (patch for crises started before: they awaited each notice).
+NOTICES_PATCH = "notices-in-background"
 # After the close, a timer then the review (patch for crises started before).
 REVIEW_PATCH = "review-after-close"
 REVIEW_TIMEOUT = timedelta(minutes=2)
@@ -107,11 +111,19 @@ class CrisisWorkflow:
         self.ended = False
         self.notify_seq = 0
         self.review_at: datetime | None = None
+        self.queued_notices = False  # set at the start of each run (NOTICES_PATCH)
+        self.delivery: asyncio.Task[None] | None = None
+        self.notices: list[NotifyRequest] = []
+        self.delivering = False
+        self.cards: dict[tuple[PhaseName, int], str] = {}  # each gate's card, once known
 
     # ------------------------------------------------------------------ main loop
 
     @workflow.run
     async def run(self, run: CrisisRun) -> CrisisOutcome:
+        self.queued_notices = workflow.patched(NOTICES_PATCH)
+        if self.queued_notices:
+            self.delivery = asyncio.create_task(self._deliver_notices())
         if run.state is None:
             self._event(EventKind.DETECTED, person=self.crisis.triggered_by)
         while self.state.phase_index < len(PHASE_ORDER) and not self.state.cancelled:
@@ -127,6 +139,7 @@ class CrisisWorkflow:
                 await self._run_phase(phase, 0)
                 self.state.phase_index += 1
             if self._should_continue_as_new():
+                await self._notices_delivered()
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 self.state.runs += 1
                 self._event(EventKind.CONTINUED, detail=f"run {self.state.runs}")
@@ -137,6 +150,7 @@ class CrisisWorkflow:
             self._event(EventKind.CLOSED)
             if workflow.patched(REVIEW_PATCH):
                 await self._review()
+        await self._notices_delivered()
         await workflow.wait_condition(workflow.all_handlers_finished)
         status = "cancelled" if self.state.cancelled else "closed"
         metrics.count(workflow.metric_meter(), metrics.CRISES_ENDED, "Crises ended", status=status)
@@ -433,7 +447,7 @@ class CrisisWorkflow:
             f"{label} — {self.crisis.playbook.title}, {phase_label(gate.phase, gate.sequence)}, "
             f"révision {gate.draft.revision}.",
         )
-        if not gate.card and result.card:
+        if result is not None and not gate.card and result.card:
             # Later notices of this gate (reminders, escalation, decision) go to the same card.
             gate.card = result.card
 
@@ -645,7 +659,8 @@ class CrisisWorkflow:
         decision: Decision | None = None,
         texts: list[StatementText] | None = None,
         card: str | None = None,
-    ) -> NotifyResult:
+    ) -> NotifyResult | None:
+        """Tell people. Queued (None returned) since NOTICES_PATCH; awaited before it."""
         self.notify_seq += 1
         playbook = self.crisis.playbook
         gate = self.gate
@@ -662,35 +677,67 @@ class CrisisWorkflow:
                 revision=revision,
                 detail=f"{kind.value}: {', '.join(people)}",
             )
+        request = NotifyRequest(
+            crisis_id=self.crisis.crisis_id,
+            title=playbook.title,
+            kind=kind,
+            phase=phase,
+            sequence=sequence,
+            revision=revision,
+            recipients=people,
+            recipient_names=[playbook.person_name(p) for p in people],
+            message=message,
+            exercise=self.crisis.exercise,
+            idempotency_key=f"run{self.state.runs}-{self.notify_seq:05d}-{kind.value}",
+            draft=draft,
+            card=card if card is not None else (gate.card if gate is not None else ""),
+            deadline=gate.deadline if gate is not None else None,
+            approver_role=role,
+            decision=decision,
+            texts=texts or [],
+            recipient_slack_ids=self._slack_ids(people),
+            author_slack_ids=self._slack_ids(self._people_with(playbook.authors)),
+            timezone=playbook.timezone,
+            made_at=workflow.now(),
+        )
+        if self.queued_notices:
+            self.notices.append(request)
+            return None
+        return await self._send_notice(request)
+
+    async def _send_notice(self, request: NotifyRequest) -> NotifyResult:
         result: NotifyResult = await workflow.execute_activity(
             NOTIFY,
-            NotifyRequest(
-                crisis_id=self.crisis.crisis_id,
-                title=playbook.title,
-                kind=kind,
-                phase=phase,
-                sequence=sequence,
-                revision=revision,
-                recipients=people,
-                recipient_names=[playbook.person_name(p) for p in people],
-                message=message,
-                exercise=self.crisis.exercise,
-                idempotency_key=f"run{self.state.runs}-{self.notify_seq:05d}-{kind.value}",
-                draft=draft,
-                card=card if card is not None else (gate.card if gate is not None else ""),
-                deadline=gate.deadline if gate is not None else None,
-                approver_role=role,
-                decision=decision,
-                texts=texts or [],
-                recipient_slack_ids=self._slack_ids(people),
-                author_slack_ids=self._slack_ids(self._people_with(playbook.authors)),
-                timezone=playbook.timezone,
-            ),
+            request,
             result_type=NotifyResult,
             start_to_close_timeout=NOTIFY_TIMEOUT,
             retry_policy=RETRY,
         )
         return result
+
+    async def _deliver_notices(self) -> None:
+        """One notice at a time, in the order they were made; retried until delivered. A notice
+        made before its gate's card was known goes to that card once it is."""
+        while True:
+            await workflow.wait_condition(lambda: bool(self.notices))
+            request = self.notices.pop(0)
+            self.delivering = True
+            try:
+                gate_key = (request.phase, request.sequence) if request.phase else None
+                if not request.card and gate_key is not None and gate_key in self.cards:
+                    request = request.model_copy(update={"card": self.cards[gate_key]})
+                result = await self._send_notice(request)
+                if gate_key is not None and result.card and gate_key not in self.cards:
+                    self.cards[gate_key] = result.card
+                    gate = self.gate
+                    if gate is not None and (gate.phase, gate.sequence) == gate_key:
+                        gate.card = gate.card or result.card
+            finally:
+                self.delivering = False
+
+    async def _notices_delivered(self) -> None:
+        if self.queued_notices:
+            await workflow.wait_condition(lambda: not self.notices and not self.delivering)
 
     # ------------------------------------------------------------------ helpers
 
@@ -1011,6 +1058,7 @@ class CrisisWorkflow:
             runs=self.state.runs,
             people=playbook.people,
             review_at=self.review_at,
+            notices_pending=len(self.notices) + (1 if self.delivering else 0),
         )
 
     def _current_phase(self) -> PhaseName | None:

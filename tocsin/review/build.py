@@ -226,10 +226,18 @@ class _Builder:
             self.phases[key] = found
         return found
 
-    def _started_phase(self, run: int, origin: HistoryEvent, phase: PhaseName, seq: int) -> None:
+    def _started_phase(
+        self,
+        run: int,
+        origin: HistoryEvent,
+        phase: PhaseName,
+        seq: int,
+        at: datetime | None = None,
+    ) -> None:
         if (phase, seq) not in self.phases:
-            self.phase(phase, seq, event_time(origin))
-            self._add(run, origin, Kind.PHASE_STARTED, phase=phase, sequence=seq)
+            moment = at or event_time(origin)
+            self.phase(phase, seq, moment)
+            self._add(run, origin, Kind.PHASE_STARTED, at=moment, phase=phase, sequence=seq)
 
     def _notice(self, run: int, event: HistoryEvent, notice: NotifyRequest) -> None:
         kind = NOTICE_KIND.get(notice.kind)
@@ -238,21 +246,22 @@ class _Builder:
         if notice.draft is not None:
             self.drafts[notice.draft.revision] = notice.draft
         to = [self.who(person) for person in notice.recipients]
+        at = notice.made_at or event_time(event)  # made then; sent when the notifier could
         if kind is Kind.CLOSED:
-            self.closed_at = event_time(event)
-            self._add(run, event, kind, to=to)
+            self.closed_at = at
+            self._add(run, event, kind, at=at, to=to)
             return
         if notice.phase is None:
-            self._add(run, event, kind, to=to, detail=notice.message)
+            self._add(run, event, kind, at=at, to=to, detail=notice.message)
             return
         if kind is Kind.INFORMED:
-            self._started_phase(run, event, notice.phase, notice.sequence)
-            current = self.phase(notice.phase, notice.sequence, event_time(event))
+            self._started_phase(run, event, notice.phase, notice.sequence, at)
+            current = self.phase(notice.phase, notice.sequence, at)
             current.outcome = "internal"
-        current = self.phase(notice.phase, notice.sequence, event_time(event))
+        current = self.phase(notice.phase, notice.sequence, at)
         findings = []
         if kind is Kind.APPROVAL_REQUESTED:
-            current.asked_at = current.asked_at or event_time(event)
+            current.asked_at = current.asked_at or at
             if notice.deadline is not None:
                 current.deadline = notice.deadline
             if notice.draft is not None:
@@ -270,6 +279,7 @@ class _Builder:
             run,
             event,
             kind,
+            at=at,
             phase=notice.phase,
             sequence=notice.sequence,
             revision=notice.revision,
