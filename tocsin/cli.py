@@ -489,6 +489,8 @@ def _print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
         click.echo(t("status.resolved"))
     if status.review_at is not None:
         click.echo(t("review.at", at=at(status.review_at)))
+    if status.notices_pending:
+        click.echo(t("status.notices_pending", count=status.notices_pending))
     if texts and status.draft is not None:
         click.echo("")
         click.echo(t("status.texts", revision=status.draft.revision))

@@ -111,6 +111,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "tocsin is ready. Temporal server: {address} — web UI: {ui}\n"
         "Database: {db}\nCtrl-C stops everything.",
     ),
+    "status.notices_pending": (
+        "{count} notification(s) pas encore remise(s) (Slack indisponible ?) : elles partiront "
+        "dans l’ordre dès que possible ; les décisions restent possibles ici.",
+        "{count} notice(s) not delivered yet (Slack down?): they will go out in order as soon "
+        "as possible; decisions can still be made here.",
+    ),
     "metrics.ready": (
         "Métriques Prometheus : http://{address}/metrics",
         "Prometheus metrics: http://{address}/metrics",
