@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import click
 import yaml
+from pydantic import ValidationError
 from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 from temporalio.worker import Worker
@@ -105,6 +106,12 @@ def _translate(exc: BaseException) -> UserError | None:
         return UserError(str(exc))
     if isinstance(exc, MetricsAddressError):
         return UserError(str(exc))
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or '-'} : {error['msg']}"
+            for error in exc.errors()[:5]
+        )
+        return UserError(t("err.invalid_input", problems=problems))
     if isinstance(exc, BinaryMissing):
         return UserError(t("err.binary", path=exc.looked))
     if isinstance(exc, WorkflowUpdateRPCTimeoutOrCancelledError):
@@ -733,11 +740,8 @@ def fact(crisis: str, text: str, person: str | None) -> None:
     who = _person(person)
     if not text.strip():
         raise UserError(t("err.cli_usage", problem="TEXT"))
-    run(
-        _with_client(
-            settings, lambda c: crises.add_fact(c, crisis, FactRequest(person=who, text=text))
-        )
-    )
+    request = FactRequest(person=who, text=text)  # checked before anything is sent
+    run(_with_client(settings, lambda c: crises.add_fact(c, crisis, request)))
     click.echo(t("fact.recorded"))
 
 

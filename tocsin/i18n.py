@@ -729,6 +729,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Lire l’historique depuis ces fichiers JSON (une exécution chacun) au lieu du serveur.",
         "Read the history from these JSON files (one run each) instead of the server.",
     ),
+    "err.invalid_input": ("Entrée refusée : {problems}", "Input refused: {problems}"),
     "err.history": ("Historique illisible : {problem}", "Unreadable history: {problem}"),
     "err.write": ("Impossible d’écrire {path} : {problem}", "Cannot write {path}: {problem}"),
 }

@@ -15,6 +15,12 @@ import yaml
 
 PathKey = tuple[str | int, ...]
 
+# A playbook is a few hundred values in a few kilobytes. These bounds stop a hostile file (a
+# "billion laughs" of aliases, a huge blob) before it eats the machine's memory and time.
+MAX_BYTES = 2_000_000
+MAX_VALUES = 100_000
+DEEP = "imbrication trop profonde / nesting too deep"
+
 
 @dataclass(frozen=True)
 class Position:
@@ -28,6 +34,7 @@ class YamlDocument:
     data: Any
     positions: dict[PathKey, Position] = field(default_factory=dict)
     duplicate_keys: list[tuple[str, Position]] = field(default_factory=list)
+    values: int = 0  # nodes walked, aliases expanded
 
     def position_of(self, path: PathKey) -> Position | None:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -50,6 +57,15 @@ class YamlSyntaxError(Exception):
 
 
 def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument) -> None:
+    doc.values += 1
+    if doc.values > MAX_VALUES:
+        raise YamlSyntaxError(
+            doc.file,
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            f"plus de {MAX_VALUES} valeurs une fois les alias développés / more than "
+            f"{MAX_VALUES} values once aliases are expanded",
+        )
     doc.positions[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -72,9 +88,26 @@ def load_yaml(file: Path, text: str | None = None) -> YamlDocument:
     """Parse one YAML document, raising :class:`YamlSyntaxError` with its position."""
     if text is None:
         try:
+            size = file.stat().st_size
+            if size > MAX_BYTES:
+                raise YamlSyntaxError(
+                    file,
+                    1,
+                    1,
+                    f"fichier trop gros ({size} octets, {MAX_BYTES} au plus) / "
+                    f"file too large ({size} bytes, at most {MAX_BYTES})",
+                )
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise YamlSyntaxError(file, 1, 1, f"pas de l’UTF-8 / not UTF-8 ({exc.reason})") from exc
+    if len(text) > MAX_BYTES:
+        raise YamlSyntaxError(
+            file,
+            1,
+            1,
+            f"texte trop long ({len(text)} caractères, {MAX_BYTES} au plus) / "
+            f"text too long ({len(text)} characters, at most {MAX_BYTES})",
+        )
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -96,8 +129,13 @@ def load_yaml(file: Path, text: str | None = None) -> YamlDocument:
         ) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(file, 1, 1, str(exc)) from exc
+    except RecursionError as exc:
+        raise YamlSyntaxError(file, 1, 1, DEEP) from exc
     finally:
         loader.dispose()
     doc = YamlDocument(file=file, data=data)
-    _walk(node, (), doc)
+    try:
+        _walk(node, (), doc)
+    except RecursionError as exc:
+        raise YamlSyntaxError(file, 1, 1, DEEP) from exc
     return doc
