@@ -4,6 +4,9 @@ on the same SQLite file; Slack down for a long stretch."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import random
+import signal
 import time
 import uuid
 from collections import Counter
@@ -12,7 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from temporalio.client import Client
+from temporalio.client import (
+    Client,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.service import RPCError
 
 from tests.conftest import time_skipping_env
 from tests.fakeslack import BOT_TOKEN, FakeSlack, with_slack_people
@@ -29,6 +38,7 @@ from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import (
+    CrisisOutcome,
     DecisionAction,
     DecisionRequest,
     EventKind,
@@ -37,11 +47,13 @@ from tocsin.models import (
 )
 from tocsin.outbox import crisis_folder, read_journal
 from tocsin.slack.settings import SlackSettings
-from tocsin.temporal import connect, free_port, port_is_free
+from tocsin.temporal import connect, embedded_server, free_port, port_is_free
 from tocsin.worker import build_worker
+from workflows.crisis import CrisisWorkflow
 
 FOUR = [PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS, PhaseName.CLOSE]
 OUTAGE_CHANNEL = "C0PANNE"
+STORM_CHANNEL = "C0TEMPETE"
 T = TypeVar("T")
 
 
@@ -185,3 +197,109 @@ async def test_a_slack_outage_holds_neither_timers_nor_decisions(
         assert "Rappel" in thread
         assert "Escalade" in thread
         assert "Approuvé" in str(fake.message(OUTAGE_CHANNEL, first["ts"]))
+
+
+STORM_CRISES = 20
+STORM_KILLS = 10
+
+
+async def test_twenty_crises_through_ten_worker_kills(tmp_path: Path, fake: FakeSlack) -> None:
+    """20 crises in flight; the only worker SIGKILLed at random moments ten times, and started
+    again each time. Every crisis closes; each statement is written once per channel and
+    language, each decision recorded once, each gate has one Slack card."""
+    rng = random.Random(20261124)
+    queue = "storm"
+    settings = settings_for(tmp_path, queue)
+    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
+        env = tocsin_env(
+            tmp_path,
+            TEMPORAL_ADDRESS=server.address,
+            TOCSIN_TASK_QUEUE=queue,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            TOCSIN_SLACK_CHANNEL=STORM_CHANNEL,
+            SLACK_API_URL=fake.url,
+        )
+        client = server.client
+        workers = [await spawn(["worker"], env, tmp_path / "worker-00.log")]
+        await workers[-1].wait_for_output("Worker prêt")
+        ids = []
+        for number in range(STORM_CRISES):
+            crisis = with_slack_people(crisis_input(f"storm-{number:02d}"))
+            await crises.trigger(client, settings, crisis)
+            ids.append(crisis.crisis_id)
+        done = asyncio.Event()
+        kills = 0
+
+        async def killer() -> None:
+            nonlocal kills
+            while kills < STORM_KILLS and not done.is_set():
+                await asyncio.sleep(rng.uniform(0.5, 3.0))
+                assert await workers[-1].stop(signal.SIGKILL) == -signal.SIGKILL
+                kills += 1
+                workers.append(await spawn(["worker"], env, tmp_path / f"worker-{kills:02d}.log"))
+                await workers[-1].wait_for_output("Worker prêt")
+
+        storm = asyncio.create_task(killer())
+        try:
+            await asyncio.wait_for(drive(client, ids), 240)
+            during = kills  # the kills that fell while crises were in flight
+            await storm  # every kill happens, even if the crises were quicker
+        finally:
+            done.set()
+            storm.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await storm
+            finals = [await asyncio.wait_for(result(client, cid), 120) for cid in ids]
+            codes = [await worker.stop() for worker in workers]
+        assert codes[-1] == 0
+
+    assert kills == STORM_KILLS
+    assert during >= STORM_KILLS // 2, during
+    assert [f.status for f in finals] == ["closed"] * STORM_CRISES
+    expected = sum(files_per_phase(p) for p in FOUR)
+    cards = Counter(
+        (c.get("metadata") or {}).get("event_payload", {}).get("crisis")
+        for c in fake.cards(STORM_CHANNEL)
+    )
+    for cid, final in zip(ids, finals, strict=True):
+        journal = read_journal(crisis_folder(settings.outbox, cid, exercise=False))
+        paths = Counter(str(entry["path"]) for entry in journal)
+        assert len(paths) == expected == final.publications, cid
+        assert set(paths.values()) == {1}, paths.most_common(2)
+        assert final.decisions == len(FOUR), cid  # one approval a gate, none recorded twice
+        assert cards[cid] == len(FOUR), (cid, cards[cid])
+    print(f"{kills} kills ({during} while crises were open); every crisis closed")
+
+
+async def result(client: Client, cid: str) -> CrisisOutcome:
+    outcome: CrisisOutcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    return outcome
+
+
+async def drive(client: Client, ids: list[str]) -> None:
+    """The people of 20 crises: approve every gate, resolve once the follow-ups start, until
+    every crisis is closed. A worker may be dead at any moment: queries and updates that fail
+    for that are tried again; a refusal (the gate moved on) means someone already acted."""
+    left = set(ids)
+    while left:
+        for cid in sorted(left):
+            try:
+                status = await asyncio.wait_for(crises.status(client, cid, events=False), 5)
+            except (TimeoutError, RPCError, WorkflowQueryFailedError):
+                continue
+            try:
+                if status.state in ("closed", "cancelled"):
+                    left.discard(cid)
+                elif status.state == "awaiting_approval" and status.revision is not None:
+                    request = DecisionRequest(
+                        person="dominique", revision=status.revision, action=DecisionAction.APPROVE
+                    )
+                    await asyncio.wait_for(crises.decide(client, cid, request), 10)
+                elif status.state == "waiting_follow_up" and not status.resolved:
+                    resolve = ResolveRequest(person="camille")
+                    await asyncio.wait_for(crises.resolve(client, cid, resolve), 10)
+            except (crises.Refused, TimeoutError, RPCError, WorkflowUpdateFailedError):
+                continue
+            except WorkflowUpdateRPCTimeoutOrCancelledError:
+                continue
+        await asyncio.sleep(0.2)
