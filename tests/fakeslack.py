@@ -38,6 +38,7 @@ class Failure:
 class Call:
     method: str
     args: dict[str, Any]
+    at: float = field(default_factory=time.perf_counter)  # when the fake received it
 
 
 class FakeSlack:

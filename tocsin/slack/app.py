@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from tocsin.models import (
     DecisionAction,
     DecisionRequest,
     FactRequest,
+    Person,
     ResolveRequest,
     RevisionRequest,
     TextEdit,
@@ -84,8 +86,8 @@ def _value(values: dict[str, Any], block_id: str) -> str:
     return str(field.get("value") or "").strip()
 
 
-def _person(status: CrisisStatus, user_id: str) -> str:
-    for person_id, person in status.people.items():
+def _person(people: dict[str, Person], user_id: str) -> str:
+    for person_id, person in people.items():
         if person.slack_user_id == user_id:
             return person_id
     raise Unmapped(user_id)
@@ -110,6 +112,9 @@ def _with_proposals(comment: str, proposed: list[TextEdit]) -> str:
     return (comment + "\n\nPropositions :\n" + "\n".join(lines))[:10_000]
 
 
+PEOPLE_CACHE = 1_000  # crises whose people the app remembers
+
+
 class SlackFront:
     """The listeners, bound to a Temporal client and the Web API client."""
 
@@ -124,9 +129,23 @@ class SlackFront:
         self.temporal = temporal
         self.settings = settings
         self.library = library
+        # Each crisis's people and time zone: snapshotted at trigger, they never change, so a
+        # plain approve or reject needs no query before its update.
+        self.crisis_people: OrderedDict[str, tuple[dict[str, Person], str]] = OrderedDict()
 
     async def status(self, crisis_id: str) -> CrisisStatus:
-        return await crises.status(await self.temporal(), crisis_id, events=False)
+        found = await crises.status(await self.temporal(), crisis_id, events=False)
+        self.crisis_people[crisis_id] = (found.people, found.timezone)
+        while len(self.crisis_people) > PEOPLE_CACHE:
+            self.crisis_people.popitem(last=False)
+        return found
+
+    async def people_of(self, crisis_id: str) -> tuple[dict[str, Person], str]:
+        known = self.crisis_people.get(crisis_id)
+        if known is None:
+            status = await self.status(crisis_id)
+            return status.people, status.timezone
+        return known
 
     async def tell(self, client: AsyncWebClient, channel: str, user: str, text: str) -> None:
         """An ephemeral message: only ``user`` sees it."""
@@ -162,9 +181,14 @@ class SlackFront:
     ) -> None:
         channel, ts = where
         try:
-            status = await self.status(crisis_id)
-            person = _person(status, user)
-            changed = _edits(status, values) if values and status.draft else []
+            if values:
+                status = await self.status(crisis_id)
+                people, timezone = status.people, status.timezone
+                changed = _edits(status, values) if status.draft else []
+            else:
+                people, timezone = await self.people_of(crisis_id)
+                changed = []
+            person = _person(people, user)
             wants_edits = action is DecisionAction.APPROVE_WITH_EDITS
             edits = changed if wants_edits else []
             override = _value(values, BlockId.OVERRIDE) if values and wants_edits else ""
@@ -200,7 +224,7 @@ class SlackFront:
         log.info("slack.decided", crisis=crisis_id, revision=revision, action=action.value)
         if channel and ts and blocks:
             # The card the person clicked loses its buttons at once and says who decided.
-            status_line = cards.decided_status(decision, status.timezone, user)
+            status_line = cards.decided_status(decision, timezone, user)
             kept = [b for b in blocks if b.get("block_id") != BlockId.ACTIONS]
             kept.append({"type": "context", "elements": [{"type": "mrkdwn", "text": status_line}]})
             await client.chat_update(channel=channel, ts=ts, text=status_line, blocks=kept)
@@ -216,7 +240,7 @@ class SlackFront:
     ) -> None:
         try:
             status = await self.status(crisis_id)
-            person = _person(status, user)
+            person = _person(status.people, user)
             edits = _edits(status, values) if status.draft else []
             await crises.revise(
                 await self.temporal(),
@@ -278,7 +302,7 @@ class SlackFront:
         action = body["actions"][0]["action_id"]
         try:
             status = await self.status(crisis_id)
-            _person(status, user)
+            _person(status.people, user)
         except (crises.UnknownCrisis, Unmapped) as exc:
             await self.tell(client, channel, user, self.refusal(exc))
             return
@@ -384,14 +408,14 @@ class SlackFront:
                 )
             elif verb in ("fait", "fact") and len(words) == 3:
                 status = await self.status(words[1])
-                person = _person(status, user)
+                person = _person(status.people, user)
                 await crises.add_fact(
                     await self.temporal(), words[1], FactRequest(person=person, text=words[2])
                 )
                 await respond(f"Fait ajouté à {words[1]} : il figurera dans le prochain message.")
             elif verb in ("resoudre", "résoudre", "resolve") and len(words) >= 2:
                 status = await self.status(words[1])
-                person = _person(status, user)
+                person = _person(status.people, user)
                 message = words[2] if len(words) == 3 else ""
                 await crises.resolve(
                     await self.temporal(),

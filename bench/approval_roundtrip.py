@@ -1,0 +1,211 @@
+"""Approval round trip: from a signed Slack click to the card updated, against the round trip of
+a bare Temporal update on the same server (the floor), in one run.
+
+Run: .venv/bin/python -m bench.approval_roundtrip [--decisions 200]
+
+One embedded dev server (SQLite); a `tocsin worker` process (as deployed: its drafting, spaCy
+included, does not share this process's interpreter); in this process, the Slack app over HTTP
+on loopback, the fake Slack Web API, and a worker for the floor's skeleton workflow. Decisions are
+made one at a time: each click is a signed block_actions request to the app's port; its round
+trip ends when the fake Slack receives the app's update of that card (decided, no buttons).
+The floor is `execute_update` on a workflow whose handler does nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from bench.floor import FloorUpdates
+from tests.fakeslack import (
+    BOT_TOKEN,
+    SECRET,
+    FakeSlack,
+    block_actions,
+    button_value,
+    form,
+    sign,
+    with_slack_people,
+)
+from tests.helpers import LIBRARY, awaiting, crisis_input, settings_for, wait_status
+from tests.processes import Process, spawn, tocsin_env
+from tocsin import crises
+from tocsin.config import Settings
+from tocsin.logs import configure_logging
+from tocsin.models import PhaseName, ResolveRequest
+from tocsin.slack.ids import ActionId
+from tocsin.slack.run import slack_app
+from tocsin.slack.settings import SlackSettings
+from tocsin.temporal import embedded_server, free_port
+
+CHANNEL = "C0BENCH"
+GATES = [PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS, PhaseName.CLOSE]
+TARGET = 1.5
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def line(name: str, values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (
+        f"{name:<34} n={len(ms):>4}  p50 {percentile(ms, 0.50):7.1f} ms  "
+        f"p95 {percentile(ms, 0.95):7.1f} ms  p99 {percentile(ms, 0.99):7.1f} ms  "
+        f"mean {statistics.fmean(ms):7.1f} ms"
+    )
+
+
+async def floor(client: Client, queue: str, count: int) -> tuple[list[float], list[float]]:
+    """Bare updates; and a query then an update (what the app needs per click)."""
+    async with Worker(client, task_queue=queue, workflows=[FloorUpdates]):
+        handle = await client.start_workflow(
+            FloorUpdates.run, id=f"floor-{uuid.uuid4().hex[:8]}", task_queue=queue
+        )
+        for _ in range(20):  # warm-up
+            await handle.execute_update(FloorUpdates.bump, 1)
+        bare = []
+        for _ in range(count):
+            started = time.perf_counter()
+            await handle.execute_update(FloorUpdates.bump, 1)
+            bare.append(time.perf_counter() - started)
+        composite = []
+        for _ in range(count):
+            started = time.perf_counter()
+            await handle.describe()
+            await handle.execute_update(FloorUpdates.bump, 1)
+            composite.append(time.perf_counter() - started)
+        await handle.execute_update(FloorUpdates.stop)
+    return bare, composite
+
+
+async def click_and_time(
+    fake: FakeSlack, session: aiohttp.ClientSession, url: str, cid: str
+) -> float:
+    """Approve the crisis's open card with a signed click; the time until the app updated it."""
+    cards = [
+        c
+        for c in fake.cards(CHANNEL)
+        if (c.get("metadata") or {}).get("event_payload", {}).get("crisis") == cid
+    ]
+    card = cards[-1]
+    value = button_value(card, ActionId.APPROVE)
+    body = form(
+        block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], card["blocks"])
+    )
+    seen = len(fake.calls)
+    started = time.perf_counter()
+    async with session.post(url, data=body, headers=sign(body)) as reply:
+        assert reply.status == 200
+    while True:
+        for call in fake.calls[seen:]:
+            if (
+                call.method == "chat.update"
+                and call.args.get("ts") == card["ts"]
+                and "tocsin_actions" not in str(call.args.get("blocks"))
+            ):
+                return call.at - started
+        await asyncio.sleep(0.001)
+
+
+async def main(decisions: int) -> None:
+    configure_logging("warning")
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="tocsin-bench-") as tmp:
+            settings = settings_for(Path(tmp), f"bench-{uuid.uuid4().hex[:8]}")
+            slack = SlackSettings(
+                bot_token=BOT_TOKEN,
+                signing_secret=SECRET,
+                channel=CHANNEL,
+                api_url=fake.url,
+                mode="http",
+                port=free_port(),
+            )
+            async with (
+                embedded_server(settings, port=free_port(), ui=False, advertise=False) as server,
+                worker_process(server.address, settings, fake.url, Path(tmp)),
+                slack_app(
+                    slack, server.client, host="127.0.0.1", settings=settings, library=LIBRARY
+                ) as url,
+                aiohttp.ClientSession() as session,
+            ):
+                client = server.client
+                trips: list[float] = []
+                crisis_count = -(-decisions // len(GATES))
+                for number in range(crisis_count):
+                    crisis = with_slack_people(crisis_input(f"bench-{number:03d}"))
+                    await crises.trigger(client, settings, crisis)
+                    cid = crisis.crisis_id
+                    for phase in GATES:
+                        if phase is PhaseName.CLOSE:
+                            await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
+                            await crises.resolve(client, cid, ResolveRequest(person="camille"))
+                        await wait_status(client, cid, awaiting(phase), within=60)
+                        await until_card(fake, cid, len(trips) + 1)
+                        trips.append(await click_and_time(fake, session, url, cid))
+                bare, composite = await floor(client, f"floor-{uuid.uuid4().hex[:6]}", len(trips))
+    finally:
+        await fake.stop()
+    print(line("Slack click -> card updated", trips))
+    print(line("bare Temporal update (floor)", bare))
+    print(line("describe + update", composite))
+    ratio = percentile(trips, 0.99) / percentile(bare, 0.99)
+    verdict = "within" if ratio <= TARGET else "OVER"
+    print(f"p99 ratio click / bare update: {ratio:.2f} ({verdict} the {TARGET} target)")
+
+
+@contextlib.asynccontextmanager
+async def worker_process(
+    address: str, settings: Settings, slack_url: str, folder: Path
+) -> AsyncIterator[Process]:
+    env = tocsin_env(
+        folder / "worker",
+        TEMPORAL_ADDRESS=address,
+        TOCSIN_TASK_QUEUE=settings.task_queue,
+        TOCSIN_OUTBOX=str(settings.outbox),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        TOCSIN_SLACK_CHANNEL=CHANNEL,
+        SLACK_API_URL=slack_url,
+        TOCSIN_LOG_LEVEL="warning",
+    )
+    worker = await spawn(["worker"], env, folder / "worker.log")
+    try:
+        await worker.wait_for_output("Worker prêt")
+        yield worker
+    finally:
+        await worker.stop()
+
+
+async def until_card(fake: FakeSlack, cid: str, count: int) -> None:
+    """Wait for the gate's card (the crisis's cards so far, one per gate)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        mine = [
+            c
+            for c in fake.cards(CHANNEL)
+            if (c.get("metadata") or {}).get("event_payload", {}).get("crisis") == cid
+        ]
+        if mine and "tocsin_actions" in str(mine[-1].get("blocks")):
+            return
+        await asyncio.sleep(0.005)
+    raise RuntimeError(f"no card for {cid}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--decisions", type=int, default=200)
+    asyncio.run(main(parser.parse_args().decisions))
