@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -148,7 +149,10 @@ def _save(target: Path, encoded: str) -> tuple[int, int]:
 
 @contextlib.asynccontextmanager
 async def chromium(binary: str) -> AsyncIterator[Page]:
-    with tempfile.TemporaryDirectory(prefix="tocsin-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile as it goes: never an error.
+    with tempfile.TemporaryDirectory(
+        prefix="tocsin-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         log = Path(profile) / "chromium.log"
         with log.open("wb") as sink:
             proc = await asyncio.create_subprocess_exec(
@@ -159,6 +163,7 @@ async def chromium(binary: str) -> AsyncIterator[Page]:
                 stdin=subprocess.DEVNULL,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its renderers and zygote go with it
             )
         try:
             port = await _devtools_port(Path(profile), proc)
@@ -170,12 +175,15 @@ async def chromium(binary: str) -> AsyncIterator[Page]:
                     yield Page(socket)
         finally:
             if proc.returncode is None:
-                proc.terminate()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
                 try:
                     await asyncio.wait_for(proc.wait(), 10)
                 except TimeoutError:
                     proc.kill()
                     await proc.wait()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group is left
 
 
 def _read_port(profile: Path) -> int | None:

@@ -88,11 +88,18 @@ class Start:
             handle = self.client.get_workflow_handle(crisis_id)
             description = await handle.describe()
             # An activity still running when its workflow is terminated keeps the time-skipping
-            # server from skipping time afterwards: let in-flight activities finish first.
-            for _ in range(100):
+            # server from skipping time afterwards: let in-flight activities finish first, and
+            # the notices the workflow has queued go out (each is an activity), twice in a row.
+            quiet = 0
+            for _ in range(200):
                 if description.status != WorkflowExecutionStatus.RUNNING:
                     break
-                if not description.raw_description.pending_activities:
+                idle = not description.raw_description.pending_activities
+                if idle:
+                    with contextlib.suppress(Exception):
+                        idle = (await crises.status(self.client, crisis_id)).notices_pending == 0
+                quiet = quiet + 1 if idle else 0
+                if quiet >= 2:
                     break
                 await asyncio.sleep(0.05)
                 description = await handle.describe()

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
 
@@ -75,6 +76,18 @@ def crisis_input(
         exercise=exercise,
         max_history_events=max_history_events,
     )
+
+
+async def until(get: Callable[[], Any], within: float, what: str) -> Any:
+    """Poll ``get`` until it returns something truthy, and return it; fail saying what never
+    came."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        found = get()
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def wait_status(

@@ -10,10 +10,8 @@ import signal
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
 
 from temporalio.client import (
     Client,
@@ -32,6 +30,7 @@ from tests.helpers import (
     files_per_phase,
     sample_params,
     settings_for,
+    until,
     wait_status,
 )
 from tests.processes import Process, spawn, tocsin_env
@@ -54,17 +53,6 @@ from workflows.crisis import CrisisWorkflow
 FOUR = [PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS, PhaseName.CLOSE]
 OUTAGE_CHANNEL = "C0PANNE"
 STORM_CHANNEL = "C0TEMPETE"
-T = TypeVar("T")
-
-
-async def until(get: Callable[[], T], within: float, what: str) -> T:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        found = get()
-        if found:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def start_up(env: dict[str, str], log: Path) -> tuple[Process, Client]:

@@ -8,7 +8,7 @@ import signal
 import time
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from tests.fakeslack import (
     view_submission,
     with_slack_people,
 )
-from tests.helpers import LIBRARY, approve, crisis_input, settings_for, wait_status
+from tests.helpers import LIBRARY, approve, crisis_input, settings_for, until, wait_status
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
@@ -105,16 +105,6 @@ class Rig:
         value = button_value(card, action)
         payload = block_actions(user, action, value, CHANNEL, card["ts"], card["blocks"])
         return await self.post(payload)
-
-
-async def until(get: Callable[[], Any], within: float, what: str) -> Any:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        found = get()
-        if found:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

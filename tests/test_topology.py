@@ -9,10 +9,9 @@ import asyncio
 import signal
 import time
 from collections import Counter
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 
@@ -32,6 +31,7 @@ from tests.helpers import (
     crisis_input,
     files_per_phase,
     settings_for,
+    until,
     wait_status,
 )
 from tests.processes import Process, spawn, tocsin_env
@@ -45,17 +45,6 @@ from workflows.crisis import CrisisWorkflow
 CHANNEL = "C0TOPO"
 CRISES = 6
 FOUR = [PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS, PhaseName.CLOSE]
-T = TypeVar("T")
-
-
-async def until(get: Callable[[], T], within: float, what: str) -> T:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        found = get()
-        if found:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def cards_of(fake: FakeSlack, crisis_id: str) -> list[dict[str, Any]]:
