@@ -3,6 +3,8 @@ crisis workflow's machinery costs (an update, activities and timers), with no to
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from datetime import timedelta
 
 from temporalio import activity, workflow
@@ -42,20 +44,51 @@ class FloorCrisis:
 
     def __init__(self) -> None:
         self.approved = False
+        self.ready = False
+
+    @workflow.query
+    def waiting(self) -> bool:
+        """True once the activities before the gate are done."""
+        return self.ready
 
     @workflow.run
-    async def run(self, activities: int) -> int:
-        for index in range(activities):
+    async def run(self, counts: list[int]) -> int:
+        """``counts``: activities one after the other before the gate, then all at once after
+        it (as the crisis drafts and notifies, then publishes every channel in parallel)."""
+        before, after = counts
+        for index in range(before):
             await workflow.execute_activity(
                 nothing, index, start_to_close_timeout=timedelta(seconds=15)
             )
+        self.ready = True
         await workflow.wait_condition(lambda: self.approved)
-        for index in range(activities):
-            await workflow.execute_activity(
-                nothing, index, start_to_close_timeout=timedelta(seconds=15)
+        await asyncio.gather(
+            *(
+                workflow.execute_activity(
+                    nothing, index, start_to_close_timeout=timedelta(seconds=15)
+                )
+                for index in range(after)
             )
-        return activities
+        )
+        return before + after
 
     @workflow.update
     def approve(self) -> None:
         self.approved = True
+
+
+async def serve(address: str, queue: str) -> None:
+    """The floor's worker, as a process of its own: ``python -m bench.floor ADDRESS QUEUE``."""
+    from temporalio.client import Client
+    from temporalio.worker import Worker
+
+    client = await Client.connect(address)
+    worker = Worker(
+        client, task_queue=queue, workflows=[FloorUpdates, FloorCrisis], activities=[nothing]
+    )
+    print("floor worker ready", flush=True)
+    await worker.run()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,246 @@
+"""Mass crisis: N crises started at once (every commune of a département) on the embedded
+server, with one `tocsin worker` then two, against a skeleton workflow with the same activities
+on the same server (the floor), in one run.
+
+Run: .venv/bin/python -m bench.mass_crisis [--crises 100 500 1000]
+
+For each N and each worker count, on a fresh embedded server (SQLite):
+- time until every crisis's acknowledgement awaits approval (drafted, checked, notified);
+- time until every acknowledgement, approved at once, is published on every channel;
+- the worker processes' peak memory (VmHWM; spaCy's French model alone is about 150 MB).
+
+The floor: the same number of skeleton workflows, each running the activities a crisis runs up
+to that point (its detect notice, draft and approval request one after the other, then one
+publish per channel at once) and waiting on an update in between, served by as many processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from temporalio.client import Client, WorkflowHandle
+
+from bench.floor import FloorCrisis
+from tests.helpers import LIBRARY, crisis_input, settings_for
+from tests.processes import Process, spawn, tocsin_env
+from tocsin import crises
+from tocsin.config import Settings
+from tocsin.logs import configure_logging
+from tocsin.models import DecisionAction, DecisionRequest, PhaseName
+from tocsin.temporal import embedded_server, free_port
+
+R = TypeVar("R")
+BEFORE = 3  # detect notice, acknowledge draft, approval request
+AFTER = len(LIBRARY.load("eau-non-potable").playbook.statement_templates(PhaseName.ACKNOWLEDGE))
+TARGET = 1.3
+
+
+def peak_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def until(check: Callable[[], Awaitable[bool]], within: float) -> float:
+    started = time.perf_counter()
+    while not await check():
+        if time.perf_counter() - started > within:
+            raise TimeoutError(f"not done after {within:.0f} s")
+        await asyncio.sleep(0.25)
+    return time.perf_counter() - started
+
+
+async def gathered(calls: list[Awaitable[R]], limit: int = 64) -> list[R]:
+    """All at once, at most ``limit`` in flight (the client's connection is shared)."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(call: Awaitable[R]) -> R:
+        async with gate:
+            return await call
+
+    return list(await asyncio.gather(*(one(c) for c in calls)))
+
+
+@contextlib.asynccontextmanager
+async def workers(
+    args: list[list[str]], env: dict[str, str], folder: Path, ready: str
+) -> AsyncIterator[list[Process]]:
+    started: list[Process] = []
+    try:
+        for number, command in enumerate(args):
+            process = await spawn(command, env, folder / f"worker-{number}.log")
+            started.append(process)
+            await process.wait_for_output(ready, within=60)
+        yield started
+    finally:
+        for process in started:
+            await process.stop()
+
+
+async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str, float]:
+    settings = settings_for(folder, f"mass-{uuid.uuid4().hex[:6]}")
+    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
+        env = tocsin_env(
+            folder / "env",
+            TEMPORAL_ADDRESS=server.address,
+            TOCSIN_TASK_QUEUE=settings.task_queue,
+            TOCSIN_OUTBOX=str(settings.outbox),
+            TOCSIN_LOG_LEVEL="warning",
+        )
+        command = [["worker"] for _ in range(worker_count)]
+        async with workers(command, env, folder, "Worker prêt") as started:
+            client = server.client
+            inputs = [crisis_input(f"commune-{n:04d}") for n in range(count)]
+            began = time.perf_counter()
+            await gathered([crises.trigger(client, settings, c) for c in inputs])
+            ids = [c.crisis_id for c in inputs]
+            statuses: dict[str, int] = {}
+
+            async def all_awaiting() -> bool:
+                found = await gathered([crises.status(client, cid, events=False) for cid in ids])
+                for cid, status in zip(ids, found, strict=True):
+                    if status.state == "awaiting_approval" and status.revision is not None:
+                        statuses[cid] = status.revision
+                return len(statuses) == count
+
+            await until(all_awaiting, 1800)
+            drafted = time.perf_counter() - began
+            approved_at = time.perf_counter()
+            await gathered(
+                [
+                    crises.decide(
+                        client,
+                        cid,
+                        DecisionRequest(
+                            person="dominique",
+                            revision=statuses[cid],
+                            action=DecisionAction.APPROVE,
+                        ),
+                    )
+                    for cid in ids
+                ]
+            )
+
+            async def all_published() -> bool:
+                return published_count(settings, ids) == count
+
+            await until(all_published, 1800)
+            published = time.perf_counter() - approved_at
+            peak = sum(peak_kb(p.proc.pid) for p in started)
+    return {
+        "drafted": drafted,
+        "published": published,
+        "total": drafted + published,
+        "peak_mb": peak / 1024,
+    }
+
+
+def published_count(settings: Settings, ids: list[str]) -> int:
+    """Crises whose acknowledgement is in the outbox on every channel (its journal says)."""
+    done = 0
+    for cid in ids:
+        journal = settings.outbox / cid / "journal.jsonl"
+        if journal.exists() and journal.read_text().count('"acknowledge"') >= AFTER:
+            done += 1
+    return done
+
+
+async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, float]:
+    settings = settings_for(folder, f"floor-{uuid.uuid4().hex[:6]}")
+    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
+        env = tocsin_env(folder / "env")
+        command = [
+            [sys.executable, "-m", "bench.floor", server.address, settings.task_queue]
+            for _ in range(worker_count)
+        ]
+        async with floor_workers(command, env, folder) as started:
+            client: Client = server.client
+            began = time.perf_counter()
+            handles: list[WorkflowHandle[FloorCrisis, int]] = await gathered(
+                [
+                    client.start_workflow(
+                        FloorCrisis.run,
+                        [BEFORE, AFTER],
+                        id=f"floor-{n:04d}-{uuid.uuid4().hex[:4]}",
+                        task_queue=settings.task_queue,
+                    )
+                    for n in range(count)
+                ]
+            )
+
+            async def all_waiting() -> bool:
+                found = await gathered([h.query(FloorCrisis.waiting) for h in handles])
+                return all(found)
+
+            await until(all_waiting, 1800)
+            drafted = time.perf_counter() - began
+            approved_at = time.perf_counter()
+            await gathered([h.execute_update(FloorCrisis.approve) for h in handles])
+            await gathered([h.result() for h in handles])
+            published = time.perf_counter() - approved_at
+            peak = sum(peak_kb(p.pid) for p in started)
+    return {
+        "drafted": drafted,
+        "published": published,
+        "total": drafted + published,
+        "peak_mb": peak / 1024,
+    }
+
+
+@contextlib.asynccontextmanager
+async def floor_workers(
+    commands: list[list[str]], env: dict[str, str], folder: Path
+) -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    started = []
+    try:
+        for number, command in enumerate(commands):
+            log = (folder / f"floor-{number}.log").open("wb")
+            proc = await asyncio.create_subprocess_exec(
+                *command, env=env, stdout=log, stderr=log, cwd=str(Path(__file__).parent.parent)
+            )
+            started.append(proc)
+        await asyncio.sleep(3)  # connect and poll
+        yield started
+    finally:
+        for proc in started:
+            if proc.returncode is None:
+                proc.terminate()
+                await proc.wait()
+
+
+async def main(counts: list[int]) -> None:
+    configure_logging("warning")
+    print(f"activities per crisis up to the publication: {BEFORE} then {AFTER} at once")
+    print(
+        f"{'N':>5} {'workers':>7} {'what':<8} {'drafted':>9} {'published':>10} {'total':>8} "
+        f"{'peak MB':>8}"
+    )
+    for count in counts:
+        for worker_count in (1, 2):
+            with tempfile.TemporaryDirectory(prefix="tocsin-mass-") as tmp:
+                real = await tocsin_round(count, worker_count, Path(tmp) / "tocsin")
+                floor = await floor_round(count, worker_count, Path(tmp) / "floor")
+            for name, row in (("tocsin", real), ("floor", floor)):
+                print(
+                    f"{count:>5} {worker_count:>7} {name:<8} {row['drafted']:>8.1f}s "
+                    f"{row['published']:>9.1f}s {row['total']:>7.1f}s {row['peak_mb']:>8.0f}"
+                )
+            ratio = real["total"] / floor["total"]
+            verdict = "within" if ratio <= TARGET else "OVER"
+            print(f"      ratio tocsin / floor: {ratio:.2f} ({verdict} the {TARGET} target)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--crises", type=int, nargs="+", default=[100])
+    asyncio.run(main(parser.parse_args().crises))
