@@ -38,7 +38,7 @@ from tests.fakeslack import (
     sign,
     with_slack_people,
 )
-from tests.helpers import LIBRARY, awaiting, crisis_input, settings_for, wait_status
+from tests.helpers import LIBRARY, awaiting, crisis_input, settings_for, until, wait_status
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.config import Settings
@@ -95,12 +95,7 @@ async def click_and_time(
     fake: FakeSlack, session: aiohttp.ClientSession, url: str, cid: str
 ) -> float:
     """Approve the crisis's open card with a signed click; the time until the app updated it."""
-    cards = [
-        c
-        for c in fake.cards(CHANNEL)
-        if (c.get("metadata") or {}).get("event_payload", {}).get("crisis") == cid
-    ]
-    card = cards[-1]
+    card = fake.cards(CHANNEL, cid)[-1]
     value = button_value(card, ActionId.APPROVE)
     body = form(
         block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], card["blocks"])
@@ -155,7 +150,7 @@ async def main(decisions: int) -> None:
                             await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
                             await crises.resolve(client, cid, ResolveRequest(person="camille"))
                         await wait_status(client, cid, awaiting(phase), within=60)
-                        await until_card(fake, cid, len(trips) + 1)
+                        await until_card(fake, cid)
                         trips.append(await click_and_time(fake, session, url, cid))
                 bare, composite = await floor(client, f"floor-{uuid.uuid4().hex[:6]}", len(trips))
     finally:
@@ -190,19 +185,13 @@ async def worker_process(
         await worker.stop()
 
 
-async def until_card(fake: FakeSlack, cid: str, count: int) -> None:
-    """Wait for the gate's card (the crisis's cards so far, one per gate)."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        mine = [
-            c
-            for c in fake.cards(CHANNEL)
-            if (c.get("metadata") or {}).get("event_payload", {}).get("crisis") == cid
-        ]
-        if mine and "tocsin_actions" in str(mine[-1].get("blocks")):
-            return
-        await asyncio.sleep(0.005)
-    raise RuntimeError(f"no card for {cid}")
+async def until_card(fake: FakeSlack, cid: str) -> None:
+    """Wait for the open gate's card: the crisis's last card, its buttons still on."""
+    await until(
+        lambda: "tocsin_actions" in str((fake.cards(CHANNEL, cid) or [{}])[-1].get("blocks")),
+        30,
+        f"the card of {cid}",
+    )
 
 
 if __name__ == "__main__":

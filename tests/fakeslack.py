@@ -232,11 +232,14 @@ class FakeSlack:
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
 
-    def cards(self, channel: str) -> list[dict[str, Any]]:
+    def cards(self, channel: str, crisis: str | None = None) -> list[dict[str, Any]]:
+        """The approval cards in ``channel``, in order; with ``crisis``, that crisis's only
+        (their metadata names it: one card a gate)."""
         return [
             m
             for m in self.messages.get(channel, [])
-            if (m.get("metadata") or {}).get("event_type") == "tocsin_card"
+            if (meta := m.get("metadata") or {}).get("event_type") == "tocsin_card"
+            and (crisis is None or meta.get("event_payload", {}).get("crisis") == crisis)
         ]
 
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
