@@ -127,29 +127,25 @@ def personal_data(text: Text, ctx: CheckContext) -> Iterator[Finding]:
                 EMAIL_MSG.format(match=match.group()),
                 EMAIL_FIX,
             )
-    for match in NIR_CANDIDATE.finditer(plain):
-        if nir.is_valid(match.group()):
-            yield finding(
-                text,
-                ctx,
-                "R-PRIVACY",
-                match.start(),
-                match.end(),
-                NIR_MSG.format(match=match.group()),
-                NIR_FIX,
-            )
-    for match in IBAN_CANDIDATE.finditer(plain):
-        if iban.is_valid(match.group()):
-            yield finding(
-                text,
-                ctx,
-                "R-PRIVACY",
-                match.start(),
-                match.end(),
-                IBAN_MSG.format(match=match.group()),
-                IBAN_FIX,
-                Severity.WARNING,
-            )
+    # Numbers that count only when their checksum holds: random digits are not personal data.
+    # A NIR takes the rule's severity; an IBAN (an organisation's, often) only warns.
+    checked = (
+        (NIR_CANDIDATE, nir.is_valid, NIR_MSG, NIR_FIX, None),
+        (IBAN_CANDIDATE, iban.is_valid, IBAN_MSG, IBAN_FIX, Severity.WARNING),
+    )
+    for candidate, valid, message, fix, severity in checked:
+        for match in candidate.finditer(plain):
+            if valid(match.group()):
+                yield finding(
+                    text,
+                    ctx,
+                    "R-PRIVACY",
+                    match.start(),
+                    match.end(),
+                    message.format(match=match.group()),
+                    fix,
+                    severity,
+                )
     yield from _people(text, ctx)
 
 
