@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from tests.fakeslack import FakeSlack
-from tests.helpers import settings_for
+from tests.helpers import settings_for, until_quiet
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import CrisisInput
@@ -85,25 +84,11 @@ class Start:
 
     async def cleanup(self) -> None:
         for crisis_id in dict.fromkeys(self.ids):
-            handle = self.client.get_workflow_handle(crisis_id)
-            description = await handle.describe()
             # An activity still running when its workflow is terminated keeps the time-skipping
             # server from skipping time afterwards: let in-flight activities finish first, and
-            # the notices the workflow has queued go out (each is an activity), twice in a row.
-            quiet = 0
-            for _ in range(200):
-                if description.status != WorkflowExecutionStatus.RUNNING:
-                    break
-                idle = not description.raw_description.pending_activities
-                if idle:
-                    with contextlib.suppress(Exception):
-                        idle = (await crises.status(self.client, crisis_id)).notices_pending == 0
-                quiet = quiet + 1 if idle else 0
-                if quiet >= 2:
-                    break
-                await asyncio.sleep(0.05)
-                description = await handle.describe()
-            if description.status == WorkflowExecutionStatus.RUNNING:
+            # the notices the workflow has queued go out (each is an activity).
+            if await until_quiet(self.client, crisis_id):
+                handle = self.client.get_workflow_handle(crisis_id)
                 await handle.terminate(reason="test over")
 
 

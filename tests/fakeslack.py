@@ -202,12 +202,25 @@ class FakeSlack:
 
     def history(self, args: dict[str, Any]) -> dict[str, Any]:
         found = [m for m in self.messages.get(str(args["channel"]), []) if not m["thread_ts"]]
-        return {"messages": [self._shown(m, args) for m in reversed(found)], "has_more": False}
+        return self._page(list(reversed(found)), args)  # newest first, as Slack gives them
 
     def replies(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args["channel"]), str(args["ts"])
         found = [m for m in self.messages.get(channel, []) if m["ts"] == ts or m["thread_ts"] == ts]
-        return {"messages": [self._shown(m, args) for m in found], "has_more": False}
+        return self._page(found, args)
+
+    def _page(self, found: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+        """One page, as Slack pages: at most ``limit`` messages (100 unless asked, 999 at most),
+        ``has_more`` and a cursor for the rest."""
+        limit = min(int(args.get("limit") or 100), 999)
+        start = int(args.get("cursor") or 0)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {
+            "messages": [self._shown(m, args) for m in page],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def open_conversation(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"channel": {"id": "D" + str(args["users"])}}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
@@ -108,6 +109,26 @@ async def wait_status(
         await asyncio.sleep(0.05)
     state = None if current is None else (current.state, current.phase, current.revision)
     raise AssertionError(f"timed out waiting for {what}; last status: {state}")
+
+
+async def until_quiet(client: Client, crisis_id: str, *, checks: int = 200) -> bool:
+    """Wait until the crisis has no activity in flight and no notice queued, twice in a row
+    (0.05 s apart). False if it has ended; True if quiet; after ``checks`` polls, True anyway."""
+    handle = client.get_workflow_handle(crisis_id)
+    quiet = 0
+    for _ in range(checks):
+        description = await handle.describe()
+        if description.status != WorkflowExecutionStatus.RUNNING:
+            return False
+        idle = not description.raw_description.pending_activities
+        if idle:
+            with contextlib.suppress(Exception):
+                idle = (await crises.status(client, crisis_id)).notices_pending == 0
+        quiet = quiet + 1 if idle else 0
+        if quiet >= 2:
+            return True
+        await asyncio.sleep(0.05)
+    return True
 
 
 def awaiting(phase: PhaseName, sequence: int = 0) -> Callable[[CrisisStatus], bool]:
