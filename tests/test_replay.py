@@ -34,15 +34,27 @@ def test_there_are_histories_to_replay() -> None:
     "path", HISTORIES, ids=[str(p.relative_to(ROOT).with_suffix("")) for p in HISTORIES]
 )
 async def test_recorded_history_replays(path: Path) -> None:
-    data = load(path)
-    history = WorkflowHistory.from_json(path.stem, data)
-    kinds = {event.WhichOneof("attributes") for event in history.events}
-    # The recording covers the gate's paths, not only the happy one.
-    assert "workflow_execution_update_accepted_event_attributes" in kinds
-    assert "timer_fired_event_attributes" in kinds
+    history = WorkflowHistory.from_json(path.stem, load(path))
     replayer = Replayer(workflows=[CrisisWorkflow], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
+
+
+def test_the_recordings_cover_the_gates_paths() -> None:
+    """Not only the happy path: decisions (updates), reminders (timers), a gate carried from one
+    run to the next (porte-ouverte/run-1 ends waiting on its gate)."""
+    kinds = {
+        event.WhichOneof("attributes")
+        for path in HISTORIES
+        for event in WorkflowHistory.from_json(path.stem, load(path)).events
+    }
+    assert "workflow_execution_update_accepted_event_attributes" in kinds
+    assert "timer_fired_event_attributes" in kinds
+    gate_run = WorkflowHistory.from_json("run-1", load(ROOT / "porte-ouverte" / "run-1.json"))
+    last = gate_run.events[-1]
+    assert last.WhichOneof("attributes") == "workflow_execution_continued_as_new_event_attributes"
+    started = {e.WhichOneof("attributes") for e in gate_run.events}
+    assert "workflow_execution_update_accepted_event_attributes" not in started  # still open
 
 
 async def test_a_changed_workflow_fails_replay() -> None:

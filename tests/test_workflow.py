@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from tocsin.models import (
     TextEdit,
 )
 from tocsin.outbox import crisis_folder, read_journal, review_paths
+from tocsin.review import build_review, fetch_chain
 from workflows.crisis import CrisisWorkflow
 
 FOUR_PHASES = sum(
@@ -423,3 +425,57 @@ async def test_continue_as_new_carries_the_state_whole(
     assert outcome.runs >= 1
     assert outcome.publications == FOUR_PHASES
     assert outcome.decisions == 4
+
+
+async def test_a_gate_left_open_for_hours_is_carried_to_new_runs(
+    env: WorkflowEnvironment, client: Client, settings: Settings, start: Start
+) -> None:
+    """A director away for three hours: reminders every 10 min would grow one run without
+    bound. The gate goes to a new run once the history passes its limit, and waits on there
+    with the same draft, level, deadline and reminder rhythm."""
+    limit = 100
+    cid = (await start(crisis_input("open-gate", max_history_events=limit))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    for _ in range(18):  # 3 hours, a reminder's worth at a time
+        await env.sleep(timedelta(minutes=10))
+    moved = await wait_status(
+        client,
+        cid,
+        lambda s: s.runs >= 3 and len([e for e in s.events if e.kind is EventKind.REMINDER]) >= 15,
+        what="the gate in a third run",
+    )
+    assert (moved.state, moved.phase, moved.revision) == (
+        "awaiting_approval",
+        PhaseName.ACKNOWLEDGE,
+        gate.revision,
+    )
+    kinds = [e.kind for e in moved.events]
+    assert kinds.count(EventKind.DRAFTED) == 1  # never drafted again in a new run
+    assert kinds.count(EventKind.ESCALATED) == 1
+    assert kinds.count(EventKind.DEADLINE_MISSED) == 1
+    assert kinds.count(EventKind.CONTINUED) == moved.runs - 1
+    # The rhythm holds across runs: 10 minutes between reminders and escalations, none twice.
+    asked = [e.at for e in moved.events if e.kind in (EventKind.REMINDER, EventKind.ESCALATED)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(asked)]
+    # (to the second: a timer fires a few milliseconds either side of its time)
+    assert all(timedelta(seconds=599) <= gap < timedelta(seconds=601) for gap in gaps), gaps
+    assert [p.role for p in moved.pending] == ["director", "deputy_director"]
+
+    assert gate.revision is not None
+    await decide(client, cid, "sacha", gate.revision)
+    explained = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")
+    decision = explained.decisions[0]
+    assert (decision.person, decision.level) == ("sacha", 1)
+    assert decision.waited >= timedelta(hours=3)
+    assert len(outbox_files(settings, cid)) == files_per_phase(PhaseName.ACKNOWLEDGE)
+
+    chain = await fetch_chain(client, cid)
+    assert len(chain) == explained.runs
+    # Each run stays near its limit: checked between timers, never far past it.
+    assert all(len(run.events) < limit + 40 for run in chain), [len(r.events) for r in chain]
+    review = build_review(chain)
+    acknowledge = next(p for p in review.phases if p.phase is PhaseName.ACKNOWLEDGE)
+    assert acknowledge.approver is not None
+    assert acknowledge.approver.id == "sacha"
+    assert review.figures.reminders == kinds.count(EventKind.REMINDER)
+    assert review.figures.escalations == 1

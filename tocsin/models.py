@@ -587,6 +587,7 @@ class CrisisState(_Strict):
     cancelled: bool = False
     cancel_reason: str = ""
     runs: int = 1
+    open_gate: Gate | None = None  # the gate a run was waiting on when it continued as new
 
 
 class CrisisRun(_Strict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -85,6 +86,10 @@ NOTICES_PATCH = "notices-in-background"
 # After the close, a timer then the review (patch for crises started before).
 REVIEW_PATCH = "review-after-close"
 REVIEW_TIMEOUT = timedelta(minutes=2)
+# A gate left open for hours (a reminder a minute) is carried to a new run, with its draft,
+# level, reminders, deadline and card, once the history is long (patch for crises started
+# before: they continued as new between phases only).
+GATE_PATCH = "gate-across-runs"
 
 
 def refuse(code: str, **params: object) -> ApplicationError:
@@ -112,6 +117,7 @@ class CrisisWorkflow:
         self.notify_seq = 0
         self.review_at: datetime | None = None
         self.queued_notices = False  # set at the start of each run (NOTICES_PATCH)
+        self.gates_move = False  # set at the start of each run (GATE_PATCH)
         self.delivery: asyncio.Task[None] | None = None
         self.notices: list[NotifyRequest] = []
         self.delivering = False
@@ -124,8 +130,16 @@ class CrisisWorkflow:
         self.queued_notices = workflow.patched(NOTICES_PATCH)
         if self.queued_notices:
             self.delivery = asyncio.create_task(self._deliver_notices())
+            self.gates_move = workflow.patched(GATE_PATCH)
         if run.state is None:
             self._event(EventKind.DETECTED, person=self.crisis.triggered_by)
+        if self.state.open_gate is not None:
+            # The previous run was waiting on this gate: wait on, where it was.
+            self.gate, self.state.open_gate = self.state.open_gate, None
+            phase = self.gate.phase
+            await self._hold_gate()
+            if phase is not PhaseName.FOLLOW_UP:
+                self.state.phase_index += 1
         while self.state.phase_index < len(PHASE_ORDER) and not self.state.cancelled:
             phase = PHASE_ORDER[self.state.phase_index]
             if self.state.resolved and phase is not PhaseName.CLOSE:
@@ -141,9 +155,7 @@ class CrisisWorkflow:
             if self._should_continue_as_new():
                 await self._notices_delivered()
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                self.state.runs += 1
-                self._event(EventKind.CONTINUED, detail=f"run {self.state.runs}")
-                workflow.continue_as_new(CrisisRun(crisis=self.crisis, state=self.state))
+                self._continue_as_new()
         self.ended = True
         self.activity_label = "cancelled" if self.state.cancelled else "closed"
         if not self.state.cancelled:
@@ -203,11 +215,36 @@ class CrisisWorkflow:
     def _should_continue_as_new(self) -> bool:
         if self.state.phase_index >= len(PHASE_ORDER) or self.state.cancelled:
             return False
+        return self._history_long()
+
+    def _history_long(self) -> bool:
         info = workflow.info()
         return (
             info.is_continue_as_new_suggested()
             or info.get_current_history_length() >= self.crisis.max_history_events
         )
+
+    def _gate_can_move(self) -> bool:
+        """The open gate can be carried to a new run now: its run is long and nothing is in
+        hand (no decision or revision to act on, no check or draft running, no notice queued
+        or going out, no handler running)."""
+        return (
+            self.gates_move
+            and self._history_long()
+            and self.pending_decision is None
+            and self.pending_revision is None
+            and not self.deciding
+            and not self.revising
+            and not self.notices
+            and not self.delivering
+            and not self.state.cancelled
+            and workflow.all_handlers_finished()
+        )
+
+    def _continue_as_new(self) -> NoReturn:
+        self.state.runs += 1
+        self._event(EventKind.CONTINUED, detail=f"run {self.state.runs}")
+        workflow.continue_as_new(CrisisRun(crisis=self.crisis, state=self.state))
 
     async def _wait_for_follow_up(self) -> bool:
         """Wait for the announced time of the next update. False if resolved or cancelled."""
@@ -263,13 +300,18 @@ class CrisisWorkflow:
             deadline=deadline,
         )
         await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
+        await self._hold_gate()
+
+    async def _hold_gate(self) -> None:
+        """Wait on the open gate until its decision, then publish what was approved."""
+        gate = self.gate
+        assert gate is not None
         approved = await self._gate_loop()
-        announced = draft.next_update_at if self.gate is None else self.gate.draft.next_update_at
-        card = self.gate.card if self.gate is not None else ""
+        announced = gate.draft.next_update_at
         self.gate = None
         if approved is not None:
             texts, decision = approved
-            await self._publish(phase, sequence, decision, texts, card)
+            await self._publish(gate.phase, gate.sequence, decision, texts, gate.card)
             if announced is not None:
                 # The published statement promised this time: the next follow-up keeps it.
                 self.state.next_update_at = announced
@@ -288,6 +330,7 @@ class CrisisWorkflow:
                         self.pending_decision is not None
                         or self.pending_revision is not None
                         or self.state.cancelled
+                        or self._gate_can_move()
                     ),
                     timeout=max(timeout, timedelta(0)),
                 )
@@ -296,6 +339,9 @@ class CrisisWorkflow:
                 continue
             if self.state.cancelled:
                 return None
+            if self._gate_can_move():
+                self.state.open_gate = gate
+                self._continue_as_new()
             if self.pending_revision is not None:
                 request, self.pending_revision = self.pending_revision, None
                 self.revising = True

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.histories.record            # eau-non-potable-complete.json
     .venv/bin/python -m tests.histories.record revue      # revue/run-N.json (the review's)
+    .venv/bin/python -m tests.histories.record porte      # porte-ouverte/run-N.json
 
 Runs scripted crises on the time-skipping test server and writes each run's history as JSON
 beside this file. Rerun it only on purpose: a change to CrisisWorkflow that breaks replay of
@@ -234,6 +235,23 @@ async def approve_over(client: Client, cid: str, person: str, status: CrisisStat
     )
 
 
+async def open_gate_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> None:
+    """The acknowledgement left open for two hours (a reminder every 10 min, the escalation,
+    the deadline missed) in runs of at most about 100 events, then approved by the deputy; the
+    explanation approved, the crisis resolved and closed."""
+    await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
+    for _ in range(12):
+        await env.sleep(timedelta(minutes=10))
+    await wait_status(client, cid, lambda s: s.runs >= 2, what="the gate in a second run")
+    await approve(client, cid, "sacha", PhaseName.ACKNOWLEDGE)
+    await approve(client, cid, "dominique", PhaseName.EXPLAIN)
+    await approve(client, cid, "dominique", PhaseName.SOLUTIONS)
+    await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
+    await crises.resolve(client, cid, ResolveRequest(person="camille"))
+    await approve(client, cid, "dominique", PhaseName.CLOSE)
+    await client.get_workflow_handle(cid).result()
+
+
 async def _now(client: Client, cid: str) -> datetime:
     """The workflow's clock (the test server's), read from the last event of its history."""
     history = await client.get_workflow_handle(cid).fetch_history()
@@ -273,6 +291,14 @@ async def main(which: str) -> None:
                     await review_crisis(env, env.client, crisis.crisis_id)
                     count = await save_chain(env.client, crisis.crisis_id, HERE / "revue")
                     print(f"{HERE / 'revue'}: {count} runs")
+                    return
+                if which == "porte":
+                    crisis = crisis_input("porte-ouverte", max_history_events=100)
+                    await crises.trigger(env.client, settings, crisis)
+                    await open_gate_crisis(env, env.client, crisis.crisis_id)
+                    folder = HERE / "porte-ouverte"
+                    count = await save_chain(env.client, crisis.crisis_id, folder)
+                    print(f"{folder}: {count} runs")
                     return
                 crisis = crisis_input("enregistrement")
                 await crises.trigger(env.client, settings, crisis)
