@@ -727,3 +727,46 @@ async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: Fake
         )
     finally:
         assert await up.stop() == 0, up.output()
+
+
+async def test_hostile_slash_commands_are_refused_in_one_line(rig: Rig) -> None:
+    """Texts too long, crisis ids that are no crisis id, Slack markup in them: each gets one
+    clear line back, nothing reaches the crisis, and the app answers the next command."""
+    cid = await trigger(rig, "hostile")
+    await wait_status(rig.client, cid, lambda s: s.state == "awaiting_approval", what="gate")
+
+    async def said(text: str) -> str:
+        seen = len(rig.fake.responses)
+        body = urllib.parse.urlencode(
+            {
+                "command": "/tocsin",
+                "text": text,
+                "user_id": "UCAMILLE",
+                "channel_id": CHANNEL,
+                "team_id": "T1",
+                "response_url": rig.fake.response_url(),
+                "trigger_id": "trigger-hostile",
+            }
+        )
+        assert (await rig.post_raw(body, sign(body)))[0] == 200
+        await until(lambda: len(rig.fake.responses) > seen, 10, f"an answer to {text[:30]!r}")
+        return str(rig.fake.responses[seen]["text"])
+
+    answer = await said(f"fait {cid} " + "Rumeur. " * 1_000)
+    assert answer.startswith("⛔ Entrée refusée : text : ")
+    assert "5000" in answer
+    answer = await said(f"resoudre {cid} " + "x" * 6_000)
+    assert answer.startswith("⛔ Entrée refusée : summary : ")
+    answer = await said("statut " + "c" * 5_000)
+    assert answer.startswith("⛔ Crise inconnue : ")
+    assert len(answer) < 100
+    answer = await said("statut <!channel>*crise*")
+    assert "<!channel>" not in answer
+    assert "&lt;!channel&gt;" in answer
+    answer = await said("fait ../../etc/passwd texte")
+    assert answer.startswith("⛔ Crise inconnue : ")
+
+    current = await status(rig, cid)
+    assert current.facts == []
+    assert not current.resolved
+    assert "awaiting_approval" in await said(f"statut {cid}")

@@ -27,7 +27,7 @@ from temporalio.worker import Worker
 
 from tocsin import crises
 from tocsin.config import Settings
-from tocsin.i18n import language, t
+from tocsin.i18n import invalid_input, language, t
 from tocsin.logs import configure_logging
 from tocsin.metrics import MetricsAddressError, bind_address
 from tocsin.models import (
@@ -107,11 +107,7 @@ def _translate(exc: BaseException) -> UserError | None:
     if isinstance(exc, MetricsAddressError):
         return UserError(str(exc))
     if isinstance(exc, ValidationError):
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or '-'} : {error['msg']}"
-            for error in exc.errors()[:5]
-        )
-        return UserError(t("err.invalid_input", problems=problems))
+        return UserError(invalid_input(exc))
     if isinstance(exc, BinaryMissing):
         return UserError(t("err.binary", path=exc.looked))
     if isinstance(exc, WorkflowUpdateRPCTimeoutOrCancelledError):

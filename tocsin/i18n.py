@@ -6,6 +6,10 @@ The language is ``TOCSIN_LANG`` (``fr`` or ``en``), else the ``LANG`` locale, el
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     # key: (français, English)
@@ -768,3 +772,12 @@ def both(key: str, **values: object) -> str:
         return f"{pair[0].format(**values)} / {pair[1].format(**values)}"
     except (KeyError, IndexError):
         return f"{pair[0]} / {pair[1]}"
+
+
+def invalid_input(exc: ValidationError) -> str:
+    """A pydantic refusal in one line: where, then what (the first five problems)."""
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in error['loc']) or '-'} : {error['msg']}"
+        for error in exc.errors()[:5]
+    )
+    return t("err.invalid_input", problems=problems)

@@ -9,6 +9,7 @@ to that user only (ephemeral), nothing else changing.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,7 @@ from temporalio.client import Client
 
 from tocsin import crises
 from tocsin.config import Settings
+from tocsin.i18n import invalid_input
 from tocsin.models import (
     CrisisStatus,
     DecisionAction,
@@ -113,6 +115,7 @@ def _with_proposals(comment: str, proposed: list[TextEdit]) -> str:
 
 
 PEOPLE_CACHE = 1_000  # crises whose people the app remembers
+CRISIS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 
 class SlackFront:
@@ -217,9 +220,8 @@ class SlackFront:
             return
         except ValidationError as exc:
             # A text too long for a decision, an empty reason...: said, nothing sent.
-            problem = "; ".join(str(e.get("msg", "")) for e in exc.errors())
             if channel:
-                await self.tell(client, channel, user, f"⛔ Refusé : {problem}")
+                await self.tell(client, channel, user, f"⛔ {cards.escape(invalid_input(exc))}")
             return
         log.info("slack.decided", crisis=crisis_id, revision=revision, action=action.value)
         if channel and ts and blocks:
@@ -255,6 +257,9 @@ class SlackFront:
         except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
             if channel:
                 await self.tell(client, channel, user, self.refusal(exc))
+        except ValidationError as exc:
+            if channel:
+                await self.tell(client, channel, user, f"⛔ {cards.escape(invalid_input(exc))}")
 
     # ------------------------------------------------------------------ registration
 
@@ -395,6 +400,11 @@ class SlackFront:
         words = str(command.get("text") or "").strip().split(maxsplit=2)
         user = str(command.get("user_id") or "")
         verb = words[0].lower() if words else "aide"
+        if verb not in ("lancer", "start") and len(words) >= 2 and not CRISIS_ID.match(words[1]):
+            # Not the shape of a crisis id: said so without asking the server.
+            shown = words[1] if len(words[1]) <= 60 else words[1][:60] + "…"
+            await respond(f"⛔ Crise inconnue : {cards.escape(shown)}")
+            return
         try:
             if verb in ("lancer", "start") and len(words) >= 2:
                 await self.open_start(words[1], command, respond, client)
@@ -430,6 +440,9 @@ class SlackFront:
                 )
         except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
             await respond(self.refusal(exc))
+        except ValidationError as exc:
+            # A fact or a closing message too long...: said, nothing sent.
+            await respond(f"⛔ {cards.escape(invalid_input(exc))}")
 
     # ------------------------------------------------------------------ starting a crisis
 
