@@ -2,8 +2,9 @@
 # Used by docker-compose.yml; tests/test_deployment.py checks it against the project.
 FROM python:3.11-slim-bookworm
 
-# EXTRAS=names adds spaCy and its French model (names of persons in statements, R-PRIVACY).
-ARG EXTRAS=names
+# EXTRAS: names adds spaCy and its French model (names of persons in statements, R-PRIVACY);
+# tracing adds OpenTelemetry's SDK and OTLP/HTTP exporter (TOCSIN_OTLP_ENDPOINT).
+ARG EXTRAS=names,tracing
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \

@@ -25,7 +25,7 @@ from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
-from tocsin import crises
+from tocsin import crises, tracing
 from tocsin.config import Settings
 from tocsin.i18n import invalid_input, language, t
 from tocsin.logs import configure_logging
@@ -56,6 +56,7 @@ from tocsin.temporal import (
     embedded_server,
     port_is_free,
 )
+from tocsin.tracing import TracingUnavailable
 from tocsin.worker import build_worker
 
 P = ParamSpec("P")
@@ -104,7 +105,7 @@ def _translate(exc: BaseException) -> UserError | None:
         return UserError("\n".join(lines))
     if type(exc).__name__ == "DemoStuck":
         return UserError(str(exc))
-    if isinstance(exc, MetricsAddressError):
+    if isinstance(exc, MetricsAddressError | TracingUnavailable):
         return UserError(str(exc))
     if isinstance(exc, ValidationError):
         return UserError(invalid_input(exc))
@@ -1116,6 +1117,7 @@ def main() -> None:
         code = exc.exit_code
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
+    tracing.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -37,6 +37,7 @@ class Settings(BaseModel):
     ui_port: int = 8233
     max_history_events: int = 1500
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
+    otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +62,7 @@ class Settings(BaseModel):
             ui_port=int(env.get("TOCSIN_UI_PORT") or 8233),
             max_history_events=int(env.get("TOCSIN_MAX_HISTORY_EVENTS") or 1500),
             metrics=env.get("TOCSIN_METRICS") or None,
+            otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
         )
 
     @property

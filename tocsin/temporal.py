@@ -22,6 +22,7 @@ from temporalio.runtime import Runtime
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from tocsin import tracing
 from tocsin.config import Settings
 from tocsin.metrics import bind_address, runtime_for
 
@@ -126,6 +127,7 @@ async def connect(
             namespace=settings.namespace,
             data_converter=pydantic_data_converter,
             runtime=metrics_runtime(settings) if metrics else None,
+            interceptors=tracing.interceptors(settings),
         )
     except RuntimeError as exc:  # the Rust core reports connection failures as RuntimeError
         raise ServerUnavailable(target, str(exc)) from exc
@@ -214,6 +216,7 @@ async def embedded_server(
             ui_port=ui_port if ui else None,
             dev_server_log_level="error",
             runtime=metrics_runtime(settings) if metrics else None,
+            interceptors=tracing.interceptors(settings),
         )
     address = f"127.0.0.1:{port}"
     server = EmbeddedServer(env=env, address=address, ui=f"http://127.0.0.1:{ui_port}", database=db)
