@@ -120,7 +120,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
                 await until(functools.partial(awaiting, client, warm.crisis_id), 120)
             await asyncio.sleep(1)
             idle = resident_kb(pids)
-            inputs = [crisis_input(f"commune-{n:04d}") for n in range(count)]
+            inputs = [crisis_input(f"commune-{n:04d}", params=commune(n)) for n in range(count)]
             began = time.perf_counter()
             await gathered([crises.trigger(client, settings, c) for c in inputs])
             ids = [c.crisis_id for c in inputs]
@@ -169,6 +169,20 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
         "peak_mb": peak / 1024,
         "kb_per_crisis": (loaded - idle) / count,
     }
+
+
+def commune(number: int) -> dict[str, str]:
+    """Each crisis its own commune (so its own lines to check for names), or, with
+    ``--same-words``, every crisis the playbook's example: the workers then find most lines
+    already checked."""
+    if SAME_WORDS:
+        return {}
+    name = f"{COMMUNES[number % len(COMMUNES)]}-{number:04d}"
+    return {"commune": name, "emetteur": f"Mairie de {name}"}
+
+
+COMMUNES = ["Saint-Aubin", "Villeneuve", "Montreuil", "Beaumont", "Fontaine", "Châteauneuf"]
+SAME_WORDS = False
 
 
 async def awaiting(client: Client, crisis_id: str) -> bool:
@@ -274,6 +288,8 @@ async def floor_workers(
 async def main(counts: list[int]) -> None:
     configure_logging("warning")
     print(f"activities per crisis up to the publication: {BEFORE} then {AFTER} at once")
+    words = "the playbook's example for every crisis" if SAME_WORDS else "a commune per crisis"
+    print(f"parameters: {words}")
     print(
         f"{'N':>5} {'workers':>7} {'what':<8} {'drafted':>9} {'published':>10} {'total':>8} "
         f"{'peak MB':>8} {'KB/crisis':>10}"
@@ -297,4 +313,11 @@ async def main(counts: list[int]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crises", type=int, nargs="+", default=[100])
-    asyncio.run(main(parser.parse_args().crises))
+    parser.add_argument(
+        "--same-words",
+        action="store_true",
+        help="every crisis with the playbook's example parameters (lines checked once per worker)",
+    )
+    arguments = parser.parse_args()
+    SAME_WORDS = arguments.same_words
+    asyncio.run(main(arguments.crises))

@@ -57,9 +57,11 @@ def crisis_input(
     exercise: bool = False,
     max_history_events: int = 1500,
     review_after: timedelta = timedelta(0),
+    params: dict[str, str] | None = None,
 ) -> CrisisInput:
-    """A crisis of a bundled playbook with its sample parameters. The review follows the close
-    at once unless told (the playbooks' 7 days are tested in test_review_workflow)."""
+    """A crisis of a bundled playbook with its sample parameters (``params`` replaces some).
+    The review follows the close at once unless told (the playbooks' 7 days are tested in
+    test_review_workflow)."""
     loaded = LIBRARY.load(playbook)
     policy = loaded.playbook.review.model_copy(update={"after": review_after})
     loaded = type(loaded)(
@@ -68,6 +70,7 @@ def crisis_input(
         doc=loaded.doc,
     )
     samples = {k: str(v) for k, v in loaded.playbook.sample_parameters().items()}
+    samples.update(params or {})
     return crises.build_input(
         loaded,
         LIBRARY.template_folders,
