@@ -177,11 +177,25 @@ def commune(number: int) -> dict[str, str]:
     already checked."""
     if SAME_WORDS:
         return {}
-    name = f"{COMMUNES[number % len(COMMUNES)]}-{number:04d}"
+    first, rest = divmod(number % 1_000, 100)
+    second, third = divmod(rest, 10)
+    name = f"{PLACES[first]}-{SIDES[second]}{QUARTERS[third]}"
     return {"commune": name, "emetteur": f"Mairie de {name}"}
 
 
-COMMUNES = ["Saint-Aubin", "Villeneuve", "Montreuil", "Beaumont", "Fontaine", "Châteauneuf"]
+# 1,000 names as communes are named (no digits: "Saint-Aubin-0066 – 0 800…" reads as a phone
+# number, and the guardrails rightly stop it).
+PLACES = [
+    "Saint-Aubin", "Villeneuve", "Montreuil", "Beaumont", "Fontaine",
+    "Châteauneuf", "Bourg", "Neuville", "Roche", "Vaux",
+]  # fmt: skip
+SIDES = [
+    "sur-Loire", "sur-Mer", "les-Bains", "en-Vallée", "le-Château",
+    "la-Forêt", "sur-Seine", "d’Arve", "en-Bresse", "sous-Bois",
+]  # fmt: skip
+QUARTERS = [
+    "", "-Nord", "-Sud", "-Est", "-Ouest", "-le-Haut", "-le-Bas", "-Centre", "-Village", "-Plage",
+]  # fmt: skip
 SAME_WORDS = False
 
 
