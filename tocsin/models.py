@@ -7,6 +7,7 @@ They are plain pydantic models, safe to import inside the workflow sandbox.
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -504,6 +505,13 @@ class CrisisInput(_Strict):
     # Announced update times are rounded up to this step ("next update at 14:05").
     announce_step: Duration = timedelta(minutes=5)
     guardrails: GuardrailSettings = GuardrailSettings()
+
+    @field_validator("templates")
+    @classmethod
+    def _shared_sources(cls, templates: dict[str, str]) -> dict[str, str]:
+        """The crises of one playbook carry the same template sources: one copy of each in the
+        worker's memory, however many crises it holds."""
+        return {sys.intern(path): sys.intern(source) for path, source in templates.items()}
 
 
 class EventKind(StrEnum):
