@@ -29,8 +29,6 @@ from temporalio.worker import Worker
 
 from bench.floor import FloorCrisis, FloorUpdates, nothing
 from tests.fakeslack import (
-    BOT_TOKEN,
-    SECRET,
     FakeSlack,
     block_actions,
     button_value,
@@ -54,7 +52,6 @@ from tocsin.logs import configure_logging
 from tocsin.models import PhaseName, ResolveRequest
 from tocsin.slack.ids import ActionId
 from tocsin.slack.run import slack_app
-from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import embedded_server, free_port
 
 CHANNEL = "C0BENCH"
@@ -151,17 +148,10 @@ async def main(decisions: int) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="tocsin-bench-") as tmp:
             settings = settings_for(Path(tmp), f"bench-{uuid.uuid4().hex[:8]}")
-            slack = SlackSettings(
-                bot_token=BOT_TOKEN,
-                signing_secret=SECRET,
-                channel=CHANNEL,
-                api_url=fake.url,
-                mode="http",
-                port=free_port(),
-            )
+            slack = fake.settings(CHANNEL, http=True)
             async with (
                 embedded_server(settings, port=free_port(), ui=False, advertise=False) as server,
-                worker_process(server.address, settings, fake.url, Path(tmp)),
+                worker_process(server.address, settings, fake, Path(tmp)),
                 slack_app(
                     slack, server.client, host="127.0.0.1", settings=settings, library=LIBRARY
                 ) as url,
@@ -197,17 +187,15 @@ async def main(decisions: int) -> None:
 
 @contextlib.asynccontextmanager
 async def worker_process(
-    address: str, settings: Settings, slack_url: str, folder: Path
+    address: str, settings: Settings, fake: FakeSlack, folder: Path
 ) -> AsyncIterator[Process]:
     env = tocsin_env(
         folder / "worker",
         TEMPORAL_ADDRESS=address,
         TOCSIN_TASK_QUEUE=settings.task_queue,
         TOCSIN_OUTBOX=str(settings.outbox),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        TOCSIN_SLACK_CHANNEL=CHANNEL,
-        SLACK_API_URL=slack_url,
         TOCSIN_LOG_LEVEL="warning",
+        **fake.env(CHANNEL),
     )
     worker = await spawn(["worker"], env, folder / "worker.log")
     try:

@@ -20,6 +20,8 @@ from typing import Any
 from aiohttp import web
 
 from tocsin.models import CrisisInput
+from tocsin.slack.settings import SlackSettings
+from tocsin.temporal import free_port
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
@@ -72,6 +74,35 @@ class FakeSlack:
         port = int(self.runner.addresses[0][1])
         self.url = f"http://127.0.0.1:{port}/api/"
         return self.url
+
+    def env(self, channel: str, *, app_port: int | None = None) -> dict[str, str]:
+        """What a tocsin process reads to post to this fake in ``channel``; with ``app_port``,
+        also to serve its Slack app over HTTP there, checking this fake's signatures."""
+        env = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "TOCSIN_SLACK_CHANNEL": channel,
+            "SLACK_API_URL": self.url,
+        }
+        if app_port is not None:
+            env.update(
+                SLACK_SIGNING_SECRET=SECRET,
+                TOCSIN_SLACK_MODE="http",
+                TOCSIN_SLACK_PORT=str(app_port),
+            )
+        return env
+
+    def settings(self, channel: str, *, http: bool = False) -> SlackSettings:
+        """Slack settings against this fake; with ``http``, the app's on a free port."""
+        if not http:
+            return SlackSettings(bot_token=BOT_TOKEN, channel=channel, api_url=self.url)
+        return SlackSettings(
+            bot_token=BOT_TOKEN,
+            signing_secret=SECRET,
+            channel=channel,
+            api_url=self.url,
+            mode="http",
+            port=free_port(),
+        )
 
     async def stop(self) -> None:
         for socket in self.sockets:

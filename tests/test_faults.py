@@ -22,7 +22,7 @@ from temporalio.client import (
 from temporalio.service import RPCError
 
 from tests.conftest import time_skipping_env
-from tests.fakeslack import BOT_TOKEN, FakeSlack, with_slack_people
+from tests.fakeslack import FakeSlack, with_slack_people
 from tests.helpers import (
     approve,
     awaiting,
@@ -45,7 +45,6 @@ from tocsin.models import (
     ResolveRequest,
 )
 from tocsin.outbox import crisis_folder, read_journal
-from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import connect, embedded_server, free_port, port_is_free
 from tocsin.worker import build_worker
 from workflows.crisis import CrisisWorkflow
@@ -137,7 +136,7 @@ async def test_a_slack_outage_holds_neither_timers_nor_decisions(
     async with time_skipping_env() as env:
         client = env.client
         settings = settings_for(tmp_path, f"outage-{uuid.uuid4().hex[:8]}")
-        slack = SlackSettings(bot_token=BOT_TOKEN, channel=OUTAGE_CHANNEL, api_url=fake.url)
+        slack = fake.settings(OUTAGE_CHANNEL)
         async with build_worker(client, settings, slack=slack):
             crisis = with_slack_people(crisis_input("panne-slack"))
             await crises.trigger(client, settings, crisis)
@@ -203,9 +202,7 @@ async def test_twenty_crises_through_ten_worker_kills(tmp_path: Path, fake: Fake
             tmp_path,
             TEMPORAL_ADDRESS=server.address,
             TOCSIN_TASK_QUEUE=queue,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            TOCSIN_SLACK_CHANNEL=STORM_CHANNEL,
-            SLACK_API_URL=fake.url,
+            **fake.env(STORM_CHANNEL),
         )
         client = server.client
         workers = [await spawn(["worker"], env, tmp_path / "worker-00.log")]

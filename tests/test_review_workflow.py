@@ -11,7 +11,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from tests.fakeslack import BOT_TOKEN, FakeSlack
+from tests.fakeslack import FakeSlack
 from tests.helpers import approve, awaiting, crisis_input, wait_status
 from tocsin import crises
 from tocsin.config import Settings
@@ -31,7 +31,6 @@ from tocsin.review import Review, build_review, fetch_chain
 from tocsin.review.model import Kind
 from tocsin.review.report import summary
 from tocsin.slack.notifier import SlackNotifier, web_client
-from tocsin.slack.settings import SlackSettings
 from workflows.crisis import CrisisWorkflow
 
 from .conftest import Start
@@ -158,7 +157,7 @@ async def test_a_cancelled_crisis_ends_without_a_review(
 
 
 async def test_the_summary_goes_to_slack_as_one_message(fake: FakeSlack, tmp_path: Path) -> None:
-    slack = SlackSettings(bot_token=BOT_TOKEN, channel="CCRISIS", api_url=fake.url)
+    slack = fake.settings("CCRISIS")
     notifier = SlackNotifier(web_client(slack), "CCRISIS")
     summary = "Retour d’expérience — Eau non potable (crisis-x)\nÉtat : close.\nRévisions 6"
     request = NotifyRequest(

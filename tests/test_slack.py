@@ -23,7 +23,6 @@ from tests.conftest import Start, time_skipping_env
 from tests.fakeslack import (
     APP_TOKEN,
     BOT_TOKEN,
-    SECRET,
     SLACK_IDS,
     Call,
     Failure,
@@ -121,14 +120,7 @@ async def rig(
 ) -> AsyncIterator[Rig]:
     env = slack_env
     settings: Settings = settings_for(tmp_path, f"tocsin-slack-{uuid.uuid4().hex[:8]}")
-    slack = SlackSettings(
-        bot_token=BOT_TOKEN,
-        signing_secret=SECRET,
-        channel=CHANNEL,
-        api_url=fake.url,
-        mode="http",
-        port=free_port(),
-    )
+    slack = fake.settings(CHANNEL, http=True)
     starter = Start(env.client, settings)
     async with (
         build_worker(env.client, settings, slack=slack),
@@ -360,7 +352,7 @@ async def test_a_retried_notice_never_posts_a_second_card(fake: FakeSlack) -> No
     draft = preview_drafts(
         LIBRARY.load("eau-non-potable"), LIBRARY.template_folders, {}, [PhaseName.ACKNOWLEDGE]
     )[0]
-    slack = SlackSettings(bot_token=BOT_TOKEN, channel=CHANNEL, api_url=fake.url)
+    slack = fake.settings(CHANNEL)
     notifier = SlackNotifier(web_client(slack), CHANNEL)
     request = NotifyRequest(
         crisis_id=crisis.crisis_id,
@@ -410,9 +402,7 @@ async def test_worker_killed_after_posting_a_card_leaves_one_card(
             tmp_path,
             TEMPORAL_ADDRESS=server.address,
             TOCSIN_TASK_QUEUE=queue,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            TOCSIN_SLACK_CHANNEL=CHANNEL,
-            SLACK_API_URL=fake.url,
+            **fake.env(CHANNEL),
         )
         workers: list[Process] = []
         try:
@@ -690,12 +680,7 @@ async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: Fake
         TOCSIN_EMBEDDED_PORT=str(free_port()),
         TOCSIN_UI_PORT=str(free_port()),
         TOCSIN_PLAYBOOKS=str(tmp_path / "playbooks"),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
-        TOCSIN_SLACK_CHANNEL=CHANNEL,
-        TOCSIN_SLACK_MODE="http",
-        TOCSIN_SLACK_PORT=str(slack_port),
-        SLACK_API_URL=fake.url,
+        **fake.env(CHANNEL, app_port=slack_port),
     )
     up = await spawn(["up"], env, tmp_path / "up.log")
     try:

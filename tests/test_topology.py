@@ -15,8 +15,6 @@ from pathlib import Path
 import aiohttp
 
 from tests.fakeslack import (
-    BOT_TOKEN,
-    SECRET,
     FakeSlack,
     block_actions,
     button_value,
@@ -57,12 +55,7 @@ async def test_two_workers_and_the_slack_app_carry_every_crisis(
             tmp_path,
             TEMPORAL_ADDRESS=server.address,
             TOCSIN_TASK_QUEUE=queue,
-            SLACK_BOT_TOKEN=BOT_TOKEN,
-            SLACK_SIGNING_SECRET=SECRET,
-            TOCSIN_SLACK_CHANNEL=CHANNEL,
-            TOCSIN_SLACK_MODE="http",
-            TOCSIN_SLACK_PORT=str(slack_port),
-            SLACK_API_URL=fake.url,
+            **fake.env(CHANNEL, app_port=slack_port),
         )
         processes: list[Process] = []
         try:
