@@ -160,14 +160,19 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
                 return published_count(settings, ids) == count
 
             await until(all_published, 1800)
-            published = time.perf_counter() - approved_at
-            peak = sum(peak_kb(pid) for pid in pids)
+            return figures(drafted, time.perf_counter() - approved_at, pids, loaded - idle, count)
+
+
+def figures(
+    drafted: float, published: float, pids: list[int], grown_kb: int, count: int
+) -> dict[str, float]:
+    """One round's row: its times, the workers' peak memory, and their growth per crisis."""
     return {
         "drafted": drafted,
         "published": published,
         "total": drafted + published,
-        "peak_mb": peak / 1024,
-        "kb_per_crisis": (loaded - idle) / count,
+        "peak_mb": sum(peak_kb(pid) for pid in pids) / 1024,
+        "kb_per_crisis": grown_kb / count,
     }
 
 
@@ -267,15 +272,7 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
             approved_at = time.perf_counter()
             await gathered([h.execute_update(FloorCrisis.approve) for h in handles])
             await gathered([h.result() for h in handles])
-            published = time.perf_counter() - approved_at
-            peak = sum(peak_kb(pid) for pid in pids)
-    return {
-        "drafted": drafted,
-        "published": published,
-        "total": drafted + published,
-        "peak_mb": peak / 1024,
-        "kb_per_crisis": (loaded - idle) / count,
-    }
+            return figures(drafted, time.perf_counter() - approved_at, pids, loaded - idle, count)
 
 
 @contextlib.asynccontextmanager
