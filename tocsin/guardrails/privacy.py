@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import phonenumbers
 from stdnum import iban
@@ -17,6 +17,8 @@ from tocsin.models import Finding, MediaPeople, Severity
 # Always official, whatever the organisation (French State, Luxembourg State).
 OFFICIAL_DOMAINS = ("gouv.fr", "gouv.lu", "public.lu", "etat.lu")
 
+# A pattern, whether a match counts, the message, the fix, the severity (None: the rule's).
+Counted = tuple[re.Pattern[str], Callable[[re.Match[str]], bool], Say, Say, Severity | None]
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
 NIR_CANDIDATE = re.compile(
     r"(?<!\d)[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?!\d)"
@@ -116,26 +118,23 @@ def personal_data(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     and names of private persons (warning; spaCy's French model, titles in every language)."""
     plain = text.plain
     yield from _phones(text, ctx)
-    for match in EMAIL.finditer(plain):
-        if not _official(match.group("domain"), ctx):
-            yield finding(
-                text,
-                ctx,
-                "R-PRIVACY",
-                match.start(),
-                match.end(),
-                EMAIL_MSG.format(match=match.group()),
-                EMAIL_FIX,
-            )
-    # Numbers that count only when their checksum holds: random digits are not personal data.
-    # A NIR takes the rule's severity; an IBAN (an organisation's, often) only warns.
-    checked = (
-        (NIR_CANDIDATE, nir.is_valid, NIR_MSG, NIR_FIX, None),
-        (IBAN_CANDIDATE, iban.is_valid, IBAN_MSG, IBAN_FIX, Severity.WARNING),
+    # E-mail addresses outside the official domains; and numbers that count only when their
+    # checksum holds (random digits are not personal data). A NIR takes the rule's severity; an
+    # IBAN (an organisation's, often) only warns.
+    checked: tuple[Counted, ...] = (
+        (EMAIL, lambda m: not _official(m.group("domain"), ctx), EMAIL_MSG, EMAIL_FIX, None),
+        (NIR_CANDIDATE, lambda m: bool(nir.is_valid(m.group())), NIR_MSG, NIR_FIX, None),
+        (
+            IBAN_CANDIDATE,
+            lambda m: bool(iban.is_valid(m.group())),
+            IBAN_MSG,
+            IBAN_FIX,
+            Severity.WARNING,
+        ),
     )
-    for candidate, valid, message, fix, severity in checked:
-        for match in candidate.finditer(plain):
-            if valid(match.group()):
+    for pattern, counts, message, fix, severity in checked:
+        for match in pattern.finditer(plain):
+            if counts(match):
                 yield finding(
                     text,
                     ctx,
