@@ -6,12 +6,43 @@ import asyncio
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 TOCSIN = Path(sys.executable).parent / "tocsin"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def tocsin(
+    env: Mapping[str, str], *args: str, stdin: str | None = None, timeout: float = 120
+) -> Result:
+    """The command run to its end; whatever it says, never a traceback."""
+    done = subprocess.run(
+        [str(TOCSIN), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    result = Result(done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in result.text, result.text
+    return result
 
 
 def tocsin_env(data_dir: Path, **extra: str) -> dict[str, str]:

@@ -12,22 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import PLAYBOOK, sample_params
-from tests.processes import TOCSIN, tocsin_env
+from tests.processes import TOCSIN, tocsin, tocsin_env
 from tocsin.config import BUNDLED_PLAYBOOKS
 from tocsin.yamlsource import MAX_BYTES, MAX_VALUES
 
 LIMIT = 60  # seconds: a hostile file must not hold the command longer than this
-
-
-def tocsin(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(TOCSIN), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=LIMIT,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -70,11 +59,11 @@ def test_hostile_playbooks_are_refused_with_where(
     folder.mkdir()
     file = folder / f"{name}.yml"
     file.write_bytes(HOSTILE[name])
-    result = tocsin(offline, "playbooks", "lint", str(folder))
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    problems = [line for line in (result.stdout + result.stderr).splitlines() if str(file) in line]
-    assert problems, result.stdout + result.stderr
+    result = tocsin(offline, "playbooks", "lint", str(folder), timeout=LIMIT)
+    assert result.code == 1, (result.out, result.err)
+    assert "Traceback" not in result.out + result.err
+    problems = [line for line in (result.out + result.err).splitlines() if str(file) in line]
+    assert problems, result.out + result.err
     assert all(line.startswith(f"{file}:") for line in problems)
     expected = {
         "bombe": str(MAX_VALUES),
@@ -104,11 +93,12 @@ def test_parameters_and_facts_are_data_never_code(offline: dict[str, str], tmp_p
         "{% for x in range(10**9) %}x{% endfor %} <img src=x onerror=alert(1)>",
         "--html",
         str(page),
+        timeout=LIMIT,
     )
-    assert result.returncode in (0, 2), result.stderr  # 2: a text over its limit, shown
-    assert "Traceback" not in result.stderr
-    assert "{{ 7 * 7 }}" in result.stdout
-    assert "49" not in result.stdout.split("{{ 7 * 7 }}")[0][-5:]
+    assert result.code in (0, 2), result.err  # 2: a text over its limit, shown
+    assert "Traceback" not in result.err
+    assert "{{ 7 * 7 }}" in result.out
+    assert "49" not in result.out.split("{{ 7 * 7 }}")[0][-5:]
     html = page.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
@@ -118,15 +108,17 @@ def test_oversized_and_binary_values_are_refused_before_anything_is_sent(
     offline: dict[str, str],
 ) -> None:
     huge = "x" * 6000
-    fact = tocsin(offline, "fact", "crisis-x", huge, "--as", "camille")
-    assert fact.returncode == 1
-    assert fact.stderr.startswith("Erreur : Entrée refusée : text")
-    assert "Traceback" not in fact.stderr
+    fact = tocsin(offline, "fact", "crisis-x", huge, "--as", "camille", timeout=LIMIT)
+    assert fact.code == 1
+    assert fact.err.startswith("Erreur : Entrée refusée : text")
+    assert "Traceback" not in fact.err
     param = tocsin(
-        offline, "trigger", PLAYBOOK, "--as", "camille", *sample_params(), "-p", "x\x01=y"
+        offline,
+        *("trigger", PLAYBOOK, "--as", "camille", *sample_params(), "-p", "x\x01=y"),
+        timeout=LIMIT,
     )
-    assert param.returncode == 1
-    assert "Traceback" not in param.stderr
+    assert param.code == 1
+    assert "Traceback" not in param.err
     check = subprocess.run(
         [str(TOCSIN), "check", "--channel", "sms"],
         env=offline,
@@ -143,7 +135,7 @@ def test_oversized_and_binary_values_are_refused_before_anything_is_sent(
 def test_a_hostile_history_file_is_refused(offline: dict[str, str], tmp_path: Path) -> None:
     bad = tmp_path / "run-1.json"
     bad.write_text(json.dumps({"events": [{"eventId": "1", "eventType": "NOPE"}]}))
-    result = tocsin(offline, "review", "--history", str(bad))
-    assert result.returncode == 1
-    assert result.stderr.startswith("Erreur : Historique illisible")
-    assert "Traceback" not in result.stderr
+    result = tocsin(offline, "review", "--history", str(bad), timeout=LIMIT)
+    assert result.code == 1
+    assert result.err.startswith("Erreur : Historique illisible")
+    assert "Traceback" not in result.err

@@ -20,36 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.helpers import PLAYBOOK, sample_params
-from tests.processes import TOCSIN, tocsin_env
+from tests.processes import TOCSIN, tocsin, tocsin_env
 from tocsin.cli import cli
 from tocsin.config import BUNDLED_PLAYBOOKS
 from tocsin.temporal import free_port, port_is_free
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-
-def tocsin(env: dict[str, str], *args: str, stdin: str | None = None) -> Result:
-    done = subprocess.run(
-        [str(TOCSIN), *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    result = Result(done.returncode, done.stdout, done.stderr)
-    assert "Traceback" not in result.text, result.text
-    return result
 
 
 @pytest.fixture

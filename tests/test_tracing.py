@@ -5,7 +5,6 @@ handler and activities are one trace."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,11 +14,10 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from tests.helpers import awaiting, sample_params, settings_for, until, wait_status
-from tests.processes import spawn, tocsin_env
+from tests.processes import spawn, tocsin, tocsin_env
 from tocsin.models import DRAFT_ACTIVITY, NOTIFY_ACTIVITY, PUBLISH_ACTIVITY, PhaseName
 from tocsin.temporal import embedded_server, free_port
 
-TOCSIN = Path(__file__).parent.parent / ".venv" / "bin" / "tocsin"
 PUBLISHED = f"RunActivity:{PUBLISH_ACTIVITY}"
 
 
@@ -80,11 +78,9 @@ def collector() -> Iterator[tuple[Collector, str]]:
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [str(TOCSIN), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    done = tocsin(env, *args, timeout=60)
+    assert done.code == 0, done.err
+    return done.out
 
 
 async def test_a_crisis_is_one_trace_from_trigger_to_publication(
