@@ -165,6 +165,9 @@ class SlackFront:
                 "⛔ Votre compte Slack n’est relié à aucune personne de ce playbook "
                 "(people.<id>.slack_user_id)."
             )
+        if isinstance(exc, ValidationError):
+            # A text too long, an empty reason...: said, nothing sent.
+            return f"⛔ {cards.escape(invalid_input(exc))}"
         raise exc
 
     # ------------------------------------------------------------------ decisions
@@ -214,14 +217,9 @@ class SlackFront:
                     override=override,
                 ),
             )
-        except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
+        except (crises.Refused, crises.UnknownCrisis, Unmapped, ValidationError) as exc:
             if channel:
                 await self.tell(client, channel, user, self.refusal(exc))
-            return
-        except ValidationError as exc:
-            # A text too long for a decision, an empty reason...: said, nothing sent.
-            if channel:
-                await self.tell(client, channel, user, f"⛔ {cards.escape(invalid_input(exc))}")
             return
         log.info("slack.decided", crisis=crisis_id, revision=revision, action=action.value)
         if channel and ts and blocks:
@@ -254,12 +252,9 @@ class SlackFront:
                     note=_value(values, BlockId.COMMENT),
                 ),
             )
-        except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
+        except (crises.Refused, crises.UnknownCrisis, Unmapped, ValidationError) as exc:
             if channel:
                 await self.tell(client, channel, user, self.refusal(exc))
-        except ValidationError as exc:
-            if channel:
-                await self.tell(client, channel, user, f"⛔ {cards.escape(invalid_input(exc))}")
 
     # ------------------------------------------------------------------ registration
 
@@ -438,11 +433,8 @@ class SlackFront:
                     "Usage : `/tocsin lancer PLAYBOOK` · `/tocsin statut CRISE` · "
                     "`/tocsin fait CRISE texte` · `/tocsin resoudre CRISE [message]`"
                 )
-        except (crises.Refused, crises.UnknownCrisis, Unmapped) as exc:
+        except (crises.Refused, crises.UnknownCrisis, Unmapped, ValidationError) as exc:
             await respond(self.refusal(exc))
-        except ValidationError as exc:
-            # A fact or a closing message too long...: said, nothing sent.
-            await respond(f"⛔ {cards.escape(invalid_input(exc))}")
 
     # ------------------------------------------------------------------ starting a crisis
 
