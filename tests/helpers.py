@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
@@ -21,6 +22,7 @@ from tocsin.models import (
     DecisionAction,
     DecisionRequest,
     PhaseName,
+    StatusQuery,
 )
 from tocsin.playbook import PlaybookLibrary
 
@@ -94,6 +96,30 @@ async def until(get: Callable[[], Any], within: float, what: str) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+QUERY_TIMEOUT = timedelta(seconds=3)
+
+
+async def status(client: Client, crisis_id: str, *, attempts: int = 5) -> CrisisStatus:
+    """The status query, asked again when it goes unanswered. The time-skipping server can
+    leave a query unanswered when the run it went to continues as new meanwhile: the query
+    sits to its 30 s deadline while the crisis goes on in the new run. Asked again, the query
+    goes to the new run."""
+    handle = client.get_workflow_handle(crisis_id)
+    for attempt in range(attempts):
+        try:
+            found: CrisisStatus = await handle.query(
+                "status",
+                StatusQuery(include_events=True),
+                result_type=CrisisStatus,
+                rpc_timeout=QUERY_TIMEOUT,
+            )
+            return found
+        except RPCError as exc:
+            if exc.status is not RPCStatusCode.DEADLINE_EXCEEDED or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 async def wait_status(
     client: Client,
     crisis_id: str,
@@ -106,7 +132,7 @@ async def wait_status(
     deadline = time.monotonic() + within
     current: CrisisStatus | None = None
     while time.monotonic() < deadline:
-        current = await crises.status(client, crisis_id)
+        current = await status(client, crisis_id)
         if check(current):
             return current
         await asyncio.sleep(0.05)
@@ -126,7 +152,7 @@ async def until_quiet(client: Client, crisis_id: str, *, checks: int = 200) -> b
         idle = not description.raw_description.pending_activities
         if idle:
             with contextlib.suppress(Exception):
-                idle = (await crises.status(client, crisis_id)).notices_pending == 0
+                idle = (await status(client, crisis_id)).notices_pending == 0
         quiet = quiet + 1 if idle else 0
         if quiet >= 2:
             return True

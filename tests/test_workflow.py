@@ -17,6 +17,7 @@ from tests.helpers import (
     crisis_input,
     files_per_phase,
     history_event_names,
+    until_quiet,
     wait_status,
 )
 from tocsin import crises
@@ -436,8 +437,12 @@ async def test_a_gate_left_open_for_hours_is_carried_to_new_runs(
     limit = 100
     cid = (await start(crisis_input("open-gate", max_history_events=limit))).crisis_id
     gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
-    for _ in range(18):  # 3 hours, a reminder's worth at a time
-        await env.sleep(timedelta(minutes=10))
+    # 3 hours, a reminder's worth at a time, each skip landing 30 s past a reminder's time and
+    # the crisis settled before the next: the time-skipping server strands a run whose task
+    # cancels a timer that fired while the task was with the worker (sdk-java#3088).
+    for skip in [timedelta(seconds=30)] + [timedelta(minutes=10)] * 18:
+        await until_quiet(client, cid)
+        await env.sleep(skip)
     moved = await wait_status(
         client,
         cid,
