@@ -46,8 +46,12 @@ async def fake() -> AsyncIterator[FakeSlack]:
         await server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server for each test (about 0.1 s to start). Shared, one test's leftovers
+    could hold the next test's clock: a run the server stranded, or a query it left unanswered
+    while a run continued as new, keeps a lock on time skipping, and a later skip of 30 s then
+    took 30 s of real time."""
     async with time_skipping_env() as environment:
         yield environment
 

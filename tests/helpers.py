@@ -12,6 +12,7 @@ from typing import Any
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import WorkflowEnvironment
 
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
@@ -158,6 +159,14 @@ async def until_quiet(client: Client, crisis_id: str, *, checks: int = 200) -> b
             return True
         await asyncio.sleep(0.05)
     return True
+
+
+async def skip(env: WorkflowEnvironment, client: Client, crisis_id: str, span: timedelta) -> None:
+    """Skip time on the time-skipping server once the crisis has settled: skipping while a
+    task or notice is under way can strand the run (a timer fires under a task that cancels
+    it, sdk-java#3088) or hold the skip on a lock until its call times out."""
+    await until_quiet(client, crisis_id)
+    await env.sleep(span)
 
 
 def awaiting(phase: PhaseName, sequence: int = 0) -> Callable[[CrisisStatus], bool]:
