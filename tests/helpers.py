@@ -23,7 +23,6 @@ from tocsin.models import (
     DecisionAction,
     DecisionRequest,
     PhaseName,
-    StatusQuery,
 )
 from tocsin.playbook import PlaybookLibrary
 
@@ -107,16 +106,9 @@ async def status(client: Client, crisis_id: str, *, attempts: int = 6) -> Crisis
     sits to its 30 s deadline while the crisis goes on in the new run. Asked again, it goes to
     the new run. (On a full server, a query to a killed worker's crisis waits for another
     worker to take the crisis up, which can take longer than 5 s: asked again, it waits on.)"""
-    handle = client.get_workflow_handle(crisis_id)
     for attempt in range(attempts):
         try:
-            found: CrisisStatus = await handle.query(
-                "status",
-                StatusQuery(include_events=True),
-                result_type=CrisisStatus,
-                rpc_timeout=QUERY_TIMEOUT,
-            )
-            return found
+            return await crises.status(client, crisis_id, rpc_timeout=QUERY_TIMEOUT)
         except RPCError as exc:
             if exc.status not in UNANSWERED or attempt == attempts - 1:
                 raise

@@ -89,9 +89,8 @@ async def test_metrics_match_the_crisis(
         cid = crisis.crisis_id
         gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
         assert gate.revision is not None
-        await skip(
-            env, client, cid, timedelta(minutes=21)
-        )  # a reminder at 10 min, the escalation at 20
+        # a reminder at 10 min, the escalation at 20
+        await skip(env, client, cid, timedelta(minutes=21))
         await approve(client, cid, "sacha", PhaseName.ACKNOWLEDGE)
         await approve(client, cid, "dominique", PhaseName.EXPLAIN)
         rejected = await wait_status(client, cid, awaiting(PhaseName.SOLUTIONS))

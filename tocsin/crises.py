@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -165,10 +165,15 @@ async def describe(client: Client, crisis_id: str) -> WorkflowExecutionDescripti
         raise
 
 
-async def status(client: Client, crisis_id: str, *, events: bool = True) -> CrisisStatus:
+async def status(
+    client: Client, crisis_id: str, *, events: bool = True, rpc_timeout: timedelta | None = None
+) -> CrisisStatus:
     try:
         found: CrisisStatus = await _handle(client, crisis_id).query(
-            "status", StatusQuery(include_events=events), result_type=CrisisStatus
+            "status",
+            StatusQuery(include_events=events),
+            result_type=CrisisStatus,
+            rpc_timeout=rpc_timeout,
         )
         return found
     except RPCError as exc:
