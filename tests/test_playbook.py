@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from tests.helpers import crisis_input
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
-from tocsin.models import Channel, PhaseName
+from tocsin.models import Channel, CrisisRun, PhaseName
 from tocsin.playbook import (
     ParameterProblems,
     PlaybookError,
@@ -188,3 +191,25 @@ def test_organisation_channel_settings_mistakes_at_their_line(tmp_path: Path) ->
     assert any("canaux.yml:6:" in p and "15" in p for p in found), found
     with pytest.raises(PlaybookError):
         library.load("eau-non-potable")
+
+
+def test_crises_of_one_playbook_share_one_parsed_playbook() -> None:
+    """A worker holding hundreds of crises of one playbook keeps one parsed copy of it: the
+    crisis inputs read from their JSON payloads share it, a different playbook gets its own,
+    and the shared copy cannot be changed by one crisis."""
+
+    def read(run: CrisisRun) -> CrisisRun:
+        return CrisisRun.model_validate_json(run.model_dump_json())
+
+    first, second = (read(CrisisRun(crisis=crisis_input(f"c{n}"))) for n in (1, 2))
+    assert first.crisis.crisis_id != second.crisis.crisis_id
+    assert first.crisis.playbook is second.crisis.playbook
+    assert first.crisis.playbook == crisis_input("c3").playbook
+    other = read(CrisisRun(crisis=crisis_input("c4", playbook="inondation")))
+    assert other.crisis.playbook is not first.crisis.playbook
+    assert other.crisis.playbook.id == "inondation"
+    slower = read(CrisisRun(crisis=crisis_input("c5", review_after=timedelta(days=7))))
+    assert slower.crisis.playbook is not first.crisis.playbook  # same id, other content
+    assert slower.crisis.playbook.review.after == timedelta(days=7)
+    with pytest.raises(ValidationError, match="frozen"):
+        first.crisis.playbook.title = "autre"  # type: ignore[misc]

@@ -6,13 +6,25 @@ They are plain pydantic models, safe to import inside the workflow sandbox.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sys
+import weakref
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
 
 from tocsin.durations import Duration
 
@@ -269,6 +281,9 @@ class ReviewPolicy(_Strict):
 
 
 class Playbook(_Strict):
+    # Frozen: the crises of one playbook share one parsed copy of it (SharedPlaybook).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     id: Identifier
     title: Annotated[str, Field(min_length=1)]
     description: str = ""
@@ -311,6 +326,26 @@ class Playbook(_Strict):
             if value is not None:
                 values[param.name] = value
         return values
+
+
+_PLAYBOOKS: weakref.WeakValueDictionary[bytes, Playbook] = weakref.WeakValueDictionary()
+
+
+def _one_copy(value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> object:
+    """A playbook read from JSON is parsed once per worker while a crisis or a draft holds it:
+    the hundreds of crises of one playbook carry the same playbook, keyed here by its content."""
+    if info.mode != "json" or not isinstance(value, dict):
+        return handler(value)
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    key = hashlib.blake2b(text.encode(), digest_size=20).digest()
+    found = _PLAYBOOKS.get(key)
+    if found is None:
+        found = handler(value)
+        _PLAYBOOKS[key] = found
+    return found
+
+
+SharedPlaybook = Annotated[Playbook, WrapValidator(_one_copy)]
 
 
 # --------------------------------------------------------------------------- statements
@@ -495,7 +530,7 @@ ParamValue = str | int | float | bool
 class CrisisInput(_Strict):
     crisis_id: str
     crisis_key: str
-    playbook: Playbook
+    playbook: SharedPlaybook
     templates: dict[str, str]  # template path -> source, snapshotted at trigger time
     params: dict[str, ParamValue]
     triggered_by: str
@@ -677,7 +712,7 @@ REVIEW_ACTIVITY = "review_crisis"
 
 class DraftRequest(_Strict):
     crisis_id: str
-    playbook: Playbook
+    playbook: SharedPlaybook
     templates: dict[str, str]
     params: dict[str, ParamValue]
     facts: list[Fact]

@@ -1,12 +1,9 @@
 """What the crisis workflow works out without waiting: whether an update may be accepted, the
 status it shows, when its next timer is due, the draft request it sends.
 
-Imported passed through the sandbox. The sandbox imports the workflow's own module again for
-each workflow it runs, and that module's code is then held once per cached crisis (93 KB a
-crisis before this part moved here, 69 KB after: `bench/memory_breakdown.py`). What lives here
-is loaded once per worker.
-Everything here is deterministic: it reads the workflow's state and `workflow.now()`, nothing
-else.
+Imported passed through the sandbox, like `workflows/crisis.py` itself in the worker
+(`tocsin/worker.py`): loaded once per worker, not once per cached crisis. Everything here is
+deterministic: it reads the workflow's state and `workflow.now()`, nothing else.
 """
 
 from __future__ import annotations
