@@ -127,7 +127,7 @@ class CrisisActivities:
                 message=request.message,
             )
         if self.slack is not None:
-            result = await self.slack.notify(request)
+            result = await self.slack.notify(request, retry=activity.info().attempt > 1)
         else:
             result = NotifyResult(delivered=True, channel="console", reference=str(path))
         if written:

@@ -372,8 +372,13 @@ async def test_a_retried_notice_never_posts_a_second_card(fake: FakeSlack) -> No
         "chat.postMessage",
         Failure(429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}),
     )
-    first = await notifier.notify(request)
+    first = await notifier.notify(request, retry=False)
+    # A first attempt has posted nothing yet: it looks for nothing (the card and its DM).
+    lookups = ("conversations.history", "conversations.replies")
+    assert not [c for c in fake.calls if c.method in lookups]
     second = await notifier.notify(request)  # the activity's retry
+    looked = [c.args["channel"] for c in fake.calls if c.method in lookups]
+    assert looked == [CHANNEL, "DUDOMINIQUE"]  # the channel, then the direct message
     assert first.card == second.card
     assert len(fake.cards(CHANNEL)) == 1
     posts = [
@@ -665,9 +670,10 @@ async def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more(rig: Rig
     }
     assert not unknown, unknown  # a new Web API method needs its scope reviewed here
     assert used <= scopes
-    # Every scope is used; groups:history serves the same lookup in a private channel, and
-    # commands serves /tocsin.
-    assert scopes - used == {"groups:history", "commands"}
+    # Every scope is used. The history scopes serve a retried notice's look-up of what it
+    # posted (channel, private channel, direct message: a first attempt looks for nothing, see
+    # test_a_retried_notice_never_posts_a_second_card), and commands serves /tocsin.
+    assert scopes - used == {"channels:history", "groups:history", "im:history", "commands"}
 
 
 async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: FakeSlack) -> None:

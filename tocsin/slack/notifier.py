@@ -2,15 +2,17 @@
 reminders, escalations, deadlines and publications under it.
 
 Every call is safe to retry. A message carries its notice's idempotency key in Slack message
-metadata; before posting, the notifier looks for a message with that key and updates it instead.
-A worker killed after Slack accepted a card and before Temporal recorded the activity therefore
-finds its card again on retry: no second card. Rate limits (429) are retried after Retry-After by
+metadata; when the activity is retried, the notifier first looks for a message with that key and
+updates it instead of posting. A worker killed after Slack accepted a card and before Temporal
+recorded the activity therefore finds its card again on retry: no second card. A first attempt
+cannot have posted anything, so it looks for nothing. Rate limits (429) are retried after Retry-After by
 slack-sdk's retry handlers; anything still failing raises, and Temporal retries the activity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import structlog
@@ -41,6 +43,7 @@ from tocsin.slack.settings import SlackSettings
 
 log = structlog.get_logger("tocsin.slack")
 HISTORY_SCAN = 200  # messages looked through to find a card again
+NOTHING_YET: Mapping[str, str] = MappingProxyType({})  # what a first attempt has posted
 
 
 def web_client(settings: SlackSettings) -> AsyncWebClient:
@@ -134,15 +137,27 @@ class SlackNotifier:
         )
         return str(reply["ts"])
 
-    async def direct(self, user_id: str, key: str, text: str, blocks: list[Block]) -> None:
+    async def direct(
+        self,
+        user_id: str,
+        key: str,
+        text: str,
+        blocks: list[Block],
+        known: Mapping[str, str] | None = None,
+    ) -> None:
         """The card as a direct message to the approver whose turn it is."""
         opened = await self.client.conversations_open(users=user_id)
         channel = str((opened.get("channel") or {}).get("id") or user_id)
-        await self.post_once(channel, f"{key}-dm", text, blocks, event=CARD_EVENT)
+        await self.post_once(channel, f"{key}-dm", text, blocks, event=CARD_EVENT, known=known)
 
     # ------------------------------------------------------------------ notices
 
-    async def notify(self, request: NotifyRequest) -> NotifyResult:
+    async def notify(self, request: NotifyRequest, *, retry: bool = True) -> NotifyResult:
+        """Send the notice. A first attempt (``retry`` false) can have posted nothing yet, so it
+        looks for nothing: one Web API call a message, not two. conversations.history is rate
+        limited to about 50 calls a minute, and a flood's hundreds of crises notify at once. A
+        retry looks for each message by its key first, and updates what it finds."""
+        seen: Mapping[str, str] | None = None if retry else NOTHING_YET
         kind = request.kind
         text = card_text(request)
         who = mentions(request.recipient_slack_ids, request.recipient_names)
@@ -163,14 +178,20 @@ class SlackNotifier:
                     if kind is NotifyKind.ESCALATION
                     else f"🆕 Révision {request.revision} à approuver : {who}."
                 )
-                await self.post_once(card_channel, key, line, thread_ts=card_ts)
+                await self.post_once(card_channel, key, line, thread_ts=card_ts, known=seen)
             else:
                 card_ts = await self.post_once(
-                    self.channel, key, text, blocks, event=CARD_EVENT, crisis=request.crisis_id
+                    self.channel,
+                    key,
+                    text,
+                    blocks,
+                    event=CARD_EVENT,
+                    crisis=request.crisis_id,
+                    known=seen,
                 )
                 card = f"{self.channel}/{card_ts}"
             for user_id in request.recipient_slack_ids:
-                await self.direct(user_id, key, text, blocks)
+                await self.direct(user_id, key, text, blocks, known=seen)
             log.info("slack.card", crisis=request.crisis_id, card=card, kind=kind.value)
             return NotifyResult(delivered=True, channel="slack", reference=card, card=card)
 
@@ -180,14 +201,18 @@ class SlackNotifier:
                 if request.approver_role
                 else f"🔔 Rappel : {escape(request.message)}"
             )
-            ts = await self.post_once(card_channel, key, line, thread_ts=card_ts or None)
+            ts = await self.post_once(
+                card_channel, key, line, thread_ts=card_ts or None, known=seen
+            )
         elif kind is NotifyKind.DEADLINE_MISSED:
             line = (
                 f"⏰ Échéance dépassée : la révision {request.revision} n’est pas approuvée. {who}"
             )
-            ts = await self.post_once(card_channel, key, line, thread_ts=card_ts or None)
+            ts = await self.post_once(
+                card_channel, key, line, thread_ts=card_ts or None, known=seen
+            )
         elif kind in (NotifyKind.CHANGES_REQUESTED, NotifyKind.DECIDED, NotifyKind.PUBLISHED):
-            ts = await self._decided(request, key, card_channel, card_ts)
+            ts = await self._decided(request, key, card_channel, card_ts, seen)
         elif kind is NotifyKind.REVIEW:
             # The review's summary, as a block the channel reads at a glance.
             ts = await self.post_once(
@@ -196,15 +221,28 @@ class SlackNotifier:
                 f"📋 {escape(request.message)}",
                 [SectionBlock(text=MarkdownTextObject(text=review_block(request)))],
                 crisis=request.crisis_id,
+                known=seen,
             )
         else:
             line = f"ℹ️ {escape(text)}"
             ts = await self.post_once(
-                card_channel, key, line, thread_ts=card_ts or None, crisis=request.crisis_id
+                card_channel,
+                key,
+                line,
+                thread_ts=card_ts or None,
+                crisis=request.crisis_id,
+                known=seen,
             )
         return NotifyResult(delivered=True, channel="slack", reference=f"{card_channel}/{ts}")
 
-    async def _decided(self, request: NotifyRequest, key: str, channel: str, card_ts: str) -> str:
+    async def _decided(
+        self,
+        request: NotifyRequest,
+        key: str,
+        channel: str,
+        card_ts: str,
+        seen: Mapping[str, str] | None,
+    ) -> str:
         """The card loses its buttons and says who decided what; the thread says what follows."""
         decision = request.decision
         status = decided_status(decision, request.timezone) if decision else escape(request.message)
@@ -221,10 +259,12 @@ class SlackNotifier:
                 SectionBlock(text=MarkdownTextObject(text=f"{authors} {status}".strip())),
                 revise_button(request.crisis_id, decision.revision),
             ]
-            return await self.post_once(channel, key, status, blocks, thread_ts=card_ts or None)
+            return await self.post_once(
+                channel, key, status, blocks, thread_ts=card_ts or None, known=seen
+            )
         if request.kind is NotifyKind.PUBLISHED:
             # One look at the thread for the notice and every text: a retry skips what is there.
-            known = await self.posted(channel, card_ts or None)
+            known = seen if seen is not None else await self.posted(channel, card_ts or None)
             ts = await self.post_once(
                 channel,
                 key,
@@ -255,4 +295,4 @@ class SlackNotifier:
                     known=known,
                 )
             return ts
-        return await self.post_once(channel, key, status, thread_ts=card_ts or None)
+        return await self.post_once(channel, key, status, thread_ts=card_ts or None, known=seen)
