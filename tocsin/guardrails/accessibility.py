@@ -153,9 +153,26 @@ def _hashtags(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+def _pictographs(plain: str) -> list[tuple[int, int]]:
+    """The grapheme clusters that hold a pictograph (an emoji with its modifiers). A cluster
+    never spans a line break (UAX #29, GB4 and GB5), so only the lines with a pictograph are
+    cut into clusters: most lines of a statement have none."""
+    found: list[tuple[int, int]] = []
+    offset = 0
+    for line in plain.splitlines(keepends=True):
+        if _PICTO.search(line):
+            found.extend(
+                (offset + m.start(), offset + m.end())
+                for m in EMOJI.finditer(line)
+                if _PICTO.search(m.group())
+            )
+        offset += len(line)
+    return found
+
+
 def _emoji(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     plain = text.plain
-    found = [(m.start(), m.end()) for m in EMOJI.finditer(plain) if _PICTO.search(m.group())]
+    found = _pictographs(plain)
     limit = ctx.settings.max_emoji
     if len(found) > limit:
         yield finding(

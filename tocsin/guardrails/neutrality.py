@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -159,11 +160,22 @@ MIN_PHONE_DIGITS = 8  # Luxembourg has valid 4- to 6-digit numbers: too close to
 
 def phone_matches(plain: str, ctx: CheckContext) -> Iterator[phonenumbers.PhoneNumberMatch]:
     region = "LU" if ctx.timezone == "Europe/Luxembourg" else "FR"
-    for match in phonenumbers.PhoneNumberMatcher(
-        plain, region, leniency=phonenumbers.Leniency.VALID
-    ):
-        if sum(ch.isdigit() for ch in match.raw_string) >= MIN_PHONE_DIGITS:
-            yield match
+    yield from _phone_numbers(plain, region)
+
+
+@functools.lru_cache(maxsize=256)
+def _phone_numbers(plain: str, region: str) -> tuple[phonenumbers.PhoneNumberMatch, ...]:
+    """The text's phone numbers, found once for the two rules that read them (R-ELECTION's
+    free numbers, R-PRIVACY's personal ones)."""
+    if sum(ch.isdigit() for ch in plain) < MIN_PHONE_DIGITS:
+        return ()
+    return tuple(
+        match
+        for match in phonenumbers.PhoneNumberMatcher(
+            plain, region, leniency=phonenumbers.Leniency.VALID
+        )
+        if sum(ch.isdigit() for ch in match.raw_string) >= MIN_PHONE_DIGITS
+    )
 
 
 def e164(number: phonenumbers.PhoneNumber) -> str:

@@ -5,8 +5,9 @@ Every call is safe to retry. A message carries its notice's idempotency key in S
 metadata; when the activity is retried, the notifier first looks for a message with that key and
 updates it instead of posting. A worker killed after Slack accepted a card and before Temporal
 recorded the activity therefore finds its card again on retry: no second card. A first attempt
-cannot have posted anything, so it looks for nothing. Rate limits (429) are retried after Retry-After by
-slack-sdk's retry handlers; anything still failing raises, and Temporal retries the activity.
+cannot have posted anything, so it looks for nothing. Rate limits (429) are retried after
+Retry-After by slack-sdk's retry handlers; anything still failing raises, and Temporal retries
+the activity.
 """
 
 from __future__ import annotations
