@@ -8,6 +8,7 @@ without a title are not looked for and how to install the model.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import threading
@@ -104,6 +105,18 @@ CACHE_SIZE = 8192
 _cache: OrderedDict[str, Entities] = OrderedDict()
 
 
+def may_name(line: str) -> bool:
+    """Whether ``line`` can hold a person of two capitalised words: two words side by side, the
+    second capitalised, the first with a capital in it (a name can follow « (» or « « »).
+    Lines without such a pair cannot give a person that :func:`line_persons` keeps, so spaCy
+    does not read them: most lines of a statement are sentences with one capital."""
+    words = line.split()
+    return any(
+        second[:1].isupper() and any(ch.isupper() for ch in first)
+        for first, second in itertools.pairwise(words)
+    )
+
+
 def line_persons(lines: list[str]) -> list[Entities]:
     """spaCy's persons of at least two capitalised words, line by line (a name never spans two
     lines). The lines not seen before go through spaCy together (``nlp.pipe``); the others come
@@ -112,7 +125,7 @@ def line_persons(lines: list[str]) -> list[Entities]:
         nlp = _nlp()
         if nlp is None:
             return [() for _ in lines]
-        new = list(dict.fromkeys(line for line in lines if line.strip() and line not in _cache))
+        new = list(dict.fromkeys(line for line in lines if may_name(line) and line not in _cache))
         for line, doc in zip(new, nlp.pipe(new), strict=True):
             _cache[line] = tuple(
                 (ent.start_char, ent.end_char, ent.text)
