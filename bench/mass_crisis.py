@@ -10,7 +10,8 @@ For each N and each worker count, on a fresh embedded server (SQLite):
 - the worker processes' peak memory (VmHWM; spaCy's French model alone is about 150 MB);
 - the memory per cached crisis: the workers' resident memory once every crisis awaits approval
   (each is then in a worker's cache), less their memory before, with one crisis already run
-  through its draft (spaCy loaded, templates compiled), divided by N.
+  through its draft (spaCy loaded, templates compiled), divided by N;
+- the CPU time the server and the workers used from the trigger to the last publication.
 
 The floor: the same number of skeleton workflows, each running the activities a crisis runs up
 to that point (its detect notice, draft and approval request one after the other, then one
@@ -23,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import os
 import sys
 import tempfile
 import time
@@ -62,6 +64,31 @@ def peak_kb(pid: int) -> int:
 
 def resident_kb(pids: list[int]) -> int:
     return sum(status_kb(pid, "VmRSS") for pid in pids)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_pid() -> int:
+    """The embedded Temporal server: this process's child running `temporal server`."""
+    mine = str(os.getpid())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if ppid == mine and b"start-dev" in command:
+            return int(entry.name)
+    raise RuntimeError("no embedded Temporal server found")
 
 
 async def until(check: Callable[[], Awaitable[bool]], within: float) -> float:
@@ -121,6 +148,8 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             await asyncio.sleep(1)
             idle = resident_kb(pids)
             inputs = [crisis_input(f"commune-{n:04d}", params=commune(n)) for n in range(count)]
+            serving = server_pid()
+            cpu = cpu_seconds([serving]), cpu_seconds(pids)
             began = time.perf_counter()
             await gathered([crises.trigger(client, settings, c) for c in inputs])
             ids = [c.crisis_id for c in inputs]
@@ -160,19 +189,29 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
                 return published_count(settings, ids) == count
 
             await until(all_published, 1800)
-            return figures(drafted, time.perf_counter() - approved_at, pids, loaded - idle, count)
+            published = time.perf_counter() - approved_at
+            return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
 
 
 def figures(
-    drafted: float, published: float, pids: list[int], grown_kb: int, count: int
+    drafted: float,
+    published: float,
+    pids: list[int],
+    grown_kb: int,
+    count: int,
+    server: int,
+    cpu: tuple[float, float],
 ) -> dict[str, float]:
-    """One round's row: its times, the workers' peak memory, and their growth per crisis."""
+    """One round's row: its times, the workers' peak memory and their growth per crisis, and
+    the CPU time the server and the workers used since ``cpu`` was read (at the trigger)."""
     return {
         "drafted": drafted,
         "published": published,
         "total": drafted + published,
         "peak_mb": sum(peak_kb(pid) for pid in pids) / 1024,
         "kb_per_crisis": grown_kb / count,
+        "server_cpu": cpu_seconds([server]) - cpu[0],
+        "workers_cpu": cpu_seconds(pids) - cpu[1],
     }
 
 
@@ -248,6 +287,8 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
                 await until(functools.partial(warm.query, FloorCrisis.waiting), 120)
             await asyncio.sleep(1)
             idle = resident_kb(pids)
+            serving = server_pid()
+            cpu = cpu_seconds([serving]), cpu_seconds(pids)
             began = time.perf_counter()
             handles: list[WorkflowHandle[FloorCrisis, int]] = await gathered(
                 [
@@ -272,7 +313,8 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
             approved_at = time.perf_counter()
             await gathered([h.execute_update(FloorCrisis.approve) for h in handles])
             await gathered([h.result() for h in handles])
-            return figures(drafted, time.perf_counter() - approved_at, pids, loaded - idle, count)
+            published = time.perf_counter() - approved_at
+            return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
 
 
 @contextlib.asynccontextmanager
@@ -303,7 +345,7 @@ async def main(counts: list[int]) -> None:
     print(f"parameters: {words}")
     print(
         f"{'N':>5} {'workers':>7} {'what':<8} {'drafted':>9} {'published':>10} {'total':>8} "
-        f"{'peak MB':>8} {'KB/crisis':>10}"
+        f"{'peak MB':>8} {'KB/crisis':>10} {'server CPU':>11} {'workers CPU':>12}"
     )
     for count in counts:
         for worker_count in (1, 2):
@@ -314,7 +356,8 @@ async def main(counts: list[int]) -> None:
                 print(
                     f"{count:>5} {worker_count:>7} {name:<8} {row['drafted']:>8.1f}s "
                     f"{row['published']:>9.1f}s {row['total']:>7.1f}s {row['peak_mb']:>8.0f} "
-                    f"{row['kb_per_crisis']:>10.0f}"
+                    f"{row['kb_per_crisis']:>10.0f} {row['server_cpu']:>10.1f}s "
+                    f"{row['workers_cpu']:>11.1f}s"
                 )
             ratio = real["total"] / floor["total"]
             verdict = "within" if ratio <= TARGET else "OVER"
