@@ -141,11 +141,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
         async with workers(command, env, folder, "Worker prêt") as started:
             client = server.client
             pids = [p.proc.pid for p in started]
-            for number in range(worker_count):  # each worker drafts once, or so it is hoped
-                warm = crisis_input(f"warm-{number}")
-                await crises.trigger(client, settings, warm)
-                await until(functools.partial(awaiting, client, warm.crisis_id), 120)
-            await asyncio.sleep(1)
+            await warm_up(client, settings, pids)
             idle = resident_kb(pids)
             inputs = [crisis_input(f"commune-{n:04d}", params=commune(n)) for n in range(count)]
             serving = server_pid()
@@ -191,6 +187,23 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             await until(all_published, 1800)
             published = time.perf_counter() - approved_at
             return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
+
+
+async def warm_up(client: Client, settings: Settings, pids: list[int]) -> None:
+    """Draft crises until every worker has drafted (spaCy loaded, templates compiled): which
+    worker takes a crisis is the server's choice, and a worker that loads spaCy during the
+    measure would count the model as memory per crisis. A worker has drafted once its resident
+    memory is close to the largest one's."""
+    for attempt in range(6):
+        warm = [crisis_input(f"warm-{attempt}-{n}") for n in range(2 * len(pids))]
+        await gathered([crises.trigger(client, settings, c) for c in warm])
+        for crisis in warm:
+            await until(functools.partial(awaiting, client, crisis.crisis_id), 120)
+        await asyncio.sleep(1)
+        sizes = [status_kb(pid, "VmRSS") for pid in pids]
+        if min(sizes) >= 0.85 * max(sizes):
+            return
+    print(f"warning: a worker may not have drafted before the measure (resident KB: {sizes})")
 
 
 def figures(
