@@ -5,10 +5,11 @@ Run: .venv/bin/python -m bench.approval_roundtrip [--decisions 200]
 
 One embedded dev server (SQLite); a `tocsin worker` process (as deployed: its drafting, spaCy
 included, does not share this process's interpreter); in this process, the Slack app over HTTP
-on loopback, the fake Slack Web API, and a worker for the floor's skeleton workflow. Decisions are
-made one at a time: each click is a signed block_actions request to the app's port; its round
-trip ends when the fake Slack receives the app's update of that card (decided, no buttons).
-The floor is `execute_update` on a workflow whose handler does nothing.
+on loopback and the fake Slack Web API. Decisions are made one at a time: each click is a
+signed block_actions request to the app's port; its round trip ends when the fake Slack receives
+the app's update of that card (decided, no buttons). The floor is `execute_update` on a workflow
+whose handler does nothing, served by a worker process of its own (`python -m bench.floor`),
+as tocsin's is; the app's own update of each decision is timed too.
 """
 
 from __future__ import annotations
@@ -17,17 +18,18 @@ import argparse
 import asyncio
 import contextlib
 import statistics
+import sys
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from temporalio.client import Client
-from temporalio.worker import Worker
 
-from bench.floor import FloorCrisis, FloorUpdates, nothing
+from bench.floor import FloorCrisis, FloorUpdates
 from tests.fakeslack import (
     FakeSlack,
     block_actions,
@@ -49,7 +51,7 @@ from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.logs import configure_logging
-from tocsin.models import PhaseName, ResolveRequest
+from tocsin.models import Decision, DecisionRequest, PhaseName, ResolveRequest
 from tocsin.slack.ids import ActionId
 from tocsin.slack.run import slack_app
 from tocsin.temporal import embedded_server, free_port
@@ -61,6 +63,22 @@ PUBLISHED = 8  # the water playbook's channels: the activities an approval start
 BARE = "bare Temporal update (floor)"
 COMPOSITE = "describe + update"
 OPENING = "update starting 8 activities"
+
+
+APP_UPDATE = "  of which the app's decide update"
+updates: list[float] = []  # each decision's update as the app sees it
+
+
+async def timed_decide(
+    client: Client, crisis_id: str, request: DecisionRequest, *, untimed: Any = crises.decide
+) -> Decision:
+    """crises.decide, timed: the app's listener calls it by this name during the bench."""
+    started = time.perf_counter()
+    try:
+        decision: Decision = await untimed(client, crisis_id, request)
+        return decision
+    finally:
+        updates.append(time.perf_counter() - started)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -77,13 +95,14 @@ def line(name: str, values: list[float]) -> str:
     )
 
 
-async def floor(client: Client, queue: str, count: int) -> dict[str, list[float]]:
+async def floor(
+    client: Client, address: str, queue: str, count: int, folder: Path
+) -> dict[str, list[float]]:
     """Bare updates; a query then an update (what the app needs on a crisis's first click);
-    and an update that, as a decision does, starts eight activities in its workflow task."""
+    and an update that, as a decision does, starts eight activities in its workflow task. The
+    floor's worker is a process of its own, as tocsin's is."""
     times: dict[str, list[float]] = {BARE: [], COMPOSITE: [], OPENING: []}
-    async with Worker(
-        client, task_queue=queue, workflows=[FloorUpdates, FloorCrisis], activities=[nothing]
-    ):
+    async with floor_process(address, queue, folder):
         handle = await client.start_workflow(
             FloorUpdates.run, id=f"floor-{uuid.uuid4().hex[:8]}", task_queue=queue
         )
@@ -159,6 +178,7 @@ async def main(decisions: int) -> None:
             ):
                 client = server.client
                 trips: list[float] = []
+                updates.clear()
                 crisis_count = -(-decisions // len(GATES))
                 for number in range(crisis_count):
                     crisis = with_slack_people(crisis_input(f"bench-{number:03d}"))
@@ -173,10 +193,13 @@ async def main(decisions: int) -> None:
                         # As a person clicks: after the card and its notices have gone out.
                         await until_quiet(client, cid)
                         trips.append(await click_and_time(fake, session, url, cid))
-                floors = await floor(client, f"floor-{uuid.uuid4().hex[:6]}", len(trips))
+                floors = await floor(
+                    client, server.address, f"floor-{uuid.uuid4().hex[:6]}", len(trips), Path(tmp)
+                )
     finally:
         await fake.stop()
     print(line("Slack click -> card updated", trips))
+    print(line(APP_UPDATE, updates[-len(trips) :]))
     for name, values in floors.items():
         print(line(name, values))
     for name in (BARE, OPENING):
@@ -205,6 +228,30 @@ async def worker_process(
         await worker.stop()
 
 
+@contextlib.asynccontextmanager
+async def floor_process(address: str, queue: str, folder: Path) -> AsyncIterator[None]:
+    """``python -m bench.floor``: the skeleton workflows' worker, in a process of its own."""
+    log = folder / "floor.log"
+    with log.open("wb") as output:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.floor",
+            address,
+            queue,
+            stdout=output,
+            stderr=output,
+            cwd=str(Path(__file__).parent.parent),
+        )
+        try:
+            await until(lambda: "floor worker ready" in log.read_text(), 60, "the floor worker")
+            await asyncio.sleep(1)  # polling
+            yield
+        finally:
+            proc.terminate()
+            await proc.wait()
+
+
 async def until_card(fake: FakeSlack, cid: str) -> None:
     """Wait for the open gate's card: the crisis's last card, its buttons still on."""
     await until(
@@ -217,4 +264,5 @@ async def until_card(fake: FakeSlack, cid: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--decisions", type=int, default=200)
+    crises.decide = timed_decide
     asyncio.run(main(parser.parse_args().decisions))
