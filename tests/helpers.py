@@ -22,6 +22,8 @@ from tocsin.models import (
     CrisisStatus,
     DecisionAction,
     DecisionRequest,
+    NotifyKind,
+    NotifyRequest,
     PhaseName,
 )
 from tocsin.playbook import PlaybookLibrary
@@ -184,3 +186,13 @@ async def approve(
 async def history_event_names(handle: WorkflowHandle[object, object]) -> list[str]:
     history = await handle.fetch_history()
     return [event.WhichOneof("attributes") or "" for event in history.events]
+
+
+def notices(settings: Settings, crisis_id: str, kind: NotifyKind) -> list[NotifyRequest]:
+    """The crisis's notices of one kind, as the notify activity recorded them."""
+    folder = settings.data_dir / "notifications" / crisis_id
+    found = [
+        NotifyRequest.model_validate_json(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.json"))
+    ]
+    return [n for n in found if n.kind is kind]

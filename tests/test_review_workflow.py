@@ -12,7 +12,15 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from tests.fakeslack import FakeSlack
-from tests.helpers import approve, awaiting, crisis_input, skip, until_quiet, wait_status
+from tests.helpers import (
+    approve,
+    awaiting,
+    crisis_input,
+    notices,
+    skip,
+    until_quiet,
+    wait_status,
+)
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import (
@@ -36,15 +44,6 @@ from workflows.crisis import CrisisWorkflow
 from .conftest import Start
 
 WEEK = timedelta(days=7)
-
-
-def notices(settings: Settings, crisis_id: str, kind: NotifyKind) -> list[NotifyRequest]:
-    folder = settings.data_dir / "notifications" / crisis_id
-    found = [
-        NotifyRequest.model_validate_json(path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.json"))
-    ]
-    return [n for n in found if n.kind is kind]
 
 
 async def test_the_review_follows_the_close_after_the_playbooks_delay(

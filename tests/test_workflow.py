@@ -17,6 +17,7 @@ from tests.helpers import (
     crisis_input,
     files_per_phase,
     history_event_names,
+    notices,
     skip,
     until_quiet,
     wait_status,
@@ -30,6 +31,7 @@ from tocsin.models import (
     DecisionRequest,
     EventKind,
     FactRequest,
+    NotifyKind,
     PhaseName,
     ResolveRequest,
     RevisionRequest,
@@ -150,6 +152,17 @@ async def test_reminder_then_escalation_after_the_configured_delays(
     event = next(e for e in escalated.events if e.kind is EventKind.ESCALATED)
     assert event.detail == "deputy_director"
     assert event.at - gate.detected_at >= timedelta(minutes=20)
+    # The card and its escalation show the statement; a reminder only points at the card.
+    await until_quiet(client, cid)
+    for kind in (NotifyKind.APPROVAL_REQUESTED, NotifyKind.ESCALATION):
+        shown = notices(settings, cid, kind)
+        assert shown, kind
+        assert [n.draft.revision if n.draft else None for n in shown] == [gate.revision] * len(
+            shown
+        )
+    reminders = notices(settings, cid, NotifyKind.REMINDER)
+    assert reminders
+    assert [n.draft for n in reminders] == [None] * len(reminders)
     # Both the director and now the deputy are asked; the deputy's approval is accepted.
     await decide(client, cid, "sacha", gate.revision)
     explained = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")

@@ -81,6 +81,19 @@ NOTICES_PATCH = "notices-in-background"
 # After the close, a timer then the review (patch for crises started before).
 REVIEW_PATCH = "review-after-close"
 REVIEW_TIMEOUT = timedelta(minutes=2)
+# The notices that show the statement carry its draft: the card, its update by escalation, and
+# the card brought up to date once decided. A reminder or a missed deadline points at the card
+# and carries none: a gate left open for hours repeated its whole draft in every reminder, in
+# history and in the worker's memory, which keeps a cached run's activity inputs.
+SHOWS_DRAFT = frozenset(
+    {
+        NotifyKind.APPROVAL_REQUESTED,
+        NotifyKind.ESCALATION,
+        NotifyKind.CHANGES_REQUESTED,
+        NotifyKind.DECIDED,
+        NotifyKind.PUBLISHED,
+    }
+)
 # A gate left open for hours (a reminder a minute) is carried to a new run, with its draft,
 # level, reminders, deadline and card, once the history is long (patch for crises started
 # before: they continued as new between phases only).
@@ -684,7 +697,7 @@ class CrisisWorkflow(CrisisRules):
             message=message,
             exercise=self.crisis.exercise,
             idempotency_key=f"run{self.state.runs}-{self.notify_seq:05d}-{kind.value}",
-            draft=draft,
+            draft=draft if kind in SHOWS_DRAFT else None,
             card=card if card is not None else (gate.card if gate is not None else ""),
             deadline=gate.deadline if gate is not None else None,
             approver_role=role,
