@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 import structlog
@@ -26,7 +26,10 @@ from tocsin.models import (
     REVIEW_ACTIVITY,
     CheckRequest,
     CheckResult,
+    CrisisInput,
+    CrisisRun,
     Draft,
+    DraftOrder,
     DraftRequest,
     NotifyRequest,
     NotifyResult,
@@ -50,6 +53,20 @@ PUBLISH = PUBLISH_ACTIVITY
 REVIEW = REVIEW_ACTIVITY
 
 log = structlog.get_logger("tocsin.activities")
+INPUTS_KEPT = 512  # runs whose crisis input a worker keeps for their drafts
+
+
+async def _run_input(workflow_id: str, run_id: str) -> CrisisInput:
+    """The crisis input a run was started with: its history's first event, one event read."""
+    client = activity.client()
+    handle = client.get_workflow_handle(workflow_id, run_id=run_id)
+    async for event in handle.fetch_history_events(page_size=1):
+        started = event.workflow_execution_started_event_attributes
+        [run] = await client.data_converter.decode(started.input.payloads, [CrisisRun])
+        if isinstance(run, CrisisRun):
+            return run.crisis
+        break
+    raise ApplicationError(f"{workflow_id}: no crisis input in its history", type="NoInput")
 
 
 class CrisisActivities:
@@ -61,10 +78,33 @@ class CrisisActivities:
         self.outbox = outbox
         self.notifications = notifications
         self.slack = slack
+        # Each run's crisis input, read once per worker for its draft orders (most recent last).
+        self.inputs: OrderedDict[tuple[str, str], CrisisInput] = OrderedDict()
+
+    async def _complete(self, order: DraftOrder) -> DraftRequest:
+        """The order with its crisis's playbook and templates: those it carries (orders recorded
+        before they were left out), or the run's own, read once per worker from its input."""
+        if order.playbook is not None and order.templates is not None:
+            return DraftRequest(**dict(order))
+        info = activity.info()
+        if info.workflow_id is None or info.workflow_run_id is None:
+            raise ApplicationError("draft order outside a crisis", type="NoInput")
+        key = (info.workflow_id, info.workflow_run_id)
+        crisis = self.inputs.get(key)
+        if crisis is None:
+            crisis = await _run_input(*key)
+            self.inputs[key] = crisis
+            while len(self.inputs) > INPUTS_KEPT:
+                self.inputs.popitem(last=False)
+        self.inputs.move_to_end(key)
+        return DraftRequest(
+            **{**dict(order), "playbook": crisis.playbook, "templates": crisis.templates}
+        )
 
     @activity.defn(name=DRAFT)
-    async def draft(self, request: DraftRequest) -> Draft:
-        _bind(request.crisis_id, request.phase.value, request.revision)
+    async def draft(self, order: DraftOrder) -> Draft:
+        _bind(order.crisis_id, order.phase.value, order.revision)
+        request = await self._complete(order)
         try:
             # Rendering and the guardrails are CPU work (spaCy among it): off the event loop.
             draft = await asyncio.to_thread(checked_draft, request)
@@ -96,17 +136,16 @@ class CrisisActivities:
     async def check(self, request: CheckRequest) -> CheckResult:
         """The guardrails over texts a person edited (approve with edits, a revision)."""
         _bind(request.draft.crisis_id, request.draft.phase.value, request.draft.revision)
+        draft = await self._complete(request.draft)
         texts = [
             item.model_copy(
                 update={
-                    "measure": measure(
-                        item.channel, item.text, request.draft.playbook.channel_settings
-                    )
+                    "measure": measure(item.channel, item.text, draft.playbook.channel_settings)
                 }
             )
             for item in request.texts
         ]
-        findings = await asyncio.to_thread(recheck, request.draft, texts)
+        findings = await asyncio.to_thread(recheck, draft, texts)
         return CheckResult(findings=findings, texts=texts)
 
     @activity.defn(name=NOTIFY)

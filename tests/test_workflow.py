@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
+from activities.crisis import CrisisActivities
 from tests.conftest import Start
 from tests.helpers import (
+    LIBRARY,
     approve,
     awaiting,
     crisis_input,
@@ -25,10 +27,12 @@ from tests.helpers import (
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import (
+    DRAFT_ACTIVITY,
     CancelRequest,
     Channel,
     DecisionAction,
     DecisionRequest,
+    DraftOrder,
     EventKind,
     FactRequest,
     NotifyKind,
@@ -38,6 +42,7 @@ from tocsin.models import (
     TextEdit,
 )
 from tocsin.outbox import crisis_folder, read_journal, review_paths
+from tocsin.preview import preview_requests
 from tocsin.review import build_review, fetch_chain
 from workflows.crisis import CrisisWorkflow
 
@@ -91,6 +96,36 @@ async def test_happy_path_publishes_every_phase_once(
     assert {entry["approved_by"] for entry in journal} == {"dominique"}
     close_sms = next(f for f in files if f.parent.name == "6-close" and f.name.startswith("sms."))
     assert "potable" in close_sms.read_text(encoding="utf-8").lower()
+    # The draft orders leave the playbook and templates to the run's input: the activity read
+    # them from there, and rendered every phase with them.
+    history = await client.get_workflow_handle(cid).fetch_history()
+    orders = [
+        DraftOrder.model_validate_json(attrs.input.payloads[0].data)
+        for event in history.events
+        if event.HasField("activity_task_scheduled_event_attributes")
+        and (attrs := event.activity_task_scheduled_event_attributes).activity_type.name
+        == DRAFT_ACTIVITY
+    ]
+    assert len(orders) == 4
+    assert [(o.playbook, o.templates) for o in orders] == [(None, None)] * 4
+
+
+async def test_a_draft_order_recorded_with_its_playbook_is_drafted_with_it(
+    tmp_path: Path,
+) -> None:
+    """Orders recorded before the playbook was left out carry it: drafted as they are, with no
+    run to read (the activity environment has no client)."""
+    loaded = LIBRARY.load("eau-non-potable")
+    request = preview_requests(loaded, LIBRARY.template_folders, {}, [PhaseName.ACKNOWLEDGE])[0]
+    order = DraftOrder.model_validate_json(request.model_dump_json())  # as recorded then
+    assert order.playbook is not None
+    acts = CrisisActivities(outbox=tmp_path / "outbox", notifications=tmp_path / "notices")
+    draft = await ActivityEnvironment().run(acts.draft, order)
+    assert draft.phase is PhaseName.ACKNOWLEDGE
+    assert {t.channel for t in draft.texts} == set(loaded.playbook.channels)
+    without = order.model_copy(update={"playbook": None, "templates": None})
+    with pytest.raises(RuntimeError):  # the run's input cannot be read without a client
+        await ActivityEnvironment().run(acts.draft, without)
 
 
 async def decide(

@@ -710,10 +710,16 @@ PUBLISH_ACTIVITY = "publish_statement"
 REVIEW_ACTIVITY = "review_crisis"
 
 
-class DraftRequest(_Strict):
+class DraftOrder(_Strict):
+    """What the workflow sends the draft and check activities: a draft request without the
+    playbook and the templates. The activity reads those once per worker from the run's input
+    (`activities/crisis.py`): sent with every draft, they took about 22 KB of history each, and
+    a cached run keeps its activity inputs in the worker's memory. Orders recorded before
+    carry them, and are drafted with what they carry."""
+
     crisis_id: str
-    playbook: SharedPlaybook
-    templates: dict[str, str]
+    playbook: SharedPlaybook | None = None
+    templates: dict[str, str] | None = None
     params: dict[str, ParamValue]
     facts: list[Fact]
     phase: PhaseName
@@ -730,10 +736,17 @@ class DraftRequest(_Strict):
     guardrails: GuardrailSettings = GuardrailSettings()
 
 
+class DraftRequest(DraftOrder):
+    """A draft order with its playbook and templates: what rendering and the guardrails read."""
+
+    playbook: SharedPlaybook
+    templates: dict[str, str]
+
+
 class CheckRequest(_Strict):
     """Texts to check again after a person edited them (approve with edits, a revision)."""
 
-    draft: DraftRequest
+    draft: DraftOrder
     texts: list[StatementText]
 
 

@@ -22,7 +22,7 @@ from tocsin.models import (
     Decision,
     DecisionAction,
     DecisionRequest,
-    DraftRequest,
+    DraftOrder,
     EventKind,
     Finding,
     Gate,
@@ -162,11 +162,9 @@ class CrisisRules:
         note: str,
         revision: int,
         next_update: datetime | None,
-    ) -> DraftRequest:
-        return DraftRequest(
+    ) -> DraftOrder:
+        return DraftOrder(
             crisis_id=self.crisis.crisis_id,
-            playbook=self.crisis.playbook,
-            templates=self.crisis.templates,
             params=self.crisis.params,
             facts=list(self.state.facts),
             phase=phase,
