@@ -469,7 +469,7 @@ class CrisisWorkflow(CrisisRules):
         approval = self.crisis.playbook.phases[gate.phase].approval
         assert approval is not None
         role = approval.approvers[gate.level]
-        people = [p for p in self.crisis.playbook.roles.get(role, []) if p != gate.draft.author]
+        people = self._asked(role, gate)
         label = {
             NotifyKind.APPROVAL_REQUESTED: "Approbation demandée",
             NotifyKind.REMINDER: "Rappel : approbation attendue",

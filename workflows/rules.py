@@ -215,6 +215,10 @@ class CrisisRules:
                     people.append(person)
         return people
 
+    def _asked(self, role: str, gate: Gate) -> list[str]:
+        """The people of ``role`` asked to approve the gate's revision: never its author."""
+        return [p for p in self.crisis.playbook.roles.get(role, []) if p != gate.draft.author]
+
     def _slack_ids(self, people: list[str]) -> list[str]:
         known = self.crisis.playbook.people
         return [
@@ -237,7 +241,7 @@ class CrisisRules:
             assert approval is not None
             if gate.status is GateStatus.AWAITING_APPROVAL:
                 for role in approval.approvers[: gate.level + 1]:
-                    people = [p for p in playbook.roles.get(role, []) if p != gate.draft.author]
+                    people = self._asked(role, gate)
                     pending.append(
                         PendingApprover(
                             role=role,
