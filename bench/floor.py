@@ -4,10 +4,13 @@ crisis workflow's machinery costs (an update, activities and timers), with no to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from datetime import timedelta
 
 from temporalio import activity, workflow
+
+REMINDER = timedelta(minutes=10)  # the water playbook's first reminder
 
 
 @workflow.defn(name="FloorUpdates")
@@ -40,7 +43,9 @@ async def nothing(value: int) -> int:
 
 @workflow.defn(name="FloorCrisis")
 class FloorCrisis:
-    """As many activities and timers as a crisis's first gate, and an update to open it."""
+    """As many activities and timers as a crisis's first gate, and an update to open it: the
+    activities before the gate, its reminder timer, the update that cancels it, then the
+    publications."""
 
     def __init__(self) -> None:
         self.approved = False
@@ -61,7 +66,11 @@ class FloorCrisis:
                 nothing, index, start_to_close_timeout=timedelta(seconds=15)
             )
         self.ready = True
-        await workflow.wait_condition(lambda: self.approved)
+        # The gate's reminder: a crisis starts a timer as its approval is asked for, and the
+        # decision cancels it (until 2026-11-25 the floor had no timer).
+        while not self.approved:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await workflow.wait_condition(lambda: self.approved, timeout=REMINDER)
         await asyncio.gather(
             *(
                 workflow.execute_activity(

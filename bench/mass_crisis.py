@@ -263,7 +263,9 @@ async def awaiting(client: Client, crisis_id: str) -> bool:
 async def revision_awaiting(client: Client, crisis_id: str) -> int | None:
     """The revision that awaits approval, if one does."""
     try:
-        status = await crises.status(client, crisis_id, events=False)
+        # Without the draft, as the floor's query is a bare flag: a poll of hundreds of crises
+        # would otherwise carry every draft's texts through the server each round.
+        status = await crises.status(client, crisis_id, events=False, draft=False)
     except RPCError:
         return None
     return status.revision if status.state == "awaiting_approval" else None

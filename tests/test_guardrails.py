@@ -14,7 +14,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from tests.guardrails.corpus import bundled_cases, corpus_cases
-from tocsin.guardrails import CheckContext, check_text, names
+from tocsin.guardrails import CheckContext, accessibility, check_text, names
 from tocsin.guardrails.elections import active_windows, l52_1_window
 from tocsin.models import Channel, Election, GuardrailSettings, ReservePeriod, Severity
 from tocsin.playbook import PlaybookError, load_guardrail_settings
@@ -288,3 +288,14 @@ def test_slack_card_and_dialog_show_findings_and_offer_an_override() -> None:
         edits_modal(ViewId.APPROVE_WITH_EDITS, "t", "s", clean, ("c", 3, "", "")).to_dict()
     )
     assert BlockId.OVERRIDE.value not in modal
+
+
+def test_pictographs_are_whole_clusters_on_every_line() -> None:
+    """Each emoji is found as one grapheme cluster (with its joiners, skin tone and variation
+    selector), at its offset in the whole text, whatever line break comes before it; a flag
+    holds no pictograph and is not counted."""
+    text = "Alerte 🚨\r\nfamille 👩‍👩‍👧 🇫🇷\u2028ok 👍🏽 ☀️ fin ©"
+    found = accessibility._pictographs(text)
+    assert [text[start:end] for start, end in found] == ["🚨", "👩‍👩‍👧", "👍🏽", "☀️", "©"]
+    assert found[:2] == [(7, 8), (18, 23)]
+    assert accessibility._pictographs("Aucun émoji ici.\nNi là.") == []

@@ -352,6 +352,15 @@ async def test_validator_refusals_never_reach_history(
     current = await crises.status(client, cid)
     assert current.decisions == []
     assert current.revision == rev
+    # Where the crisis stands, without the draft's texts: what a poller of many crises asks.
+    brief = await crises.status(client, cid, events=False, draft=False)
+    assert current.draft is not None
+    assert current.events
+    assert brief.draft is None
+    assert brief.events == []
+    assert brief.model_dump(exclude={"draft", "events"}) == current.model_dump(
+        exclude={"draft", "events"}
+    )
 
 
 async def test_follow_ups_keep_the_cadence_until_resolved(

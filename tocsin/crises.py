@@ -166,12 +166,19 @@ async def describe(client: Client, crisis_id: str) -> WorkflowExecutionDescripti
 
 
 async def status(
-    client: Client, crisis_id: str, *, events: bool = True, rpc_timeout: timedelta | None = None
+    client: Client,
+    crisis_id: str,
+    *,
+    events: bool = True,
+    draft: bool = True,
+    rpc_timeout: timedelta | None = None,
 ) -> CrisisStatus:
+    """The crisis as its workflow sees it. ``events=False`` leaves the timeline out, and
+    ``draft=False`` the draft awaiting approval (then ``draft`` is None)."""
     try:
         found: CrisisStatus = await _handle(client, crisis_id).query(
             "status",
-            StatusQuery(include_events=events),
+            StatusQuery(include_events=events, include_draft=draft),
             result_type=CrisisStatus,
             rpc_timeout=rpc_timeout,
         )

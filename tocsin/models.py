@@ -650,6 +650,10 @@ class CrisisOutcome(_Strict):
 
 class StatusQuery(_Strict):
     include_events: bool = True
+    # False: the answer leaves the draft out (``draft`` is None even at a gate), for a caller
+    # that only needs where the crisis stands; the draft's texts are most of the answer. Sent
+    # only when False, so that a worker of an earlier version still answers the usual query.
+    include_draft: bool = Field(default=True, exclude_if=lambda wanted: wanted)
 
 
 class PendingApprover(_Strict):

@@ -273,7 +273,7 @@ class CrisisRules:
             next_escalation_at=next_escalation,
             next_update_at=self.state.next_update_at,
             change_comment=gate.change_comment if gate else "",
-            draft=gate.draft if gate else None,
+            draft=gate.draft if gate and query.include_draft else None,
             decisions=self.state.decisions,
             facts=self.state.facts,
             publications=self.state.publications,

@@ -154,19 +154,27 @@ def _hashtags(text: Text, ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _pictographs(plain: str) -> list[tuple[int, int]]:
-    """The grapheme clusters that hold a pictograph (an emoji with its modifiers). A cluster
-    never spans a line break (UAX #29, GB4 and GB5), so only the lines with a pictograph are
-    cut into clusters: most lines of a statement have none."""
+    """The grapheme clusters that hold a pictograph (an emoji with its modifiers).
+
+    Each call into the ``regex`` module releases the GIL and takes it back, which waits for the
+    other threads under load: so the text is searched once for pictographs, and only the lines
+    that hold one are cut into clusters, in one call each. A cluster never spans a line break
+    (UAX #29, GB4 and GB5)."""
+    at = [hit.start() for hit in _PICTO.finditer(plain)]
+    if not at:
+        return []
     found: list[tuple[int, int]] = []
     offset = 0
     for line in plain.splitlines(keepends=True):
-        if _PICTO.search(line):
-            found.extend(
-                (offset + m.start(), offset + m.end())
-                for m in EMOJI.finditer(line)
-                if _PICTO.search(m.group())
-            )
-        offset += len(line)
+        end = offset + len(line)
+        if any(offset <= position < end for position in at):
+            start = offset
+            for cluster in EMOJI.findall(line):
+                stop = start + len(cluster)
+                if any(start <= position < stop for position in at):
+                    found.append((start, stop))
+                start = stop
+        offset = end
     return found
 
 
