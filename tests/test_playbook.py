@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 
 from tests.helpers import crisis_input
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
-from tocsin.models import Channel, CrisisRun, PhaseName
+from tocsin.models import PACKED, Channel, CrisisRun, PhaseName
 from tocsin.playbook import (
     ParameterProblems,
     PlaybookError,
@@ -213,3 +214,26 @@ def test_crises_of_one_playbook_share_one_parsed_playbook() -> None:
     assert slower.crisis.playbook.review.after == timedelta(days=7)
     with pytest.raises(ValidationError, match="frozen"):
         first.crisis.playbook.title = "autre"  # type: ignore[misc]
+
+
+def test_template_sources_travel_packed_in_a_crisis_input() -> None:
+    """The sources snapshotted at trigger go into the workflow's input packed, come back the
+    same, and an input recorded before (a plain mapping) still reads; a damaged snapshot is
+    refused with the field named."""
+    run = CrisisRun(crisis=crisis_input("packed"))
+    sources = run.crisis.templates
+    payload = json.loads(run.model_dump_json())
+    packed = payload["crisis"]["templates"]
+    assert isinstance(packed, str)
+    assert packed.startswith(PACKED)
+    assert len(packed) < len(json.dumps(sources, ensure_ascii=False)) / 2
+    assert CrisisRun.model_validate_json(run.model_dump_json()).crisis.templates == sources
+    assert payload["crisis"]["playbook"]["id"] == "eau-non-potable"  # the rest stays readable
+
+    payload["crisis"]["templates"] = sources  # as recorded before the packing
+    assert CrisisRun.model_validate(payload).crisis.templates == sources
+
+    for damaged in (packed[:-40], PACKED + "pas du base64 !", "sans préfixe"):
+        payload["crisis"]["templates"] = damaged
+        with pytest.raises(ValidationError, match=r"crisis\.templates"):
+            CrisisRun.model_validate(payload)

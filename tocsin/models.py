@@ -6,19 +6,24 @@ They are plain pydantic models, safe to import inside the workflow sandbox.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
 import sys
 import weakref
+import zlib
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -347,6 +352,44 @@ def _one_copy(value: object, handler: ValidatorFunctionWrapHandler, info: Valida
 
 SharedPlaybook = Annotated[Playbook, WrapValidator(_one_copy)]
 
+# Template sources go into a workflow's input packed: the worker keeps a cached run's input
+# bytes several times over for as long as it holds the run (about 4.5 KB of memory per KB of
+# input, bench/RESULTS.md), and the sources were two thirds of a crisis's input. The playbook,
+# the parameters and the people stay readable in the Temporal UI.
+PACKED = "zlib+base64:"
+MAX_UNPACKED = 32 * 1024 * 1024  # a snapshot's sources, unpacked: far above any organisation's
+
+
+def _pack_templates(templates: dict[str, str]) -> str:
+    text = json.dumps(templates, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return PACKED + base64.b64encode(zlib.compress(text.encode(), 9)).decode("ascii")
+
+
+def _unpack_templates(value: object) -> object:
+    """A packed snapshot, or the plain mapping that inputs recorded before carry."""
+    if not isinstance(value, str):
+        return value
+    if not value.startswith(PACKED):
+        raise ValueError(f"templates: expected a mapping or a {PACKED} snapshot")
+    try:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(
+            base64.b64decode(value[len(PACKED) :], validate=True), MAX_UNPACKED
+        )
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise ValueError("templates: the packed snapshot is truncated or too large")
+        unpacked: object = json.loads(data)
+    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"templates: the packed snapshot cannot be read ({exc})") from exc
+    return unpacked
+
+
+TemplateSnapshot = Annotated[
+    dict[str, str],
+    BeforeValidator(_unpack_templates),
+    PlainSerializer(_pack_templates, return_type=str, when_used="json"),
+]
+
 
 # --------------------------------------------------------------------------- statements
 
@@ -531,7 +574,7 @@ class CrisisInput(_Strict):
     crisis_id: str
     crisis_key: str
     playbook: SharedPlaybook
-    templates: dict[str, str]  # template path -> source, snapshotted at trigger time
+    templates: TemplateSnapshot  # template path -> source, snapshotted at trigger time
     params: dict[str, ParamValue]
     triggered_by: str
     exercise: bool = False
