@@ -6,7 +6,8 @@ Run: .venv/bin/python -m bench.long_crisis [--hours 48]
 Played on the time-skipping test server: the bundled water playbook with its follow-up cadence
 set to one hour; every statement is approved five minutes after it is asked (one reminder
 every time the playbook reminds sooner), the crisis is resolved after the last follow-up and
-closed. Then every run is replayed from its history by a fresh Replayer, timed.
+closed. Then every run is replayed from its history by a fresh Replayer, timed. Each run's
+input is printed too: a worker holds it several times over while the run is cached.
 """
 
 from __future__ import annotations
@@ -94,7 +95,12 @@ async def main(hours: int) -> None:
         elapsed = time.perf_counter() - began
         assert result.replay_failure is None
         times.append(elapsed)
-        print(f"  run {number:>2}: {len(run.events):>5} events, cold replay {elapsed:.2f} s")
+        started_with = run.events[0].workflow_execution_started_event_attributes.input
+        size = sum(len(payload.data) for payload in started_with.payloads) / 1024
+        print(
+            f"  run {number:>2}: {len(run.events):>5} events, input {size:.1f} KB, "
+            f"cold replay {elapsed:.2f} s"
+        )
     longest = max(lengths)
     verdict = "under" if longest < TARGET_EVENTS else "OVER"
     print(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,16 @@ from pydantic import ValidationError
 
 from tests.helpers import crisis_input
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
-from tocsin.models import PACKED, Channel, CrisisRun, PhaseName
+from tocsin.models import (
+    PACKED,
+    Channel,
+    CrisisRun,
+    CrisisState,
+    EventKind,
+    Fact,
+    PhaseName,
+    TimelineEvent,
+)
 from tocsin.playbook import (
     ParameterProblems,
     PlaybookError,
@@ -237,3 +246,35 @@ def test_template_sources_travel_packed_in_a_crisis_input() -> None:
         payload["crisis"]["templates"] = damaged
         with pytest.raises(ValidationError, match=r"crisis\.templates"):
             CrisisRun.model_validate(payload)
+
+
+def test_the_state_a_run_hands_on_travels_packed() -> None:
+    """The state carried into a new run (it grows with every follow-up) goes packed, comes back
+    equal, and a state recorded before the packing (plain JSON) still reads."""
+    moment = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    state = CrisisState(
+        detected_at=moment,
+        phase_index=4,
+        follow_up_count=30,
+        facts=[
+            Fact(text=f"Point n°{n} : analyses en cours.", person="camille", added_at=moment)
+            for n in range(30)
+        ],
+        events=[
+            TimelineEvent(at=moment, kind=EventKind.PUBLISHED, detail=f"x.fr {n}")
+            for n in range(200)
+        ],
+    )
+    run = CrisisRun(crisis=crisis_input("carried"), state=state)
+    payload = json.loads(run.model_dump_json())
+    packed = payload["state"]
+    assert isinstance(packed, str)
+    assert packed.startswith(PACKED)
+    assert len(packed) < len(state.model_dump_json()) / 4
+    assert CrisisRun.model_validate_json(run.model_dump_json()).state == state
+
+    payload["state"] = json.loads(state.model_dump_json())  # as recorded before the packing
+    assert CrisisRun.model_validate(payload).state == state
+    payload["state"] = packed[: len(packed) // 2]
+    with pytest.raises(ValidationError, match=r"state"):
+        CrisisRun.model_validate(payload)

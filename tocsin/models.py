@@ -14,6 +14,7 @@ import re
 import sys
 import weakref
 import zlib
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -352,42 +353,48 @@ def _one_copy(value: object, handler: ValidatorFunctionWrapHandler, info: Valida
 
 SharedPlaybook = Annotated[Playbook, WrapValidator(_one_copy)]
 
-# Template sources go into a workflow's input packed: the worker keeps a cached run's input
-# bytes several times over for as long as it holds the run (about 4.5 KB of memory per KB of
-# input, bench/RESULTS.md), and the sources were two thirds of a crisis's input. The playbook,
-# the parameters and the people stay readable in the Temporal UI.
+# Parts of a workflow's input go packed (sorted JSON, zlib, base64): a worker keeps a cached
+# run's input several times over for as long as it holds the run, about 5.5 KB of memory per KB
+# of input (bench/RESULTS.md). The template sources were two thirds of a crisis's input, and the
+# state a crisis carries into a new run grows with every follow-up (238 KB by the third run of
+# a 48-hour crisis). The playbook, the parameters and the people stay readable in the UI.
 PACKED = "zlib+base64:"
-MAX_UNPACKED = 32 * 1024 * 1024  # a snapshot's sources, unpacked: far above any organisation's
+MAX_UNPACKED = 64 * 1024 * 1024  # far above any crisis's sources or state
 
 
-def _pack_templates(templates: dict[str, str]) -> str:
-    text = json.dumps(templates, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def _pack(data: object) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return PACKED + base64.b64encode(zlib.compress(text.encode(), 9)).decode("ascii")
 
 
-def _unpack_templates(value: object) -> object:
-    """A packed snapshot, or the plain mapping that inputs recorded before carry."""
-    if not isinstance(value, str):
-        return value
-    if not value.startswith(PACKED):
-        raise ValueError(f"templates: expected a mapping or a {PACKED} snapshot")
-    try:
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(
-            base64.b64decode(value[len(PACKED) :], validate=True), MAX_UNPACKED
-        )
-        if inflater.unconsumed_tail or not inflater.eof:
-            raise ValueError("templates: the packed snapshot is truncated or too large")
-        unpacked: object = json.loads(data)
-    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"templates: the packed snapshot cannot be read ({exc})") from exc
-    return unpacked
+def _unpacker(what: str) -> Callable[[object], object]:
+    """A validator that reads a packed part, and lets through the plain JSON that inputs
+    recorded before the packing carry."""
+
+    def unpack(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if not value.startswith(PACKED):
+            raise ValueError(f"{what}: expected JSON or a {PACKED} snapshot")
+        try:
+            inflater = zlib.decompressobj()
+            data = inflater.decompress(
+                base64.b64decode(value[len(PACKED) :], validate=True), MAX_UNPACKED
+            )
+            if inflater.unconsumed_tail or not inflater.eof:
+                raise ValueError(f"{what}: the packed snapshot is truncated or too large")
+            unpacked: object = json.loads(data)
+        except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{what}: the packed snapshot cannot be read ({exc})") from exc
+        return unpacked
+
+    return unpack
 
 
 TemplateSnapshot = Annotated[
     dict[str, str],
-    BeforeValidator(_unpack_templates),
-    PlainSerializer(_pack_templates, return_type=str, when_used="json"),
+    BeforeValidator(_unpacker("templates")),
+    PlainSerializer(_pack, return_type=str, when_used="json"),
 ]
 
 
@@ -676,11 +683,23 @@ class CrisisState(_Strict):
     open_gate: Gate | None = None  # the gate a run was waiting on when it continued as new
 
 
+def _pack_state(state: CrisisState) -> str:
+    return _pack(state.model_dump(mode="json"))
+
+
+# The state a run hands to the next one, packed (see PACKED).
+CarriedState = Annotated[
+    CrisisState,
+    BeforeValidator(_unpacker("state")),
+    PlainSerializer(_pack_state, return_type=str, when_used="json"),
+]
+
+
 class CrisisRun(_Strict):
     """The workflow's single argument: the crisis, and its state when continued as new."""
 
     crisis: CrisisInput
-    state: CrisisState | None = None
+    state: CarriedState | None = None
 
 
 class CrisisOutcome(_Strict):
