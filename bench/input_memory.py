@@ -9,9 +9,9 @@ input. Each runs three empty activities and waits, so it stays cached. Printed: 
 process's resident memory per workflow (VmRSS, before and after, divided by N).
 
 A crisis's input carried its playbook and its template sources: this is what showed that a
-run's input weighs several times its size for as long as the run is cached (activity inputs
-and results weigh far less: three 12 KB inputs added about 13 KB a workflow, three 12 KB results
-nothing measurable, in a probe of 2026-11-25 not kept as a bench).
+run's input weighs several times its size for as long as the run is cached (an activity's input
+about once its size, its result nothing measurable: three 40 KB inputs added 116 KB a workflow,
+three 12 KB results nothing, in a variant of this probe not kept).
 """
 
 from __future__ import annotations
