@@ -139,3 +139,22 @@ def test_a_hostile_history_file_is_refused(offline: dict[str, str], tmp_path: Pa
     assert result.code == 1
     assert result.err.startswith("Erreur : Historique illisible")
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TOCSIN_MAX_HISTORY_EVENTS", "beaucoup"),
+        ("TOCSIN_MAX_HISTORY_EVENTS", "5"),
+        ("TOCSIN_MAX_CACHED_CRISES", "0"),
+        ("TOCSIN_EMBEDDED_PORT", "99999"),
+        ("TOCSIN_UI_PORT", "80 80"),
+    ],
+)
+def test_a_bad_number_in_the_environment_names_its_variable(
+    name: str, value: str, tmp_path: Path
+) -> None:
+    result = tocsin(tocsin_env(tmp_path / "data", **{name: value}), "list")
+    assert result.code != 0
+    assert f"{name} vaut « {value} »" in result.err
+    assert "nombre entier" in result.err

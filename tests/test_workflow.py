@@ -44,6 +44,7 @@ from tocsin.models import (
 from tocsin.outbox import crisis_folder, read_journal, review_paths
 from tocsin.preview import preview_requests
 from tocsin.review import build_review, fetch_chain
+from tocsin.worker import build_worker
 from workflows.crisis import CrisisWorkflow
 
 FOUR_PHASES = sum(
@@ -545,3 +546,17 @@ async def test_a_gate_left_open_for_hours_is_carried_to_new_runs(
     assert acknowledge.approver.id == "sacha"
     assert review.figures.reminders == kinds.count(EventKind.REMINDER)
     assert review.figures.escalations == 1
+
+
+async def test_the_worker_keeps_as_many_crises_as_configured(
+    client: Client, settings: Settings
+) -> None:
+    """TOCSIN_MAX_CACHED_CRISES bounds a worker's memory: it is the SDK's sticky cache."""
+    assert Settings.from_env({}).max_cached_crises == 1000
+    bounded = build_worker(
+        client,
+        settings.model_copy(update={"max_cached_crises": 7}),
+        task_queue=f"{settings.task_queue}-bounded",  # the fixture's worker holds the queue
+    )
+    async with bounded:
+        assert bounded.config()["max_cached_workflows"] == 7

@@ -26,7 +26,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from tocsin import crises, tracing
-from tocsin.config import Settings
+from tocsin.config import Settings, SettingsError
 from tocsin.i18n import invalid_input, language, t
 from tocsin.logs import configure_logging
 from tocsin.metrics import MetricsAddressError, bind_address
@@ -109,6 +109,10 @@ def _translate(exc: BaseException) -> UserError | None:
         return UserError(str(exc))
     if isinstance(exc, ValidationError):
         return UserError(invalid_input(exc))
+    if isinstance(exc, SettingsError):
+        return UserError(
+            t("err.setting", name=exc.name, raw=exc.raw, lowest=exc.lowest, highest=exc.highest)
+        )
     if isinstance(exc, BinaryMissing):
         return UserError(t("err.binary", path=exc.looked))
     if isinstance(exc, WorkflowUpdateRPCTimeoutOrCancelledError):

@@ -14,6 +14,29 @@ BUNDLED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
 BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
 
 
+class SettingsError(ValueError):
+    """A variable of the environment that tocsin cannot use: its name, its value, what it
+    takes."""
+
+    def __init__(self, name: str, raw: str, lowest: int, highest: int) -> None:
+        super().__init__(f"{name}={raw!r}")
+        self.name, self.raw, self.lowest, self.highest = name, raw, lowest, highest
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, lowest: int, highest: int) -> int:
+    """A whole number from ``env``, within bounds; a bad value names its variable."""
+    raw = env.get(name, "")
+    if not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise SettingsError(name, raw, lowest, highest) from None
+    if not lowest <= value <= highest:
+        raise SettingsError(name, raw, lowest, highest)
+    return value
+
+
 def _folders(value: str | None) -> list[Path]:
     if not value:
         return []
@@ -36,6 +59,9 @@ class Settings(BaseModel):
     embedded_port: int = 7233
     ui_port: int = 8233
     max_history_events: int = 1500
+    # Crises a worker keeps in memory between their workflow tasks (the SDK's sticky cache);
+    # beyond, the least recent is evicted and replayed from its history when it next wakes.
+    max_cached_crises: int = 1000
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
     otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
 
@@ -58,9 +84,10 @@ class Settings(BaseModel):
             guardrails_file=Path(env["TOCSIN_GUARDRAILS"]).expanduser()
             if env.get("TOCSIN_GUARDRAILS")
             else None,
-            embedded_port=int(env.get("TOCSIN_EMBEDDED_PORT") or 7233),
-            ui_port=int(env.get("TOCSIN_UI_PORT") or 8233),
-            max_history_events=int(env.get("TOCSIN_MAX_HISTORY_EVENTS") or 1500),
+            embedded_port=_whole(env, "TOCSIN_EMBEDDED_PORT", 7233, 1, 65535),
+            ui_port=_whole(env, "TOCSIN_UI_PORT", 8233, 1, 65535),
+            max_history_events=_whole(env, "TOCSIN_MAX_HISTORY_EVENTS", 1500, 100, 50_000),
+            max_cached_crises=_whole(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
         )

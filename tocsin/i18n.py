@@ -384,6 +384,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Port {port} is already in use. Is another 'tocsin up' running? "
         "Otherwise set TOCSIN_EMBEDDED_PORT / TOCSIN_UI_PORT.",
     ),
+    "err.setting": (
+        "{name} vaut « {raw} » : attendu un nombre entier de {lowest} à {highest}.",
+        "{name} is '{raw}': expected a whole number from {lowest} to {highest}.",
+    ),
     "err.server": ("Erreur du serveur Temporal : {problem}", "Temporal server error: {problem}"),
     "err.edit_file": (
         "Impossible de lire {path} : {problem}",

@@ -47,4 +47,5 @@ def build_worker(
         workflows=[CrisisWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
         activities=[acts.draft, acts.check, acts.notify, acts.publish, acts.review],
+        max_cached_workflows=settings.max_cached_crises,
     )
