@@ -149,12 +149,16 @@ def test_a_hostile_history_file_is_refused(offline: dict[str, str], tmp_path: Pa
         ("TOCSIN_MAX_CACHED_CRISES", "0"),
         ("TOCSIN_EMBEDDED_PORT", "99999"),
         ("TOCSIN_UI_PORT", "80 80"),
+        ("TOCSIN_SLACK_PORT", "trois mille"),
     ],
 )
 def test_a_bad_number_in_the_environment_names_its_variable(
     name: str, value: str, tmp_path: Path
 ) -> None:
-    result = tocsin(tocsin_env(tmp_path / "data", **{name: value}), "list")
+    env = tocsin_env(tmp_path / "data", **{name: value})
+    if name.startswith("TOCSIN_SLACK"):
+        env.update(SLACK_BOT_TOKEN="xoxb-essai", SLACK_APP_TOKEN="xapp-essai")
+    result = tocsin(env, "slack" if name.startswith("TOCSIN_SLACK") else "list", timeout=LIMIT)
     assert result.code != 0
     assert f"{name} vaut « {value} »" in result.err
     assert "nombre entier" in result.err

@@ -23,7 +23,7 @@ class SettingsError(ValueError):
         self.name, self.raw, self.lowest, self.highest = name, raw, lowest, highest
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, lowest: int, highest: int) -> int:
+def whole_number(env: Mapping[str, str], name: str, default: int, lowest: int, highest: int) -> int:
     """A whole number from ``env``, within bounds; a bad value names its variable."""
     raw = env.get(name, "")
     if not raw.strip():
@@ -84,10 +84,10 @@ class Settings(BaseModel):
             guardrails_file=Path(env["TOCSIN_GUARDRAILS"]).expanduser()
             if env.get("TOCSIN_GUARDRAILS")
             else None,
-            embedded_port=_whole(env, "TOCSIN_EMBEDDED_PORT", 7233, 1, 65535),
-            ui_port=_whole(env, "TOCSIN_UI_PORT", 8233, 1, 65535),
-            max_history_events=_whole(env, "TOCSIN_MAX_HISTORY_EVENTS", 1500, 100, 50_000),
-            max_cached_crises=_whole(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
+            embedded_port=whole_number(env, "TOCSIN_EMBEDDED_PORT", 7233, 1, 65535),
+            ui_port=whole_number(env, "TOCSIN_UI_PORT", 8233, 1, 65535),
+            max_history_events=whole_number(env, "TOCSIN_MAX_HISTORY_EVENTS", 1500, 100, 50_000),
+            max_cached_crises=whole_number(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
         )

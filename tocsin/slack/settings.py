@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from tocsin.config import whole_number
+
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
@@ -41,7 +43,7 @@ class SlackSettings(BaseModel):
             channel=env.get("TOCSIN_SLACK_CHANNEL", ""),
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             mode="http" if mode == "http" else "socket",
-            port=int(env.get("TOCSIN_SLACK_PORT") or 3000),
+            port=whole_number(env, "TOCSIN_SLACK_PORT", 3000, 1, 65535),
         )
 
     def problems(self, *, app: bool = True) -> list[str]:
