@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import contextlib
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -29,7 +28,7 @@ from typing import Any
 import aiohttp
 from temporalio.client import Client
 
-from bench.floor import FloorCrisis, FloorUpdates
+from bench.floor import FloorCrisis, FloorUpdates, floor_workers
 from tests.fakeslack import (
     FakeSlack,
     block_actions,
@@ -102,7 +101,7 @@ async def floor(
     and an update that, as a decision does, starts eight activities in its workflow task. The
     floor's worker is a process of its own, as tocsin's is."""
     times: dict[str, list[float]] = {BARE: [], COMPOSITE: [], OPENING: []}
-    async with floor_process(address, queue, folder):
+    async with floor_workers(address, queue, folder):
         handle = await client.start_workflow(
             FloorUpdates.run, id=f"floor-{uuid.uuid4().hex[:8]}", task_queue=queue
         )
@@ -226,30 +225,6 @@ async def worker_process(
         yield worker
     finally:
         await worker.stop()
-
-
-@contextlib.asynccontextmanager
-async def floor_process(address: str, queue: str, folder: Path) -> AsyncIterator[None]:
-    """``python -m bench.floor``: the skeleton workflows' worker, in a process of its own."""
-    log = folder / "floor.log"
-    with log.open("wb") as output:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bench.floor",
-            address,
-            queue,
-            stdout=output,
-            stderr=output,
-            cwd=str(Path(__file__).parent.parent),
-        )
-        try:
-            await until(lambda: "floor worker ready" in log.read_text(), 60, "the floor worker")
-            await asyncio.sleep(1)  # polling
-            yield
-        finally:
-            proc.terminate()
-            await proc.wait()
 
 
 async def until_card(fake: FakeSlack, cid: str) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
+from pathlib import Path
 
 from temporalio import activity, workflow
 
@@ -86,6 +88,48 @@ class FloorCrisis:
         self.approved = True
 
 
+READY = "floor worker ready"
+
+
+@contextlib.asynccontextmanager
+async def floor_workers(
+    address: str, queue: str, folder: Path, count: int = 1, env: Mapping[str, str] | None = None
+) -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """``count`` processes of ``python -m bench.floor``, each logging to ``folder``, once each
+    has said it is ready; stopped on the way out."""
+    started: list[asyncio.subprocess.Process] = []
+    try:
+        for number in range(count):
+            log = folder / f"floor-{number}.log"
+            with log.open("wb") as output:
+                started.append(
+                    await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        "-m",
+                        "bench.floor",
+                        address,
+                        queue,
+                        env=None if env is None else dict(env),
+                        stdout=output,
+                        stderr=output,
+                        cwd=str(Path(__file__).parent.parent),
+                    )
+                )
+            for _ in range(600):
+                if READY in log.read_text(errors="replace"):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise TimeoutError(f"the floor worker did not start: see {log}")
+        await asyncio.sleep(1)  # its pollers reach the server
+        yield started
+    finally:
+        for proc in started:
+            if proc.returncode is None:
+                proc.terminate()
+                await proc.wait()
+
+
 async def serve(address: str, queue: str) -> None:
     """The floor's worker, as a process of its own: ``python -m bench.floor ADDRESS QUEUE``."""
     from temporalio.client import Client
@@ -95,7 +139,7 @@ async def serve(address: str, queue: str) -> None:
     worker = Worker(
         client, task_queue=queue, workflows=[FloorUpdates, FloorCrisis], activities=[nothing]
     )
-    print("floor worker ready", flush=True)
+    print(READY, flush=True)
     await worker.run()
 
 

@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import functools
 import os
-import sys
 import tempfile
 import time
 import uuid
@@ -36,7 +35,7 @@ from typing import TypeVar
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
-from bench.floor import FloorCrisis
+from bench.floor import FloorCrisis, floor_workers
 from tests.helpers import LIBRARY, crisis_input, settings_for
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
@@ -285,11 +284,8 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
     settings = settings_for(folder, f"floor-{uuid.uuid4().hex[:6]}")
     async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
         env = tocsin_env(folder / "env")
-        command = [
-            [sys.executable, "-m", "bench.floor", server.address, settings.task_queue]
-            for _ in range(worker_count)
-        ]
-        async with floor_workers(command, env, folder) as started:
+        floors = floor_workers(server.address, settings.task_queue, folder, worker_count, env)
+        async with floors as started:
             client: Client = server.client
             pids = [p.pid for p in started]
             for number in range(worker_count):
@@ -330,27 +326,6 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
             await gathered([h.result() for h in handles])
             published = time.perf_counter() - approved_at
             return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
-
-
-@contextlib.asynccontextmanager
-async def floor_workers(
-    commands: list[list[str]], env: dict[str, str], folder: Path
-) -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    started = []
-    try:
-        for number, command in enumerate(commands):
-            log = (folder / f"floor-{number}.log").open("wb")
-            proc = await asyncio.create_subprocess_exec(
-                *command, env=env, stdout=log, stderr=log, cwd=str(Path(__file__).parent.parent)
-            )
-            started.append(proc)
-        await asyncio.sleep(3)  # connect and poll
-        yield started
-    finally:
-        for proc in started:
-            if proc.returncode is None:
-                proc.terminate()
-                await proc.wait()
 
 
 async def main(counts: list[int]) -> None:
