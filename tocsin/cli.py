@@ -246,8 +246,6 @@ def _slack(*, app: bool = True) -> SlackSettings | None:
     (workers that only post need less than the app that receives clicks)."""
     try:
         slack = SlackSettings.from_env()
-    except SettingsError:
-        raise  # said by friendly(), naming the variable
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     if slack is not None and slack.problems(app=app):

@@ -14,9 +14,10 @@ BUNDLED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
 BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
 
 
-class SettingsError(ValueError):
+class SettingsError(Exception):
     """A variable of the environment that tocsin cannot use: its name, its value, what it
-    takes."""
+    takes. Not a ValueError, so that it passes through the handlers of other bad values and
+    is said by the command line's one translation of it."""
 
     def __init__(self, name: str, raw: str, lowest: int, highest: int) -> None:
         super().__init__(f"{name}={raw!r}")
