@@ -65,12 +65,18 @@ def resident_kb(pids: list[int]) -> int:
     return sum(status_kb(pid, "VmRSS") for pid in pids)
 
 
+def stat_fields(process: Path) -> list[str]:
+    """``/proc/<pid>/stat`` after the command's name (which may hold spaces): the state is
+    field 0, the parent 1, utime 11 and stime 12 (fields 3, 4, 14 and 15 of proc(5))."""
+    return (process / "stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU time the processes have used so far."""
     ticks = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        fields = stat_fields(Path(f"/proc/{pid}"))
+        ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -81,7 +87,7 @@ def server_pid() -> int:
         if not entry.name.isdigit():
             continue
         try:
-            ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            ppid = stat_fields(entry)[1]
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
