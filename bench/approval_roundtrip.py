@@ -48,6 +48,7 @@ from tests.helpers import (
 )
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
+from tocsin.cli import leave
 from tocsin.config import Settings
 from tocsin.logs import configure_logging
 from tocsin.models import Decision, DecisionRequest, PhaseName, ResolveRequest
@@ -241,3 +242,4 @@ if __name__ == "__main__":
     parser.add_argument("--decisions", type=int, default=200)
     crises.decide = timed_decide
     asyncio.run(main(parser.parse_args().decisions))
+    leave(0)

@@ -32,6 +32,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from bench.mass_crisis import gathered, status_kb, until
 from tests.helpers import settings_for
+from tocsin.cli import leave
 from tocsin.logs import configure_logging
 from tocsin.temporal import embedded_server, free_port
 
@@ -119,3 +120,4 @@ if __name__ == "__main__":
         main(args.workflows)
     else:
         print(asyncio.run(one_size(args.one, args.workflows)))
+        leave(0)

@@ -27,6 +27,7 @@ from temporalio.worker import Replayer
 
 from tests.helpers import approve, awaiting, crisis_input, settings_for, wait_status
 from tocsin import crises
+from tocsin.cli import leave
 from tocsin.logs import configure_logging
 from tocsin.models import CrisisInput, PhaseName, ResolveRequest
 from tocsin.review import build_review, fetch_chain
@@ -113,3 +114,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=int, default=48)
     asyncio.run(main(parser.parse_args().hours))
+    leave(0)

@@ -39,6 +39,7 @@ from bench.floor import FloorCrisis, floor_workers
 from tests.helpers import LIBRARY, crisis_input, settings_for
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
+from tocsin.cli import leave
 from tocsin.config import Settings
 from tocsin.logs import configure_logging
 from tocsin.models import DecisionAction, DecisionRequest, PhaseName
@@ -371,3 +372,4 @@ if __name__ == "__main__":
     arguments = parser.parse_args()
     SAME_WORDS = arguments.same_words
     asyncio.run(main(arguments.crises))
+    leave(0)

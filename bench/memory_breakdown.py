@@ -26,6 +26,7 @@ from pathlib import Path
 from bench.mass_crisis import awaiting, commune, gathered, until
 from tests.helpers import crisis_input, settings_for
 from tocsin import crises
+from tocsin.cli import leave
 from tocsin.logs import configure_logging
 from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
@@ -80,3 +81,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crises", type=int, default=30)
     asyncio.run(main(parser.parse_args().crises))
+    leave(0)

@@ -29,6 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.helpers import approve, awaiting, crisis_input, settings_for, wait_status
 from tocsin import crises
+from tocsin.cli import leave
 from tocsin.logs import configure_logging
 from tocsin.models import ApprovalPolicy, CrisisInput, PhaseName, ResolveRequest
 from tocsin.review import Review, build_review, fetch_chain
@@ -163,3 +164,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     asyncio.run(main(parser.parse_args().events))
+    leave(0)

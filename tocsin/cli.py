@@ -1103,8 +1103,8 @@ def demo(keep: Path | None) -> None:
 def main() -> None:
     """Console entry point.
 
-    Exits with ``os._exit`` once output is flushed: the Temporal core's threads can abort the
-    interpreter at shutdown (temporalio issue #300), which must not turn a success into a crash.
+    Exits through ``leave``: a success must not turn into a crash at the interpreter's
+    shutdown.
     """
     try:
         returned = cli.main(standalone_mode=False)
@@ -1121,6 +1121,12 @@ def main() -> None:
         code = exc.exit_code
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
+    leave(code)
+
+
+def leave(code: int) -> NoReturn:
+    """Flush what was written and exit without the interpreter's teardown, where the Temporal
+    core's threads can abort the process (temporalio issue #300). The benches end with it too."""
     tracing.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
