@@ -43,11 +43,21 @@ async def nothing(value: int) -> int:
     return value
 
 
+@activity.defn(name="floor_publish")
+async def publish(mark: str) -> str:
+    """A publication that does nothing but leave an empty file for the bench to count, as a
+    crisis's publication leaves its line in the outbox's journal (no mark: nothing at all)."""
+    if mark:
+        await asyncio.to_thread(Path(mark).touch)
+    return mark
+
+
 @workflow.defn(name="FloorCrisis")
 class FloorCrisis:
-    """As many activities and timers as a crisis's first gate, and an update to open it: the
-    activities before the gate, its reminder timer, the update that cancels it, then the
-    publications."""
+    """A crisis's activities and timers from its trigger to its next gate, and an update to
+    open the first: the activities before the gate, its reminder timer, the update that cancels
+    it, the publications, then what the crisis does next (its publication notice, the next
+    phase's draft and approval request) and that gate's reminder timer."""
 
     def __init__(self) -> None:
         self.approved = False
@@ -59,29 +69,43 @@ class FloorCrisis:
         return self.ready
 
     @workflow.run
-    async def run(self, counts: list[int]) -> int:
+    async def run(self, counts: list[int], marks: str = "") -> int:
         """``counts``: activities one after the other before the gate, then all at once after
-        it (as the crisis drafts and notifies, then publishes every channel in parallel)."""
-        before, after = counts
-        for index in range(before):
-            await workflow.execute_activity(
-                nothing, index, start_to_close_timeout=timedelta(seconds=15)
-            )
+        it (as the crisis drafts and notifies, then publishes every channel in parallel), then,
+        if given, one after the other before the next gate, where the run then waits. With
+        ``marks`` (a folder), each publication leaves an empty file there."""
+        before, after, *rest = counts
+        then = rest[0] if rest else 0
+        await self._in_turn(before)
         self.ready = True
         # The gate's reminder: a crisis starts a timer as its approval is asked for, and the
         # decision cancels it (until 2026-11-25 the floor had no timer).
         while not self.approved:
             with contextlib.suppress(asyncio.TimeoutError):
                 await workflow.wait_condition(lambda: self.approved, timeout=REMINDER)
+        run_id = workflow.info().workflow_id
         await asyncio.gather(
             *(
                 workflow.execute_activity(
-                    nothing, index, start_to_close_timeout=timedelta(seconds=15)
+                    publish,
+                    f"{marks}/{run_id}.{index}" if marks else "",
+                    start_to_close_timeout=timedelta(seconds=15),
                 )
                 for index in range(after)
             )
         )
+        if then:
+            await self._in_turn(then)
+            while True:  # the next gate, which nobody opens here: its reminder timer
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await workflow.wait_condition(lambda: False, timeout=REMINDER)
         return before + after
+
+    async def _in_turn(self, count: int) -> None:
+        for index in range(count):
+            await workflow.execute_activity(
+                nothing, index, start_to_close_timeout=timedelta(seconds=15)
+            )
 
     @workflow.update
     def approve(self) -> None:
@@ -137,7 +161,10 @@ async def serve(address: str, queue: str) -> None:
 
     client = await Client.connect(address)
     worker = Worker(
-        client, task_queue=queue, workflows=[FloorUpdates, FloorCrisis], activities=[nothing]
+        client,
+        task_queue=queue,
+        workflows=[FloorUpdates, FloorCrisis],
+        activities=[nothing, publish],
     )
     print(READY, flush=True)
     await worker.run()

@@ -13,9 +13,13 @@ For each N and each worker count, on a fresh embedded server (SQLite):
   through its draft (spaCy loaded, templates compiled), divided by N;
 - the CPU time the server and the workers used from the trigger to the last publication.
 
-The floor: the same number of skeleton workflows, each running the activities a crisis runs up
-to that point (its detect notice, draft and approval request one after the other, then one
-publish per channel at once) and waiting on an update in between, served by as many processes.
+The floor: the same number of skeleton workflows, each running the activities and timers a
+crisis runs from its trigger to its next gate (its detect notice, draft and approval request one
+after the other; the gate's reminder timer and the update that cancels it; one publish per
+channel at once; then, as the crisis goes on while others still publish, its publication
+notice, the next phase's draft and approval request, and that gate's timer), served by as many
+processes. Each publication leaves an empty file, counted as tocsin's outbox journals are, and
+both sides poll only the runs not yet seen waiting.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from tocsin.temporal import embedded_server, free_port
 R = TypeVar("R")
 BEFORE = 3  # detect notice, acknowledge draft, approval request
 AFTER = len(LIBRARY.load("eau-non-potable").playbook.statement_templates(PhaseName.ACKNOWLEDGE))
+THEN = 3  # publication notice, the explanation's draft, its approval request
 TARGET = 1.3
 
 
@@ -305,6 +310,8 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
                 await until(functools.partial(warm.query, FloorCrisis.waiting), 120)
             await asyncio.sleep(1)
             idle = resident_kb(pids)
+            marks = folder / "published"
+            marks.mkdir()
             serving = server_pid()
             cpu = cpu_seconds([serving]), cpu_seconds(pids)
             began = time.perf_counter()
@@ -312,17 +319,20 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
                 [
                     client.start_workflow(
                         FloorCrisis.run,
-                        [BEFORE, AFTER],
+                        args=[[BEFORE, AFTER, THEN], str(marks)],
                         id=f"floor-{n:04d}-{uuid.uuid4().hex[:4]}",
                         task_queue=settings.task_queue,
                     )
                     for n in range(count)
                 ]
             )
+            seen: set[int] = set()
 
             async def all_waiting() -> bool:
-                found = await gathered([h.query(FloorCrisis.waiting) for h in handles])
-                return all(found)
+                left = [n for n in range(count) if n not in seen]
+                found = await gathered([handles[n].query(FloorCrisis.waiting) for n in left])
+                seen.update(n for n, waiting in zip(left, found, strict=True) if waiting)
+                return len(seen) == count
 
             await until(all_waiting, 1800)
             drafted = time.perf_counter() - began
@@ -330,14 +340,21 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
             loaded = resident_kb(pids)
             approved_at = time.perf_counter()
             await gathered([h.execute_update(FloorCrisis.approve) for h in handles])
-            await gathered([h.result() for h in handles])
+
+            async def all_published() -> bool:
+                return len(os.listdir(marks)) == count * AFTER
+
+            await until(all_published, 1800)
             published = time.perf_counter() - approved_at
             return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
 
 
 async def main(counts: list[int]) -> None:
     configure_logging("warning")
-    print(f"activities per crisis up to the publication: {BEFORE} then {AFTER} at once")
+    print(
+        f"activities per crisis to its next gate: {BEFORE}, a timer, {AFTER} at once, "
+        f"{THEN}, a timer"
+    )
     words = "the playbook's example for every crisis" if SAME_WORDS else "a commune per crisis"
     print(f"parameters: {words}")
     print(
