@@ -45,8 +45,8 @@ async def nothing(value: int) -> int:
 
 @activity.defn(name="floor_publish")
 async def publish(mark: str) -> str:
-    """A publication that does nothing but leave an empty file for the bench to count, as a
-    crisis's publication leaves its line in the outbox's journal (no mark: nothing at all)."""
+    """A notice or a publication that does nothing but leave an empty file for the bench to
+    count, as a crisis's leave their records (no mark: nothing at all)."""
     if mark:
         await asyncio.to_thread(Path(mark).touch)
     return mark
@@ -73,22 +73,29 @@ class FloorCrisis:
         """``counts``: activities one after the other before the gate, then all at once after
         it (as the crisis drafts and notifies, then publishes every channel in parallel), then,
         if given, one after the other before the next gate, where the run then waits. With
-        ``marks`` (a folder), each publication leaves an empty file there."""
+        ``marks`` (a folder), the approval request and each publication leave an empty file
+        there, as a crisis's notice and publications leave theirs."""
         before, after, *rest = counts
         then = rest[0] if rest else 0
-        await self._in_turn(before)
+        run_id = workflow.info().workflow_id
+        await self._in_turn(before - 1)
+        if before:  # the approval request, the last before the gate, leaves its mark
+            await workflow.execute_activity(
+                publish,
+                f"{marks}/{run_id}.asked" if marks else "",
+                start_to_close_timeout=timedelta(seconds=15),
+            )
         self.ready = True
         # The gate's reminder: a crisis starts a timer as its approval is asked for, and the
         # decision cancels it (until 2026-11-25 the floor had no timer).
         while not self.approved:
             with contextlib.suppress(asyncio.TimeoutError):
                 await workflow.wait_condition(lambda: self.approved, timeout=REMINDER)
-        run_id = workflow.info().workflow_id
         await asyncio.gather(
             *(
                 workflow.execute_activity(
                     publish,
-                    f"{marks}/{run_id}.{index}" if marks else "",
+                    f"{marks}/{run_id}.published-{index}" if marks else "",
                     start_to_close_timeout=timedelta(seconds=15),
                 )
                 for index in range(after)

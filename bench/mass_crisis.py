@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import json
 import os
 import tempfile
 import time
@@ -161,14 +162,12 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             await gathered([crises.trigger(client, settings, c) for c in inputs])
             ids = [c.crisis_id for c in inputs]
             statuses: dict[str, int] = {}
+            notices = Path(env["TOCSIN_DATA_DIR"]) / "notifications"
 
             async def all_awaiting() -> bool:
-                # Only the crises not seen waiting yet; a query the loaded server does not
-                # answer in time counts as not yet.
-                left = [cid for cid in ids if cid not in statuses]
-                found = await gathered([revision_awaiting(client, cid) for cid in left])
-                for cid, revision in zip(left, found, strict=True):
-                    if revision is not None:
+                # Only the crises not seen waiting yet.
+                for cid in ids:
+                    if cid not in statuses and (revision := approval_asked(notices, cid)):
                         statuses[cid] = revision
                 return len(statuses) == count
 
@@ -282,6 +281,26 @@ async def revision_awaiting(client: Client, crisis_id: str) -> int | None:
     return status.revision if status.state == "awaiting_approval" else None
 
 
+def approval_asked(notices: Path, crisis_id: str) -> int | None:
+    """The revision the crisis asked approval for, once the request is written (its notice
+    record, as the approver receives it: ``run0-00002-approval_requested.json``). Read from the
+    files, as the floor's marks are: a bench that polled hundreds of crises with queries, four
+    times a second, made its watching part of the load it measures."""
+    folder = notices / crisis_id
+    try:
+        asked = [name for name in os.listdir(folder) if name.endswith("-approval_requested.json")]
+    except FileNotFoundError:
+        return None
+    if not asked:
+        return None
+    try:
+        record = json.loads((folder / min(asked)).read_text(encoding="utf-8"))
+    except json.JSONDecodeError:  # being written
+        return None
+    revision = record.get("revision")
+    return revision if isinstance(revision, int) else None
+
+
 def published_count(settings: Settings, ids: list[str]) -> int:
     """Crises whose acknowledgement is in the outbox on every channel (its journal says)."""
     done = 0
@@ -326,13 +345,9 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
                     for n in range(count)
                 ]
             )
-            seen: set[int] = set()
 
             async def all_waiting() -> bool:
-                left = [n for n in range(count) if n not in seen]
-                found = await gathered([handles[n].query(FloorCrisis.waiting) for n in left])
-                seen.update(n for n, waiting in zip(left, found, strict=True) if waiting)
-                return len(seen) == count
+                return len(list(marks.glob("*.asked"))) == count
 
             await until(all_waiting, 1800)
             drafted = time.perf_counter() - began
@@ -342,7 +357,7 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
             await gathered([h.execute_update(FloorCrisis.approve) for h in handles])
 
             async def all_published() -> bool:
-                return len(os.listdir(marks)) == count * AFTER
+                return len(list(marks.glob("*.published-*"))) == count * AFTER
 
             await until(all_published, 1800)
             published = time.perf_counter() - approved_at
