@@ -7,17 +7,34 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from structlog.testing import capture_logs
 
 from tests.guardrails.corpus import bundled_cases, corpus_cases
-from tocsin.guardrails import CheckContext, accessibility, check_text, names
+from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
+from tocsin.guardrails import (
+    CheckContext,
+    accessibility,
+    check_text,
+    checked_draft,
+    draft_context,
+    names,
+    recheck,
+)
 from tocsin.guardrails.elections import active_windows, l52_1_window
-from tocsin.models import Channel, Election, GuardrailSettings, ReservePeriod, Severity
-from tocsin.playbook import PlaybookError, load_guardrail_settings
+from tocsin.models import (
+    Channel,
+    Election,
+    GuardrailSettings,
+    PhaseName,
+    ReservePeriod,
+    Severity,
+)
+from tocsin.playbook import PlaybookError, PlaybookLibrary, load_guardrail_settings
+from tocsin.preview import preview_requests
 
 CASES = {case.id: case for case in corpus_cases()}
 
@@ -299,3 +316,36 @@ def test_pictographs_are_whole_clusters_on_every_line() -> None:
     assert [text[start:end] for start, end in found] == ["🚨", "👩‍👩‍👧", "👍🏽", "☀️", "©"]
     assert found[:2] == [(7, 8), (18, 23)]
     assert accessibility._pictographs("Aucun émoji ici.\nNi là.") == []
+
+
+def test_a_draft_s_persons_read_in_one_batch_are_those_read_text_by_text() -> None:
+    """``recheck`` reads a draft's French lines in one spaCy batch before its checks: the
+    findings are those of each text checked on its own, cache emptied, persons included."""
+    library = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
+    moment = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
+    request = preview_requests(
+        library.load("eau-non-potable"),
+        library.template_folders,
+        {},
+        [PhaseName.ACKNOWLEDGE],
+        now=moment,
+    )[0]
+    draft = checked_draft(request)
+    added = [
+        "Signalé par Lucie Fontaine, 12 rue des Lilas, atteinte d'une gastro-entérite.",
+        "Jean-Marc Dupuis et Hélène Ravel ont été hospitalisés hier soir.",
+    ]
+    texts = [
+        t.model_copy(update={"text": f"{t.text}\n{added[n % 2]}"}) if t.language == "fr" else t
+        for n, t in enumerate(draft.texts)
+    ]
+    names.forget_lines()
+    batched = recheck(request, texts)
+    one_by_one = []
+    for item in texts:
+        names.forget_lines()
+        ctx = draft_context(request, item.channel, item.language, item.measure)
+        one_by_one.extend(check_text(item.text, ctx))
+    assert batched == one_by_one
+    persons = [f for f in batched if f.rule == "R-PRIVACY" and "Fontaine" in f.excerpt]
+    assert len(persons) >= 1

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 
 from tocsin.channels import HTML_CHANNELS
-from tocsin.guardrails import accessibility, delivery, neutrality, privacy, voice
+from tocsin.guardrails import accessibility, delivery, names, neutrality, privacy, voice
 from tocsin.guardrails.accessibility import easy_read
 from tocsin.guardrails.base import RULES, CheckContext, Rule, Text
 from tocsin.models import (
@@ -58,7 +58,10 @@ KEY_PHASES = frozenset({PhaseName.ACKNOWLEDGE, PhaseName.CLOSE})
 
 def check_text(text: str, ctx: CheckContext) -> list[Finding]:
     """Every finding of every enabled rule on one text, in the order of the text."""
-    read = Text.of(text, markup=ctx.channel in HTML_CHANNELS)
+    return _findings(Text.of(text, markup=ctx.channel in HTML_CHANNELS), ctx)
+
+
+def _findings(read: Text, ctx: CheckContext) -> list[Finding]:
     found: dict[tuple[str, int, int, str], Finding] = {}
     for rule in RULES.values():
         if rule.id in ctx.settings.disable:
@@ -139,10 +142,16 @@ def official_context(
 
 
 def draft_context(
-    request: DraftRequest, channel: Channel, language: str, measure: Measure | None
+    request: DraftRequest,
+    channel: Channel,
+    language: str,
+    measure: Measure | None,
+    own: Official | None = None,
 ) -> CheckContext:
+    """The context of one text of a draft; ``own``: the draft's official context, when the
+    caller already has it (it is the same for every text of a draft)."""
     playbook = request.playbook
-    own = official_context(playbook, request.params, request.guardrails)
+    own = own or official_context(playbook, request.params, request.guardrails)
     spec = playbook.phases.get(request.phase)
     return own.context(
         language=language,
@@ -165,10 +174,16 @@ def _local_day(moment: datetime, timezone: str) -> date:
 
 def recheck(request: DraftRequest, texts: Iterable[StatementText]) -> list[Finding]:
     """The findings of ``texts`` as the draft of ``request`` would have them."""
+    items = list(texts)
+    own = official_context(request.playbook, request.params, request.guardrails)
+    reads = [Text.of(item.text, markup=item.channel in HTML_CHANNELS) for item in items]
+    if "R-PRIVACY" not in request.guardrails.disable:  # the rule that looks for persons
+        french = zip(items, reads, strict=True)
+        names.prime(read.plain for item, read in french if item.language == "fr")
     findings: list[Finding] = []
-    for item in texts:
-        ctx = draft_context(request, item.channel, item.language, item.measure)
-        findings.extend(check_text(item.text, ctx))
+    for item, read in zip(items, reads, strict=True):
+        ctx = draft_context(request, item.channel, item.language, item.measure, own)
+        findings.extend(_findings(read, ctx))
     return findings
 
 

@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,7 +91,7 @@ def persons(plain: str, language: str) -> list[Person]:
     ]
     if language == "fr":
         lines = plain.splitlines(keepends=True)
-        known = line_persons([line.rstrip("\r\n") for line in lines])
+        known = line_persons(_bare(lines))
         offset = 0
         for line, entities in zip(lines, known, strict=True):
             for start, end, text in entities:
@@ -98,6 +99,18 @@ def persons(plain: str, language: str) -> list[Person]:
                     found.append(Person(offset + start, offset + end, text, "spacy"))
             offset += len(line)
     return sorted(found, key=lambda p: p.start)
+
+
+def _bare(lines: list[str]) -> list[str]:
+    return [line.rstrip("\r\n") for line in lines]
+
+
+def prime(plains: Iterable[str]) -> None:
+    """Read the lines of several French texts in one spaCy batch, so that :func:`persons`
+    then finds them in the cache. A draft's texts go through together: one batch a draft
+    rather than one a text (a water acknowledgement's new lines, 16.0 ms in eight batches,
+    11.5 ms in one)."""
+    line_persons([line for plain in plains for line in _bare(plain.splitlines(keepends=True))])
 
 
 Entities = tuple[tuple[int, int, str], ...]
