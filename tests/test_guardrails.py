@@ -24,6 +24,7 @@ from tocsin.guardrails import (
     names,
     recheck,
 )
+from tocsin.guardrails.base import Text
 from tocsin.guardrails.elections import active_windows, l52_1_window
 from tocsin.models import (
     Channel,
@@ -349,3 +350,15 @@ def test_a_draft_s_persons_read_in_one_batch_are_those_read_text_by_text() -> No
     assert batched == one_by_one
     persons = [f for f in batched if f.rule == "R-PRIVACY" and "Fontaine" in f.excerpt]
     assert len(persons) >= 1
+
+
+def test_a_plain_text_s_findings_point_where_a_character_by_character_map_would() -> None:
+    """Without markup a text keeps no map of its characters (its own are the statement's): the
+    spans it gives are those the map gave, at the ends and past them too."""
+    for raw in ("", "Eau non potable’ à « Saint-Aubin »\r\nInfos : 0 800 123 456.", "é"):
+        read = Text.of(raw)
+        mapped = Text(raw, read.plain, tuple((i, i + 1) for i in range(len(raw))), html=True)
+        assert len(read.plain) == len(raw)
+        for start in range(len(raw) + 2):
+            for end in range(start, len(raw) + 3):
+                assert read.raw_span(start, end) == mapped.raw_span(start, end), (raw, start)
