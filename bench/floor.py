@@ -43,13 +43,13 @@ async def nothing(value: int) -> int:
     return value
 
 
-@activity.defn(name="floor_publish")
-async def publish(mark: str) -> str:
+@activity.defn(name="floor_mark")
+async def mark(path: str) -> str:
     """A notice or a publication that does nothing but leave an empty file for the bench to
-    count, as a crisis's leave their records (no mark: nothing at all)."""
-    if mark:
-        await asyncio.to_thread(Path(mark).touch)
-    return mark
+    count, as a crisis's leave their records (no path: nothing at all)."""
+    if path:
+        await asyncio.to_thread(Path(path).touch)
+    return path
 
 
 @workflow.defn(name="FloorCrisis")
@@ -77,12 +77,12 @@ class FloorCrisis:
         there, as a crisis's notice and publications leave theirs."""
         before, after, *rest = counts
         then = rest[0] if rest else 0
-        run_id = workflow.info().workflow_id
+        workflow_id = workflow.info().workflow_id
         await self._in_turn(before - 1)
         if before:  # the approval request, the last before the gate, leaves its mark
             await workflow.execute_activity(
-                publish,
-                f"{marks}/{run_id}.asked" if marks else "",
+                mark,
+                f"{marks}/{workflow_id}.asked" if marks else "",
                 start_to_close_timeout=timedelta(seconds=15),
             )
         self.ready = True
@@ -94,8 +94,8 @@ class FloorCrisis:
         await asyncio.gather(
             *(
                 workflow.execute_activity(
-                    publish,
-                    f"{marks}/{run_id}.published-{index}" if marks else "",
+                    mark,
+                    f"{marks}/{workflow_id}.published-{index}" if marks else "",
                     start_to_close_timeout=timedelta(seconds=15),
                 )
                 for index in range(after)
@@ -171,7 +171,7 @@ async def serve(address: str, queue: str) -> None:
         client,
         task_queue=queue,
         workflows=[FloorUpdates, FloorCrisis],
-        activities=[nothing, publish],
+        activities=[nothing, mark],
     )
     print(READY, flush=True)
     await worker.run()

@@ -273,8 +273,7 @@ async def awaiting(client: Client, crisis_id: str) -> bool:
 async def revision_awaiting(client: Client, crisis_id: str) -> int | None:
     """The revision that awaits approval, if one does."""
     try:
-        # Without the draft, as the floor's query is a bare flag: a poll of hundreds of crises
-        # would otherwise carry every draft's texts through the server each round.
+        # Without the draft, which nobody reads here: it is most of the answer.
         status = await crises.status(client, crisis_id, events=False, draft=False)
     except RPCError:
         return None
@@ -329,7 +328,7 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
                 await until(functools.partial(warm.query, FloorCrisis.waiting), 120)
             await asyncio.sleep(1)
             idle = resident_kb(pids)
-            marks = folder / "published"
+            marks = folder / "marks"
             marks.mkdir()
             serving = server_pid()
             cpu = cpu_seconds([serving]), cpu_seconds(pids)

@@ -16,16 +16,16 @@ from temporalio.api.common.v1 import Payload
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.worker import (
     ExecuteWorkflowInput,
-    UnsandboxedWorkflowRunner,
     WorkflowInboundInterceptor,
     WorkflowInstance,
     WorkflowInstanceDetails,
     WorkflowInterceptorClassInput,
+    WorkflowRunner,
 )
-from temporalio.worker._workflow_instance import WorkflowRunner
 from temporalio.workflow import Info, _Definition
 
 from tocsin.worker import WORKFLOW_RUNNER, DetachingInterceptor, DetachingRunner
+from workflows.crisis import CrisisWorkflow
 
 
 def _activation() -> WorkflowActivation:
@@ -43,9 +43,10 @@ class _Capturing(WorkflowRunner):
     def __init__(self) -> None:
         self.given: WorkflowInstanceDetails | None = None
         self.failure_types: list[type[BaseException]] = []
+        self.prepared: list[_Definition] = []
 
     def prepare_workflow(self, defn: _Definition) -> None:
-        pass
+        self.prepared.append(defn)
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
         self.given = det
@@ -60,7 +61,9 @@ def _details(act: WorkflowActivation) -> WorkflowInstanceDetails:
     Fields the runner does not touch are left empty."""
     init = act.jobs[0].initialize_workflow
     unused: dict[str, Any] = {
-        field.name: None for field in dataclasses.fields(Info) if field.name not in TIED
+        field.name: None
+        for field in dataclasses.fields(Info)
+        if field.name not in ("raw_memo", "headers")
     }
     info = Info(**unused, raw_memo=dict(init.memo.fields), headers=dict(init.headers))
     rest: dict[str, Any] = {
@@ -71,9 +74,6 @@ def _details(act: WorkflowActivation) -> WorkflowInstanceDetails:
     return WorkflowInstanceDetails(
         **rest, info=info, last_completion_result=init.last_completion_result, last_failure=None
     )
-
-
-TIED = ("raw_memo", "headers")
 
 
 def test_the_runner_gives_the_instance_copies_free_of_the_activation() -> None:
@@ -108,8 +108,10 @@ def test_the_runner_passes_the_rest_through() -> None:
     runner = DetachingRunner(inner)
     runner.set_worker_level_failure_exception_types([ValueError])
     assert inner.failure_types == [ValueError]
+    defn = _Definition.must_from_class(CrisisWorkflow)
+    runner.prepare_workflow(defn)
+    assert inner.prepared == [defn]
     assert isinstance(WORKFLOW_RUNNER, DetachingRunner)
-    assert isinstance(DetachingRunner(UnsandboxedWorkflowRunner()), WorkflowRunner)
 
 
 async def test_the_run_keeps_its_own_headers() -> None:

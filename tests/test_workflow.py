@@ -44,7 +44,7 @@ from tocsin.models import (
 from tocsin.outbox import crisis_folder, read_journal, review_paths
 from tocsin.preview import preview_requests
 from tocsin.review import build_review, fetch_chain
-from tocsin.worker import build_worker
+from tocsin.worker import DetachingInterceptor, build_worker
 from workflows.crisis import CrisisWorkflow
 
 FOUR_PHASES = sum(
@@ -560,3 +560,5 @@ async def test_the_worker_keeps_as_many_crises_as_configured(
     )
     async with bounded:
         assert bounded.config()["max_cached_workflows"] == 7
+        # and it lets each run's first activation go (tests/test_worker.py)
+        assert any(isinstance(i, DetachingInterceptor) for i in bounded.config()["interceptors"])

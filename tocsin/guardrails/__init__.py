@@ -151,7 +151,8 @@ def draft_context(
     """The context of one text of a draft; ``own``: the draft's official context, when the
     caller already has it (it is the same for every text of a draft)."""
     playbook = request.playbook
-    own = own or official_context(playbook, request.params, request.guardrails)
+    if own is None:
+        own = official_context(playbook, request.params, request.guardrails)
     spec = playbook.phases.get(request.phase)
     return own.context(
         language=language,
