@@ -362,3 +362,12 @@ def test_a_plain_text_s_findings_point_where_a_character_by_character_map_would(
         for start in range(len(raw) + 2):
             for end in range(start, len(raw) + 3):
                 assert read.raw_span(start, end) == mapped.raw_span(start, end), (raw, start)
+
+
+def test_a_draft_without_french_does_not_load_the_names_model() -> None:
+    """Priming a draft's French lines loads spaCy only when there are some."""
+    names._nlp.cache_clear()
+    names.prime(iter(()))
+    assert names._nlp.cache_info().currsize == 0
+    names.prime(["Signalé par Lucie Fontaine."])
+    assert names._nlp.cache_info().currsize == 1

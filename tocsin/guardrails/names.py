@@ -133,7 +133,10 @@ def may_name(line: str) -> bool:
 def line_persons(lines: list[str]) -> list[Entities]:
     """spaCy's persons of at least two capitalised words, line by line (a name never spans two
     lines). The lines not seen before go through spaCy together (``nlp.pipe``); the others come
-    from a bounded cache: a statement's channels, and its revisions, repeat the same lines."""
+    from a bounded cache: a statement's channels, and its revisions, repeat the same lines.
+    No lines, no model loaded (a draft with no French text primes nothing)."""
+    if not lines:
+        return []
     with _lock:
         nlp = _nlp()
         if nlp is None:
