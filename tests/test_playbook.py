@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from tests.helpers import crisis_input
+from tests.helpers import LIBRARY, crisis_input
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
 from tocsin.models import (
     PACKED,
     Channel,
     CrisisRun,
     CrisisState,
+    Draft,
     EventKind,
     Fact,
+    Finding,
+    Gate,
+    HeldDraft,
     PhaseName,
+    Severity,
     TimelineEvent,
 )
 from tocsin.playbook import (
@@ -28,6 +34,7 @@ from tocsin.playbook import (
     load_playbook,
     resolve_parameters,
 )
+from tocsin.preview import preview_drafts
 
 SOURCE = (BUNDLED_PLAYBOOKS / "eau-non-potable.yml").read_text(encoding="utf-8")
 
@@ -278,3 +285,78 @@ def test_the_state_a_run_hands_on_travels_packed() -> None:
     payload["state"] = packed[: len(packed) // 2]
     with pytest.raises(ValidationError, match=r"state"):
         CrisisRun.model_validate(payload)
+
+
+def test_an_open_gate_holds_its_draft_packed() -> None:
+    """A gate keeps its draft packed while it waits: a fraction of the parsed draft's memory,
+    the fields every check reads at hand, the whole draft back equal on demand; its JSON (a
+    gate carried into a new run) is the draft's own, as before the packing."""
+    moment = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    (drafted,) = preview_drafts(
+        LIBRARY.load("eau-non-potable"), LIBRARY.template_folders, {}, [PhaseName.ACKNOWLEDGE]
+    )
+    finding = Finding(
+        rule="R-PII",
+        severity=Severity.BLOCKING,
+        channel=Channel.SMS,
+        language="fr",
+        message="numéro",
+        message_en="number",
+    )
+    draft = Draft.model_validate_json(  # as the workflow receives it: from the activity's JSON
+        drafted.model_copy(update={"findings": [finding]}).model_dump_json()
+    )
+    gate = Gate(
+        phase=draft.phase,
+        sequence=0,
+        draft=draft,
+        opened_at=moment,
+        level_started_at=moment,
+        last_reminder_at=moment,
+    )
+    held = gate.draft
+    assert isinstance(held, HeldDraft)
+    assert (held.phase, held.sequence, held.revision, held.author) == (
+        draft.phase,
+        draft.sequence,
+        draft.revision,
+        draft.author,
+    )
+    assert (held.drafted_at, held.next_update_at, held.findings) == (
+        draft.drafted_at,
+        draft.next_update_at,
+        [finding],
+    )
+    opened = held.open()
+    assert opened == draft
+    assert opened.model_dump_json() == draft.model_dump_json()
+    opened.texts.clear()  # a copy: the held draft does not change
+    assert held.open() == draft
+
+    # Memory: 50 held drafts against 50 parsed ones, each read from the same JSON.
+    text = draft.model_dump_json()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        parsed = [Draft.model_validate_json(text) for _ in range(50)]
+        parsed_size = tracemalloc.get_traced_memory()[0] - start
+        del parsed
+        start = tracemalloc.get_traced_memory()[0]
+        kept = [HeldDraft(Draft.model_validate_json(text)) for _ in range(50)]
+        held_size = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert len(kept) == 50
+    assert held_size < parsed_size / 4, (held_size, parsed_size)
+
+    payload = json.loads(gate.model_dump_json())
+    assert payload["draft"] == json.loads(draft.model_dump_json())
+    assert Gate.model_validate_json(gate.model_dump_json()) == gate
+    state = CrisisState(detected_at=moment, open_gate=gate)
+    run = CrisisRun(crisis=crisis_input("gate"), state=state)
+    carried = CrisisRun.model_validate_json(run.model_dump_json()).state
+    assert carried is not None
+    assert carried.open_gate is not None
+    assert carried.open_gate.draft.open() == draft
+    plain = json.loads(state.model_dump_json())  # as a run recorded it before the packing
+    assert CrisisState.model_validate(plain) == state

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         Finding,
         Gate,
         GateStatus,
+        HeldDraft,
         NotifyKind,
         NotifyRequest,
         NotifyResult,
@@ -355,10 +356,11 @@ class CrisisWorkflow(CrisisRules):
             assert decision is not None
             self.pending_decision = None
             if decision.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
-                texts = gate.draft.texts
+                draft = gate.draft.open()
+                texts = draft.texts
                 if decision.edits:
                     texts, _ = apply_edits(
-                        gate.draft,
+                        draft,
                         [
                             TextEdit(channel=d.channel, language=d.language, text=d.after)
                             for d in decision.edits
@@ -490,12 +492,13 @@ class CrisisWorkflow(CrisisRules):
 
     async def _revise(self, gate: Gate, request: RevisionRequest) -> None:
         if request.edits:
-            texts, diffs = apply_edits(gate.draft, request.edits)
-            findings = gate.draft.findings
+            base = gate.draft.open()
+            texts, diffs = apply_edits(base, request.edits)
+            findings = base.findings
             if diffs and workflow.patched(GUARDRAILS_PATCH):
-                texts, findings = await self._recheck(gate, texts, diffs)
+                texts, findings = await self._recheck(gate, base, texts, diffs)
             self.state.revision_counter += 1
-            draft = gate.draft.model_copy(
+            draft = base.model_copy(
                 update={
                     "revision": self.state.revision_counter,
                     "author": request.person,
@@ -524,7 +527,7 @@ class CrisisWorkflow(CrisisRules):
             detail=request.note,
         )
         now = workflow.now()
-        gate.draft = draft
+        gate.draft = HeldDraft(draft)
         gate.status = GateStatus.AWAITING_APPROVAL
         gate.change_comment = ""
         gate.level_started_at = now
@@ -534,11 +537,11 @@ class CrisisWorkflow(CrisisRules):
     # ------------------------------------------------------------------ activities
 
     async def _recheck(
-        self, gate: Gate, texts: list[StatementText], diffs: list[EditDiff]
+        self, gate: Gate, draft: Draft, texts: list[StatementText], diffs: list[EditDiff]
     ) -> tuple[list[StatementText], list[Finding]]:
-        """The guardrails over the texts a person edited; the others keep their findings."""
+        """The guardrails over the texts a person edited in the gate's ``draft``; the others
+        keep their findings."""
         edited = {(d.channel, d.language) for d in diffs}
-        draft = gate.draft
         result: CheckResult = await workflow.execute_activity(
             CHECK,
             CheckRequest(
@@ -672,7 +675,7 @@ class CrisisWorkflow(CrisisRules):
         self.notify_seq += 1
         playbook = self.crisis.playbook
         gate = self.gate
-        draft = gate.draft if gate is not None else None
+        draft = gate.draft.open() if gate is not None and kind in SHOWS_DRAFT else None
         role = ""
         if gate is not None:
             approval = playbook.phases[gate.phase].approval
@@ -697,7 +700,7 @@ class CrisisWorkflow(CrisisRules):
             message=message,
             exercise=self.crisis.exercise,
             idempotency_key=f"run{self.state.runs}-{self.notify_seq:05d}-{kind.value}",
-            draft=draft if kind in SHOWS_DRAFT else None,
+            draft=draft,
             card=card if card is not None else (gate.card if gate is not None else ""),
             deadline=gate.deadline if gate is not None else None,
             approver_role=role,
@@ -758,19 +761,21 @@ class CrisisWorkflow(CrisisRules):
         gate = self.gate
         assert gate is not None
         playbook = self.crisis.playbook
-        texts, diffs = apply_edits(gate.draft, request.edits)
         findings = gate.draft.findings
-        if diffs and workflow.patched(GUARDRAILS_PATCH):
+        # The texts are read only for edits: a plain approval leaves the held draft packed.
+        draft = gate.draft.open() if request.edits else None
+        texts, diffs = apply_edits(draft, request.edits) if draft is not None else ([], [])
+        if draft is not None and diffs and workflow.patched(GUARDRAILS_PATCH):
             # The approver's own words are checked like the author's before anything is recorded.
             self.deciding = True
             try:
-                texts, findings = await self._recheck(gate, texts, diffs)
+                texts, findings = await self._recheck(gate, draft, texts, diffs)
             finally:
                 self.deciding = False
             if self.gate is not gate or self.state.cancelled:
                 raise refuse("NoGate")
             self._check_override(request, findings)
-            gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
+            gate.draft = HeldDraft(draft.model_copy(update={"texts": texts, "findings": findings}))
         blocking = [f for f in findings if f.severity is Severity.BLOCKING]
         override = None
         if blocking and request.override.strip():

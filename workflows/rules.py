@@ -98,7 +98,7 @@ class CrisisRules:
             raise refuse("NotAnApprover", person=request.person, roles=", ".join(allowed))
         if request.person == gate.draft.author:
             raise refuse("SelfApproval", person=request.person, revision=gate.draft.revision)
-        for edit in unknown_edits(gate.draft, request.edits):
+        for edit in unknown_edits(gate.draft.open(), request.edits) if request.edits else []:
             raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
         if request.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
             # Texts the person rewrites are checked again in the handler; the others stand.
@@ -141,7 +141,7 @@ class CrisisRules:
         authors = self.crisis.playbook.authors
         if not any(role in authors for role in self.crisis.playbook.roles_of(request.person)):
             raise refuse("NotAnAuthor", person=request.person, roles=", ".join(authors))
-        for edit in unknown_edits(gate.draft, request.edits):
+        for edit in unknown_edits(gate.draft.open(), request.edits) if request.edits else []:
             raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
 
     def _next_timer(self, gate: Gate) -> datetime:
@@ -273,7 +273,7 @@ class CrisisRules:
             next_escalation_at=next_escalation,
             next_update_at=self.state.next_update_at,
             change_comment=gate.change_comment if gate else "",
-            draft=gate.draft if gate and query.include_draft else None,
+            draft=gate.draft.open() if gate and query.include_draft else None,
             decisions=self.state.decisions,
             facts=self.state.facts,
             publications=self.state.publications,
