@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from tocsin.models import (
     Channel,
     DecisionAction,
     DecisionRequest,
+    Draft,
     DraftOrder,
     EventKind,
     FactRequest,
@@ -562,3 +564,20 @@ async def test_the_worker_keeps_as_many_crises_as_configured(
         assert bounded.config()["max_cached_workflows"] == 7
         # and it lets each run's first activation go (tests/test_worker.py)
         assert any(isinstance(i, DetachingInterceptor) for i in bounded.config()["interceptors"])
+
+
+async def test_waiting_gates_keep_no_parsed_draft(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    """While its gate waits, a cached crisis holds its draft packed and nothing else of it: not
+    the draft the phase read from the activity, nor the one its approval request carried. A
+    parsed water acknowledgement is 36 KB; hundreds of crises wait in one worker."""
+    ids = [(await start(crisis_input(f"held-{n}"))).crisis_id for n in range(3)]
+    for cid in ids:
+        current = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
+        assert current.draft is not None  # the status still shows the whole draft
+        assert await until_quiet(client, cid)  # the approval request has gone out
+        assert notices(settings, cid, NotifyKind.APPROVAL_REQUESTED)[0].draft == current.draft
+    del current
+    gc.collect()
+    assert [o for o in gc.get_objects() if isinstance(o, Draft)] == []

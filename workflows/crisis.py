@@ -286,13 +286,20 @@ class CrisisWorkflow(CrisisRules):
             )
             return
         assert spec.approval is not None  # checked when the playbook was loaded
-        draft = await self._draft(phase, sequence, self.crisis.triggered_by, note="")
         deadline = None
         if spec.approval.deadline is not None:
             base = started if phase is PhaseName.FOLLOW_UP else self.state.detected_at
             deadline = base + spec.approval.deadline
+        self.gate = await self._open_gate(phase, sequence, deadline)
+        await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
+        await self._hold_gate()
+
+    async def _open_gate(self, phase: PhaseName, sequence: int, deadline: datetime | None) -> Gate:
+        """The phase's gate, on its first draft. A call of its own: the parsed draft goes with
+        its frame, and the gate keeps it packed while it waits (``HeldDraft``)."""
+        draft = await self._draft(phase, sequence, self.crisis.triggered_by, note="")
         now = workflow.now()
-        self.gate = Gate(
+        return Gate(
             phase=phase,
             sequence=sequence,
             draft=draft,
@@ -301,8 +308,6 @@ class CrisisWorkflow(CrisisRules):
             last_reminder_at=now,
             deadline=deadline,
         )
-        await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
-        await self._hold_gate()
 
     async def _hold_gate(self) -> None:
         """Wait on the open gate until its decision, then publish what was approved."""
@@ -731,20 +736,24 @@ class CrisisWorkflow(CrisisRules):
         made before its gate's card was known goes to that card once it is."""
         while True:
             await workflow.wait_condition(lambda: bool(self.notices))
-            request = self.notices.pop(0)
             self.delivering = True
             try:
-                gate_key = (request.phase, request.sequence) if request.phase else None
-                if not request.card and gate_key is not None and gate_key in self.cards:
-                    request = request.model_copy(update={"card": self.cards[gate_key]})
-                result = await self._send_notice(request)
-                if gate_key is not None and result.card and gate_key not in self.cards:
-                    self.cards[gate_key] = result.card
-                    gate = self.gate
-                    if gate is not None and (gate.phase, gate.sequence) == gate_key:
-                        gate.card = gate.card or result.card
+                # Delivered by a call of its own: this loop keeps no notice (and no draft) while
+                # it waits for the next one.
+                await self._deliver(self.notices.pop(0))
             finally:
                 self.delivering = False
+
+    async def _deliver(self, request: NotifyRequest) -> None:
+        gate_key = (request.phase, request.sequence) if request.phase else None
+        if not request.card and gate_key is not None and gate_key in self.cards:
+            request = request.model_copy(update={"card": self.cards[gate_key]})
+        result = await self._send_notice(request)
+        if gate_key is not None and result.card and gate_key not in self.cards:
+            self.cards[gate_key] = result.card
+            gate = self.gate
+            if gate is not None and (gate.phase, gate.sequence) == gate_key:
+                gate.card = gate.card or result.card
 
     async def _notices_delivered(self) -> None:
         if self.queued_notices:
