@@ -55,6 +55,10 @@ BEFORE = 3  # detect notice, acknowledge draft, approval request
 AFTER = len(LIBRARY.load("eau-non-potable").playbook.statement_templates(PhaseName.ACKNOWLEDGE))
 THEN = 3  # publication notice, the explanation's draft, its approval request
 TARGET = 1.3
+# Resident memory is read once the workers have been quiet for this long, on both sides:
+# tocsin's worker gives the memory a burst freed back to the system once it goes quiet, within
+# two seconds (tocsin.memory). Before 2026-11-25 (fourth session) the reading came after 1 s.
+SETTLE = 3.0
 
 
 def status_kb(pid: int, field: str) -> int:
@@ -154,6 +158,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             client = server.client
             pids = [p.proc.pid for p in started]
             await warm_up(client, settings, pids)
+            await asyncio.sleep(SETTLE)
             idle = resident_kb(pids)
             inputs = [crisis_input(f"commune-{n:04d}", params=commune(n)) for n in range(count)]
             serving = server_pid()
@@ -173,7 +178,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
 
             await until(all_awaiting, 1800)
             drafted = time.perf_counter() - began
-            await asyncio.sleep(1)
+            await asyncio.sleep(SETTLE)
             loaded = resident_kb(pids)
             approved_at = time.perf_counter()
             await gathered(
@@ -326,7 +331,7 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
                     task_queue=settings.task_queue,
                 )
                 await until(functools.partial(warm.query, FloorCrisis.waiting), 120)
-            await asyncio.sleep(1)
+            await asyncio.sleep(SETTLE)
             idle = resident_kb(pids)
             marks = folder / "marks"
             marks.mkdir()
@@ -350,7 +355,7 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
 
             await until(all_waiting, 1800)
             drafted = time.perf_counter() - began
-            await asyncio.sleep(1)
+            await asyncio.sleep(SETTLE)
             loaded = resident_kb(pids)
             approved_at = time.perf_counter()
             await gathered([h.execute_update(FloorCrisis.approve) for h in handles])

@@ -29,6 +29,7 @@ from tocsin import crises, tracing
 from tocsin.config import Settings, SettingsError
 from tocsin.i18n import invalid_input, language, t
 from tocsin.logs import configure_logging
+from tocsin.memory import release_after_work
 from tocsin.metrics import MetricsAddressError, bind_address
 from tocsin.models import (
     CancelRequest,
@@ -268,20 +269,24 @@ async def _with_slack(
         await body()
 
 
-async def _run_until_signal(worker: Worker) -> None:
-    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop."""
+async def _run_until_signal(worker: Worker, settings: Settings) -> None:
+    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop. Meanwhile
+    the memory a burst of work freed goes back to the system (tocsin.memory)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     running = asyncio.ensure_future(worker.run())
     waiter = asyncio.ensure_future(stop.wait())
+    releasing = asyncio.ensure_future(release_after_work()) if settings.release_memory else None
     try:
         await asyncio.wait({running, waiter}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         waiter.cancel()
+        if releasing is not None:
+            releasing.cancel()
     if running.done():
         running.result()  # a worker that stopped on its own: surface why
         return
@@ -312,7 +317,9 @@ def up(db: Path | None) -> None:
             worker = build_worker(server.client, settings, slack=slack)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
             _metrics_line(settings)
-            await _with_slack(slack, server.client, lambda: _run_until_signal(worker), settings)
+            await _with_slack(
+                slack, server.client, lambda: _run_until_signal(worker, settings), settings
+            )
         click.echo(t("up.stopped"))
 
     run(main())
@@ -330,7 +337,7 @@ async def _worker(settings: Settings, *, with_app: bool = True) -> None:
     click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
     _metrics_line(settings)
     await _with_slack(
-        slack if with_app else None, client, lambda: _run_until_signal(worker), settings
+        slack if with_app else None, client, lambda: _run_until_signal(worker, settings), settings
     )
     click.echo(t("up.stopped"))
 

@@ -63,6 +63,8 @@ class Settings(BaseModel):
     # Crises a worker keeps in memory between their workflow tasks (the SDK's sticky cache);
     # beyond, the least recent is evicted and replayed from its history when it next wakes.
     max_cached_crises: int = 1000
+    # Give the C allocator's free memory back after each burst of work (tocsin.memory).
+    release_memory: bool = True
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
     otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
 
@@ -89,6 +91,7 @@ class Settings(BaseModel):
             ui_port=whole_number(env, "TOCSIN_UI_PORT", 8233, 1, 65535),
             max_history_events=whole_number(env, "TOCSIN_MAX_HISTORY_EVENTS", 1500, 100, 50_000),
             max_cached_crises=whole_number(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
+            release_memory=bool(whole_number(env, "TOCSIN_RELEASE_MEMORY", 1, 0, 1)),
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
         )

@@ -1,0 +1,82 @@
+"""Memory given back after a burst of work: glibc's malloc_trim, called when the worker goes
+quiet, and at least once a minute while it stays busy."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from tocsin import memory
+from tocsin.config import Settings, SettingsError
+
+
+def test_trim_gives_freed_memory_back() -> None:
+    """64 MB of C allocations freed between survivors stay resident until trimmed."""
+    trim = memory.malloc_trim()
+    if trim is None:
+        pytest.skip("not glibc: nothing to trim")
+    size, count = 2_000, 32_000  # above pymalloc's 512 bytes: from glibc's heap
+    blocks = [bytes([n % 251]) * size for n in range(count)]
+    survivors = blocks[::64]  # one in 64 lives on, as cached crises do between drafts
+    del blocks
+    held = memory.resident_kb()
+    trim()
+    given_back = held - memory.resident_kb()
+    assert len(survivors) == count // 64
+    assert given_back > 30 * 1024, f"{given_back} KB given back"
+
+
+class Trims:
+    """Stands for malloc_trim: counts its calls."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> int:
+        self.count += 1
+        return 1
+
+
+def scripted(values: list[float]) -> Iterator[float]:
+    yield from values
+    while True:
+        yield values[-1]
+
+
+async def test_trims_once_quiet_after_work_then_waits_for_more_work() -> None:
+    trims = Trims()
+    # CPU seconds read at the start, then once a tick (and once after each trim).
+    readings = scripted([0, 1, 2, 2, 2, 2, 3, 3, 3])
+    task = asyncio.ensure_future(
+        memory.release_after_work(trims, tick=0.01, cpu=lambda: next(readings))
+    )
+    await asyncio.sleep(0.3)
+    task.cancel()
+    # Two bursts (1 to 2, then 3), each trimmed once when the next tick found no work.
+    assert trims.count == 2
+
+
+async def test_trims_at_least_every_so_often_while_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "AT_LEAST", 0.05)
+    trims = Trims()
+    work = iter(range(1_000_000))  # one CPU second a tick: never quiet
+    task = asyncio.ensure_future(
+        memory.release_after_work(trims, tick=0.01, cpu=lambda: float(next(work)))
+    )
+    await asyncio.sleep(0.3)
+    task.cancel()
+    assert 2 <= trims.count <= 7
+
+
+async def test_nothing_to_trim_returns_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "malloc_trim", lambda: None)
+    await asyncio.wait_for(memory.release_after_work(tick=0.01), 1)
+
+
+def test_the_release_can_be_turned_off() -> None:
+    assert Settings.from_env({}).release_memory
+    assert not Settings.from_env({"TOCSIN_RELEASE_MEMORY": "0"}).release_memory
+    with pytest.raises(SettingsError, match="TOCSIN_RELEASE_MEMORY"):
+        Settings.from_env({"TOCSIN_RELEASE_MEMORY": "oui"})
