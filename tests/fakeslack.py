@@ -41,6 +41,7 @@ class Call:
     method: str
     args: dict[str, Any]
     at: float = field(default_factory=time.perf_counter)  # when the fake received it
+    connection: int = 0  # which of the client's connections carried it (its port)
 
 
 class FakeSlack:
@@ -160,7 +161,8 @@ class FakeSlack:
         for key in ("blocks", "metadata", "view"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
-        self.calls.append(Call(method, args))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.calls.append(Call(method, args, connection=peer[1] if peer else 0))
         if self.down:
             self.refused += 1
             if self.refused % 5 == 1:

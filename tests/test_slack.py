@@ -42,7 +42,7 @@ from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
 from tocsin.models import DecisionAction, NotifyKind, NotifyRequest, PhaseName
 from tocsin.playbook import PlaybookLibrary
 from tocsin.slack.ids import SLASH_COMMAND, ActionId, BlockId, ViewId
-from tocsin.slack.notifier import SlackNotifier, web_client
+from tocsin.slack.notifier import SlackNotifier, kept_alive, web_client
 from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import embedded_server, free_port
@@ -716,8 +716,29 @@ async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: Fake
             30,
             "the publication in the thread",
         )
+        # The worker and the app share one Web API client whose connections are kept alive:
+        # the card, its direct messages, the click's update and the publications do not each
+        # open a connection (a TLS handshake, with the real Slack).
+        connections = {call.connection for call in fake.calls}
+        print(f"{len(fake.calls)} Web API calls over {len(connections)} connections")
+        assert len(connections) * 3 <= len(fake.calls), (len(connections), len(fake.calls))
     finally:
         assert await up.stop() == 0, up.output()
+
+
+async def test_a_kept_alive_client_reuses_its_connections(fake: FakeSlack) -> None:
+    slack = fake.settings(CHANNEL)
+    async with kept_alive(slack) as api:
+        for n in range(5):
+            await api.chat_postMessage(channel=CHANNEL, text=f"message {n}")
+        assert len({call.connection for call in fake.calls}) == 1
+        session = api.session
+    assert session is not None
+    assert session.closed  # closed with its block
+    plain = web_client(slack)  # a connection per call, as before
+    for n in range(3):
+        await plain.chat_postMessage(channel=CHANNEL, text=f"plain {n}")
+    assert len({call.connection for call in fake.calls[5:]}) == 3
 
 
 async def test_hostile_slash_commands_are_refused_in_one_line(rig: Rig) -> None:

@@ -12,7 +12,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import click
 import yaml
 from pydantic import ValidationError
+from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.client import Client, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.service import RPCError
 from temporalio.worker import Worker
@@ -47,6 +48,7 @@ from tocsin.models import (
     phase_label,
 )
 from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary
+from tocsin.slack.notifier import kept_alive
 from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import (
@@ -259,14 +261,28 @@ async def _with_slack(
     client: Client,
     body: Callable[[], Awaitable[object]],
     settings: Settings,
+    api: AsyncWebClient | None = None,
 ) -> None:
-    """Run ``body`` with the Slack app alongside it when Slack is configured."""
+    """Run ``body`` with the Slack app alongside it when Slack is configured (through ``api``,
+    the Web API client the worker uses too, when given)."""
     if slack is None:
         await body()
         return
-    async with slack_app(slack, client, settings=settings, library=_library(settings)) as where:
+    async with slack_app(
+        slack, client, client=api, settings=settings, library=_library(settings)
+    ) as where:
         click.echo(t("slack.ready", where=where))
         await body()
+
+
+@contextlib.asynccontextmanager
+async def _slack_api(slack: SlackSettings | None) -> AsyncIterator[AsyncWebClient | None]:
+    """One Web API client for the process, its connections kept alive; None without Slack."""
+    if slack is None:
+        yield None
+        return
+    async with kept_alive(slack) as api:
+        yield api
 
 
 async def _run_until_signal(worker: Worker, settings: Settings) -> None:
@@ -313,12 +329,15 @@ def up(db: Path | None) -> None:
     slack = _slack()
 
     async def main() -> None:
-        async with embedded_server(settings, database=db, metrics=True) as server:
-            worker = build_worker(server.client, settings, slack=slack)
+        async with (
+            embedded_server(settings, database=db, metrics=True) as server,
+            _slack_api(slack) as api,
+        ):
+            worker = build_worker(server.client, settings, slack=slack, slack_client=api)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
             _metrics_line(settings)
             await _with_slack(
-                slack, server.client, lambda: _run_until_signal(worker, settings), settings
+                slack, server.client, lambda: _run_until_signal(worker, settings), settings, api
             )
         click.echo(t("up.stopped"))
 
@@ -333,12 +352,17 @@ def _metrics_line(settings: Settings) -> None:
 async def _worker(settings: Settings, *, with_app: bool = True) -> None:
     slack = _slack(app=with_app)
     client = await connect(settings, metrics=True)
-    worker = build_worker(client, settings, slack=slack)
-    click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
-    _metrics_line(settings)
-    await _with_slack(
-        slack if with_app else None, client, lambda: _run_until_signal(worker, settings), settings
-    )
+    async with _slack_api(slack) as api:
+        worker = build_worker(client, settings, slack=slack, slack_client=api)
+        click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
+        _metrics_line(settings)
+        await _with_slack(
+            slack if with_app else None,
+            client,
+            lambda: _run_until_signal(worker, settings),
+            settings,
+            api,
+        )
     click.echo(t("up.stopped"))
 
 

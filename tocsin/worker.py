@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from google.protobuf.message import Message
+from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.client import Client
 from temporalio.worker import (
     ExecuteWorkflowInput,
@@ -116,9 +117,15 @@ def build_worker(
     notifications: Path | None = None,
     task_queue: str | None = None,
     slack: SlackSettings | None = None,
+    slack_client: AsyncWebClient | None = None,
 ) -> Worker:
-    """The worker; with ``slack`` its notices also go to Slack."""
-    notifier = SlackNotifier(web_client(slack), slack.channel) if slack and slack.channel else None
+    """The worker; with ``slack`` its notices also go to Slack, through ``slack_client`` when
+    given (``kept_alive``: connections kept between calls)."""
+    notifier = (
+        SlackNotifier(slack_client or web_client(slack), slack.channel)
+        if slack and slack.channel
+        else None
+    )
     acts = CrisisActivities(
         outbox=outbox or settings.outbox,
         notifications=notifications or settings.data_dir / "notifications",

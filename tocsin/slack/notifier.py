@@ -12,10 +12,12 @@ the activity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
+import aiohttp
 import structlog
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -47,9 +49,17 @@ HISTORY_SCAN = 200  # messages looked through to find a card again
 NOTHING_YET: Mapping[str, str] = MappingProxyType({})  # what a first attempt has posted
 
 
-def web_client(settings: SlackSettings) -> AsyncWebClient:
-    """The Web API client, pointed at ``SLACK_API_URL``, with Slack's retry handlers."""
-    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=10)
+API_TIMEOUT = 10  # seconds, each Web API call
+
+
+def web_client(
+    settings: SlackSettings, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """The Web API client, pointed at ``SLACK_API_URL``, with Slack's retry handlers. Without
+    ``session``, each call opens a connection of its own (and its TLS handshake to Slack)."""
+    client = AsyncWebClient(
+        token=settings.bot_token, base_url=settings.api_url, timeout=API_TIMEOUT, session=session
+    )
     client.retry_handlers.extend(
         [
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
@@ -58,6 +68,16 @@ def web_client(settings: SlackSettings) -> AsyncWebClient:
         ]
     )
     return client
+
+
+@contextlib.asynccontextmanager
+async def kept_alive(settings: SlackSettings) -> AsyncIterator[AsyncWebClient]:
+    """A Web API client whose calls share kept-alive connections, for the block: a card's update
+    after a click, and the several calls of a notice, do not each open one to Slack. Bolt's
+    per-request clients share the session of the app's client."""
+    timeout = aiohttp.ClientTimeout(total=API_TIMEOUT)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        yield web_client(settings, session)
 
 
 SECTION_LIMIT = 3000  # Slack's limit for a section block's text

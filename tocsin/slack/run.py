@@ -14,7 +14,7 @@ from temporalio.client import Client
 from tocsin.config import Settings
 from tocsin.playbook import PlaybookLibrary
 from tocsin.slack.app import build_app
-from tocsin.slack.notifier import web_client
+from tocsin.slack.notifier import kept_alive
 from tocsin.slack.settings import SlackSettings
 
 log = structlog.get_logger("tocsin.slack")
@@ -44,24 +44,25 @@ async def slack_app(
     async def get_temporal() -> Client:
         return temporal
 
-    api = client or web_client(slack)
-    app = build_app(slack, get_temporal, client=api, settings=settings, library=library)
-    if slack.mode == "socket":
-        handler = AsyncSocketModeHandler(app, slack.app_token, web_client=api)
-        await handler.connect_async()  # type: ignore[no-untyped-call]  # slack-bolt untyped
-        log.info("slack.socket_mode.connected")
+    async with contextlib.AsyncExitStack() as stack:
+        api = client or await stack.enter_async_context(kept_alive(slack))
+        app = build_app(slack, get_temporal, client=api, settings=settings, library=library)
+        if slack.mode == "socket":
+            handler = AsyncSocketModeHandler(app, slack.app_token, web_client=api)
+            await handler.connect_async()  # type: ignore[no-untyped-call]  # slack-bolt untyped
+            log.info("slack.socket_mode.connected")
+            try:
+                yield "socket"
+            finally:
+                await handler.close_async()  # type: ignore[no-untyped-call]  # slack-bolt untyped
+            return
+        runner = web.AppRunner(app.web_app(path=slack.path, port=slack.port))
+        await runner.setup()
+        site = web.TCPSite(runner, host, slack.port)
+        await site.start()
+        where = f"http://{host}:{slack.port}{slack.path}"
+        log.info("slack.http.listening", url=where)
         try:
-            yield "socket"
+            yield where
         finally:
-            await handler.close_async()  # type: ignore[no-untyped-call]  # slack-bolt untyped
-        return
-    runner = web.AppRunner(app.web_app(path=slack.path, port=slack.port))
-    await runner.setup()
-    site = web.TCPSite(runner, host, slack.port)
-    await site.start()
-    where = f"http://{host}:{slack.port}{slack.path}"
-    log.info("slack.http.listening", url=where)
-    try:
-        yield where
-    finally:
-        await runner.cleanup()
+            await runner.cleanup()
