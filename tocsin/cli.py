@@ -30,7 +30,7 @@ from tocsin import crises, tracing
 from tocsin.config import Settings, SettingsError
 from tocsin.i18n import invalid_input, language, t
 from tocsin.logs import configure_logging
-from tocsin.memory import release_after_work
+from tocsin.memory import release_after_work, settle_start
 from tocsin.metrics import MetricsAddressError, bind_address
 from tocsin.models import (
     CancelRequest,
@@ -286,12 +286,14 @@ async def _slack_api(slack: SlackSettings | None) -> AsyncIterator[AsyncWebClien
 
 
 async def _run_until_signal(worker: Worker, settings: Settings) -> None:
-    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop. Meanwhile
-    the memory a burst of work freed goes back to the system (tocsin.memory)."""
+    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop. The
+    objects of the start are kept out of the collector's passes, and the memory a burst of work
+    freed goes back to the system meanwhile (tocsin.memory)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    settle_start()
     running = asyncio.ensure_future(worker.run())
     waiter = asyncio.ensure_future(stop.wait())
     releasing = asyncio.ensure_future(release_after_work()) if settings.release_memory else None
