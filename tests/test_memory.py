@@ -7,7 +7,8 @@ import asyncio
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -42,22 +43,39 @@ class Trims:
         return 1
 
 
-def scripted(values: list[float]) -> Iterator[float]:
-    yield from values
-    while True:
-        yield values[-1]
+def scripted(values: list[float], used: list[int]) -> Callable[[], float]:
+    """A CPU clock reading ``values`` in turn, then the last one for ever; ``used`` counts the
+    readings taken."""
+
+    def read() -> float:
+        used[0] += 1
+        return values[min(used[0], len(values)) - 1]
+
+    return read
+
+
+async def ticks_until(done: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait for ``done``, however slowly the machine runs the loop's ticks."""
+    deadline = time.monotonic() + within
+    while not done():
+        assert time.monotonic() < deadline, "the release loop did not get there in time"
+        await asyncio.sleep(0.01)
 
 
 async def test_trims_once_quiet_after_work_then_waits_for_more_work() -> None:
     trims = Trims()
+    used = [0]
     # CPU seconds read at the start, then once a tick (and once after each trim).
-    readings = scripted([0, 1, 2, 2, 2, 2, 3, 3, 3])
+    values = [0.0, 1, 2, 2, 2, 2, 3, 3, 3]
     task = asyncio.ensure_future(
-        memory.release_after_work(trims, tick=0.01, cpu=lambda: next(readings))
+        memory.release_after_work(trims, tick=0.001, cpu=scripted(values, used))
     )
-    await asyncio.sleep(0.3)
-    task.cancel()
-    # Two bursts (1 to 2, then 3), each trimmed once when the next tick found no work.
+    try:
+        await ticks_until(lambda: used[0] >= len(values) + 20)  # 20 quiet ticks more
+    finally:
+        task.cancel()
+    # Two bursts (1 to 2, then 3), each trimmed once when the next tick found no work; nothing
+    # while quiet.
     assert trims.count == 2
 
 
@@ -65,12 +83,16 @@ async def test_trims_at_least_every_so_often_while_busy(monkeypatch: pytest.Monk
     monkeypatch.setattr(memory, "AT_LEAST", 0.05)
     trims = Trims()
     work = iter(range(1_000_000))  # one CPU second a tick: never quiet
+    started = time.monotonic()
     task = asyncio.ensure_future(
         memory.release_after_work(trims, tick=0.01, cpu=lambda: float(next(work)))
     )
-    await asyncio.sleep(0.3)
-    task.cancel()
-    assert 2 <= trims.count <= 7
+    try:
+        await ticks_until(lambda: trims.count >= 3)
+    finally:
+        task.cancel()
+    # Never quiet, so only the "at least every AT_LEAST" rule trims: not more often than that.
+    assert trims.count <= (time.monotonic() - started) / 0.05 + 1
 
 
 async def test_nothing_to_trim_returns_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
