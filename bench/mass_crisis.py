@@ -272,17 +272,13 @@ SAME_WORDS = False
 
 
 async def awaiting(client: Client, crisis_id: str) -> bool:
-    return await revision_awaiting(client, crisis_id) is not None
-
-
-async def revision_awaiting(client: Client, crisis_id: str) -> int | None:
-    """The revision that awaits approval, if one does."""
+    """Whether the crisis awaits approval (a query the loaded server does not answer: not yet)."""
     try:
         # Without the draft, which nobody reads here: it is most of the answer.
         status = await crises.status(client, crisis_id, events=False, draft=False)
     except RPCError:
-        return None
-    return status.revision if status.state == "awaiting_approval" else None
+        return False
+    return status.state == "awaiting_approval"
 
 
 def approval_asked(notices: Path, crisis_id: str) -> int | None:

@@ -281,6 +281,17 @@ async def test_approve_with_edits_publishes_the_edited_text(
     assert gate.draft is not None
     before = next(t.text for t in gate.draft.texts if t.channel is Channel.X)
     text = "Eau du robinet non potable à Saint-Aubin-sur-Loire. Ne la buvez pas. Point à 12 h."
+    # An edit of a text the statement does not have (no Mastodon in this playbook): refused.
+    with pytest.raises(crises.Refused) as caught:
+        await decide(
+            client,
+            cid,
+            "dominique",
+            gate.revision,
+            DecisionAction.APPROVE_WITH_EDITS,
+            edits=[TextEdit(channel=Channel.MASTODON, language="fr", text=text)],
+        )
+    assert caught.value.code == "BadEdit"
     await decide(
         client,
         cid,

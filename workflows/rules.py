@@ -33,6 +33,7 @@ from tocsin.models import (
     RevisionRequest,
     Severity,
     StatusQuery,
+    TextEdit,
     TimelineEvent,
 )
 from tocsin.statements import unknown_edits
@@ -98,8 +99,7 @@ class CrisisRules:
             raise refuse("NotAnApprover", person=request.person, roles=", ".join(allowed))
         if request.person == gate.draft.author:
             raise refuse("SelfApproval", person=request.person, revision=gate.draft.revision)
-        for edit in unknown_edits(gate.draft.open(), request.edits) if request.edits else []:
-            raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+        self._check_edits(gate, request.edits)
         if request.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
             # Texts the person rewrites are checked again in the handler; the others stand.
             edited = {(e.channel, e.language) for e in request.edits}
@@ -107,6 +107,15 @@ class CrisisRules:
                 request,
                 [f for f in gate.draft.findings if (f.channel, f.language) not in edited],
             )
+
+    @staticmethod
+    def _check_edits(gate: Gate, edits: list[TextEdit]) -> None:
+        """Each edit names a text of the draft. The held draft is unpacked only for edits: a
+        plain approval does not read the texts."""
+        if not edits:
+            return
+        for edit in unknown_edits(gate.draft.open(), edits):
+            raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
 
     def _check_override(self, request: DecisionRequest, findings: list[Finding]) -> None:
         """An approval over blocking findings needs a written justification from a role the
@@ -141,8 +150,7 @@ class CrisisRules:
         authors = self.crisis.playbook.authors
         if not any(role in authors for role in self.crisis.playbook.roles_of(request.person)):
             raise refuse("NotAnAuthor", person=request.person, roles=", ".join(authors))
-        for edit in unknown_edits(gate.draft.open(), request.edits) if request.edits else []:
-            raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+        self._check_edits(gate, request.edits)
 
     def _next_timer(self, gate: Gate) -> datetime:
         approval = self.crisis.playbook.phases[gate.phase].approval
