@@ -145,6 +145,7 @@ async def workers(
 
 async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str, float]:
     settings = settings_for(folder, f"mass-{uuid.uuid4().hex[:6]}")
+    settings = settings.model_copy(update={"compress_payloads": not PLAIN})
     async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
         env = tocsin_env(
             folder / "env",
@@ -152,6 +153,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             TOCSIN_TASK_QUEUE=settings.task_queue,
             TOCSIN_OUTBOX=str(settings.outbox),
             TOCSIN_LOG_LEVEL="warning",
+            TOCSIN_COMPRESS_PAYLOADS="0" if PLAIN else "1",
         )
         command = [["worker"] for _ in range(worker_count)]
         async with workers(command, env, folder, "Worker prêt") as started:
@@ -269,6 +271,7 @@ QUARTERS = [
     "", "-Nord", "-Sud", "-Est", "-Ouest", "-le-Haut", "-le-Bas", "-Centre", "-Village", "-Plage",
 ]  # fmt: skip
 SAME_WORDS = False
+PLAIN = False  # tocsin's payloads as plain JSON (--plain-payloads)
 
 
 async def awaiting(client: Client, crisis_id: str) -> bool:
@@ -364,20 +367,20 @@ async def floor_round(count: int, worker_count: int, folder: Path) -> dict[str, 
             return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
 
 
-async def main(counts: list[int]) -> None:
+async def main(counts: list[int], worker_counts: list[int]) -> None:
     configure_logging("warning")
     print(
         f"activities per crisis to its next gate: {BEFORE}, a timer, {AFTER} at once, "
         f"{THEN}, a timer"
     )
     words = "the playbook's example for every crisis" if SAME_WORDS else "a commune per crisis"
-    print(f"parameters: {words}")
+    print(f"parameters: {words}; tocsin's payloads {'plain JSON' if PLAIN else 'zlib from 1 KB'}")
     print(
         f"{'N':>5} {'workers':>7} {'what':<8} {'drafted':>9} {'published':>10} {'total':>8} "
         f"{'peak MB':>8} {'KB/crisis':>10} {'server CPU':>11} {'workers CPU':>12}"
     )
     for count in counts:
-        for worker_count in (1, 2):
+        for worker_count in worker_counts:
             with tempfile.TemporaryDirectory(prefix="tocsin-mass-") as tmp:
                 real = await tocsin_round(count, worker_count, Path(tmp) / "tocsin")
                 floor = await floor_round(count, worker_count, Path(tmp) / "floor")
@@ -401,7 +404,14 @@ if __name__ == "__main__":
         action="store_true",
         help="every crisis with the playbook's example parameters (lines checked once per worker)",
     )
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], choices=[1, 2])
+    parser.add_argument(
+        "--plain-payloads",
+        action="store_true",
+        help="tocsin writes every payload as plain JSON (TOCSIN_COMPRESS_PAYLOADS=0)",
+    )
     arguments = parser.parse_args()
     SAME_WORDS = arguments.same_words
-    asyncio.run(main(arguments.crises))
+    PLAIN = arguments.plain_payloads
+    asyncio.run(main(arguments.crises, arguments.workers))
     leave(0)

@@ -20,6 +20,7 @@ from tocsin.models import (
     PhaseName,
     TextEdit,
 )
+from tocsin.payloads import unpack
 from workflows.crisis import CrisisWorkflow
 
 PERSONAL = "salle des fêtes ; livraisons : Mme Bernard au 06 12 34 56 78"
@@ -99,10 +100,10 @@ async def test_blocking_finding_stops_approval_until_an_allowed_override(
     for event in history.events:
         if event.HasField("workflow_execution_update_accepted_event_attributes"):
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-            accepted += [json.loads(p.data) for p in request.input.args.payloads]
+            accepted += [json.loads(unpack(p).data) for p in request.input.args.payloads]
         if event.HasField("workflow_execution_update_completed_event_attributes"):
             outcome = event.workflow_execution_update_completed_event_attributes.outcome
-            completed += [json.loads(p.data) for p in outcome.success.payloads]
+            completed += [json.loads(unpack(p).data) for p in outcome.success.payloads]
     # Refused decisions never reached history: only the override was accepted.
     assert [a["override"] for a in accepted if "action" in a] == [OVERRIDE]
     recorded = [c for c in completed if c.get("override")]

@@ -44,6 +44,7 @@ from tocsin.models import (
     TextEdit,
 )
 from tocsin.outbox import crisis_folder, read_journal, review_paths
+from tocsin.payloads import unpack
 from tocsin.preview import preview_requests
 from tocsin.review import build_review, fetch_chain
 from tocsin.worker import DetachingInterceptor, build_worker
@@ -103,7 +104,7 @@ async def test_happy_path_publishes_every_phase_once(
     # them from there, and rendered every phase with them.
     history = await client.get_workflow_handle(cid).fetch_history()
     orders = [
-        DraftOrder.model_validate_json(attrs.input.payloads[0].data)
+        DraftOrder.model_validate_json(unpack(attrs.input.payloads[0]).data)
         for event in history.events
         if event.HasField("activity_task_scheduled_event_attributes")
         and (attrs := event.activity_task_scheduled_event_attributes).activity_type.name

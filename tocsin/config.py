@@ -65,6 +65,8 @@ class Settings(BaseModel):
     max_cached_crises: int = 1000
     # Give the C allocator's free memory back after each burst of work (tocsin.memory).
     release_memory: bool = True
+    # Write payloads of 1 KB and more zlib'd (tocsin.payloads); both forms are always read.
+    compress_payloads: bool = True
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
     otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
 
@@ -92,6 +94,7 @@ class Settings(BaseModel):
             max_history_events=whole_number(env, "TOCSIN_MAX_HISTORY_EVENTS", 1500, 100, 50_000),
             max_cached_crises=whole_number(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
             release_memory=bool(whole_number(env, "TOCSIN_RELEASE_MEMORY", 1, 0, 1)),
+            compress_payloads=bool(whole_number(env, "TOCSIN_COMPRESS_PAYLOADS", 1, 0, 1)),
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
         )

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -25,6 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 from tocsin import tracing
 from tocsin.config import Settings
 from tocsin.metrics import bind_address, runtime_for
+from tocsin.payloads import data_converter
 
 DEV_SERVER_NAME = "temporal"
 TEST_SERVER_NAME = "temporal-test-server"
@@ -125,7 +125,7 @@ async def connect(
         return await Client.connect(
             target,
             namespace=settings.namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter(compress=settings.compress_payloads),
             runtime=metrics_runtime(settings) if metrics else None,
             interceptors=tracing.interceptors(settings),
         )
@@ -207,7 +207,7 @@ async def embedded_server(
     with _output_to(log_file):
         env = await WorkflowEnvironment.start_local(
             namespace=settings.namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter(compress=settings.compress_payloads),
             dev_server_existing_path=str(dev_server_binary()),
             dev_server_database_filename=str(db),
             ip="127.0.0.1",

@@ -22,6 +22,8 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
+from tocsin.payloads import PayloadUnreadable, unpack
+
 M = TypeVar("M", bound=BaseModel)
 
 JSON_ENCODINGS = (b"json/plain",)
@@ -50,7 +52,11 @@ def event_time(event: HistoryEvent) -> datetime:
 
 
 def decode(payload: Payload, model: type[M]) -> M:
-    """A payload written by pydantic_data_converter, as ``model``."""
+    """A payload written by tocsin's data converter (``tocsin.payloads``), as ``model``."""
+    try:
+        payload = unpack(payload)
+    except PayloadUnreadable as exc:
+        raise HistoryError(str(exc)) from exc
     encoding = payload.metadata.get("encoding", b"")
     if encoding not in JSON_ENCODINGS:
         raise HistoryError(
