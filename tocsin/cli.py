@@ -27,6 +27,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from tocsin import crises, tracing
+from tocsin.codec import serving
 from tocsin.config import Settings, SettingsError
 from tocsin.i18n import invalid_input, language, t
 from tocsin.logs import configure_logging
@@ -331,8 +332,11 @@ def up(db: Path | None) -> None:
     slack = _slack()
 
     async def main() -> None:
+        # The UI's codec endpoint, on a free loopback port, for the UI's own origins only.
+        origins = [f"http://{host}:{settings.ui_port}" for host in ("127.0.0.1", "localhost")]
         async with (
-            embedded_server(settings, database=db, metrics=True) as server,
+            serving("127.0.0.1", 0, origins) as codec,
+            embedded_server(settings, database=db, metrics=True, codec=codec) as server,
             _slack_api(slack) as api,
         ):
             worker = build_worker(server.client, settings, slack=slack, slack_client=api)
@@ -391,6 +395,35 @@ async def _slack_alone(settings: Settings) -> None:
 def slack_command() -> None:
     configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
     run(_slack_alone(_settings()))
+
+
+@cli.command(help=t("help.codec"))
+@click.option("--host", default="127.0.0.1", show_default=True, help=t("help.codec_host"))
+@friendly
+def codec(host: str) -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
+    settings = _settings()
+    if not settings.codec_origins:
+        raise UserError(t("codec.no_origins"))
+
+    async def main() -> None:
+        where = f"{host}:{settings.codec_port}"
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                url = await stack.enter_async_context(
+                    serving(host, settings.codec_port, settings.codec_origins)
+                )
+            except OSError as exc:
+                raise UserError(t("codec.cannot_listen", where=where, why=exc.strerror)) from None
+            click.echo(t("codec.ready", url=url, origins=", ".join(settings.codec_origins)))
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+        click.echo(t("up.stopped"))
+
+    run(main())
 
 
 @cli.command(help=t("help.worker"))

@@ -67,6 +67,9 @@ class Settings(BaseModel):
     release_memory: bool = True
     # Write payloads of 1 KB and more zlib'd (tocsin.payloads); both forms are always read.
     compress_payloads: bool = True
+    # `tocsin codec`: where it listens, and the Web UI origins whose browsers may call it.
+    codec_port: int = 8234
+    codec_origins: list[str] = []
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
     otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
 
@@ -95,6 +98,10 @@ class Settings(BaseModel):
             max_cached_crises=whole_number(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
             release_memory=bool(whole_number(env, "TOCSIN_RELEASE_MEMORY", 1, 0, 1)),
             compress_payloads=bool(whole_number(env, "TOCSIN_COMPRESS_PAYLOADS", 1, 0, 1)),
+            codec_port=whole_number(env, "TOCSIN_CODEC_PORT", 8234, 1, 65535),
+            codec_origins=[
+                o.strip() for o in env.get("TOCSIN_CODEC_ORIGINS", "").split(",") if o.strip()
+            ],
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
         )

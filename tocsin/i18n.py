@@ -157,6 +157,32 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Configuration Slack incomplète : {problems}.",
         "Incomplete Slack settings: {problems}.",
     ),
+    "help.codec": (
+        "Sert le point « codec » de l’interface web de Temporal, qui y déchiffre les données "
+        "compressées (TOCSIN_CODEC_PORT, TOCSIN_CODEC_ORIGINS).",
+        "Serve the codec endpoint that lets Temporal's web UI show compressed payloads "
+        "(TOCSIN_CODEC_PORT, TOCSIN_CODEC_ORIGINS).",
+    ),
+    "help.codec_host": (
+        "adresse d’écoute (0.0.0.0 dans un conteneur)",
+        "address to listen on (0.0.0.0 in a container)",
+    ),
+    "codec.ready": (
+        "Point codec prêt : {url} (origines admises : {origins}). Ctrl-C pour l’arrêter.",
+        "Codec endpoint ready: {url} (origins allowed: {origins}). Ctrl-C stops it.",
+    ),
+    "codec.cannot_listen": (
+        "Impossible d’écouter sur {where} ({why}). Un autre « tocsin codec » tourne-t-il ? "
+        "Sinon choisissez TOCSIN_CODEC_PORT.",
+        "Cannot listen on {where} ({why}). Is another 'tocsin codec' running? "
+        "Otherwise set TOCSIN_CODEC_PORT.",
+    ),
+    "codec.no_origins": (
+        "TOCSIN_CODEC_ORIGINS est vide : donnez l’adresse de l’interface web de Temporal "
+        "(ex. http://localhost:8080), séparées par des virgules s’il y en a plusieurs.",
+        "TOCSIN_CODEC_ORIGINS is empty: give the address of Temporal's web UI "
+        "(e.g. http://localhost:8080), comma-separated if there are several.",
+    ),
     "help.worker": (
         "Lance un worker sur le serveur Temporal configuré (TEMPORAL_ADDRESS ou « tocsin up »).",
         "Run a worker on the configured Temporal server (TEMPORAL_ADDRESS or 'tocsin up').",

@@ -197,8 +197,10 @@ async def embedded_server(
     advertise: bool = True,
     ui: bool = True,
     metrics: bool = False,
+    codec: str | None = None,
 ) -> AsyncIterator[EmbeddedServer]:
-    """Start the dev server with SQLite persistence; stop it on exit, whatever happens."""
+    """Start the dev server with SQLite persistence; stop it on exit, whatever happens.
+    ``codec``: the codec endpoint its web UI calls to show compressed payloads."""
     db = database or settings.database
     db.parent.mkdir(parents=True, exist_ok=True)
     port = port or settings.embedded_port
@@ -215,6 +217,7 @@ async def embedded_server(
             ui=ui,
             ui_port=ui_port if ui else None,
             dev_server_log_level="error",
+            dev_server_extra_args=["--ui-codec-endpoint", codec] if codec and ui else [],
             runtime=metrics_runtime(settings) if metrics else None,
             interceptors=tracing.interceptors(settings),
         )
