@@ -96,6 +96,11 @@ async def test_bad_requests_are_refused_by_name(endpoint: str) -> None:
         assert "binary/zlib" in json.loads(body)["error"]
         status, _, body = await post(session, endpoint + "/decode", " " * (BODY_AT_MOST + 1))
         assert status == 413
+        # Many small payloads that each open to 16 MB: refused before they all do.
+        swelling = pack(plain(" " * (16 << 20)))
+        status, _, body = await post(session, endpoint + "/decode", as_json(*[swelling] * 6))
+        assert status == 413
+        assert "64 MB" in json.loads(body)["error"]
         async with session.get(endpoint + "/decode") as response:
             assert response.status == 405
         status, _, _ = await post(session, endpoint + "/autre", as_json(plain("x")))

@@ -28,6 +28,8 @@ log = structlog.get_logger("tocsin.codec")
 
 # The UI posts the payloads of one page of history at a time; a page of large drafts is a few MB.
 BODY_AT_MOST = 8 * 1024 * 1024
+# What one request's payloads may open to, together (each also within tocsin.payloads' bound).
+OPENED_AT_MOST = 64 * 1024 * 1024
 ALLOWED_HEADERS = "Content-Type, X-Namespace, Authorization"
 
 
@@ -73,7 +75,12 @@ async def _apply(request: web.Request, each: Callable[[Payload], Payload]) -> we
     try:
         body = await request.text()
         given = json_format.Parse(body, Payloads())
-        done = Payloads(payloads=[each(p) for p in given.payloads])
+        done, opened = Payloads(), 0
+        for payload in given.payloads:
+            done.payloads.append(each(payload))
+            opened += done.payloads[-1].ByteSize()
+            if opened > OPENED_AT_MOST:
+                return _refused(413, f"payloads open to more than {OPENED_AT_MOST >> 20} MB")
     except web.HTTPRequestEntityTooLarge:
         return _refused(413, f"body over {BODY_AT_MOST >> 20} MB")
     except json_format.ParseError as exc:
