@@ -101,7 +101,7 @@ async def serving(host: str, port: int, origins: Sequence[str]) -> AsyncIterator
         await site.start()
         bound = runner.addresses[0][1]
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{bound}"
-        log.info("codec.listening", url=url)
+        log.debug("codec.listening", url=url)
         yield url
     finally:
         await runner.cleanup()
