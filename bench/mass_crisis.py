@@ -183,20 +183,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             await asyncio.sleep(SETTLE)
             loaded = resident_kb(pids)
             approved_at = time.perf_counter()
-            await gathered(
-                [
-                    crises.decide(
-                        client,
-                        cid,
-                        DecisionRequest(
-                            person="dominique",
-                            revision=statuses[cid],
-                            action=DecisionAction.APPROVE,
-                        ),
-                    )
-                    for cid in ids
-                ]
-            )
+            await approve_all(client, statuses)
 
             async def all_published() -> bool:
                 return published_count(settings, ids) == count
@@ -204,6 +191,20 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             await until(all_published, 1800)
             published = time.perf_counter() - approved_at
             return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
+
+
+async def approve_all(client: Client, revisions: dict[str, int]) -> None:
+    """Approve each crisis's revision, all at once (at most ``gathered``'s limit in flight)."""
+    await gathered(
+        [
+            crises.decide(
+                client,
+                cid,
+                DecisionRequest(person="dominique", revision=rev, action=DecisionAction.APPROVE),
+            )
+            for cid, rev in revisions.items()
+        ]
+    )
 
 
 async def warm_up(client: Client, settings: Settings, pids: list[int]) -> None:

@@ -24,14 +24,14 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from bench.long_crisis import hourly
-from bench.mass_crisis import SETTLE, gathered, resident_kb, until, workers
+from bench.mass_crisis import SETTLE, approve_all, gathered, resident_kb, until, workers
 from tests.helpers import files_per_phase, settings_for
 from tests.processes import tocsin_env
 from tocsin import crises
 from tocsin.cli import leave
 from tocsin.config import Settings
 from tocsin.logs import configure_logging
-from tocsin.models import CrisisStatus, DecisionAction, DecisionRequest, PhaseName
+from tocsin.models import CrisisStatus, PhaseName
 from tocsin.payloads import data_converter
 from tocsin.temporal import time_skipping_server_binary
 
@@ -71,18 +71,7 @@ async def phase_round(
             await asyncio.sleep(0.5)
     else:
         raise TimeoutError(f"{phase} {sequence}: not every crisis asked for approval")
-    await gathered(
-        [
-            crises.decide(
-                client,
-                s.crisis_id,
-                DecisionRequest(
-                    person="dominique", revision=s.revision or 0, action=DecisionAction.APPROVE
-                ),
-            )
-            for s in current
-        ]
-    )
+    await approve_all(client, {s.crisis_id: s.revision or 0 for s in current})
 
     async def published() -> bool:
         return all(journal_lines(settings, cid) >= before[cid] + per_phase for cid in ids)

@@ -12,7 +12,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
@@ -286,26 +286,35 @@ async def _slack_api(slack: SlackSettings | None) -> AsyncIterator[AsyncWebClien
         yield api
 
 
-async def _run_until_signal(worker: Worker, settings: Settings) -> None:
-    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop. The
-    objects of the start are kept out of the collector's passes, and the memory a burst of work
-    freed goes back to the system meanwhile (tocsin.memory)."""
+@contextlib.contextmanager
+def _stop_on_signal() -> Iterator[asyncio.Event]:
+    """An event that Ctrl-C or SIGTERM sets, for the duration of the block."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    settle_start()
-    running = asyncio.ensure_future(worker.run())
-    waiter = asyncio.ensure_future(stop.wait())
-    releasing = asyncio.ensure_future(release_after_work()) if settings.release_memory else None
     try:
-        await asyncio.wait({running, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        yield stop
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-        waiter.cancel()
-        if releasing is not None:
-            releasing.cancel()
+
+
+async def _run_until_signal(worker: Worker, settings: Settings) -> None:
+    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop. The
+    objects of the start are kept out of the collector's passes, and the memory a burst of work
+    freed goes back to the system meanwhile (tocsin.memory)."""
+    with _stop_on_signal() as stop:
+        settle_start()
+        running = asyncio.ensure_future(worker.run())
+        waiter = asyncio.ensure_future(stop.wait())
+        releasing = asyncio.ensure_future(release_after_work()) if settings.release_memory else None
+        try:
+            await asyncio.wait({running, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            if releasing is not None:
+                releasing.cancel()
     if running.done():
         running.result()  # a worker that stopped on its own: surface why
         return
@@ -378,15 +387,8 @@ async def _slack_alone(settings: Settings) -> None:
         raise UserError(t("slack.not_configured"))
     client = await connect(settings, metrics=True)
     _metrics_line(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
+    with _stop_on_signal() as stop:
         await _with_slack(slack, client, stop.wait, settings)
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
     click.echo(t("up.stopped"))
 
 
@@ -416,11 +418,8 @@ def codec(host: str) -> None:
             except OSError as exc:
                 raise UserError(t("codec.cannot_listen", where=where, why=exc.strerror)) from None
             click.echo(t("codec.ready", url=url, origins=", ".join(settings.codec_origins)))
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            with _stop_on_signal() as stop:
+                await stop.wait()
         click.echo(t("up.stopped"))
 
     run(main())

@@ -38,10 +38,11 @@ class PayloadUnreadable(Exception):
 
 def pack(payload: Payload) -> Payload:
     """``payload`` compressed when it is large enough and compressing makes it smaller."""
-    if payload.ByteSize() < THRESHOLD:
+    size = payload.ByteSize()
+    if size < THRESHOLD:
         return payload
     data = zlib.compress(payload.SerializeToString(), LEVEL)
-    if len(data) >= payload.ByteSize():
+    if len(data) >= size:
         return payload
     return Payload(metadata={"encoding": ENCODING}, data=data)
 
