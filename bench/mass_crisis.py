@@ -154,6 +154,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             TOCSIN_OUTBOX=str(settings.outbox),
             TOCSIN_LOG_LEVEL="warning",
             TOCSIN_COMPRESS_PAYLOADS="0" if PLAIN else "1",
+            **({} if ARENAS is None else {"TOCSIN_MALLOC_ARENAS": str(ARENAS)}),
         )
         command = [["worker"] for _ in range(worker_count)]
         async with workers(command, env, folder, "Worker prêt") as started:
@@ -273,6 +274,7 @@ QUARTERS = [
 ]  # fmt: skip
 SAME_WORDS = False
 PLAIN = False  # tocsin's payloads as plain JSON (--plain-payloads)
+ARENAS: int | None = None  # the workers' TOCSIN_MALLOC_ARENAS (--malloc-arenas); None: tocsin's
 
 
 async def awaiting(client: Client, crisis_id: str) -> bool:
@@ -376,6 +378,8 @@ async def main(counts: list[int], worker_counts: list[int]) -> None:
     )
     words = "the playbook's example for every crisis" if SAME_WORDS else "a commune per crisis"
     print(f"parameters: {words}; tocsin's payloads {'plain JSON' if PLAIN else 'zlib from 1 KB'}")
+    arenas = "tocsin's default" if ARENAS is None else ARENAS or "glibc's default"
+    print(f"malloc arenas in tocsin's workers: {arenas}")
     print(
         f"{'N':>5} {'workers':>7} {'what':<8} {'drafted':>9} {'published':>10} {'total':>8} "
         f"{'peak MB':>8} {'KB/crisis':>10} {'server CPU':>11} {'workers CPU':>12}"
@@ -411,7 +415,13 @@ if __name__ == "__main__":
         action="store_true",
         help="tocsin writes every payload as plain JSON (TOCSIN_COMPRESS_PAYLOADS=0)",
     )
+    parser.add_argument(
+        "--malloc-arenas",
+        type=int,
+        help="most malloc arenas in tocsin's workers (TOCSIN_MALLOC_ARENAS; 0: glibc's default)",
+    )
     arguments = parser.parse_args()
+    ARENAS = arguments.malloc_arenas
     SAME_WORDS = arguments.same_words
     PLAIN = arguments.plain_payloads
     asyncio.run(main(arguments.crises, arguments.workers))

@@ -135,3 +135,61 @@ def test_the_start_s_objects_are_kept_out_of_full_collections() -> None:
     assert figures["frozen"] > 100_000
     assert figures["scanned"] < 1_000
     assert figures["collected"] >= 2_000  # the 1,000 cycles, two objects each
+
+
+ARENAS = """
+import ctypes, json, os, re, sys, tempfile, threading
+from tocsin.memory import limit_arenas
+applied = limit_arenas(int(sys.argv[1]))
+ready = threading.Barrier(9)
+held = []
+def allocate():
+    held.append([bytes(2_000) for _ in range(200)])  # above pymalloc's 512 bytes: glibc's
+    ready.wait()  # every thread alive at once, each with the arena it was given
+    ready.wait()
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads:
+    thread.start()
+ready.wait()
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
+stream = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, stream)
+libc.fclose(stream)
+ready.wait()
+for thread in threads:
+    thread.join()
+heaps = len(re.findall(r"<heap nr=", open(path).read()))
+print(json.dumps({"applied": applied, "heaps": heaps}))
+"""
+
+
+def _arenas(limit: int) -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", ARENAS, str(limit)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, int] = json.loads(done.stdout)
+    return result
+
+
+def test_the_worker_s_malloc_arenas_are_capped() -> None:
+    """Eight threads allocating at once: glibc gives them arenas of their own by default, and
+    one arena for all when the worker caps them at one (TOCSIN_MALLOC_ARENAS)."""
+    if memory.malloc_trim() is None:
+        pytest.skip("not glibc: its arenas are not there to cap")
+    default, capped = _arenas(0), _arenas(1)
+    assert not default["applied"] and capped["applied"]
+    assert default["heaps"] >= 4, default
+    assert capped["heaps"] == 1, capped
+
+
+def test_the_arena_cap_is_a_setting() -> None:
+    assert Settings.from_env({}).malloc_arenas == 1
+    assert Settings.from_env({"TOCSIN_MALLOC_ARENAS": "0"}).malloc_arenas == 0
+    with pytest.raises(SettingsError, match="TOCSIN_MALLOC_ARENAS"):
+        Settings.from_env({"TOCSIN_MALLOC_ARENAS": "-1"})

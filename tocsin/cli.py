@@ -31,7 +31,7 @@ from tocsin.codec import serving
 from tocsin.config import Settings, SettingsError
 from tocsin.i18n import invalid_input, language, t
 from tocsin.logs import configure_logging
-from tocsin.memory import release_after_work, settle_start
+from tocsin.memory import limit_arenas, release_after_work, settle_start
 from tocsin.metrics import MetricsAddressError, bind_address
 from tocsin.models import (
     CancelRequest,
@@ -330,6 +330,7 @@ async def _run_until_signal(worker: Worker, settings: Settings) -> None:
 def up(db: Path | None) -> None:
     configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
     settings = _settings()
+    limit_arenas(settings.malloc_arenas)  # before the SDK's runtime starts its threads
     if settings.temporal_address:
         click.echo(t("worker.external", address=settings.temporal_address))
         run(_worker(settings))
@@ -429,8 +430,10 @@ def codec(host: str) -> None:
 @friendly
 def worker() -> None:
     configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
+    settings = _settings()
+    limit_arenas(settings.malloc_arenas)  # before the SDK's runtime starts its threads
     # Workers post to Slack; the app that receives clicks runs in `tocsin up` or `tocsin slack`.
-    run(_worker(_settings(), with_app=False))
+    run(_worker(settings, with_app=False))
 
 
 # --------------------------------------------------------------------------- crises

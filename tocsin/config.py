@@ -65,6 +65,8 @@ class Settings(BaseModel):
     max_cached_crises: int = 1000
     # Give the C allocator's free memory back after each burst of work (tocsin.memory).
     release_memory: bool = True
+    # The most malloc arenas glibc keeps in a worker (tocsin.memory); 0: glibc's default.
+    malloc_arenas: int = 1
     # Write payloads of 1 KB and more zlib'd (tocsin.payloads); both forms are always read.
     compress_payloads: bool = True
     # `tocsin codec`: where it listens, and the Web UI origins whose browsers may call it.
@@ -97,6 +99,7 @@ class Settings(BaseModel):
             max_history_events=whole_number(env, "TOCSIN_MAX_HISTORY_EVENTS", 1500, 100, 50_000),
             max_cached_crises=whole_number(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
             release_memory=bool(whole_number(env, "TOCSIN_RELEASE_MEMORY", 1, 0, 1)),
+            malloc_arenas=whole_number(env, "TOCSIN_MALLOC_ARENAS", 1, 0, 64),
             compress_payloads=bool(whole_number(env, "TOCSIN_COMPRESS_PAYLOADS", 1, 0, 1)),
             codec_port=whole_number(env, "TOCSIN_CODEC_PORT", 8234, 1, 65535),
             codec_origins=[

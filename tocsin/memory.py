@@ -1,5 +1,6 @@
-"""A long-running worker's memory: the C allocator's free memory given back once a burst of
-work is over, and the objects of its start kept out of the garbage collector's full passes.
+"""A long-running worker's memory: the C allocator's arenas capped, its free memory given back
+once a burst of work is over, and the objects of its start kept out of the garbage collector's
+full passes.
 
 A worker that drafts hundreds of crises at once allocates and frees a great deal outside
 Python's own allocator: the SDK's core, the drafting's large strings and spaCy's arrays, in the
@@ -35,19 +36,44 @@ log = structlog.get_logger("tocsin.memory")
 
 QUIET = 0.2  # CPU seconds a second under which the worker counts as quiet
 AT_LEAST = 60.0  # seconds: while busy, trim at least this often
+M_ARENA_MAX = -8  # mallopt's parameter for the most arenas glibc keeps (malloc.h)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
 
 
 def malloc_trim() -> Callable[[], int] | None:
     """glibc's ``malloc_trim(0)``, or None where the C library is not glibc."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+    libc = _glibc()
+    if libc is None:
         return None
-    try:
-        function = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
+    function = libc.malloc_trim
     function.argtypes = [ctypes.c_size_t]
     function.restype = ctypes.c_int
     return lambda: int(function(0))
+
+
+def limit_arenas(count: int) -> bool:
+    """Let glibc keep at most ``count`` malloc arenas from now on (0 leaves its default, eight a
+    core). True when the limit was set; False with 0 or elsewhere than glibc.
+
+    Each thread that allocates while others hold the lock gets an arena of its own, up to the
+    limit: the SDK core's threads and the drafting threads then free into arenas that the
+    cached crises' allocations keep fragmented, and that memory stays resident. Call it before
+    the Temporal runtime starts its threads; threads that already have an arena keep it."""
+    libc = _glibc() if count > 0 else None
+    if libc is None:
+        return False
+    mallopt = libc.mallopt
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_ARENA_MAX, count))
 
 
 def settle_start() -> int:
