@@ -1,5 +1,6 @@
-"""Memory given back after a burst of work: glibc's malloc_trim, called when the worker goes
-quiet, and at least once a minute while it stays busy."""
+"""A worker's memory: glibc's arenas capped before the SDK's runtime starts, the memory a burst
+of work freed given back (malloc_trim, when the worker goes quiet, and at least once a minute
+while it stays busy), and the start's objects kept out of full collections."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from tocsin import memory
+from tocsin import cli, memory
 from tocsin.config import Settings, SettingsError
+from tocsin.temporal import free_port
 
 
 def test_trim_gives_freed_memory_back() -> None:
@@ -194,3 +199,33 @@ def test_the_arena_cap_is_a_setting() -> None:
     assert Settings.from_env({"TOCSIN_MALLOC_ARENAS": "0"}).malloc_arenas == 0
     with pytest.raises(SettingsError, match="TOCSIN_MALLOC_ARENAS"):
         Settings.from_env({"TOCSIN_MALLOC_ARENAS": "-1"})
+
+
+@pytest.mark.parametrize(
+    ("command", "external"),
+    [("worker", True), ("up", True), ("up", False)],
+    ids=["worker", "up on a cluster", "up embedded"],
+)
+def test_the_worker_commands_cap_arenas_before_the_runtime_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str, external: bool
+) -> None:
+    """``tocsin worker`` and ``tocsin up`` cap the arenas with the setting before their event
+    loop starts, so before the SDK's runtime and its threads exist."""
+    steps: list[str] = []
+    monkeypatch.setattr(cli, "limit_arenas", lambda count: steps.append(f"cap {count}"))
+
+    def run(coroutine: Coroutine[Any, Any, Any]) -> None:
+        coroutine.close()
+        steps.append("run")
+
+    monkeypatch.setattr(cli, "run", run)
+    env = {
+        "TOCSIN_DATA_DIR": str(tmp_path),
+        "TOCSIN_MALLOC_ARENAS": "3",
+        "TOCSIN_EMBEDDED_PORT": str(free_port()),
+        "TOCSIN_UI_PORT": str(free_port()),
+        "TEMPORAL_ADDRESS": "127.0.0.1:7233" if external else "",
+    }
+    result = CliRunner().invoke(cli.cli, [command], env=env)
+    assert result.exit_code == 0, result.output
+    assert steps == ["cap 3", "run"]

@@ -63,10 +63,10 @@ def limit_arenas(count: int) -> bool:
     """Let glibc keep at most ``count`` malloc arenas from now on (0 leaves its default, eight a
     core). True when the limit was set; False with 0 or elsewhere than glibc.
 
-    Each thread that allocates while others hold the lock gets an arena of its own, up to the
-    limit: the SDK core's threads and the drafting threads then free into arenas that the
-    cached crises' allocations keep fragmented, and that memory stays resident. Call it before
-    the Temporal runtime starts its threads; threads that already have an arena keep it."""
+    Below the limit, each thread's first allocation gets it an arena of its own: the SDK
+    core's threads and the drafting threads then free into arenas that the cached crises'
+    allocations keep fragmented, and that memory stays resident. Call it before the Temporal
+    runtime starts its threads; threads that already have an arena keep it."""
     libc = _glibc() if count > 0 else None
     if libc is None:
         return False
