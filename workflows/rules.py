@@ -1,44 +1,46 @@
-"""What the crisis workflow works out without waiting: whether an update may be accepted, the
-status it shows, when its next timer is due, the draft request it sends.
+"""The crisis workflow's rules, as plain functions over its state: who may decide, what is due
+at a gate and when, the status it shows, the draft request it sends.
 
-Imported passed through the sandbox, like `workflows/crisis.py` itself in the worker
-(`tocsin/worker.py`): loaded once per worker, not once per cached crisis. Everything here is
-deterministic: it reads the workflow's state and `workflow.now()`, nothing else.
+No Temporal here but the refusal type: everything takes the crisis, its state, the open gate and
+the time, and returns an answer, so each rule is tested without a server (tests/test_rules.py).
+The workflow (`workflows/crisis.py`) calls them with `workflow.now()`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from tocsin.i18n import both
 from tocsin.models import (
     PHASE_ORDER,
+    ApprovalPolicy,
     CrisisInput,
     CrisisState,
     CrisisStatus,
     Decision,
     DecisionAction,
     DecisionRequest,
-    DraftOrder,
-    EventKind,
+    DraftRequest,
+    EditDiff,
     Finding,
     Gate,
     GateStatus,
-    NotifyRequest,
+    Override,
     PendingApprover,
     PhaseName,
+    Playbook,
     RevisionRequest,
     Severity,
     StatusQuery,
     TextEdit,
-    TimelineEvent,
 )
-from tocsin.statements import unknown_edits
+from tocsin.statements import round_up, unknown_edits
 
 MIN_OVERRIDE_REASON = 10
+APPROVALS = (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS)
 
 
 def refuse(code: str, **params: object) -> ApplicationError:
@@ -48,252 +50,335 @@ def refuse(code: str, **params: object) -> ApplicationError:
     )
 
 
-class CrisisRules:
-    """The crisis workflow's state, and what is worked out from it alone."""
+# ---------------------------------------------------------------------- people
 
-    crisis: CrisisInput
-    state: CrisisState
-    gate: Gate | None
-    pending_decision: Decision | None
-    pending_revision: RevisionRequest | None
-    revising: bool
-    deciding: bool
-    activity_label: str
-    ended: bool
-    review_at: datetime | None
-    notices: list[NotifyRequest]
-    delivering: bool
 
-    def _not_ended(self) -> None:
-        if self.ended or self.state.cancelled:
-            raise refuse("Ended")
+def approval_of(playbook: Playbook, phase: PhaseName) -> ApprovalPolicy:
+    """The phase's approval policy; a phase with a gate has one (checked at load)."""
+    approval = playbook.phases[phase].approval
+    assert approval is not None
+    return approval
 
-    def _known_person(self, person: str) -> None:
-        if person not in self.crisis.playbook.people:
-            raise refuse("UnknownPerson", person=person)
 
-    def _holds_a_role(self, person: str) -> None:
-        self._known_person(person)
-        if not self.crisis.playbook.roles_of(person):
-            raise refuse("NoRole", person=person)
+def approver_roles(playbook: Playbook, phase: PhaseName) -> list[str]:
+    spec = playbook.phases.get(phase)
+    return list(spec.approval.approvers) if spec and spec.approval else []
 
-    def _check_decide(self, request: DecisionRequest) -> None:
-        self._not_ended()
-        gate = self.gate
-        if (
-            gate is None
-            or gate.status is not GateStatus.AWAITING_APPROVAL
-            or self.pending_decision is not None
-            or self.pending_revision is not None
-            or self.deciding
-        ):
-            raise refuse("NoGate")
-        if request.revision != gate.draft.revision:
-            raise refuse("StaleRevision", given=request.revision, current=gate.draft.revision)
-        self._known_person(request.person)
-        approval = self.crisis.playbook.phases[gate.phase].approval
-        assert approval is not None
-        allowed = approval.approvers[: gate.level + 1]
-        roles = self.crisis.playbook.roles_of(request.person)
-        if not any(role in allowed for role in roles):
-            raise refuse("NotAnApprover", person=request.person, roles=", ".join(allowed))
-        if request.person == gate.draft.author:
-            raise refuse("SelfApproval", person=request.person, revision=gate.draft.revision)
-        self._check_edits(gate, request.edits)
-        if request.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
-            # Texts the person rewrites are checked again in the handler; the others stand.
-            edited = {(e.channel, e.language) for e in request.edits}
-            self._check_override(
-                request,
-                [f for f in gate.draft.findings if (f.channel, f.language) not in edited],
-            )
 
-    @staticmethod
-    def _check_edits(gate: Gate, edits: list[TextEdit]) -> None:
-        """Each edit names a text of the draft. The held draft is unpacked only for edits: a
-        plain approval does not read the texts."""
-        if not edits:
-            return
-        for edit in unknown_edits(gate.draft.open(), edits):
-            raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+def people_with(playbook: Playbook, roles: list[str]) -> list[str]:
+    """The people holding any of ``roles``, each once, in the roles' order."""
+    people: list[str] = []
+    for role in roles:
+        for person in playbook.roles.get(role, []):
+            if person not in people:
+                people.append(person)
+    return people
 
-    def _check_override(self, request: DecisionRequest, findings: list[Finding]) -> None:
-        """An approval over blocking findings needs a written justification from a role the
-        playbook allows to override."""
-        if request.action not in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
-            return
-        blocking = [f for f in findings if f.severity is Severity.BLOCKING]
-        if not blocking:
-            return
-        rules = ", ".join(sorted({f.rule for f in blocking}))
-        reason = request.override.strip()
-        if not reason:
-            raise refuse("BlockingFindings", count=len(blocking), rules=rules)
-        allowed = self.crisis.playbook.guardrails.override_roles
-        if not any(role in allowed for role in self.crisis.playbook.roles_of(request.person)):
-            raise refuse(
-                "OverrideNotAllowed", person=request.person, roles=", ".join(allowed) or "-"
-            )
-        if len(reason) < MIN_OVERRIDE_REASON:
-            raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
 
-    def _check_revise(self, request: RevisionRequest) -> None:
-        self._not_ended()
-        gate = self.gate
-        if gate is None or gate.status is not GateStatus.AWAITING_REVISION:
-            raise refuse("NotAwaitingRevision")
-        if self.pending_revision is not None or self.revising:
-            raise refuse("NotAwaitingRevision")
-        if request.base_revision != gate.draft.revision:
-            raise refuse("StaleRevision", given=request.base_revision, current=gate.draft.revision)
-        self._known_person(request.person)
-        authors = self.crisis.playbook.authors
-        if not any(role in authors for role in self.crisis.playbook.roles_of(request.person)):
-            raise refuse("NotAnAuthor", person=request.person, roles=", ".join(authors))
-        self._check_edits(gate, request.edits)
+def asked(playbook: Playbook, role: str, gate: Gate) -> list[str]:
+    """The people of ``role`` asked to approve the gate's revision: never its author."""
+    return [p for p in playbook.roles.get(role, []) if p != gate.draft.author]
 
-    def _next_timer(self, gate: Gate) -> datetime:
-        approval = self.crisis.playbook.phases[gate.phase].approval
-        assert approval is not None
-        due = [gate.last_reminder_at + approval.remind_every]
-        if gate.status is GateStatus.AWAITING_APPROVAL and gate.level + 1 < len(approval.approvers):
-            due.append(gate.level_started_at + approval.escalate_after)
-        if gate.deadline is not None and not gate.deadline_missed:
-            due.append(gate.deadline)
-        return min(due)
 
-    def _draft_request(
-        self,
-        phase: PhaseName,
-        sequence: int,
-        author: str,
-        note: str,
-        revision: int,
-        next_update: datetime | None,
-    ) -> DraftOrder:
-        return DraftOrder(
-            crisis_id=self.crisis.crisis_id,
-            params=self.crisis.params,
-            facts=list(self.state.facts),
-            phase=phase,
-            sequence=sequence,
-            revision=revision,
-            author=author,
-            exercise=self.crisis.exercise,
-            now=workflow.now(),
-            detected_at=self.state.detected_at,
-            next_update_at=next_update,
-            resolution=self.state.resolution,
-            note=note,
-            number=len({(p.phase, p.sequence) for p in self.state.publications}) + 1,
-            guardrails=self.crisis.guardrails,
-        )
+def slack_ids(playbook: Playbook, people: list[str]) -> list[str]:
+    known = playbook.people
+    return [
+        slack
+        for person in people
+        if person in known and (slack := known[person].slack_user_id) is not None
+    ]
 
-    def _event(
-        self,
-        kind: EventKind,
-        *,
-        phase: PhaseName | None = None,
-        sequence: int = 0,
-        revision: int | None = None,
-        person: str | None = None,
-        detail: str = "",
-    ) -> None:
-        self.state.events.append(
-            TimelineEvent(
-                at=workflow.now(),
-                kind=kind,
-                phase=phase,
-                sequence=sequence,
-                revision=revision,
-                person=person,
-                detail=detail,
-            )
-        )
 
-    def _approver_roles(self, phase: PhaseName) -> list[str]:
-        spec = self.crisis.playbook.phases.get(phase)
-        return list(spec.approval.approvers) if spec and spec.approval else []
+# ---------------------------------------------------------------------- who may do what
 
-    def _people_with(self, roles: list[str]) -> list[str]:
-        people: list[str] = []
-        for role in roles:
-            for person in self.crisis.playbook.roles.get(role, []):
-                if person not in people:
-                    people.append(person)
-        return people
 
-    def _asked(self, role: str, gate: Gate) -> list[str]:
-        """The people of ``role`` asked to approve the gate's revision: never its author."""
-        return [p for p in self.crisis.playbook.roles.get(role, []) if p != gate.draft.author]
+def check_person(playbook: Playbook, person: str, *, with_role: bool = False) -> None:
+    """The person is one of the playbook's; with ``with_role``, holds a role in it."""
+    if person not in playbook.people:
+        raise refuse("UnknownPerson", person=person)
+    if with_role and not playbook.roles_of(person):
+        raise refuse("NoRole", person=person)
 
-    def _slack_ids(self, people: list[str]) -> list[str]:
-        known = self.crisis.playbook.people
-        return [
-            slack
-            for person in people
-            if person in known and (slack := known[person].slack_user_id) is not None
-        ]
 
-    def _params_line(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.crisis.params.items())
+def check_decide(
+    playbook: Playbook, gate: Gate | None, request: DecisionRequest, busy: bool
+) -> Gate:
+    """A decision on the gate's current revision by an approver it waits for, never the author.
+    ``busy``: a decision or a revision is already in hand. Returns the gate decided on."""
+    if gate is None or gate.status is not GateStatus.AWAITING_APPROVAL or busy:
+        raise refuse("NoGate")
+    if request.revision != gate.draft.revision:
+        raise refuse("StaleRevision", given=request.revision, current=gate.draft.revision)
+    check_person(playbook, request.person)
+    allowed = approval_of(playbook, gate.phase).approvers[: gate.level + 1]
+    if not any(role in allowed for role in playbook.roles_of(request.person)):
+        raise refuse("NotAnApprover", person=request.person, roles=", ".join(allowed))
+    if request.person == gate.draft.author:
+        raise refuse("SelfApproval", person=request.person, revision=gate.draft.revision)
+    check_edits(gate, request.edits)
+    # Texts the person rewrites are checked again before the decision lands; the others stand.
+    edited = {(e.channel, e.language) for e in request.edits}
+    check_override(
+        playbook,
+        request,
+        [f for f in gate.draft.findings if (f.channel, f.language) not in edited],
+    )
+    return gate
 
-    def _status(self, query: StatusQuery) -> CrisisStatus:
-        gate = self.gate
-        playbook = self.crisis.playbook
-        pending: list[PendingApprover] = []
-        next_escalation = None
-        next_reminder = None
-        if gate is not None:
-            approval = playbook.phases[gate.phase].approval
-            assert approval is not None
-            if gate.status is GateStatus.AWAITING_APPROVAL:
-                for role in approval.approvers[: gate.level + 1]:
-                    people = self._asked(role, gate)
-                    pending.append(
-                        PendingApprover(
-                            role=role,
-                            people=people,
-                            names=[playbook.person_name(p) for p in people],
-                        )
+
+def check_edits(gate: Gate, edits: list[TextEdit]) -> None:
+    """Each edit names a text of the gate's draft."""
+    for edit in unknown_edits(gate.draft, edits):
+        raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+
+
+def check_override(playbook: Playbook, request: DecisionRequest, findings: list[Finding]) -> None:
+    """An approval over blocking findings needs a written justification from a role the
+    playbook allows to override."""
+    if request.action not in APPROVALS:
+        return
+    blocking = [f for f in findings if f.severity is Severity.BLOCKING]
+    if not blocking:
+        return
+    rules = ", ".join(sorted({f.rule for f in blocking}))
+    reason = request.override.strip()
+    if not reason:
+        raise refuse("BlockingFindings", count=len(blocking), rules=rules)
+    allowed = playbook.guardrails.override_roles
+    if not any(role in allowed for role in playbook.roles_of(request.person)):
+        raise refuse("OverrideNotAllowed", person=request.person, roles=", ".join(allowed) or "-")
+    if len(reason) < MIN_OVERRIDE_REASON:
+        raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
+
+
+def override_of(request: DecisionRequest, findings: list[Finding]) -> Override | None:
+    """The blocking findings an approval overrides, with its justification; None if none."""
+    blocking = [f for f in findings if f.severity is Severity.BLOCKING]
+    if not blocking or not request.override.strip():
+        return None
+    return Override(
+        rules=sorted({f.rule for f in blocking}),
+        findings=blocking,
+        justification=request.override.strip(),
+    )
+
+
+def check_revise(
+    playbook: Playbook, gate: Gate | None, request: RevisionRequest, busy: bool
+) -> Gate:
+    """A revision of the revision that changes were requested for, by an author."""
+    if gate is None or gate.status is not GateStatus.AWAITING_REVISION or busy:
+        raise refuse("NotAwaitingRevision")
+    if request.base_revision != gate.draft.revision:
+        raise refuse("StaleRevision", given=request.base_revision, current=gate.draft.revision)
+    check_person(playbook, request.person)
+    authors = playbook.authors
+    if not any(role in authors for role in playbook.roles_of(request.person)):
+        raise refuse("NotAnAuthor", person=request.person, roles=", ".join(authors))
+    check_edits(gate, request.edits)
+    return gate
+
+
+# ---------------------------------------------------------------------- time
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a gate's timers call for at a given time."""
+
+    deadline_missed: bool = False  # the deadline has just passed
+    escalate: bool = False  # the current approver level waited long enough: the next one
+    remind: bool = False  # a reminder (never with an escalation, which asks again itself)
+
+
+def next_timer(playbook: Playbook, gate: Gate) -> datetime:
+    """When the gate next needs attention: a reminder, an escalation or its deadline."""
+    approval = approval_of(playbook, gate.phase)
+    due = [gate.last_reminder_at + approval.remind_every]
+    if gate.status is GateStatus.AWAITING_APPROVAL and gate.level + 1 < len(approval.approvers):
+        due.append(gate.level_started_at + approval.escalate_after)
+    if gate.deadline is not None and not gate.deadline_missed:
+        due.append(gate.deadline)
+    return min(due)
+
+
+def due_at(playbook: Playbook, gate: Gate, now: datetime) -> Due:
+    approval = approval_of(playbook, gate.phase)
+    missed = gate.deadline is not None and not gate.deadline_missed and now >= gate.deadline
+    escalate = (
+        gate.status is GateStatus.AWAITING_APPROVAL
+        and gate.level + 1 < len(approval.approvers)
+        and now >= gate.level_started_at + approval.escalate_after
+    )
+    remind = not escalate and now >= gate.last_reminder_at + approval.remind_every
+    return Due(deadline_missed=missed, escalate=escalate, remind=remind)
+
+
+def gate_deadline(
+    playbook: Playbook, phase: PhaseName, started: datetime, detected_at: datetime
+) -> datetime | None:
+    """The deadline of a phase's approval: from detection, or from its own start for a
+    follow-up."""
+    spec = playbook.phases[phase]
+    if spec.approval is None or spec.approval.deadline is None:
+        return None
+    base = started if phase is PhaseName.FOLLOW_UP else detected_at
+    return base + spec.approval.deadline
+
+
+def announced_update(crisis: CrisisInput, phase: PhaseName, now: datetime) -> datetime | None:
+    """The next update a statement drafted now announces: now plus the cadence, rounded up to
+    the announce step; none for the close or without follow-ups."""
+    follow_up = crisis.playbook.phases.get(PhaseName.FOLLOW_UP)
+    if phase is PhaseName.CLOSE or follow_up is None or not follow_up.cadence:
+        return None
+    return round_up(now + follow_up.cadence, crisis.announce_step)
+
+
+def follow_up_due(crisis: CrisisInput, state: CrisisState, now: datetime) -> datetime | None:
+    """When the next follow-up is due: the time the last statement announced, else a cadence
+    from now; None once the playbook's follow-ups are used up (then it waits for resolution)."""
+    spec = crisis.playbook.phases[PhaseName.FOLLOW_UP]
+    assert spec.cadence is not None  # checked when the playbook was loaded
+    if spec.max_count is not None and state.follow_up_count >= spec.max_count:
+        return None
+    return state.next_update_at or round_up(now + spec.cadence, crisis.announce_step)
+
+
+def history_long(crisis: CrisisInput, length: int, suggested: bool) -> bool:
+    """The run's history is long enough to continue as new."""
+    return suggested or length >= crisis.max_history_events
+
+
+# ---------------------------------------------------------------------- what the workflow sends
+
+
+def draft_request(
+    crisis: CrisisInput,
+    state: CrisisState,
+    *,
+    phase: PhaseName,
+    sequence: int,
+    author: str,
+    note: str,
+    revision: int,
+    next_update: datetime | None,
+    now: datetime,
+) -> DraftRequest:
+    return DraftRequest(
+        crisis_id=crisis.crisis_id,
+        playbook=crisis.playbook,
+        templates=crisis.templates,
+        params=crisis.params,
+        facts=list(state.facts),
+        phase=phase,
+        sequence=sequence,
+        revision=revision,
+        author=author,
+        exercise=crisis.exercise,
+        now=now,
+        detected_at=state.detected_at,
+        next_update_at=next_update,
+        resolution=state.resolution,
+        note=note,
+        number=len({(p.phase, p.sequence) for p in state.publications}) + 1,
+        guardrails=crisis.guardrails,
+    )
+
+
+def decision_record(
+    playbook: Playbook,
+    gate: Gate,
+    request: DecisionRequest,
+    findings: list[Finding],
+    edits: list[EditDiff],
+    now: datetime,
+) -> Decision:
+    """The decision as history records it: ``findings`` are the draft's once edits are checked
+    again, ``edits`` the diffs of the texts the approver rewrote."""
+    return Decision(
+        phase=gate.phase,
+        sequence=gate.sequence,
+        revision=gate.draft.revision,
+        person=request.person,
+        person_name=playbook.person_name(request.person),
+        roles=playbook.roles_of(request.person),
+        action=request.action,
+        comment=request.comment.strip(),
+        edits=edits,
+        decided_at=now,
+        waited=now - gate.draft.drafted_at,
+        level=gate.level,
+        via=request.via,
+        override=override_of(request, findings),
+    )
+
+
+# ---------------------------------------------------------------------- status
+
+
+def current_phase(state: CrisisState, ended: bool) -> PhaseName | None:
+    if ended or state.phase_index >= len(PHASE_ORDER):
+        return None
+    return PHASE_ORDER[state.phase_index]
+
+
+def crisis_status(
+    crisis: CrisisInput,
+    state: CrisisState,
+    gate: Gate | None,
+    query: StatusQuery,
+    *,
+    label: str,
+    ended: bool,
+    review_at: datetime | None,
+    notices_pending: int,
+) -> CrisisStatus:
+    playbook = crisis.playbook
+    pending: list[PendingApprover] = []
+    next_escalation = None
+    next_reminder = None
+    if gate is not None:
+        approval = approval_of(playbook, gate.phase)
+        if gate.status is GateStatus.AWAITING_APPROVAL:
+            for role in approval.approvers[: gate.level + 1]:
+                people = asked(playbook, role, gate)
+                pending.append(
+                    PendingApprover(
+                        role=role, people=people, names=[playbook.person_name(p) for p in people]
                     )
-                if gate.level + 1 < len(approval.approvers):
-                    next_escalation = gate.level_started_at + approval.escalate_after
-            next_reminder = gate.last_reminder_at + approval.remind_every
-        label = self.activity_label
-        return CrisisStatus(
-            crisis_id=self.crisis.crisis_id,
-            playbook_id=playbook.id,
-            title=playbook.title,
-            exercise=self.crisis.exercise,
-            timezone=playbook.timezone,
-            state=label,
-            phase=gate.phase if gate else self._current_phase(),
-            sequence=gate.sequence if gate else self.state.follow_up_count,
-            revision=gate.draft.revision if gate else None,
-            author=gate.draft.author if gate else None,
-            author_name=playbook.person_name(gate.draft.author) if gate else None,
-            pending=pending,
-            detected_at=self.state.detected_at,
-            deadline=gate.deadline if gate else None,
-            deadline_missed=gate.deadline_missed if gate else False,
-            next_reminder_at=next_reminder,
-            next_escalation_at=next_escalation,
-            next_update_at=self.state.next_update_at,
-            change_comment=gate.change_comment if gate else "",
-            draft=gate.draft.open() if gate and query.include_draft else None,
-            decisions=self.state.decisions,
-            facts=self.state.facts,
-            publications=self.state.publications,
-            events=self.state.events if query.include_events else [],
-            resolved=self.state.resolved,
-            runs=self.state.runs,
-            people=playbook.people,
-            review_at=self.review_at,
-            notices_pending=len(self.notices) + (1 if self.delivering else 0),
-        )
-
-    def _current_phase(self) -> PhaseName | None:
-        if self.ended or self.state.phase_index >= len(PHASE_ORDER):
-            return None
-        return PHASE_ORDER[self.state.phase_index]
+                )
+            if gate.level + 1 < len(approval.approvers):
+                next_escalation = gate.level_started_at + approval.escalate_after
+        next_reminder = gate.last_reminder_at + approval.remind_every
+    return CrisisStatus(
+        crisis_id=crisis.crisis_id,
+        playbook_id=playbook.id,
+        title=playbook.title,
+        exercise=crisis.exercise,
+        timezone=playbook.timezone,
+        state=label,
+        phase=gate.phase if gate else current_phase(state, ended),
+        sequence=gate.sequence if gate else state.follow_up_count,
+        revision=gate.draft.revision if gate else None,
+        author=gate.draft.author if gate else None,
+        author_name=playbook.person_name(gate.draft.author) if gate else None,
+        pending=pending,
+        detected_at=state.detected_at,
+        deadline=gate.deadline if gate else None,
+        deadline_missed=gate.deadline_missed if gate else False,
+        next_reminder_at=next_reminder,
+        next_escalation_at=next_escalation,
+        next_update_at=state.next_update_at,
+        change_comment=gate.change_comment if gate else "",
+        draft=gate.draft if gate and query.include_draft else None,
+        decisions=state.decisions,
+        facts=state.facts,
+        publications=state.publications,
+        events=state.events if query.include_events else [],
+        resolved=state.resolved,
+        runs=state.runs,
+        people=playbook.people,
+        review_at=review_at,
+        notices_pending=notices_pending,
+    )

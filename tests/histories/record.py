@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.helpers import LIBRARY, approve, awaiting, crisis_input, settings_for, wait_status
@@ -36,7 +37,6 @@ from tocsin.models import (
     RevisionRequest,
     TextEdit,
 )
-from tocsin.payloads import data_converter
 from tocsin.review import fetch_chain
 from tocsin.temporal import time_skipping_server_binary
 from tocsin.worker import build_worker
@@ -279,7 +279,7 @@ def write_runs(folder: Path, histories: list[WorkflowHistory]) -> None:
 async def main(which: str) -> None:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
-        data_converter=data_converter(),
+        data_converter=pydantic_data_converter,
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:

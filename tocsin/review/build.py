@@ -11,10 +11,6 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.history.v1 import HistoryEvent
 
 from tocsin.models import (
-    DRAFT_ACTIVITY,
-    NOTIFY_ACTIVITY,
-    PUBLISH_ACTIVITY,
-    REVIEW_ACTIVITY,
     CancelRequest,
     CrisisInput,
     CrisisOutcome,
@@ -38,6 +34,7 @@ from tocsin.models import (
     RevisionResult,
     Severity,
 )
+from tocsin.names import DRAFT, NOTIFY, PUBLISH, REVIEW
 from tocsin.review.figures import figures
 from tocsin.review.history import HistoryError, RunHistory, decode, event_time, first
 from tocsin.review.model import (
@@ -50,8 +47,6 @@ from tocsin.review.model import (
     RunInfo,
     Who,
 )
-
-DRAFT, NOTIFY, PUBLISH, REVIEW = DRAFT_ACTIVITY, NOTIFY_ACTIVITY, PUBLISH_ACTIVITY, REVIEW_ACTIVITY
 
 DECIDED_KIND = {
     DecisionAction.APPROVE: Kind.APPROVED,

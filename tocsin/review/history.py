@@ -22,8 +22,6 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
-from tocsin.payloads import PayloadUnreadable, unpack
-
 M = TypeVar("M", bound=BaseModel)
 
 JSON_ENCODINGS = (b"json/plain",)
@@ -52,11 +50,7 @@ def event_time(event: HistoryEvent) -> datetime:
 
 
 def decode(payload: Payload, model: type[M]) -> M:
-    """A payload written by tocsin's data converter (``tocsin.payloads``), as ``model``."""
-    try:
-        payload = unpack(payload)
-    except PayloadUnreadable as exc:
-        raise HistoryError(str(exc)) from exc
+    """A payload written by tocsin's data converter (pydantic's JSON), as ``model``."""
     encoding = payload.metadata.get("encoding", b"")
     if encoding not in JSON_ENCODINGS:
         raise HistoryError(
