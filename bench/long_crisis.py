@@ -21,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -29,7 +30,6 @@ from tocsin import crises
 from tocsin.cli import leave
 from tocsin.logs import configure_logging
 from tocsin.models import CrisisInput, PhaseName, ResolveRequest
-from tocsin.payloads import data_converter
 from tocsin.review import build_review, fetch_chain
 from tocsin.temporal import time_skipping_server_binary
 from tocsin.worker import build_worker
@@ -52,7 +52,7 @@ async def main(hours: int) -> None:
     configure_logging("warning")
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
-        data_converter=data_converter(),
+        data_converter=pydantic_data_converter,
     )
     try:
         with tempfile.TemporaryDirectory(prefix="tocsin-bench-") as tmp:
@@ -87,7 +87,7 @@ async def main(hours: int) -> None:
         f"crisis of {review.figures.duration} virtual time, {hours} follow-ups: "
         f"{sum(lengths)} events in {len(runs)} runs; played in {played:.0f} s"
     )
-    replayer = Replayer(workflows=[CrisisWorkflow], data_converter=data_converter())
+    replayer = Replayer(workflows=[CrisisWorkflow], data_converter=pydantic_data_converter)
     times = []
     for number, run in enumerate(runs, start=1):
         history = WorkflowHistory(cid, list(run.events))

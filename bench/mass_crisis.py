@@ -55,9 +55,8 @@ BEFORE = 3  # detect notice, acknowledge draft, approval request
 AFTER = len(LIBRARY.load("eau-non-potable").playbook.statement_templates(PhaseName.ACKNOWLEDGE))
 THEN = 3  # publication notice, the explanation's draft, its approval request
 TARGET = 1.3
-# Resident memory is read once the workers have been quiet for this long, on both sides:
-# tocsin's worker gives the memory a burst freed back to the system once it goes quiet, within
-# two seconds (tocsin.memory). Before 2026-11-25 (fourth session) the reading came after 1 s.
+# Resident memory is read once the workers have been quiet for this long, on both sides (the
+# same wait as the earlier rounds in bench/RESULTS.md, so that their figures compare).
 SETTLE = 3.0
 
 
@@ -145,7 +144,6 @@ async def workers(
 
 async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str, float]:
     settings = settings_for(folder, f"mass-{uuid.uuid4().hex[:6]}")
-    settings = settings.model_copy(update={"compress_payloads": not PLAIN})
     async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
         env = tocsin_env(
             folder / "env",
@@ -153,8 +151,6 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             TOCSIN_TASK_QUEUE=settings.task_queue,
             TOCSIN_OUTBOX=str(settings.outbox),
             TOCSIN_LOG_LEVEL="warning",
-            TOCSIN_COMPRESS_PAYLOADS="0" if PLAIN else "1",
-            **({} if ARENAS is None else {"TOCSIN_MALLOC_ARENAS": str(ARENAS)}),
         )
         command = [["worker"] for _ in range(worker_count)]
         async with workers(command, env, folder, "Worker prêt") as started:
@@ -273,8 +269,6 @@ QUARTERS = [
     "", "-Nord", "-Sud", "-Est", "-Ouest", "-le-Haut", "-le-Bas", "-Centre", "-Village", "-Plage",
 ]  # fmt: skip
 SAME_WORDS = False
-PLAIN = False  # tocsin's payloads as plain JSON (--plain-payloads)
-ARENAS: int | None = None  # the workers' TOCSIN_MALLOC_ARENAS (--malloc-arenas); None: tocsin's
 
 
 async def awaiting(client: Client, crisis_id: str) -> bool:
@@ -377,9 +371,7 @@ async def main(counts: list[int], worker_counts: list[int]) -> None:
         f"{THEN}, a timer"
     )
     words = "the playbook's example for every crisis" if SAME_WORDS else "a commune per crisis"
-    print(f"parameters: {words}; tocsin's payloads {'plain JSON' if PLAIN else 'zlib from 1 KB'}")
-    arenas = "tocsin's default" if ARENAS is None else ARENAS or "glibc's default"
-    print(f"malloc arenas in tocsin's workers: {arenas}")
+    print(f"parameters: {words}; tocsin's stock settings")
     print(
         f"{'N':>5} {'workers':>7} {'what':<8} {'drafted':>9} {'published':>10} {'total':>8} "
         f"{'peak MB':>8} {'KB/crisis':>10} {'server CPU':>11} {'workers CPU':>12}"
@@ -410,19 +402,7 @@ if __name__ == "__main__":
         help="every crisis with the playbook's example parameters (lines checked once per worker)",
     )
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], choices=[1, 2])
-    parser.add_argument(
-        "--plain-payloads",
-        action="store_true",
-        help="tocsin writes every payload as plain JSON (TOCSIN_COMPRESS_PAYLOADS=0)",
-    )
-    parser.add_argument(
-        "--malloc-arenas",
-        type=int,
-        help="most malloc arenas in tocsin's workers (TOCSIN_MALLOC_ARENAS; 0: glibc's default)",
-    )
     arguments = parser.parse_args()
-    ARENAS = arguments.malloc_arenas
     SAME_WORDS = arguments.same_words
-    PLAIN = arguments.plain_payloads
     asyncio.run(main(arguments.crises, arguments.workers))
     leave(0)

@@ -24,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.helpers import approve, awaiting, crisis_input, settings_for, wait_status
@@ -31,7 +32,6 @@ from tocsin import crises
 from tocsin.cli import leave
 from tocsin.logs import configure_logging
 from tocsin.models import ApprovalPolicy, CrisisInput, PhaseName, ResolveRequest
-from tocsin.payloads import data_converter
 from tocsin.review import Review, build_review, fetch_chain
 from tocsin.review.html import html
 from tocsin.review.report import markdown, summary
@@ -105,7 +105,7 @@ async def main(events: int) -> None:
     configure_logging("warning")  # the worker's notices would drown the figures
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
-        data_converter=data_converter(),
+        data_converter=pydantic_data_converter,
     )
     try:
         with tempfile.TemporaryDirectory(prefix="tocsin-bench-") as tmp:
