@@ -15,71 +15,38 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.crisis import CrisisActivities
     from tocsin import metrics, names
     from tocsin.models import (
         PHASE_ORDER,
-        Ack,
-        CancelRequest,
-        CheckRequest,
-        CrisisInput,
         CrisisOutcome,
         CrisisRun,
         CrisisState,
-        CrisisStatus,
         Decision,
         DecisionAction,
-        DecisionRequest,
-        Draft,
-        EditDiff,
         EventKind,
-        Fact,
-        FactRequest,
-        Finding,
         Gate,
         GateStatus,
         NotifyKind,
-        NotifyRequest,
-        NotifyResult,
         PhaseName,
-        Publication,
-        PublishRequest,
-        ResolveRequest,
-        ReviewRequest,
         RevisionRequest,
-        RevisionResult,
         StatementText,
-        StatusQuery,
         TextEdit,
-        TimelineEvent,
         phase_label,
     )
     from tocsin.statements import apply_edits
-    from workflows import rules
+    from workflows import rules, steps
+    from workflows.handlers import CrisisHandlers
     from workflows.notices import ASKS, Notice, NoticeQueue, approval_label, build
-    from workflows.rules import refuse
-
-RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-)
-# Short start-to-close timeouts: a killed worker's activity is retried elsewhere within seconds.
-SHORT = timedelta(seconds=15)
-REVIEW_TIMEOUT = timedelta(minutes=2)
 
 
 @workflow.defn(name=names.WORKFLOW)
-class CrisisWorkflow:
+class CrisisWorkflow(CrisisHandlers):
     @workflow.init
     def __init__(self, run: CrisisRun) -> None:
-        self.crisis: CrisisInput = run.crisis
-        self.state: CrisisState = run.state or CrisisState(
-            detected_at=run.crisis.detected_at or workflow.now()
-        )
+        self.crisis = run.crisis
+        self.state = run.state or CrisisState(detected_at=run.crisis.detected_at or workflow.now())
         self.gate: Gate | None = None
         self.pending_decision: Decision | None = None
         self.pending_revision: RevisionRequest | None = None
@@ -168,16 +135,7 @@ class CrisisWorkflow:
         )
         if playbook.review.after > timedelta(0):
             await workflow.sleep(playbook.review.after, summary="review")
-        result = await workflow.execute_activity_method(
-            CrisisActivities.review,
-            ReviewRequest(
-                crisis_id=self.crisis.crisis_id,
-                exercise=self.crisis.exercise,
-                as_of=workflow.now(),
-            ),
-            start_to_close_timeout=REVIEW_TIMEOUT,
-            retry_policy=RETRY,
-        )
+        result = await steps.review(self.crisis)
         self._event(EventKind.REVIEWED, detail=", ".join(result.files))
         self.review_at = None
         self._notify(Notice(NotifyKind.REVIEW, None, 0, None, people, result.summary))
@@ -254,7 +212,9 @@ class CrisisWorkflow:
                 )
             )
             return
-        draft = await self._draft(phase, sequence, self.crisis.triggered_by, note="")
+        draft = await steps.draft(
+            self.crisis, self.state, phase, sequence, self.crisis.triggered_by, note=""
+        )
         now = workflow.now()
         self.gate = Gate(
             phase=phase,
@@ -277,7 +237,22 @@ class CrisisWorkflow:
         self.gate = None
         if approved is not None:
             texts, decision = approved
-            await self._publish(gate, decision, texts)
+            self.activity_label = "publishing"
+            channels = await steps.publish(self.crisis, self.state, gate, decision, texts)
+            self._notify(
+                Notice(
+                    NotifyKind.PUBLISHED,
+                    gate.phase,
+                    gate.sequence,
+                    decision.revision,
+                    rules.people_with(self.crisis.playbook, self.crisis.playbook.authors),
+                    f"Publié : {phase_label(gate.phase, gate.sequence)}, "
+                    f"révision {decision.revision}, {channels} canaux.",
+                    decision=decision,
+                    texts=texts,
+                    card=gate.card,
+                )
+            )
             if announced is not None:
                 # The published statement promised this time: the next follow-up keeps it.
                 self.state.next_update_at = announced
@@ -361,7 +336,7 @@ class CrisisWorkflow:
             metrics.count(
                 meter, metrics.DEADLINES_MISSED, "Approval deadlines missed", phase=gate.phase.value
             )
-            self._gate_event(EventKind.DEADLINE_MISSED, gate)
+            self._event_at(EventKind.DEADLINE_MISSED, gate)
             self._notify(
                 Notice(
                     NotifyKind.DEADLINE_MISSED,
@@ -384,12 +359,12 @@ class CrisisWorkflow:
                 phase=gate.phase.value,
                 role=role,
             )
-            self._gate_event(EventKind.ESCALATED, gate, detail=role)
+            self._event_at(EventKind.ESCALATED, gate, detail=role)
             self._ask_approval(NotifyKind.ESCALATION)
         elif due.remind:
             gate.last_reminder_at = now
             metrics.count(meter, metrics.REMINDERS, "Reminders", phase=gate.phase.value)
-            self._gate_event(EventKind.REMINDER, gate)
+            self._event_at(EventKind.REMINDER, gate)
             if gate.status is GateStatus.AWAITING_REVISION:
                 self._notify(
                     Notice(
@@ -423,32 +398,11 @@ class CrisisWorkflow:
 
     async def _revise(self, gate: Gate, request: RevisionRequest) -> None:
         if request.edits:
-            base = gate.draft
-            texts, diffs = apply_edits(base, request.edits)
-            findings = base.findings
-            if diffs:
-                texts, findings = await self._recheck(gate, texts, diffs)
-            self.state.revision_counter += 1
-            draft = base.model_copy(
-                update={
-                    "revision": self.state.revision_counter,
-                    "author": request.person,
-                    "drafted_at": workflow.now(),
-                    "texts": texts,
-                    "note": request.note,
-                    "findings": findings,
-                }
-            )
-            self._event(
-                EventKind.DRAFTED,
-                phase=gate.phase,
-                sequence=gate.sequence,
-                revision=draft.revision,
-                person=request.person,
-                detail="edited",
-            )
+            draft = await steps.edit(self.crisis, self.state, gate, request)
         else:
-            draft = await self._draft(gate.phase, gate.sequence, request.person, request.note)
+            draft = await steps.draft(
+                self.crisis, self.state, gate.phase, gate.sequence, request.person, request.note
+            )
         self._event(
             EventKind.REVISED,
             phase=gate.phase,
@@ -464,131 +418,6 @@ class CrisisWorkflow:
         gate.level_started_at = now
         gate.last_reminder_at = now
         self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
-
-    # ------------------------------------------------------------------ activities
-
-    async def _recheck(
-        self, gate: Gate, texts: list[StatementText], diffs: list[EditDiff]
-    ) -> tuple[list[StatementText], list[Finding]]:
-        """The guardrails over the texts a person edited in the gate's draft; the others keep
-        their findings."""
-        draft = gate.draft
-        edited = {(d.channel, d.language) for d in diffs}
-        result = await workflow.execute_activity_method(
-            CrisisActivities.check,
-            CheckRequest(
-                draft=rules.draft_request(
-                    self.crisis,
-                    self.state,
-                    phase=gate.phase,
-                    sequence=gate.sequence,
-                    author=draft.author,
-                    note=draft.note,
-                    revision=draft.revision,
-                    next_update=draft.next_update_at,
-                    now=workflow.now(),
-                ),
-                texts=[t for t in texts if (t.channel, t.language) in edited],
-            ),
-            start_to_close_timeout=SHORT,
-            retry_policy=RETRY,
-        )
-        measured = {(t.channel, t.language): t for t in result.texts}
-        merged = [measured.get((t.channel, t.language), t) for t in texts]
-        kept = [f for f in draft.findings if (f.channel, f.language) not in edited]
-        return merged, kept + result.findings
-
-    async def _draft(self, phase: PhaseName, sequence: int, author: str, note: str) -> Draft:
-        self.activity_label = "drafting"
-        now = workflow.now()
-        self.state.revision_counter += 1
-        draft = await workflow.execute_activity_method(
-            CrisisActivities.draft,
-            rules.draft_request(
-                self.crisis,
-                self.state,
-                phase=phase,
-                sequence=sequence,
-                author=author,
-                note=note,
-                revision=self.state.revision_counter,
-                next_update=rules.announced_update(self.crisis, phase, now),
-                now=now,
-            ),
-            start_to_close_timeout=SHORT,
-            retry_policy=RETRY,
-        )
-        self._event(
-            EventKind.DRAFTED,
-            phase=phase,
-            sequence=sequence,
-            revision=draft.revision,
-            person=author,
-            detail=f"{len(draft.texts)} textes",
-        )
-        return draft
-
-    async def _publish(self, gate: Gate, decision: Decision, texts: list[StatementText]) -> None:
-        self.activity_label = "publishing"
-        phase, sequence = gate.phase, gate.sequence
-        channels = list(dict.fromkeys(item.channel for item in texts))
-        results = await asyncio.gather(
-            *(
-                workflow.execute_activity_method(
-                    CrisisActivities.publish,
-                    PublishRequest(
-                        crisis_id=self.crisis.crisis_id,
-                        phase=phase,
-                        sequence=sequence,
-                        revision=decision.revision,
-                        channel=channel,
-                        texts=[item for item in texts if item.channel == channel],
-                        approved_by=decision.person,
-                        exercise=self.crisis.exercise,
-                    ),
-                    start_to_close_timeout=SHORT,
-                    retry_policy=RETRY,
-                )
-                for channel in channels
-            )
-        )
-        now = workflow.now()
-        for channel, result in zip(channels, results, strict=True):
-            for file in result.files:
-                self.state.publications.append(
-                    Publication(
-                        phase=phase,
-                        sequence=sequence,
-                        revision=decision.revision,
-                        channel=channel,
-                        language=file.language,
-                        path=file.path,
-                        sha256=file.sha256,
-                        published_at=now,
-                        approved_by=decision.person,
-                    )
-                )
-                self._event(
-                    EventKind.PUBLISHED,
-                    phase=phase,
-                    sequence=sequence,
-                    revision=decision.revision,
-                    detail=f"{channel.value}.{file.language}",
-                )
-        self._notify(
-            Notice(
-                NotifyKind.PUBLISHED,
-                phase,
-                sequence,
-                decision.revision,
-                rules.people_with(self.crisis.playbook, self.crisis.playbook.authors),
-                f"Publié : {phase_label(phase, sequence)}, révision {decision.revision}, "
-                f"{len(channels)} canaux.",
-                decision=decision,
-                texts=texts,
-                card=gate.card,
-            )
-        )
 
     # ------------------------------------------------------------------ notices
 
@@ -614,7 +443,7 @@ class CrisisWorkflow:
             await workflow.wait_condition(lambda: bool(self.notices.waiting))
             request = self.notices.take()
             try:
-                result = await self._send(request)
+                result = await steps.notify(request)
             finally:
                 self.notices.delivering = False
             card = self.notices.done(request, result.card)
@@ -631,11 +460,6 @@ class CrisisWorkflow:
                 # Later notices of this gate (reminders, escalation, decision) go to its card.
                 gate.card = gate.card or card
 
-    async def _send(self, request: NotifyRequest) -> NotifyResult:
-        return await workflow.execute_activity_method(
-            CrisisActivities.notify, request, start_to_close_timeout=SHORT, retry_policy=RETRY
-        )
-
     def _event(
         self,
         kind: EventKind,
@@ -646,156 +470,16 @@ class CrisisWorkflow:
         person: str | None = None,
         detail: str = "",
     ) -> None:
-        self.state.events.append(
-            TimelineEvent(
-                at=workflow.now(),
-                kind=kind,
-                phase=phase,
-                sequence=sequence,
-                revision=revision,
-                person=person,
-                detail=detail,
-            )
-        )
-
-    def _gate_event(
-        self, kind: EventKind, gate: Gate, *, person: str | None = None, detail: str = ""
-    ) -> None:
-        self._event(
+        rules.record(
+            self.state,
             kind,
-            phase=gate.phase,
-            sequence=gate.sequence,
-            revision=gate.draft.revision,
+            workflow.now(),
+            phase=phase,
+            sequence=sequence,
+            revision=revision,
             person=person,
             detail=detail,
         )
 
-    # ------------------------------------------------------------------ updates
-
-    def _busy(self) -> bool:
-        return (
-            self.pending_decision is not None
-            or self.pending_revision is not None
-            or self.deciding
-            or self.revising
-        )
-
-    def _not_ended(self) -> None:
-        if self.ended or self.state.cancelled:
-            raise refuse("Ended")
-
-    @workflow.update(name=names.DECIDE)
-    async def decide(self, request: DecisionRequest) -> Decision:
-        # Checked again here: two decisions validated in the same task must not both land.
-        self.validate_decide(request)
-        gate = self.gate
-        assert gate is not None
-        playbook = self.crisis.playbook
-        findings = gate.draft.findings
-        texts, diffs = apply_edits(gate.draft, request.edits) if request.edits else ([], [])
-        if diffs:
-            # The approver's own words are checked like the author's before anything is recorded.
-            self.deciding = True
-            try:
-                texts, findings = await self._recheck(gate, texts, diffs)
-            finally:
-                self.deciding = False
-            if self.gate is not gate or self.state.cancelled:
-                raise refuse("NoGate")
-            rules.check_override(playbook, request, findings)
-            gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
-        now = workflow.now()
-        decision = rules.decision_record(playbook, gate, request, findings, diffs, now)
-        self.state.decisions.append(decision)
-        meter = workflow.metric_meter()
-        phase = gate.phase.value
-        action = decision.action.value
-        metrics.count(meter, metrics.DECISIONS, "Decisions", action=action, phase=phase)
-        metrics.record_wait(meter, decision.waited, phase=phase)
-        if decision.override is not None:
-            override = decision.override
-            detail = f"{', '.join(override.rules)}: {override.justification}"
-            self._gate_event(EventKind.OVERRIDDEN, gate, person=request.person, detail=detail)
-        detail = f"{action}: {decision.comment}".strip(": ")
-        self._gate_event(EventKind.DECIDED, gate, person=request.person, detail=detail)
-        self.pending_decision = decision
-        return decision
-
-    @decide.validator
-    def validate_decide(self, request: DecisionRequest) -> None:
-        self._not_ended()
-        rules.check_decide(self.crisis.playbook, self.gate, request, self._busy())
-
-    @workflow.update(name=names.REVISE)
-    async def revise(self, request: RevisionRequest) -> RevisionResult:
-        self.validate_revise(request)
-        gate = self.gate
-        assert gate is not None
-        self.pending_revision = request
-        base = request.base_revision
-        await workflow.wait_condition(
-            lambda: self.gate is None or self.gate.draft.revision > base or self.state.cancelled
-        )
-        current = self.gate or gate
-        return RevisionResult(
-            revision=current.draft.revision, phase=current.phase, sequence=current.sequence
-        )
-
-    @revise.validator
-    def validate_revise(self, request: RevisionRequest) -> None:
-        self._not_ended()
-        rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
-
-    @workflow.update(name=names.ADD_FACT)
-    def add_fact(self, request: FactRequest) -> Ack:
-        now = workflow.now()
-        text = request.text.strip()
-        self.state.facts.append(Fact(text=text, person=request.person, added_at=now))
-        self._event(EventKind.FACT_ADDED, person=request.person, detail=text)
-        return Ack(recorded_at=now, message=f"{len(self.state.facts)}")
-
-    @add_fact.validator
-    def validate_add_fact(self, request: FactRequest) -> None:
-        self._not_ended()
-        rules.check_person(self.crisis.playbook, request.person, with_role=True)
-
-    @workflow.update(name=names.RESOLVE)
-    def resolve(self, request: ResolveRequest) -> Ack:
-        self.state.resolved = True
-        self.state.resolution = request.summary.strip()
-        self._event(EventKind.RESOLVED, person=request.person, detail=self.state.resolution)
-        return Ack(recorded_at=workflow.now())
-
-    @resolve.validator
-    def validate_resolve(self, request: ResolveRequest) -> None:
-        self._not_ended()
-        rules.check_person(self.crisis.playbook, request.person, with_role=True)
-        if self.state.resolved:
-            raise refuse("AlreadyResolved")
-
-    @workflow.update(name=names.CANCEL)
-    def cancel(self, request: CancelRequest) -> Ack:
-        self.state.cancelled = True
-        self.state.cancel_reason = request.reason.strip()
-        self._event(EventKind.CANCELLED, person=request.person, detail=self.state.cancel_reason)
-        return Ack(recorded_at=workflow.now())
-
-    @cancel.validator
-    def validate_cancel(self, request: CancelRequest) -> None:
-        self._not_ended()
-        rules.check_person(self.crisis.playbook, request.person, with_role=True)
-
-    # ------------------------------------------------------------------ query
-
-    @workflow.query(name=names.STATUS)
-    def status(self, query: StatusQuery) -> CrisisStatus:
-        return rules.crisis_status(
-            self.crisis,
-            self.state,
-            self.gate,
-            query,
-            label=self.activity_label,
-            ended=self.ended,
-            review_at=self.review_at,
-            notices_pending=len(self.notices),
-        )
+    def _event_at(self, kind: EventKind, gate: Gate, *, detail: str = "") -> None:
+        rules.record_at_gate(self.state, kind, workflow.now(), gate, detail=detail)

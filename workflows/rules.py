@@ -25,6 +25,7 @@ from tocsin.models import (
     DecisionRequest,
     DraftRequest,
     EditDiff,
+    EventKind,
     Finding,
     Gate,
     GateStatus,
@@ -36,6 +37,7 @@ from tocsin.models import (
     Severity,
     StatusQuery,
     TextEdit,
+    TimelineEvent,
 )
 from tocsin.statements import round_up, unknown_edits
 
@@ -311,6 +313,56 @@ def decision_record(
         level=gate.level,
         via=request.via,
         override=override_of(request, findings),
+    )
+
+
+# ---------------------------------------------------------------------- timeline
+
+
+def record(
+    state: CrisisState,
+    kind: EventKind,
+    at: datetime,
+    *,
+    phase: PhaseName | None = None,
+    sequence: int = 0,
+    revision: int | None = None,
+    person: str | None = None,
+    detail: str = "",
+) -> None:
+    """One line of the crisis's timeline, in its state."""
+    state.events.append(
+        TimelineEvent(
+            at=at,
+            kind=kind,
+            phase=phase,
+            sequence=sequence,
+            revision=revision,
+            person=person,
+            detail=detail,
+        )
+    )
+
+
+def record_at_gate(
+    state: CrisisState,
+    kind: EventKind,
+    at: datetime,
+    gate: Gate,
+    *,
+    person: str | None = None,
+    detail: str = "",
+) -> None:
+    """A timeline line about the gate's current revision."""
+    record(
+        state,
+        kind,
+        at,
+        phase=gate.phase,
+        sequence=gate.sequence,
+        revision=gate.draft.revision,
+        person=person,
+        detail=detail,
     )
 
 

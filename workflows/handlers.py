@@ -1,0 +1,204 @@
+"""What people send a running crisis: the updates (decide, revise, add a fact, resolve, cancel),
+each with the validator that refuses it before it reaches history, and the status query.
+
+The base of `CrisisWorkflow` (`workflows/crisis.py`), which owns the state declared here and
+acts on what the handlers leave in it (a pending decision or revision). Workflow code:
+deterministic, no clock but ``workflow.now()``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from tocsin import metrics, names
+    from tocsin.models import (
+        Ack,
+        CancelRequest,
+        CrisisInput,
+        CrisisState,
+        CrisisStatus,
+        Decision,
+        DecisionRequest,
+        EventKind,
+        Fact,
+        FactRequest,
+        Gate,
+        ResolveRequest,
+        RevisionRequest,
+        RevisionResult,
+        StatusQuery,
+    )
+    from tocsin.statements import apply_edits
+    from workflows import rules, steps
+    from workflows.notices import NoticeQueue
+    from workflows.rules import refuse
+
+
+class CrisisHandlers:
+    """The crisis's updates and query, over the state its workflow keeps."""
+
+    crisis: CrisisInput
+    state: CrisisState
+    gate: Gate | None
+    pending_decision: Decision | None
+    pending_revision: RevisionRequest | None
+    revising: bool  # a revision is being drafted: no second one meanwhile
+    deciding: bool  # a decision's edits are being checked: no second one meanwhile
+    activity_label: str
+    ended: bool
+    review_at: datetime | None
+    notices: NoticeQueue
+
+    def _busy(self) -> bool:
+        return (
+            self.pending_decision is not None
+            or self.pending_revision is not None
+            or self.deciding
+            or self.revising
+        )
+
+    def _not_ended(self) -> None:
+        if self.ended or self.state.cancelled:
+            raise refuse("Ended")
+
+    @workflow.update(name=names.DECIDE)
+    async def decide(self, request: DecisionRequest) -> Decision:
+        # Checked again here: two decisions validated in the same task must not both land.
+        self.validate_decide(request)
+        gate = self.gate
+        assert gate is not None
+        playbook = self.crisis.playbook
+        findings = gate.draft.findings
+        texts, diffs = apply_edits(gate.draft, request.edits) if request.edits else ([], [])
+        if diffs:
+            # The approver's own words are checked like the author's before anything is recorded.
+            self.deciding = True
+            try:
+                texts, findings = await steps.recheck(self.crisis, self.state, gate, texts, diffs)
+            finally:
+                self.deciding = False
+            if self.gate is not gate or self.state.cancelled:
+                raise refuse("NoGate")
+            rules.check_override(playbook, request, findings)
+            gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
+        now = workflow.now()
+        decision = rules.decision_record(playbook, gate, request, findings, diffs, now)
+        self.state.decisions.append(decision)
+        meter = workflow.metric_meter()
+        phase, action = gate.phase.value, decision.action.value
+        metrics.count(meter, metrics.DECISIONS, "Decisions", action=action, phase=phase)
+        metrics.record_wait(meter, decision.waited, phase=phase)
+        if decision.override is not None:
+            override = decision.override
+            rules.record_at_gate(
+                self.state,
+                EventKind.OVERRIDDEN,
+                now,
+                gate,
+                person=request.person,
+                detail=f"{', '.join(override.rules)}: {override.justification}",
+            )
+        rules.record_at_gate(
+            self.state,
+            EventKind.DECIDED,
+            now,
+            gate,
+            person=request.person,
+            detail=f"{action}: {decision.comment}".strip(": "),
+        )
+        self.pending_decision = decision
+        return decision
+
+    @decide.validator
+    def validate_decide(self, request: DecisionRequest) -> None:
+        self._not_ended()
+        rules.check_decide(self.crisis.playbook, self.gate, request, self._busy())
+
+    @workflow.update(name=names.REVISE)
+    async def revise(self, request: RevisionRequest) -> RevisionResult:
+        self.validate_revise(request)
+        gate = self.gate
+        assert gate is not None
+        self.pending_revision = request
+        base = request.base_revision
+        await workflow.wait_condition(
+            lambda: self.gate is None or self.gate.draft.revision > base or self.state.cancelled
+        )
+        current = self.gate or gate
+        return RevisionResult(
+            revision=current.draft.revision, phase=current.phase, sequence=current.sequence
+        )
+
+    @revise.validator
+    def validate_revise(self, request: RevisionRequest) -> None:
+        self._not_ended()
+        rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
+
+    @workflow.update(name=names.ADD_FACT)
+    def add_fact(self, request: FactRequest) -> Ack:
+        now = workflow.now()
+        text = request.text.strip()
+        self.state.facts.append(Fact(text=text, person=request.person, added_at=now))
+        rules.record(self.state, EventKind.FACT_ADDED, now, person=request.person, detail=text)
+        return Ack(recorded_at=now, message=f"{len(self.state.facts)}")
+
+    @add_fact.validator
+    def validate_add_fact(self, request: FactRequest) -> None:
+        self._not_ended()
+        rules.check_person(self.crisis.playbook, request.person, with_role=True)
+
+    @workflow.update(name=names.RESOLVE)
+    def resolve(self, request: ResolveRequest) -> Ack:
+        now = workflow.now()
+        self.state.resolved = True
+        self.state.resolution = request.summary.strip()
+        rules.record(
+            self.state,
+            EventKind.RESOLVED,
+            now,
+            person=request.person,
+            detail=self.state.resolution,
+        )
+        return Ack(recorded_at=now)
+
+    @resolve.validator
+    def validate_resolve(self, request: ResolveRequest) -> None:
+        self._not_ended()
+        rules.check_person(self.crisis.playbook, request.person, with_role=True)
+        if self.state.resolved:
+            raise refuse("AlreadyResolved")
+
+    @workflow.update(name=names.CANCEL)
+    def cancel(self, request: CancelRequest) -> Ack:
+        now = workflow.now()
+        self.state.cancelled = True
+        self.state.cancel_reason = request.reason.strip()
+        rules.record(
+            self.state,
+            EventKind.CANCELLED,
+            now,
+            person=request.person,
+            detail=self.state.cancel_reason,
+        )
+        return Ack(recorded_at=now)
+
+    @cancel.validator
+    def validate_cancel(self, request: CancelRequest) -> None:
+        self._not_ended()
+        rules.check_person(self.crisis.playbook, request.person, with_role=True)
+
+    @workflow.query(name=names.STATUS)
+    def status(self, query: StatusQuery) -> CrisisStatus:
+        return rules.crisis_status(
+            self.crisis,
+            self.state,
+            self.gate,
+            query,
+            label=self.activity_label,
+            ended=self.ended,
+            review_at=self.review_at,
+            notices_pending=len(self.notices),
+        )
