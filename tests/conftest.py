@@ -87,13 +87,26 @@ class Start:
         return result
 
     async def cleanup(self) -> None:
-        for crisis_id in dict.fromkeys(self.ids):
-            # An activity still running when its workflow is terminated keeps the time-skipping
-            # server from skipping time afterwards: let in-flight activities finish first, and
-            # the notices the workflow has queued go out (each is an activity).
-            if await until_quiet(self.client, crisis_id):
-                handle = self.client.get_workflow_handle(crisis_id)
-                await handle.terminate(reason="test over")
+        await terminate_when_quiet(self.client, self.ids)
+
+
+async def terminate_when_quiet(client: Client, ids: list[str]) -> None:
+    """Terminate the crises still running, each once it is quiet; then fail if one never was
+    (terminated all the same, so that the server can stop)."""
+    stuck: list[AssertionError] = []
+    for crisis_id in dict.fromkeys(ids):
+        # An activity still running when its workflow is terminated keeps the time-skipping
+        # server from skipping time afterwards: let in-flight activities finish first, and the
+        # notices the workflow has queued go out (each is an activity).
+        try:
+            running = await until_quiet(client, crisis_id)
+        except AssertionError as exc:
+            stuck.append(exc)
+            running = True
+        if running:
+            await client.get_workflow_handle(crisis_id).terminate(reason="test over")
+    if stuck:
+        raise stuck[0]
 
 
 @pytest.fixture

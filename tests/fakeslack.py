@@ -92,8 +92,13 @@ class FakeSlack:
             )
         return env
 
-    def settings(self, channel: str, *, http: bool = False) -> SlackSettings:
-        """Slack settings against this fake; with ``http``, the app's on a free port."""
+    def settings(self, channel: str, *, http: bool = False, socket: bool = False) -> SlackSettings:
+        """Slack settings against this fake; with ``http``, the app's on a free port; with
+        ``socket``, the app's over a Socket Mode connection to this fake."""
+        if socket:
+            return SlackSettings(
+                bot_token=BOT_TOKEN, app_token=APP_TOKEN, channel=channel, api_url=self.url
+            )
         if not http:
             return SlackSettings(bot_token=BOT_TOKEN, channel=channel, api_url=self.url)
         return SlackSettings(

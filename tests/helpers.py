@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import (
+    Client,
+    WorkflowExecutionDescription,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+)
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
@@ -32,10 +37,16 @@ LIBRARY = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
 PLAYBOOK = "eau-non-potable"
 
 
-def sample_params(playbook: str = PLAYBOOK) -> list[str]:
+def samples(playbook: str = PLAYBOOK, params: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The playbook's example parameters as the strings a person types (``params`` replaces or
+    adds some)."""
+    found = LIBRARY.load(playbook).playbook.sample_parameters()
+    return {**{k: str(v) for k, v in found.items()}, **(params or {})}
+
+
+def sample_params(playbook: str = PLAYBOOK, params: Mapping[str, str] | None = None) -> list[str]:
     """The playbook's example parameters as `tocsin trigger` options."""
-    samples = LIBRARY.load(playbook).playbook.sample_parameters()
-    return [arg for k, v in samples.items() for arg in ("-p", f"{k}={v}")]
+    return [arg for k, v in samples(playbook, params).items() for arg in ("-p", f"{k}={v}")]
 
 
 def files_per_phase(phase: PhaseName, playbook: str = PLAYBOOK) -> int:
@@ -73,12 +84,10 @@ def crisis_input(
         file=loaded.file,
         doc=loaded.doc,
     )
-    samples = {k: str(v) for k, v in loaded.playbook.sample_parameters().items()}
-    samples.update(params or {})
     return crises.build_input(
         loaded,
         LIBRARY.template_folders,
-        samples,
+        samples(playbook, params),
         key=key,
         person=person,
         exercise=exercise,
@@ -137,24 +146,41 @@ async def wait_status(
     raise AssertionError(f"timed out waiting for {what}; last status: {state}")
 
 
-async def until_quiet(client: Client, crisis_id: str, *, checks: int = 200) -> bool:
+async def until_quiet(client: Client, crisis_id: str, *, within: float = 30.0) -> bool:
     """Wait until the crisis has no activity in flight and no notice queued, twice in a row
-    (0.05 s apart). False if it has ended; True if quiet; after ``checks`` polls, True anyway."""
+    (0.05 s apart): True then; False if it has ended meanwhile. Fails if it is still busy after
+    ``within`` seconds, saying with what."""
     handle = client.get_workflow_handle(crisis_id)
+    deadline = time.monotonic() + within
     quiet = 0
-    for _ in range(checks):
+    while True:
         description = await handle.describe()
         if description.status != WorkflowExecutionStatus.RUNNING:
             return False
-        idle = not description.raw_description.pending_activities
-        if idle:
-            with contextlib.suppress(Exception):
-                idle = (await status(client, crisis_id)).notices_pending == 0
-        quiet = quiet + 1 if idle else 0
+        busy = await _busy_with(client, crisis_id, description)
+        quiet = 0 if busy else quiet + 1
         if quiet >= 2:
             return True
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"timed out after {within:g} s waiting for {crisis_id} to be quiet (no activity "
+                f"in flight, no notice queued); last seen: {busy}"
+            )
         await asyncio.sleep(0.05)
-    return True
+
+
+async def _busy_with(
+    client: Client, crisis_id: str, description: WorkflowExecutionDescription
+) -> str:
+    """What keeps a running crisis busy ("" when nothing does)."""
+    pending = description.raw_description.pending_activities
+    if pending:
+        return f"activities in flight: {[a.activity_type.name for a in pending]}"
+    try:
+        queued = (await status(client, crisis_id, attempts=1)).notices_pending
+    except (RPCError, WorkflowQueryFailedError) as exc:  # unanswered yet: not quiet
+        return f"the status query failed: {exc}"
+    return f"{queued} notice(s) queued" if queued else ""
 
 
 async def skip(env: WorkflowEnvironment, client: Client, crisis_id: str, span: timedelta) -> None:

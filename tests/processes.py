@@ -58,9 +58,10 @@ def tocsin_env(data_dir: Path, **extra: str) -> dict[str, str]:
 class Process:
     """A tocsin command in the background, its output going to a log file."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, log: Path) -> None:
+    def __init__(self, proc: asyncio.subprocess.Process, log: Path, *, group: bool = False) -> None:
         self.proc = proc
         self.log = log
+        self.group = group  # in a session of its own, with what it started
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
@@ -81,7 +82,8 @@ class Process:
         await self.proc.wait()
 
     async def stop(self, sig: int = signal.SIGINT, within: float = 30.0) -> int:
-        """Send ``sig`` and wait; SIGKILL if it does not stop in time. Returns the exit code."""
+        """Send ``sig`` and wait; SIGKILL if it does not stop in time. Returns the exit code.
+        A process in a session of its own leaves nothing of it running either."""
         if self.proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.proc.send_signal(sig)
@@ -90,6 +92,9 @@ class Process:
             except TimeoutError:
                 self.proc.kill()
                 await self.proc.wait()
+        if self.group:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
         assert self.proc.returncode is not None
         return self.proc.returncode
 
@@ -110,4 +115,4 @@ async def spawn(
             stderr=asyncio.subprocess.STDOUT,
             start_new_session=group,
         )
-    return Process(proc, log)
+    return Process(proc, log, group=group)

@@ -7,8 +7,6 @@ import asyncio
 import contextlib
 import random
 import signal
-import time
-import uuid
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -21,21 +19,10 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError
 
-from tests.conftest import time_skipping_env
 from tests.fakeslack import FakeSlack, with_slack_people
-from tests.helpers import (
-    approve,
-    awaiting,
-    crisis_input,
-    files_per_phase,
-    sample_params,
-    settings_for,
-    until,
-    wait_status,
-)
-from tests.processes import Process, spawn, tocsin_env
+from tests.helpers import approve, awaiting, crisis_input, files_per_phase, wait_status
+from tests.rig import running
 from tocsin import crises
-from tocsin.config import Settings
 from tocsin.models import (
     CrisisOutcome,
     DecisionAction,
@@ -45,19 +32,11 @@ from tocsin.models import (
     ResolveRequest,
 )
 from tocsin.outbox import crisis_folder, read_journal
-from tocsin.temporal import connect, embedded_server, free_port, port_is_free
-from tocsin.worker import build_worker
 from workflows.crisis import CrisisWorkflow
 
 FOUR = [PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS, PhaseName.CLOSE]
 OUTAGE_CHANNEL = "C0PANNE"
 STORM_CHANNEL = "C0TEMPETE"
-
-
-async def start_up(env: dict[str, str], log: Path) -> tuple[Process, Client]:
-    up = await spawn(["up"], env, log, group=True)
-    await up.wait_for_output("tocsin est prêt", within=90)
-    return up, await connect(Settings.from_env(env))
 
 
 async def test_the_embedded_server_killed_and_restarted_on_the_same_database(
@@ -66,41 +45,24 @@ async def test_the_embedded_server_killed_and_restarted_on_the_same_database(
     """A power cut: `tocsin up` and its Temporal server SIGKILLed together, crises at several
     points of their gates. Started again on the same SQLite file, every crisis resumes where it
     was and closes, each statement written once."""
-    port = free_port()
-    env = tocsin_env(
-        tmp_path / "data", TOCSIN_EMBEDDED_PORT=str(port), TOCSIN_UI_PORT=str(free_port())
-    )
-    settings = Settings.from_env(env)
     keys = [f"coupure-{n}" for n in range(4)]
     ids = [f"crisis-eau-non-potable-{key}" for key in keys]
-    up, client = await start_up(env, tmp_path / "up-1.log")
-    try:
+    async with running(tmp_path, server="up") as rig:
         for key in keys:
-            trigger = await spawn(
-                ["trigger", "eau-non-potable", "--as", "camille", "--key", key, *sample_params()],
-                env,
-                tmp_path / f"trigger-{key}.log",
-            )
-            assert await trigger.proc.wait() == 0, trigger.output()
+            await rig.trigger_cli("eau-non-potable", "--key", key)
         for cid in ids:
-            await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+            await approve(rig.client, cid, "dominique", PhaseName.ACKNOWLEDGE)
         # Two crises a step further: the power goes with gates open in two different phases.
         for cid in ids[:2]:
-            await approve(client, cid, "dominique", PhaseName.EXPLAIN)
+            await approve(rig.client, cid, "dominique", PhaseName.EXPLAIN)
         for cid in ids[:2]:
-            await wait_status(client, cid, awaiting(PhaseName.SOLUTIONS), within=60)
+            await wait_status(rig.client, cid, awaiting(PhaseName.SOLUTIONS), within=60)
         for cid in ids[2:]:
-            await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), within=60)
-        before = {cid: (await crises.status(client, cid)).revision for cid in ids}
-    finally:
-        await up.kill_group()
-    deadline = time.monotonic() + 30
-    while not port_is_free(port):
-        assert time.monotonic() < deadline, "the killed server still holds its port"
-        await asyncio.sleep(0.2)
+            await wait_status(rig.client, cid, awaiting(PhaseName.EXPLAIN), within=60)
+        before = {cid: (await crises.status(rig.client, cid)).revision for cid in ids}
 
-    up, client = await start_up(env, tmp_path / "up-2.log")
-    try:
+        await rig.power_cut()
+        client = rig.client
         # Each crisis is where it was: same gate, same revision.
         for cid in ids:
             status = await crises.status(client, cid)
@@ -117,11 +79,10 @@ async def test_the_embedded_server_killed_and_restarted_on_the_same_database(
             # The bundled playbook's review waits 7 days: the crisis is closed, its workflow
             # waits; the statements are all out.
             await wait_status(client, cid, lambda s: s.review_at is not None, within=60)
-    finally:
-        assert await up.stop() == 0, up.output()[-2000:]
+    # (the rig stopped the second `tocsin up` with Ctrl-C: exit code 0)
     expected = sum(files_per_phase(p) for p in FOUR)
     for cid in ids:
-        journal = read_journal(crisis_folder(settings.outbox, cid, exercise=False))
+        journal = read_journal(crisis_folder(rig.settings.outbox, cid, exercise=False))
         paths = Counter(str(entry["path"]) for entry in journal)
         assert len(paths) == expected, cid
         assert set(paths.values()) == {1}
@@ -133,57 +94,51 @@ async def test_a_slack_outage_holds_neither_timers_nor_decisions(
     """Slack answers 429 and 500 for twelve minutes of (skipped) time: the gate still reminds and
     escalates, the command line still approves, the statement is published and the next phase
     drafted; when Slack is back, the notices go out in order, each gate with one card."""
-    async with time_skipping_env() as env:
-        client = env.client
-        settings = settings_for(tmp_path, f"outage-{uuid.uuid4().hex[:8]}")
-        slack = fake.settings(OUTAGE_CHANNEL)
-        async with build_worker(client, settings, slack=slack):
-            crisis = with_slack_people(crisis_input("panne-slack"))
-            await crises.trigger(client, settings, crisis)
-            cid = crisis.crisis_id
-            ack = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
-            await until(lambda: fake.cards(OUTAGE_CHANNEL), 30, "the first card")
+    async with running(tmp_path, server="test", fake=fake, channel=OUTAGE_CHANNEL) as rig:
+        client, clock = rig.client, rig.clock
+        assert clock is not None
+        cid = await rig.trigger(with_slack_people(crisis_input("panne-slack")))
+        ack = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
+        await rig.card(within=30)
 
-            await env.sleep(timedelta(minutes=9))
-            fake.down = True
-            # A reminder at 10 min, the escalation at 20, while Slack is down. Skipped a minute at
-            # a time: the notices are retried meanwhile, each attempt takes real time, and one
-            # long skip would outlast the test server's own request timeout.
-            for _ in range(12):
-                await env.sleep(timedelta(minutes=1))
-            during = await crises.status(client, cid)
-            kinds = [e.kind for e in during.events]
-            assert EventKind.REMINDER in kinds
-            assert EventKind.ESCALATED in kinds
-            assert during.notices_pending >= 2  # the reminder and the escalation, not yet out
-            statuses = Counter(
-                c.method for c in fake.calls if c.method in ("conversations.replies", "chat.update")
-            )
-            assert fake.refused > 5, statuses  # 429s and 500s, retried
-            assert ack.revision is not None
-            await crises.decide(
-                client,
-                cid,
-                DecisionRequest(
-                    person="sacha", revision=ack.revision, action=DecisionAction.APPROVE
-                ),
-            )
-            # Published and the next phase drafted while Slack is still down.
-            explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN))
-            assert any(p.phase is PhaseName.ACKNOWLEDGE for p in explain.publications)
-            assert len(fake.cards(OUTAGE_CHANNEL)) == 1
+        await clock.sleep(timedelta(minutes=9))
+        fake.down = True
+        # A reminder at 10 min, the escalation at 20, while Slack is down. Skipped a minute at a
+        # time: the notices are retried meanwhile, each attempt takes real time, and one long
+        # skip would outlast the test server's own request timeout.
+        for _ in range(12):
+            await clock.sleep(timedelta(minutes=1))
+        during = await crises.status(client, cid)
+        kinds = [e.kind for e in during.events]
+        assert EventKind.REMINDER in kinds
+        assert EventKind.ESCALATED in kinds
+        assert during.notices_pending >= 2  # the reminder and the escalation, not yet out
+        statuses = Counter(
+            c.method for c in fake.calls if c.method in ("conversations.replies", "chat.update")
+        )
+        assert fake.refused > 5, statuses  # 429s and 500s, retried
+        assert ack.revision is not None
+        await crises.decide(
+            client,
+            cid,
+            DecisionRequest(person="sacha", revision=ack.revision, action=DecisionAction.APPROVE),
+        )
+        # Published and the next phase drafted while Slack is still down.
+        explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN))
+        assert any(p.phase is PhaseName.ACKNOWLEDGE for p in explain.publications)
+        assert len(fake.cards(OUTAGE_CHANNEL)) == 1
 
-            fake.down = False
-            await env.sleep(timedelta(minutes=2))  # the notices' retries find Slack back
-            settled = await wait_status(client, cid, lambda s: s.notices_pending == 0)
-            assert settled.state == "awaiting_approval"
-        cards = fake.cards(OUTAGE_CHANNEL)
-        assert len(cards) == 2  # acknowledge and explain: one card a gate, none twice
-        first = cards[0]
-        thread = " ".join(m["text"] for m in fake.thread(OUTAGE_CHANNEL, first["ts"]))
-        assert "Rappel" in thread
-        assert "Escalade" in thread
-        assert "Approuvé" in str(fake.message(OUTAGE_CHANNEL, first["ts"]))
+        fake.down = False
+        await clock.sleep(timedelta(minutes=2))  # the notices' retries find Slack back
+        settled = await wait_status(client, cid, lambda s: s.notices_pending == 0)
+        assert settled.state == "awaiting_approval"
+    cards = fake.cards(OUTAGE_CHANNEL)
+    assert len(cards) == 2  # acknowledge and explain: one card a gate, none twice
+    first = cards[0]
+    thread = " ".join(m["text"] for m in fake.thread(OUTAGE_CHANNEL, first["ts"]))
+    assert "Rappel" in thread
+    assert "Escalade" in thread
+    assert "Approuvé" in str(fake.message(OUTAGE_CHANNEL, first["ts"]))
 
 
 STORM_CRISES = 20
@@ -195,23 +150,14 @@ async def test_twenty_crises_through_ten_worker_kills(tmp_path: Path, fake: Fake
     again each time. Every crisis closes; each statement is written once per channel and
     language, each decision recorded once, each gate has one Slack card."""
     rng = random.Random(20261124)
-    queue = "storm"
-    settings = settings_for(tmp_path, queue)
-    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
-        env = tocsin_env(
-            tmp_path,
-            TEMPORAL_ADDRESS=server.address,
-            TOCSIN_TASK_QUEUE=queue,
-            **fake.env(STORM_CHANNEL),
-        )
-        client = server.client
-        workers = [await spawn(["worker"], env, tmp_path / "worker-00.log")]
-        await workers[-1].wait_for_output("Worker prêt")
-        ids = []
-        for number in range(STORM_CRISES):
-            crisis = with_slack_people(crisis_input(f"storm-{number:02d}"))
-            await crises.trigger(client, settings, crisis)
-            ids.append(crisis.crisis_id)
+    async with running(
+        tmp_path, server="dev", queue="storm", fake=fake, channel=STORM_CHANNEL
+    ) as rig:
+        client = rig.client
+        ids = [
+            await rig.trigger(with_slack_people(crisis_input(f"storm-{number:02d}")))
+            for number in range(STORM_CRISES)
+        ]
         done = asyncio.Event()
         kills = 0
 
@@ -219,10 +165,9 @@ async def test_twenty_crises_through_ten_worker_kills(tmp_path: Path, fake: Fake
             nonlocal kills
             while kills < STORM_KILLS and not done.is_set():
                 await asyncio.sleep(rng.uniform(0.5, 3.0))
-                assert await workers[-1].stop(signal.SIGKILL) == -signal.SIGKILL
+                assert await rig.workers()[-1].stop(signal.SIGKILL) == -signal.SIGKILL
                 kills += 1
-                workers.append(await spawn(["worker"], env, tmp_path / f"worker-{kills:02d}.log"))
-                await workers[-1].wait_for_output("Worker prêt")
+                await rig.worker()
 
         storm = asyncio.create_task(killer())
         try:
@@ -234,16 +179,16 @@ async def test_twenty_crises_through_ten_worker_kills(tmp_path: Path, fake: Fake
             storm.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await storm
-            finals = [await asyncio.wait_for(result(client, cid), 120) for cid in ids]
-            codes = [await worker.stop() for worker in workers]
-        assert codes[-1] == 0
+        finals = [await asyncio.wait_for(result(client, cid), 120) for cid in ids]
+    # (the rig stopped the last worker: exit code 0)
 
     assert kills == STORM_KILLS
+    assert len(rig.workers()) == STORM_KILLS + 1
     assert during >= STORM_KILLS // 2, during
     assert [f.status for f in finals] == ["closed"] * STORM_CRISES
     expected = sum(files_per_phase(p) for p in FOUR)
     for cid, final in zip(ids, finals, strict=True):
-        journal = read_journal(crisis_folder(settings.outbox, cid, exercise=False))
+        journal = read_journal(crisis_folder(rig.settings.outbox, cid, exercise=False))
         paths = Counter(str(entry["path"]) for entry in journal)
         assert len(paths) == expected == final.publications, cid
         assert set(paths.values()) == {1}, paths.most_common(2)

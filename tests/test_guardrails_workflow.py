@@ -9,7 +9,7 @@ import json
 from temporalio.client import Client
 
 from tests.conftest import Start
-from tests.helpers import LIBRARY, awaiting, wait_status
+from tests.helpers import LIBRARY, awaiting, crisis_input, wait_status
 from tocsin import crises
 from tocsin.models import (
     Channel,
@@ -20,7 +20,6 @@ from tocsin.models import (
     PhaseName,
     TextEdit,
 )
-from tocsin.payloads import unpack
 from workflows.crisis import CrisisWorkflow
 
 PERSONAL = "salle des fêtes ; livraisons : Mme Bernard au 06 12 34 56 78"
@@ -28,17 +27,7 @@ OVERRIDE = "Numéro de la déléguée de quartier, publié avec son accord écri
 
 
 def with_personal_number(key: str) -> CrisisInput:
-    loaded = LIBRARY.load("eau-non-potable")
-    samples = {k: str(v) for k, v in loaded.playbook.sample_parameters().items()}
-    return crises.build_input(
-        loaded,
-        LIBRARY.template_folders,
-        {**samples, "lieu_distribution": PERSONAL},
-        key=key,
-        person="camille",
-        exercise=False,
-        max_history_events=1500,
-    )
+    return crisis_input(key, params={"lieu_distribution": PERSONAL})
 
 
 async def refused(client: Client, cid: str, request: DecisionRequest) -> crises.Refused:
@@ -100,10 +89,10 @@ async def test_blocking_finding_stops_approval_until_an_allowed_override(
     for event in history.events:
         if event.HasField("workflow_execution_update_accepted_event_attributes"):
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-            accepted += [json.loads(unpack(p).data) for p in request.input.args.payloads]
+            accepted += [json.loads(p.data) for p in request.input.args.payloads]
         if event.HasField("workflow_execution_update_completed_event_attributes"):
             outcome = event.workflow_execution_update_completed_event_attributes.outcome
-            completed += [json.loads(unpack(p).data) for p in outcome.success.payloads]
+            completed += [json.loads(p.data) for p in outcome.success.payloads]
     # Refused decisions never reached history: only the override was accepted.
     assert [a["override"] for a in accepted if "action" in a] == [OVERRIDE]
     recorded = [c for c in completed if c.get("override")]
@@ -159,6 +148,7 @@ async def test_edits_are_checked_before_the_decision_is_recorded(
         for channel, language in flagged
         if channel is not None
     ]
+    assert fixed, flagged  # the personal number is flagged in some text
     decision = await crises.decide(client, cid, bad.model_copy(update={"edits": fixed}))
     assert decision.override is None
     after = await crises.status(client, cid)

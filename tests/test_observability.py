@@ -18,6 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 import structlog
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.helpers import approve, awaiting, crisis_input, settings_for, skip, wait_status
@@ -25,7 +26,6 @@ from tocsin import crises
 from tocsin.logs import configure_logging
 from tocsin.metrics import MetricsAddressError, bind_address, runtime_for
 from tocsin.models import DecisionAction, DecisionRequest, PhaseName, ResolveRequest
-from tocsin.payloads import data_converter
 from tocsin.review import build_review, fetch_chain
 from tocsin.temporal import free_port, time_skipping_server_binary
 from tocsin.worker import build_worker
@@ -61,7 +61,7 @@ async def metered() -> AsyncIterator[tuple[WorkflowEnvironment, str]]:
     address = f"127.0.0.1:{free_port()}"
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
-        data_converter=data_converter(),
+        data_converter=pydantic_data_converter,
         runtime=runtime_for(address),
     )
     try:

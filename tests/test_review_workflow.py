@@ -57,7 +57,7 @@ async def test_the_review_follows_the_close_after_the_playbooks_delay(
     await crises.resolve(client, cid, ResolveRequest(person="camille", summary="Eau potable."))
     await approve(client, cid, "dominique", PhaseName.CLOSE)
     closed = await wait_status(client, cid, lambda s: s.review_at is not None)
-    await until_quiet(client, cid)  # the notice of the close goes out in the background
+    assert await until_quiet(client, cid)  # the notice of the close goes out in the background
     assert closed.state == "closed"
     assert closed.review_at is not None
 

@@ -7,22 +7,15 @@ import asyncio
 import signal
 import time
 import urllib.parse
-import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 import yaml
-from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
+from slack_sdk.errors import SlackApiError
 
-from tests.conftest import Start, time_skipping_env
 from tests.fakeslack import (
-    APP_TOKEN,
-    BOT_TOKEN,
     SLACK_IDS,
     Call,
     Failure,
@@ -35,18 +28,15 @@ from tests.fakeslack import (
     view_submission,
     with_slack_people,
 )
-from tests.helpers import LIBRARY, approve, crisis_input, settings_for, until, wait_status
-from tests.processes import Process, spawn, tocsin_env
+from tests.helpers import LIBRARY, approve, crisis_input, samples, until, wait_status
+from tests.rig import Rig, running
 from tocsin import crises
-from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
-from tocsin.models import DecisionAction, NotifyKind, NotifyRequest, PhaseName
+from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
+from tocsin.models import CrisisStatus, DecisionAction, NotifyKind, NotifyRequest, PhaseName
 from tocsin.playbook import PlaybookLibrary
+from tocsin.preview import preview_drafts
 from tocsin.slack.ids import SLASH_COMMAND, ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, kept_alive, web_client
-from tocsin.slack.run import slack_app
-from tocsin.slack.settings import SlackSettings
-from tocsin.temporal import embedded_server, free_port
-from tocsin.worker import build_worker
 
 CHANNEL = "C0CRISE"
 
@@ -67,84 +57,23 @@ def slack_library(root: Path) -> PlaybookLibrary:
     return PlaybookLibrary([folder, BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
 
 
-class Rig:
-    """A fake Slack, the Slack app over HTTP on loopback, a worker notifying Slack."""
-
-    def __init__(
-        self, fake: FakeSlack, slack: SlackSettings, client: Client, url: str, start: Start
-    ) -> None:
-        self.fake = fake
-        self.slack = slack
-        self.client = client
-        self.url = url
-        self.start = start  # crises it starts are terminated when the test ends
-
-    async def post(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> int:
-        body = form(payload)
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(self.url, data=body, headers=headers or sign(body)) as reply,
-        ):
-            return reply.status
-
-    async def post_raw(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(self.url, data=body, headers=headers) as reply,
-        ):
-            return reply.status, await reply.text()
-
-    async def card(self, within: float = 20.0) -> dict[str, Any]:
-        cards: list[dict[str, Any]] = await until(
-            lambda: self.fake.cards(CHANNEL), within, "a card"
-        )
-        return cards[0]
-
-    async def click(self, user: str, action: ActionId, card: dict[str, Any]) -> int:
-        value = button_value(card, action)
-        payload = block_actions(user, action, value, CHANNEL, card["ts"], card["blocks"])
-        return await self.post(payload)
-
-
 @pytest.fixture
-async def slack_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server for each test here (about half a second to start): crises driven
-    through Slack never share a clock with other tests, which skip hours of time."""
-    async with time_skipping_env() as environment:
-        yield environment
-
-
-@pytest.fixture
-async def rig(
-    slack_env: WorkflowEnvironment, tmp_path: Path, fake: FakeSlack
-) -> AsyncIterator[Rig]:
-    env = slack_env
-    settings: Settings = settings_for(tmp_path, f"tocsin-slack-{uuid.uuid4().hex[:8]}")
-    slack = fake.settings(CHANNEL, http=True)
-    starter = Start(env.client, settings)
-    async with (
-        build_worker(env.client, settings, slack=slack),
-        slack_app(
-            slack,
-            env.client,
-            host="127.0.0.1",
-            settings=settings,
-            library=slack_library(tmp_path),
-        ) as url,
-    ):
-        rig = Rig(fake, slack, env.client, url, starter)
-        try:
-            yield rig
-        finally:
-            await starter.cleanup()
+async def rig(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Rig]:
+    """A fake Slack, the Slack app over HTTP on loopback, a worker notifying Slack, on a
+    time-skipping server of their own: crises driven through Slack never share a clock with
+    other tests, which skip hours of time."""
+    library = slack_library(tmp_path)
+    async with running(
+        tmp_path, server="test", fake=fake, channel=CHANNEL, app="http", library=library
+    ) as started:
+        yield started
 
 
 async def trigger(rig: Rig, key: str) -> str:
-    started = await rig.start(with_slack_people(crisis_input(key)))
-    return str(started.crisis_id)
+    return await rig.trigger(with_slack_people(crisis_input(key)))
 
 
-async def status(rig: Rig, crisis_id: str) -> Any:
+async def status(rig: Rig, crisis_id: str) -> CrisisStatus:
     return await crises.status(rig.client, crisis_id)
 
 
@@ -185,12 +114,11 @@ async def test_card_then_one_tap_approval(rig: Rig) -> None:
     updated = rig.fake.message(CHANNEL, card["ts"]) or {}
     assert "Approuvé" in str(updated["blocks"])
     # Publication is posted in the card's thread, each text in full.
-    thread = await until(
+    await until(
         lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Publié"),
         15,
         "publication in thread",
     )
-    assert thread
     # The decision lands before publication ends: wait for the workflow to record every file.
     after = await wait_status(
         rig.client, cid, lambda s: s.state != "publishing" and bool(s.publications), what="files"
@@ -346,9 +274,6 @@ async def test_a_retried_notice_never_posts_a_second_card(fake: FakeSlack) -> No
     """The worker died after Slack accepted the card and before Temporal recorded it: the retry
     finds the card by its key and updates it."""
     crisis = with_slack_people(crisis_input("retry"))
-    from tests.helpers import LIBRARY
-    from tocsin.preview import preview_drafts
-
     draft = preview_drafts(
         LIBRARY.load("eau-non-potable"), LIBRARY.template_folders, {}, [PhaseName.ACKNOWLEDGE]
     )[0]
@@ -388,7 +313,7 @@ async def test_a_retried_notice_never_posts_a_second_card(fake: FakeSlack) -> No
     assert len(fake.messages["DUDOMINIQUE"]) == 1  # and one direct message
     # A server error that lasts is the activity's to retry: it raises.
     fake.fail("conversations.history", *[Failure(500)] * 5)
-    with pytest.raises(Exception):  # noqa: B017,PT011 - slack_sdk's error for a 500
+    with pytest.raises(SlackApiError, match="fatal_error"):
         await notifier.notify(request.model_copy(update={"idempotency_key": "k2"}))
 
 
@@ -400,50 +325,35 @@ async def test_worker_killed_after_posting_a_card_leaves_one_card(
 ) -> None:
     """Slack accepted the card, the worker died before Temporal heard of it: the activity runs
     again on another worker, finds the card by its key and updates it. One card, not two."""
-    queue = "slack-kill"
-    settings = settings_for(tmp_path, queue)
-    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
-        env = tocsin_env(
-            tmp_path,
-            TEMPORAL_ADDRESS=server.address,
-            TOCSIN_TASK_QUEUE=queue,
-            **fake.env(CHANNEL),
-        )
-        workers: list[Process] = []
-        try:
-            workers.append(await spawn(["worker"], env, tmp_path / "worker-1.log"))
-            await workers[0].wait_for_output("Worker prêt")
-            fake.hold_card = 20.0  # the card is stored, the answer comes too late
-            crisis = crisis_input("slack-kill")
-            await crises.trigger(server.client, settings, crisis)
-            await until(lambda: fake.cards(CHANNEL), 30, "the card stored by Slack")
-            assert await workers[0].stop(signal.SIGKILL) == -signal.SIGKILL
-            card_ts = fake.cards(CHANNEL)[0]["ts"]
+    async with running(
+        tmp_path, server="dev", queue="slack-kill", fake=fake, channel=CHANNEL
+    ) as rig:
+        (first,) = rig.workers()
+        fake.hold_card = 20.0  # the card is stored, the answer comes too late
+        cid = await rig.trigger(crisis_input("slack-kill"))
+        card_ts = (await rig.card(within=30))["ts"]  # stored by Slack
+        assert await first.stop(signal.SIGKILL) == -signal.SIGKILL
 
-            workers.append(await spawn(["worker"], env, tmp_path / "worker-2.log"))
-            await workers[1].wait_for_output("Worker prêt")
-            killed_at = time.monotonic()
-            await until(
-                lambda: any(
-                    c.method == "chat.update" and c.args.get("ts") == card_ts for c in fake.calls
-                ),
-                60,
-                "the retried notice updating the card",
-            )
-            retried_after = time.monotonic() - killed_at
-            await approve(server.client, crisis.crisis_id, "dominique", PhaseName.ACKNOWLEDGE)
-            await wait_status(
-                server.client,
-                crisis.crisis_id,
-                lambda s: any(p.phase is PhaseName.ACKNOWLEDGE for p in s.publications),
-                what="published",
-            )
-            await until(
-                lambda: not has_buttons(fake.message(CHANNEL, card_ts) or {}), 20, "card decided"
-            )
-        finally:
-            for worker in workers:
-                await worker.stop()
+        await rig.worker()
+        killed_at = time.monotonic()
+        await until(
+            lambda: any(
+                c.method == "chat.update" and c.args.get("ts") == card_ts for c in fake.calls
+            ),
+            60,
+            "the retried notice updating the card",
+        )
+        retried_after = time.monotonic() - killed_at
+        await approve(rig.client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+        await wait_status(
+            rig.client,
+            cid,
+            lambda s: any(p.phase is PhaseName.ACKNOWLEDGE for p in s.publications),
+            what="published",
+        )
+        await until(
+            lambda: not has_buttons(fake.message(CHANNEL, card_ts) or {}), 20, "card decided"
+        )
     cards = [
         c for c in fake.calls if c.method == "chat.postMessage" and not c.args.get("thread_ts")
     ]
@@ -456,19 +366,19 @@ async def test_worker_killed_after_posting_a_card_leaves_one_card(
     print(f"card found again and updated {retried_after:.1f}s after the new worker started")
 
 
-async def test_reminders_escalation_and_deadline_in_the_thread(
-    rig: Rig, slack_env: WorkflowEnvironment
-) -> None:
+async def test_reminders_escalation_and_deadline_in_the_thread(rig: Rig) -> None:
+    clock = rig.clock
+    assert clock is not None
     cid = await trigger(rig, "timers")
     card = await rig.card()
     # eau-non-potable: remind every 10 min, escalate after 20 min, deadline 1 h after detection.
-    await slack_env.sleep(timedelta(minutes=10, seconds=30))
+    await clock.sleep(timedelta(minutes=10, seconds=30))
     await until(
         lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Rappel"),
         10,
         "a reminder in the thread",
     )
-    await slack_env.sleep(timedelta(minutes=10))
+    await clock.sleep(timedelta(minutes=10))
     escalation = await until(
         lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Escalade"),
         10,
@@ -478,7 +388,7 @@ async def test_reminders_escalation_and_deadline_in_the_thread(
     # The deputy gets the card as a direct message, and can approve from it.
     direct = await until(lambda: rig.fake.messages.get("DUSACHA"), 10, "the deputy's DM")
     assert has_buttons(direct[0])
-    await slack_env.sleep(timedelta(minutes=40))
+    await clock.sleep(timedelta(minutes=40))
     missed = await until(
         lambda: rig.fake.said_in_thread(CHANNEL, card["ts"], "Échéance"),
         10,
@@ -486,11 +396,7 @@ async def test_reminders_escalation_and_deadline_in_the_thread(
     )
     assert "révision 1" in missed[0]["text"]
     assert len(rig.fake.cards(CHANNEL)) == 1
-    value = button_value(direct[0], ActionId.APPROVE)
-    payload = block_actions(
-        "USACHA", ActionId.APPROVE, value, "DUSACHA", direct[0]["ts"], direct[0]["blocks"]
-    )
-    assert await rig.post(payload) == 200
+    assert await rig.click("USACHA", ActionId.APPROVE, direct[0], channel="DUSACHA") == 200
     done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="decision")
     assert done.decisions[0].person == "sacha"
     assert done.decisions[0].level == 1
@@ -499,51 +405,34 @@ async def test_reminders_escalation_and_deadline_in_the_thread(
 # --------------------------------------------------------------------------- Socket Mode
 
 
-async def test_socket_mode_envelopes(
-    slack_env: WorkflowEnvironment, tmp_path: Path, fake: FakeSlack
-) -> None:
+async def test_socket_mode_envelopes(tmp_path: Path, fake: FakeSlack) -> None:
     """No inbound port: the app opens a websocket to Slack and receives envelopes on it."""
-    settings = settings_for(tmp_path, f"tocsin-socket-{uuid.uuid4().hex[:8]}")
-    slack = SlackSettings(
-        bot_token=BOT_TOKEN, app_token=APP_TOKEN, channel=CHANNEL, api_url=fake.url
-    )
-    starter = Start(slack_env.client, settings)
-    async with (
-        build_worker(slack_env.client, settings, slack=slack),
-        slack_app(slack, slack_env.client) as where,
-    ):
-        assert where == "socket"
-        try:
-            await until(lambda: fake.sockets, 10, "the websocket")
-            started = await starter(with_slack_people(crisis_input("socket")))
-            cid = started.crisis_id
-            cards: list[dict[str, Any]] = await until(lambda: fake.cards(CHANNEL), 20, "card")
-            card = cards[0]
-            value = button_value(card, ActionId.APPROVE)
-            payload = block_actions(
-                "UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], card["blocks"]
-            )
-            await fake.envelope("env-1", "interactive", payload)
-            await until(lambda: any(a.get("envelope_id") == "env-1" for a in fake.acks), 10, "ack")
-            done = await wait_status(
-                slack_env.client, cid, lambda s: len(s.decisions) == 1, what="decision"
-            )
-            assert done.decisions[0].person == "dominique"
-            # Slack redelivers an envelope it thinks was lost: the workflow refuses the second
-            # decision (nothing awaits it any more) and only the clicker hears of it.
-            await fake.envelope("env-1", "interactive", payload)
-            await until(lambda: fake.ephemeral, 10, "the refusal")
-            assert fake.ephemeral[0]["user"] == "UDOMINIQUE"
-            assert len((await crises.status(slack_env.client, cid)).decisions) == 1
-            # Both deliveries acknowledged (closing the socket with an ack still on its way
-            # leaves the Socket Mode client busy after the test).
-            await until(
-                lambda: sum(a.get("envelope_id") == "env-1" for a in fake.acks) == 2,
-                10,
-                "the second ack",
-            )
-        finally:
-            await starter.cleanup()
+    async with running(tmp_path, server="test", fake=fake, channel=CHANNEL, app="socket") as rig:
+        assert rig.slack_url == ""
+        await until(lambda: fake.sockets, 10, "the websocket")
+        cid = await rig.trigger(with_slack_people(crisis_input("socket")))
+        card = await rig.card()
+        value = button_value(card, ActionId.APPROVE)
+        payload = block_actions(
+            "UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], card["blocks"]
+        )
+        await fake.envelope("env-1", "interactive", payload)
+        await until(lambda: any(a.get("envelope_id") == "env-1" for a in fake.acks), 10, "ack")
+        done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="decision")
+        assert done.decisions[0].person == "dominique"
+        # Slack redelivers an envelope it thinks was lost: the workflow refuses the second
+        # decision (nothing awaits it any more) and only the clicker hears of it.
+        await fake.envelope("env-1", "interactive", payload)
+        await until(lambda: fake.ephemeral, 10, "the refusal")
+        assert fake.ephemeral[0]["user"] == "UDOMINIQUE"
+        assert len((await crises.status(rig.client, cid)).decisions) == 1
+        # Both deliveries acknowledged (closing the socket with an ack still on its way leaves
+        # the Socket Mode client busy after the test).
+        await until(
+            lambda: sum(a.get("envelope_id") == "env-1" for a in fake.acks) == 2,
+            10,
+            "the second ack",
+        )
 
 
 async def test_slash_command_status_fact_and_mistakes(rig: Rig) -> None:
@@ -608,8 +497,7 @@ async def test_start_a_crisis_from_a_modal(rig: Rig) -> None:
     blocks = {b["block_id"]: b for b in modal["blocks"]}
     assert "tocsin_param__commune" in blocks
     assert "Saint-Aubin" in str(blocks["tocsin_param__commune"])  # the example as a hint
-    samples = LIBRARY.load("eau-non-potable").playbook.sample_parameters()
-    values = {f"tocsin_param__{k}": str(v) for k, v in samples.items()}
+    values = {f"tocsin_param__{k}": v for k, v in samples().items()}
     # A bad value is refused in the modal, at its field, and nothing starts.
     wrong = view_submission("UCAMILLE", modal, {**values, "tocsin_param__site": "pas une url"})
     code, text = await rig.post_raw(form(wrong), sign(form(wrong)))
@@ -620,7 +508,7 @@ async def test_start_a_crisis_from_a_modal(rig: Rig) -> None:
     told = await until(lambda: rig.fake.ephemeral, 20, "the confirmation")
     assert "déclenchée" in told[0]["text"]
     crisis_id = told[0]["text"].split()[1]
-    rig.start.ids.append(crisis_id)
+    rig.ids.append(crisis_id)
     started = await status(rig, crisis_id)
     assert started.people["camille"].slack_user_id == "UCAMILLE"
     assert (await rig.card())["blocks"]
@@ -679,33 +567,18 @@ async def test_the_manifest_asks_for_what_the_app_uses_and_nothing_more(rig: Rig
 async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: FakeSlack) -> None:
     """The real `tocsin up` process with Slack configured: a card for a crisis triggered from
     the command line, approved by a signed click on the app's port."""
-    slack_port = free_port()
-    library = slack_library(tmp_path)
-    env = tocsin_env(
-        tmp_path / "data",
-        TOCSIN_EMBEDDED_PORT=str(free_port()),
-        TOCSIN_UI_PORT=str(free_port()),
+    slack_library(tmp_path)
+    async with running(
+        tmp_path,
+        server="up",
+        fake=fake,
+        channel=CHANNEL,
+        app="http",
         TOCSIN_PLAYBOOKS=str(tmp_path / "playbooks"),
-        **fake.env(CHANNEL, app_port=slack_port),
-    )
-    up = await spawn(["up"], env, tmp_path / "up.log")
-    try:
-        await up.wait_for_output("App Slack prête")
-        samples = library.load("eau-non-potable").playbook.sample_parameters()
-        params = [arg for k, v in samples.items() for arg in ("-p", f"{k}={v}")]
-        trigger_cli = await spawn(
-            ["trigger", "eau-non-potable", "--as", "camille", *params], env, tmp_path / "t.log"
-        )
-        assert await trigger_cli.proc.wait() == 0, trigger_cli.output()
-        card = (await until(lambda: fake.cards(CHANNEL), 30, "the card"))[0]
-        value = button_value(card, ActionId.APPROVE)
-        body = form(block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], []))
-        url = f"http://127.0.0.1:{slack_port}/slack/events"
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(url, data=body, headers=sign(body)) as reply,
-        ):
-            assert reply.status == 200
+    ) as rig:
+        await rig.trigger_cli()
+        card = await rig.card(within=30)
+        assert await rig.click("UDOMINIQUE", ActionId.APPROVE, card, blocks=[]) == 200
         await until(
             lambda: "Approuvé" in str((fake.message(CHANNEL, card["ts"]) or {}).get("blocks")),
             30,
@@ -722,8 +595,6 @@ async def test_tocsin_up_runs_the_slack_app_over_http(tmp_path: Path, fake: Fake
         connections = {call.connection for call in fake.calls}
         print(f"{len(fake.calls)} Web API calls over {len(connections)} connections")
         assert len(connections) * 3 <= len(fake.calls), (len(connections), len(fake.calls))
-    finally:
-        assert await up.stop() == 0, up.output()
 
 
 async def test_a_kept_alive_client_reuses_its_connections(fake: FakeSlack) -> None:

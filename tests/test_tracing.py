@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from tests.helpers import awaiting, sample_params, settings_for, until, wait_status
-from tests.processes import spawn, tocsin, tocsin_env
+from tests.helpers import awaiting, sample_params, until, wait_status
+from tests.processes import tocsin
+from tests.rig import running
 from tocsin.models import DRAFT_ACTIVITY, NOTIFY_ACTIVITY, PUBLISH_ACTIVITY, PhaseName
-from tocsin.temporal import embedded_server, free_port
+from tocsin.temporal import free_port
 
 PUBLISHED = f"RunActivity:{PUBLISH_ACTIVITY}"
 
@@ -87,31 +88,23 @@ async def test_a_crisis_is_one_trace_from_trigger_to_publication(
     tmp_path: Path, collector: tuple[Collector, str]
 ) -> None:
     spans, endpoint = collector
-    settings = settings_for(tmp_path, "tracing")
-    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
-        env = tocsin_env(
-            tmp_path,
-            TEMPORAL_ADDRESS=server.address,
-            TOCSIN_TASK_QUEUE="tracing",
-            TOCSIN_OUTBOX=str(settings.outbox),
-            TOCSIN_OTLP_ENDPOINT=endpoint,
-            OTEL_BSP_SCHEDULE_DELAY="200",  # the batch goes out every 0.2 s
+    async with running(
+        tmp_path,
+        server="dev",
+        queue="tracing",
+        TOCSIN_OTLP_ENDPOINT=endpoint,
+        OTEL_BSP_SCHEDULE_DELAY="200",  # the batch goes out every 0.2 s
+    ) as rig:
+        said = await asyncio.to_thread(
+            cli, rig.env, "trigger", "eau-non-potable", "--as", "camille", *sample_params()
         )
-        worker = await spawn(["worker"], env, tmp_path / "worker.log")
-        try:
-            await worker.wait_for_output("Worker prêt")
-            said = await asyncio.to_thread(
-                cli, env, "trigger", "eau-non-potable", "--as", "camille", *sample_params()
-            )
-            crisis = next(w for w in said.split() if w.startswith("crisis-"))
-            gate = await wait_status(server.client, crisis, awaiting(PhaseName.ACKNOWLEDGE))
-            await asyncio.to_thread(
-                cli, env, "approve", crisis, "--as", "dominique", "-r", str(gate.revision), "-y"
-            )
-            await wait_status(server.client, crisis, awaiting(PhaseName.EXPLAIN))
-            await until(lambda: len(spans.named(PUBLISHED)) == 8, 20, "the 8 publications' spans")
-        finally:
-            await worker.stop()
+        crisis = next(w for w in said.split() if w.startswith("crisis-"))
+        gate = await wait_status(rig.client, crisis, awaiting(PhaseName.ACKNOWLEDGE))
+        await asyncio.to_thread(
+            cli, rig.env, "approve", crisis, "--as", "dominique", "-r", str(gate.revision), "-y"
+        )
+        await wait_status(rig.client, crisis, awaiting(PhaseName.EXPLAIN))
+        await until(lambda: len(spans.named(PUBLISHED)) == 8, 20, "the 8 publications' spans")
 
     (started,) = spans.named("StartWorkflow:CrisisWorkflow")  # from the CLI's process
     trace = started[1]

@@ -9,54 +9,41 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.helpers import approve, crisis_input, files_per_phase, settings_for, wait_status
-from tests.processes import Process, spawn, tocsin_env
+from tests.helpers import approve, crisis_input, files_per_phase, wait_status
+from tests.rig import running
 from tocsin import crises
 from tocsin.models import PhaseName, ResolveRequest
 from tocsin.outbox import crisis_folder, read_journal, review_paths
-from tocsin.temporal import embedded_server, free_port
 from workflows.crisis import CrisisWorkflow
 
 
 async def test_sigkill_worker_mid_crisis_loses_and_duplicates_nothing(tmp_path: Path) -> None:
-    queue = "kill-test"
-    settings = settings_for(tmp_path, queue)
-    async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
-        env = tocsin_env(tmp_path, TEMPORAL_ADDRESS=server.address, TOCSIN_TASK_QUEUE=queue)
-        workers: list[Process] = []
-        try:
-            workers.append(await spawn(["worker"], env, tmp_path / "worker-1.log"))
-            await workers[0].wait_for_output("Worker prêt")
-            client = server.client
-            crisis = crisis_input("kill")
-            await crises.trigger(client, settings, crisis)
-            cid = crisis.crisis_id
-            folder = crisis_folder(settings.outbox, cid, exercise=False)
+    async with running(tmp_path, server="dev", queue="kill-test") as rig:
+        client = rig.client
+        (first,) = rig.workers()
+        cid = await rig.trigger(crisis_input("kill"))
+        folder = crisis_folder(rig.settings.outbox, cid, exercise=False)
 
-            await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
-            # Kill as soon as publication has begun, while the other channels may be in flight.
-            for _ in range(6000):  # at most 30 s
-                if read_journal(folder):
-                    break
-                await asyncio.sleep(0.005)
-            assert read_journal(folder), "the first worker never published"
-            assert await workers[0].stop(signal.SIGKILL) == -signal.SIGKILL
-            written_before_kill = len(read_journal(folder))
+        await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+        # Kill as soon as publication has begun, while the other channels may be in flight.
+        for _ in range(6000):  # at most 30 s
+            if read_journal(folder):
+                break
+            await asyncio.sleep(0.005)
+        assert read_journal(folder), "the first worker never published"
+        assert await first.stop(signal.SIGKILL) == -signal.SIGKILL
+        before_kill = {str(entry["path"]) for entry in read_journal(folder)}
 
-            workers.append(await spawn(["worker"], env, tmp_path / "worker-2.log"))
-            await workers[1].wait_for_output("Worker prêt")
-            killed_at = time.monotonic()
-            for phase in (PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
-                await approve(client, cid, "dominique", phase)
-            resumed_after = time.monotonic() - killed_at
-            await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-            await crises.resolve(client, cid, ResolveRequest(person="camille"))
-            await approve(client, cid, "dominique", PhaseName.CLOSE)
-            handle = client.get_workflow_handle_for(CrisisWorkflow.run, cid)
-            outcome = await asyncio.wait_for(handle.result(), 60)
-        finally:
-            for worker in workers:
-                await worker.stop()
+        await rig.worker()
+        killed_at = time.monotonic()
+        for phase in (PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
+            await approve(client, cid, "dominique", phase)
+        resumed_after = time.monotonic() - killed_at
+        await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
+        await crises.resolve(client, cid, ResolveRequest(person="camille"))
+        await approve(client, cid, "dominique", PhaseName.CLOSE)
+        handle = client.get_workflow_handle_for(CrisisWorkflow.run, cid)
+        outcome = await asyncio.wait_for(handle.result(), 60)
 
     assert outcome.status == "closed"
     journal = read_journal(folder)
@@ -70,5 +57,7 @@ async def test_sigkill_worker_mid_crisis_loses_and_duplicates_nothing(tmp_path: 
     assert len(reviews) == 3  # the review after the close: HTML, Markdown, JSON
     # The statements, the journal and the review: nothing else, nothing twice.
     assert len(everything) == len(paths) + 1 + len(reviews), everything
-    assert written_before_kill <= files_per_phase(PhaseName.ACKNOWLEDGE)
-    print(f"wrote {written_before_kill} file(s) before the kill; resumed in {resumed_after:.1f}s")
+    # What the first worker wrote was acknowledgement files, kept as they were, not rewritten.
+    assert {Path(p).parent.name for p in before_kill} == {"2-acknowledge"}, before_kill
+    assert before_kill <= set(paths)
+    print(f"wrote {len(before_kill)} file(s) before the kill; resumed in {resumed_after:.1f}s")
