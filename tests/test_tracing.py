@@ -16,10 +16,11 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from tests.helpers import awaiting, sample_params, until, wait_status
 from tests.processes import tocsin
 from tests.rig import running
-from tocsin.models import DRAFT_ACTIVITY, NOTIFY_ACTIVITY, PUBLISH_ACTIVITY, PhaseName
+from tocsin import names
+from tocsin.models import PhaseName
 from tocsin.temporal import free_port
 
-PUBLISHED = f"RunActivity:{PUBLISH_ACTIVITY}"
+PUBLISHED = f"RunActivity:{names.PUBLISH}"
 
 
 class Collector:
@@ -114,9 +115,9 @@ async def test_a_crisis_is_one_trace_from_trigger_to_publication(
     # The worker's spans continue the CLI's trace: the workflow, each activity it ran.
     for name in (
         "RunWorkflow:CrisisWorkflow",
-        f"StartActivity:{DRAFT_ACTIVITY}",
-        f"RunActivity:{DRAFT_ACTIVITY}",
-        f"RunActivity:{NOTIFY_ACTIVITY}",
+        f"StartActivity:{names.DRAFT}",
+        f"RunActivity:{names.DRAFT}",
+        f"RunActivity:{names.NOTIFY}",
         PUBLISHED,
     ):
         assert name in in_trace, (name, sorted(set(spans.names())))
