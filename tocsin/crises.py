@@ -25,12 +25,14 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from tocsin import names
 from tocsin.config import Settings
 from tocsin.i18n import has, t
 from tocsin.models import (
     Ack,
     CancelRequest,
     CrisisInput,
+    CrisisOutcome,
     CrisisRun,
     CrisisStatus,
     Decision,
@@ -45,7 +47,6 @@ from tocsin.models import (
 )
 from tocsin.playbook import LoadedPlaybook, resolve_parameters
 from tocsin.render import snapshot_templates
-from workflows.crisis import CrisisWorkflow
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -125,10 +126,11 @@ async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Tr
     """Start the crisis, or land on the running one with the same id."""
     try:
         handle = await client.start_workflow(
-            CrisisWorkflow.run,
+            names.WORKFLOW,
             CrisisRun(crisis=crisis),
             id=crisis.crisis_id,
             task_queue=settings.task_queue,
+            result_type=CrisisOutcome,
             # A crisis id is free again only if its previous run failed; a closed crisis stays
             # in the record under its key.
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
@@ -177,7 +179,7 @@ async def status(
     ``draft=False`` the draft awaiting approval (then ``draft`` is None)."""
     try:
         found: CrisisStatus = await _handle(client, crisis_id).query(
-            "status",
+            names.STATUS,
             StatusQuery(include_events=events, include_draft=draft),
             result_type=CrisisStatus,
             rpc_timeout=rpc_timeout,
@@ -217,23 +219,23 @@ async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, res
 
 
 async def decide(client: Client, crisis_id: str, request: DecisionRequest) -> Decision:
-    return await _update(client, crisis_id, "decide", request, Decision)
+    return await _update(client, crisis_id, names.DECIDE, request, Decision)
 
 
 async def revise(client: Client, crisis_id: str, request: RevisionRequest) -> RevisionResult:
-    return await _update(client, crisis_id, "revise", request, RevisionResult)
+    return await _update(client, crisis_id, names.REVISE, request, RevisionResult)
 
 
 async def add_fact(client: Client, crisis_id: str, request: FactRequest) -> Ack:
-    return await _update(client, crisis_id, "add_fact", request, Ack)
+    return await _update(client, crisis_id, names.ADD_FACT, request, Ack)
 
 
 async def resolve(client: Client, crisis_id: str, request: ResolveRequest) -> Ack:
-    return await _update(client, crisis_id, "resolve", request, Ack)
+    return await _update(client, crisis_id, names.RESOLVE, request, Ack)
 
 
 async def cancel(client: Client, crisis_id: str, request: CancelRequest) -> Ack:
-    return await _update(client, crisis_id, "cancel", request, Ack)
+    return await _update(client, crisis_id, names.CANCEL, request, Ack)
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,7 @@ _STATUS: dict[WorkflowExecutionStatus, str] = {
 async def list_crises(client: Client, *, limit: int = 100) -> list[CrisisSummary]:
     found: dict[str, CrisisSummary] = {}
     async for execution in client.list_workflows(
-        "WorkflowType = 'CrisisWorkflow'", limit=limit * 2
+        f"WorkflowType = '{names.WORKFLOW}'", limit=limit * 2
     ):
         if execution.id in found:  # continue-as-new chains list every run; keep the latest
             continue
