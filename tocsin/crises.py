@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -37,6 +37,7 @@ from tocsin.models import (
     CrisisStatus,
     Decision,
     DecisionRequest,
+    Draft,
     FactRequest,
     GuardrailSettings,
     ResolveRequest,
@@ -189,6 +190,39 @@ async def status(
         if _not_found(exc):
             raise UnknownCrisis(crisis_id) from exc
         raise
+
+
+ENDED: Final = ("closed", "cancelled")  # CrisisStatus.state of a crisis that is over
+
+
+class NothingAwaits(Exception):
+    """No revision of the crisis waits for anyone: none drafted yet, or the last one decided."""
+
+    def __init__(self, crisis: str) -> None:
+        super().__init__(crisis)
+        self.crisis = crisis
+
+
+@dataclass(frozen=True)
+class Current:
+    """The revision that waits for someone (a decision, or its author's revision), its draft,
+    and the crisis as it stands."""
+
+    revision: int
+    draft: Draft
+    status: CrisisStatus
+
+
+async def current_revision(client: Client, crisis_id: str) -> Current:
+    """The revision a person acts on when they name none, or whose card they want to open: the
+    one that waits now. ``Refused("Ended")`` for a crisis that is over, ``NothingAwaits`` when
+    no revision waits. The workflow's validator still has the last word on the update."""
+    found = await status(client, crisis_id, events=False)
+    if found.state in ENDED:
+        raise Refused("Ended", {}, "crisis ended")
+    if found.revision is None or found.draft is None:
+        raise NothingAwaits(crisis_id)
+    return Current(revision=found.revision, draft=found.draft, status=found)
 
 
 async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, result: type[R]) -> R:
