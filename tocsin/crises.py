@@ -213,16 +213,21 @@ class Current:
     status: CrisisStatus
 
 
-async def current_revision(client: Client, crisis_id: str) -> Current:
-    """The revision a person acts on when they name none, or whose card they want to open: the
-    one that waits now. ``Refused("Ended")`` for a crisis that is over, ``NothingAwaits`` when
-    no revision waits. The workflow's validator still has the last word on the update."""
-    found = await status(client, crisis_id, events=False)
+def waiting_revision(found: CrisisStatus) -> Current:
+    """The revision that waits now in a crisis's status: the one a person acts on when they name
+    none, or whose card they want to open. ``Refused("Ended")`` for a crisis that is over,
+    ``NothingAwaits`` when no revision waits. The workflow's validator still has the last word
+    on the update."""
     if found.state in ENDED:
         raise Refused("Ended", {}, "crisis ended")
     if found.revision is None or found.draft is None:
-        raise NothingAwaits(crisis_id)
+        raise NothingAwaits(found.crisis_id)
     return Current(revision=found.revision, draft=found.draft, status=found)
+
+
+async def current_revision(client: Client, crisis_id: str) -> Current:
+    """The revision that waits now in the crisis (``waiting_revision`` of its status)."""
+    return waiting_revision(await status(client, crisis_id, events=False))
 
 
 async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, result: type[R]) -> R:
