@@ -385,6 +385,13 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     assert edited.code == 0, edited.text
 
     wait_state(up, crisis, "waiting_follow_up")
+    # Nothing waits between statements: said, nothing sent (crises.current_revision).
+    idle = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
+    assert idle.code == 1
+    assert idle.err.strip() == "Erreur : Rien à approuver pour cette crise en ce moment."
+    unasked = tocsin(env, "revise", crisis, "--as", "camille", "-e", f"sms:fr={sms}")
+    assert unasked.code == 1
+    assert unasked.err.strip() == "Erreur : Refusé : aucune modification n’a été demandée"
     resolved = tocsin(env, "resolve", crisis, "--as", "camille", "-m", "Eau de nouveau potable.")
     assert resolved.code == 0, resolved.text
     wait_state(up, crisis, "awaiting_approval", "close")
