@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -25,16 +25,19 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from tocsin import names
 from tocsin.config import Settings
 from tocsin.i18n import has, t
 from tocsin.models import (
     Ack,
     CancelRequest,
     CrisisInput,
+    CrisisOutcome,
     CrisisRun,
     CrisisStatus,
     Decision,
     DecisionRequest,
+    Draft,
     FactRequest,
     GuardrailSettings,
     ResolveRequest,
@@ -45,7 +48,6 @@ from tocsin.models import (
 )
 from tocsin.playbook import LoadedPlaybook, resolve_parameters
 from tocsin.render import snapshot_templates
-from workflows.crisis import CrisisWorkflow
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -125,10 +127,11 @@ async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Tr
     """Start the crisis, or land on the running one with the same id."""
     try:
         handle = await client.start_workflow(
-            CrisisWorkflow.run,
+            names.WORKFLOW,
             CrisisRun(crisis=crisis),
             id=crisis.crisis_id,
             task_queue=settings.task_queue,
+            result_type=CrisisOutcome,
             # A crisis id is free again only if its previous run failed; a closed crisis stays
             # in the record under its key.
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
@@ -177,7 +180,7 @@ async def status(
     ``draft=False`` the draft awaiting approval (then ``draft`` is None)."""
     try:
         found: CrisisStatus = await _handle(client, crisis_id).query(
-            "status",
+            names.STATUS,
             StatusQuery(include_events=events, include_draft=draft),
             result_type=CrisisStatus,
             rpc_timeout=rpc_timeout,
@@ -187,6 +190,44 @@ async def status(
         if _not_found(exc):
             raise UnknownCrisis(crisis_id) from exc
         raise
+
+
+ENDED: Final = ("closed", "cancelled")  # CrisisStatus.state of a crisis that is over
+
+
+class NothingAwaits(Exception):
+    """No revision of the crisis waits for anyone: none drafted yet, or the last one decided."""
+
+    def __init__(self, crisis: str) -> None:
+        super().__init__(crisis)
+        self.crisis = crisis
+
+
+@dataclass(frozen=True)
+class Current:
+    """The revision that waits for someone (a decision, or its author's revision), its draft,
+    and the crisis as it stands."""
+
+    revision: int
+    draft: Draft
+    status: CrisisStatus
+
+
+def waiting_revision(found: CrisisStatus) -> Current:
+    """The revision that waits now in a crisis's status: the one a person acts on when they name
+    none, or whose card they want to open. ``Refused("Ended")`` for a crisis that is over,
+    ``NothingAwaits`` when no revision waits. The workflow's validator still has the last word
+    on the update."""
+    if found.state in ENDED:
+        raise Refused("Ended", {}, "crisis ended")
+    if found.revision is None or found.draft is None:
+        raise NothingAwaits(found.crisis_id)
+    return Current(revision=found.revision, draft=found.draft, status=found)
+
+
+async def current_revision(client: Client, crisis_id: str) -> Current:
+    """The revision that waits now in the crisis (``waiting_revision`` of its status)."""
+    return waiting_revision(await status(client, crisis_id, events=False))
 
 
 async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, result: type[R]) -> R:
@@ -217,23 +258,23 @@ async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, res
 
 
 async def decide(client: Client, crisis_id: str, request: DecisionRequest) -> Decision:
-    return await _update(client, crisis_id, "decide", request, Decision)
+    return await _update(client, crisis_id, names.DECIDE, request, Decision)
 
 
 async def revise(client: Client, crisis_id: str, request: RevisionRequest) -> RevisionResult:
-    return await _update(client, crisis_id, "revise", request, RevisionResult)
+    return await _update(client, crisis_id, names.REVISE, request, RevisionResult)
 
 
 async def add_fact(client: Client, crisis_id: str, request: FactRequest) -> Ack:
-    return await _update(client, crisis_id, "add_fact", request, Ack)
+    return await _update(client, crisis_id, names.ADD_FACT, request, Ack)
 
 
 async def resolve(client: Client, crisis_id: str, request: ResolveRequest) -> Ack:
-    return await _update(client, crisis_id, "resolve", request, Ack)
+    return await _update(client, crisis_id, names.RESOLVE, request, Ack)
 
 
 async def cancel(client: Client, crisis_id: str, request: CancelRequest) -> Ack:
-    return await _update(client, crisis_id, "cancel", request, Ack)
+    return await _update(client, crisis_id, names.CANCEL, request, Ack)
 
 
 @dataclass(frozen=True)
@@ -259,7 +300,7 @@ _STATUS: dict[WorkflowExecutionStatus, str] = {
 async def list_crises(client: Client, *, limit: int = 100) -> list[CrisisSummary]:
     found: dict[str, CrisisSummary] = {}
     async for execution in client.list_workflows(
-        "WorkflowType = 'CrisisWorkflow'", limit=limit * 2
+        f"WorkflowType = '{names.WORKFLOW}'", limit=limit * 2
     ):
         if execution.id in found:  # continue-as-new chains list every run; keep the latest
             continue

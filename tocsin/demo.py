@@ -44,7 +44,6 @@ from tocsin.review import build_review, fetch_chain
 from tocsin.review.report import summary
 from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
-from workflows.crisis import CrisisWorkflow
 
 PLAYBOOK = "eau-non-potable"
 REMIND = timedelta(seconds=2)
@@ -233,7 +232,10 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     announce(close)
     say(name("dominique"), t("demo.approves", revision=close.revision, phase="close"))
     await decide("dominique", close, DecisionAction.APPROVE)
-    return await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    outcome: CrisisOutcome = await client.get_workflow_handle(
+        cid, result_type=CrisisOutcome
+    ).result()
+    return outcome
 
 
 def _print_timeline(status: CrisisStatus, names: Callable[[str], str]) -> None:

@@ -1,0 +1,169 @@
+"""Commands that start a crisis and follow it: trigger, list, status, fact, resolve, cancel."""
+
+from __future__ import annotations
+
+import click
+
+from tocsin import crises
+from tocsin.cli.common import (
+    UnknownPlaybook,
+    UserError,
+    as_option,
+    friendly,
+    json_option,
+    load_settings,
+    param_problems,
+    parse_params,
+    playbook_library,
+    run,
+    who_acts,
+    with_client,
+)
+from tocsin.cli.output import local, print_json, print_status
+from tocsin.i18n import t
+from tocsin.models import CancelRequest, FactRequest, ResolveRequest, phase_label
+from tocsin.playbook import ParameterProblems
+
+
+@click.command(help=t("help.trigger"))
+@click.argument("playbook")
+@click.option("--param", "-p", "params", multiple=True, metavar="NOM=VALEUR", help=t("help.param"))
+@click.option("--key", "-k", help=t("help.key"))
+@click.option("--exercise", is_flag=True, help=t("help.exercise"))
+@as_option
+@json_option
+@friendly
+def trigger(
+    playbook: str,
+    params: tuple[str, ...],
+    key: str | None,
+    exercise: bool,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    settings = load_settings()
+    library = playbook_library(settings)
+    who = who_acts(person)
+    if library.find(playbook) is None:
+        raise UnknownPlaybook(playbook, list(library.files()))
+    loaded = library.load(playbook)
+    pb = loaded.playbook
+    if who not in pb.people:
+        raise UserError(
+            t("err.unknown_person", person=who, playbook=pb.id, known=", ".join(pb.people))
+        )
+    try:
+        crisis = crises.build_input(
+            loaded,
+            library.template_folders,
+            parse_params(params),
+            key=key or crises.default_key(pb.timezone),
+            person=who,
+            exercise=exercise,
+            max_history_events=settings.max_history_events,
+            guardrails=library.guardrail_settings(),
+        )
+    except ParameterProblems as exc:
+        param_problems(pb.id, exc, [p.name for p in pb.parameters])
+    result = run(with_client(settings, lambda c: crises.trigger(c, settings, crisis)))
+    if as_json:
+        print_json({"crisis_id": result.crisis_id, "existing": result.existing})
+        return
+    message = "trigger.existing" if result.existing else "trigger.started"
+    click.echo(t(message, crisis=result.crisis_id))
+
+
+@click.command("list", help=t("help.list"))
+@json_option
+@friendly
+def list_command(as_json: bool) -> None:
+    settings = load_settings()
+    found = run(with_client(settings, crises.list_crises))
+    if as_json:
+        print_json([item.__dict__ for item in found])
+        return
+    if not found:
+        click.echo(t("list.none"))
+        return
+    click.echo(t("list.header"))
+    for item in found:
+        title = f"{item.title} [{t('status.exercise')}]" if item.exercise else item.title
+        click.echo(f"{item.crisis_id}\t{t('state.' + item.status)}\t{local(item.started)}\t{title}")
+
+
+@click.command(help=t("help.status"))
+@click.argument("crisis")
+@click.option("--texts/--no-texts", default=True, help=t("help.texts"))
+@click.option("--events", is_flag=True, help=t("status.timeline"))
+@json_option
+@friendly
+def status(crisis: str, texts: bool, events: bool, as_json: bool) -> None:
+    settings = load_settings()
+    found = run(with_client(settings, lambda c: crises.status(c, crisis, events=events or as_json)))
+    if as_json:
+        click.echo(found.model_dump_json(indent=2))
+        return
+    print_status(found, texts=texts, zone=found.timezone)
+    if events:
+        click.echo("")
+        click.echo(t("status.timeline"))
+        for event in found.events:
+            where = phase_label(event.phase, event.sequence) if event.phase else ""
+            rev = f" r{event.revision}" if event.revision else ""
+            who = f" {event.person}" if event.person else ""
+            detail = f" — {event.detail}" if event.detail else ""
+            when = local(event.at, found.timezone)
+            click.echo(f"  {when}  {event.kind.value:<18} {where}{rev}{who}{detail}")
+
+
+@click.command(help=t("help.fact"))
+@click.argument("crisis")
+@click.argument("text")
+@as_option
+@friendly
+def fact(crisis: str, text: str, person: str | None) -> None:
+    settings = load_settings()
+    who = who_acts(person)
+    if not text.strip():
+        raise UserError(t("err.cli_usage", problem="TEXT"))
+    request = FactRequest(person=who, text=text)  # checked before anything is sent
+    run(with_client(settings, lambda c: crises.add_fact(c, crisis, request)))
+    click.echo(t("fact.recorded"))
+
+
+@click.command(help=t("help.resolve"))
+@click.argument("crisis")
+@as_option
+@click.option("--summary", "-m", default="", help=t("help.summary"))
+@friendly
+def resolve(crisis: str, person: str | None, summary: str) -> None:
+    settings = load_settings()
+    who = who_acts(person)
+    run(
+        with_client(
+            settings,
+            lambda c: crises.resolve(c, crisis, ResolveRequest(person=who, summary=summary)),
+        )
+    )
+    click.echo(t("resolve.recorded"))
+
+
+@click.command(help=t("help.cancel"))
+@click.argument("crisis")
+@as_option
+@click.option("--reason", required=True, help=t("help.reason"))
+@friendly
+def cancel(crisis: str, person: str | None, reason: str) -> None:
+    settings = load_settings()
+    who = who_acts(person)
+    if not reason.strip():
+        raise UserError(t("err.cli_usage", problem="--reason"))
+    run(
+        with_client(
+            settings, lambda c: crises.cancel(c, crisis, CancelRequest(person=who, reason=reason))
+        )
+    )
+    click.echo(t("cancel.recorded"))
+
+
+COMMANDS: tuple[click.Command, ...] = (trigger, list_command, status, fact, resolve, cancel)

@@ -1,0 +1,137 @@
+"""How the commands show things: local times, JSON, guardrail findings, a crisis's status."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from tocsin import crises
+from tocsin.i18n import language, t
+from tocsin.models import CrisisStatus, Finding, Severity, phase_label
+
+
+def local(moment: datetime | None, zone: str = "Europe/Paris") -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+SEVERITY_MARK = {Severity.BLOCKING: ("⛔", "red"), Severity.WARNING: ("⚠", "yellow")}
+
+
+def print_findings(findings: list[Finding], indent: str = "    ") -> None:
+    """Each finding: its rule, the words it points at, what is wrong and how to fix it."""
+    lang = language()
+    for item in findings:
+        mark, colour = SEVERITY_MARK[item.severity]
+        message, fix = item.text(lang)
+        where = f" « {item.excerpt[:60]} »" if item.excerpt and item.end > item.start else ""
+        click.echo(
+            click.style(f"{indent}{mark} {item.rule}", fg=colour, bold=True)
+            + click.style(f" [{item.start}-{item.end}]{where}", fg=colour)
+            + f" {message}"
+        )
+        if fix:
+            click.echo(f"{indent}   → {fix}")
+
+
+def print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
+    """The crisis as ``tocsin status`` shows it (and a decision asks to confirm)."""
+
+    def at(moment: datetime | None) -> str:
+        return local(moment, zone)
+
+    title = status.title + (f" [{t('status.exercise')}]" if status.exercise else "")
+    click.echo(t("status.title", crisis=status.crisis_id, title=title))
+    click.echo(t("status.state", state=t(f"state.{status.state}")))
+    click.echo(t("status.detected", at=at(status.detected_at)))
+    if status.phase is not None and status.revision is not None:
+        click.echo(
+            t(
+                "status.phase",
+                phase=phase_label(status.phase, status.sequence),
+                revision=status.revision,
+                author=status.author_name or status.author,
+            )
+        )
+    elif status.phase is not None:
+        click.echo(t("status.phase_only", phase=phase_label(status.phase, status.sequence)))
+    if status.pending:
+        who = "; ".join(
+            f"{p.role} ({', '.join(p.names or p.people) or '-'})" for p in status.pending
+        )
+        click.echo(t("status.pending", who=who))
+    if status.change_comment:
+        click.echo(t("status.change_comment", comment=status.change_comment))
+    if status.deadline is not None:
+        late = t("status.late") if status.deadline_missed else ""
+        click.echo(t("status.deadline", at=at(status.deadline), late=late))
+    if status.next_reminder_at is not None:
+        click.echo(t("status.reminder", at=at(status.next_reminder_at)))
+    if status.next_escalation_at is not None:
+        click.echo(t("status.escalation", at=at(status.next_escalation_at)))
+    if status.next_update_at is not None and status.state not in crises.ENDED:
+        click.echo(t("status.next_update", at=at(status.next_update_at)))
+    if status.resolved:
+        click.echo(t("status.resolved"))
+    if status.review_at is not None:
+        click.echo(t("review.at", at=at(status.review_at)))
+    if status.notices_pending:
+        click.echo(t("status.notices_pending", count=status.notices_pending))
+    if texts and status.draft is not None:
+        click.echo("")
+        click.echo(t("status.texts", revision=status.draft.revision))
+        for item in status.draft.texts:
+            click.echo(f"  [{item.channel.value}:{item.language}] ({len(item.text)})")
+            for line in item.text.splitlines():
+                click.echo(f"    {line}")
+            print_findings(
+                [
+                    f
+                    for f in status.draft.findings
+                    if f.channel == item.channel and f.language == item.language
+                ]
+            )
+    if status.draft is not None and status.draft.findings:
+        blocking = len(status.draft.blocking())
+        click.echo(
+            t(
+                "status.findings",
+                blocking=blocking,
+                warnings=len(status.draft.findings) - blocking,
+            )
+        )
+    if status.facts:
+        click.echo("")
+        click.echo(t("status.facts"))
+        for fact in status.facts:
+            click.echo(f"  {at(fact.added_at)}  {fact.text}  ({fact.person})")
+    if status.decisions:
+        click.echo("")
+        click.echo(t("status.decisions"))
+        for d in status.decisions:
+            comment = f" : {d.comment}" if d.comment else ""
+            click.echo(
+                f"  {at(d.decided_at)}  {phase_label(d.phase, d.sequence)} r{d.revision}  "
+                f"{d.person_name} — {t('action.' + d.action.value)}{comment}"
+            )
+            if d.override is not None:
+                click.echo(
+                    t(
+                        "status.override",
+                        rules=", ".join(d.override.rules),
+                        reason=d.override.justification,
+                    )
+                )
+    click.echo("")
+    click.echo(t("status.publications", count=len(status.publications)))
+    if status.runs > 1:
+        click.echo(t("status.runs", runs=status.runs))

@@ -1,0 +1,192 @@
+"""Commands that run until stopped: ``up`` (embedded server, worker and Slack app), ``worker``,
+``slack``, and ``demo`` (a whole crisis on a throw-away server)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import click
+from slack_sdk.web.async_client import AsyncWebClient
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from tocsin.cli.common import UserError, friendly, load_settings, playbook_library, run
+from tocsin.config import Settings
+from tocsin.i18n import t
+from tocsin.logs import configure_logging
+from tocsin.metrics import bind_address
+from tocsin.slack.notifier import kept_alive
+from tocsin.slack.run import slack_app
+from tocsin.slack.settings import SlackSettings
+from tocsin.temporal import address_for, connect, embedded_server, port_is_free
+from tocsin.worker import build_worker
+
+
+def _slack(*, app: bool = True) -> SlackSettings | None:
+    """Slack's settings when SLACK_BOT_TOKEN is set; a clear error when something is missing
+    (workers that only post need less than the app that receives clicks)."""
+    try:
+        slack = SlackSettings.from_env()
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if slack is not None and slack.problems(app=app):
+        raise UserError(t("slack.incomplete", problems="; ".join(slack.problems(app=app))))
+    return slack
+
+
+async def _with_slack(
+    slack: SlackSettings | None,
+    client: Client,
+    body: Callable[[], Awaitable[object]],
+    settings: Settings,
+    api: AsyncWebClient | None = None,
+) -> None:
+    """Run ``body`` with the Slack app alongside it when Slack is configured (through ``api``,
+    the Web API client the worker uses too, when given)."""
+    if slack is None:
+        await body()
+        return
+    async with slack_app(
+        slack, client, client=api, settings=settings, library=playbook_library(settings)
+    ) as where:
+        click.echo(t("slack.ready", where=where))
+        await body()
+
+
+@contextlib.asynccontextmanager
+async def _slack_api(slack: SlackSettings | None) -> AsyncIterator[AsyncWebClient | None]:
+    """One Web API client for the process, its connections kept alive; None without Slack."""
+    if slack is None:
+        yield None
+        return
+    async with kept_alive(slack) as api:
+        yield api
+
+
+@contextlib.contextmanager
+def _stop_on_signal() -> Iterator[asyncio.Event]:
+    """An event that Ctrl-C or SIGTERM sets, for the duration of the block."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        yield stop
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def _run_until_signal(worker: Worker) -> None:
+    """Run the worker until Ctrl-C or SIGTERM; then let running tasks finish and stop."""
+    with _stop_on_signal() as stop:
+        running = asyncio.ensure_future(worker.run())
+        waiter = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({running, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+    if running.done():
+        running.result()  # a worker that stopped on its own: surface why
+        return
+    click.echo(t("up.stopping"))
+    await worker.shutdown()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+
+
+def _metrics_line(settings: Settings) -> None:
+    if settings.metrics:
+        click.echo(t("metrics.ready", address=bind_address(settings.metrics)))
+
+
+async def _worker(settings: Settings, *, with_app: bool = True) -> None:
+    slack = _slack(app=with_app)
+    client = await connect(settings, metrics=True)
+    async with _slack_api(slack) as api:
+        worker = build_worker(client, settings, slack=slack, slack_client=api)
+        click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
+        _metrics_line(settings)
+        await _with_slack(
+            slack if with_app else None, client, lambda: _run_until_signal(worker), settings, api
+        )
+    click.echo(t("up.stopped"))
+
+
+async def _slack_alone(settings: Settings) -> None:
+    slack = _slack()
+    if slack is None:
+        raise UserError(t("slack.not_configured"))
+    client = await connect(settings, metrics=True)
+    _metrics_line(settings)
+    with _stop_on_signal() as stop:
+        await _with_slack(slack, client, stop.wait, settings)
+    click.echo(t("up.stopped"))
+
+
+@click.command(help=t("help.up"))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help=t("help.db"))
+@friendly
+def up(db: Path | None) -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
+    settings = load_settings()
+    if settings.temporal_address:
+        click.echo(t("worker.external", address=settings.temporal_address))
+        run(_worker(settings))
+        return
+    for port in (settings.embedded_port, settings.ui_port):
+        if not port_is_free(port):
+            raise UserError(t("err.port_busy", port=port))
+
+    slack = _slack()
+
+    async def main() -> None:
+        async with (
+            embedded_server(settings, database=db, metrics=True) as server,
+            _slack_api(slack) as api,
+        ):
+            worker = build_worker(server.client, settings, slack=slack, slack_client=api)
+            click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
+            _metrics_line(settings)
+            await _with_slack(
+                slack, server.client, lambda: _run_until_signal(worker), settings, api
+            )
+        click.echo(t("up.stopped"))
+
+    run(main())
+
+
+@click.command(help=t("help.worker"))
+@friendly
+def worker() -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
+    # Workers post to Slack; the app that receives clicks runs in `tocsin up` or `tocsin slack`.
+    run(_worker(load_settings(), with_app=False))
+
+
+@click.command(name="slack", help=t("help.slack"))
+@friendly
+def slack_command() -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
+    run(_slack_alone(load_settings()))
+
+
+@click.command(help=t("help.demo"))
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Garder la base et l’outbox dans ce dossier / keep the database and outbox here.",
+)
+@friendly
+def demo(keep: Path | None) -> None:
+    from tocsin.demo import run_demo
+
+    run(run_demo(load_settings(), keep))
+
+
+COMMANDS: tuple[click.Command, ...] = (up, worker, slack_command, demo)
