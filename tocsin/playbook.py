@@ -34,13 +34,12 @@ from tocsin.models import (
 from tocsin.render import (
     RESERVED_NAMES,
     RenderError,
-    SnapshotLoader,
-    build_environment,
     find_template,
     render_draft,
     snapshot_templates,
     template_candidates,
 )
+from tocsin.sandbox import SnapshotLoader, build_environment
 from tocsin.yamlsource import PathKey, YamlDocument, YamlSyntaxError, load_yaml
 
 PLAYBOOK_SUFFIXES = (".yml", ".yaml")
