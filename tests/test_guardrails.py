@@ -36,7 +36,8 @@ from tocsin.models import (
     ReservePeriod,
     Severity,
 )
-from tocsin.playbook import PlaybookError, PlaybookLibrary, load_guardrail_settings
+from tocsin.playbook import PlaybookError, PlaybookLibrary
+from tocsin.playbook.settings import load_guardrail_settings
 from tocsin.preview import preview_requests
 
 CASES = {case.id: case for case in corpus_cases()}

@@ -28,13 +28,9 @@ from tocsin.models import (
     Severity,
     TimelineEvent,
 )
-from tocsin.playbook import (
-    ParameterProblems,
-    PlaybookError,
-    PlaybookLibrary,
-    load_playbook,
-    resolve_parameters,
-)
+from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary, resolve_parameters
+from tocsin.playbook.library import load_playbook
+from tocsin.playbook.samples import sample_given, sample_request
 from tocsin.preview import preview_drafts
 
 SOURCE = (BUNDLED_PLAYBOOKS / "eau-non-potable.yml").read_text(encoding="utf-8")
@@ -148,11 +144,32 @@ def test_a_template_that_does_not_render_points_at_the_template(tmp_path: Path) 
     assert any("sms/explain.fr.j2:2:" in p and "parametre_absent" in p for p in found), found
 
 
+def test_a_sample_request_is_drafted_as_the_workflow_drafts() -> None:
+    """The examples, with what is given on top; the next update announced after the cadence,
+    rounded up to five minutes, and none at the close."""
+    playbook = LIBRARY.load("eau-non-potable").playbook
+    now = datetime(2026, 3, 2, 9, 58, tzinfo=UTC)
+    ack = sample_request(
+        playbook, {}, PhaseName.ACKNOWLEDGE, now=now, given={"commune": "Vire"}, facts=["Fuite."]
+    )
+    assert ack.params == {**resolve_parameters(playbook, sample_given(playbook)), "commune": "Vire"}
+    assert ack.next_update_at == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 2 h, rounded up
+    assert [(f.text, f.person) for f in ack.facts] == [("Fuite.", "preview")]
+    assert (ack.sequence, ack.revision, ack.author) == (0, 1, "preview")
+    close = sample_request(playbook, {}, PhaseName.CLOSE, now=now, by="lint")
+    assert close.next_update_at is None
+    assert (close.crisis_id, close.author) == ("lint", "lint")
+    follow = sample_request(playbook, {}, PhaseName.FOLLOW_UP, now=now)
+    assert follow.sequence == 1
+    with pytest.raises(ParameterProblems):
+        sample_request(playbook, {}, PhaseName.EXPLAIN, now=now, given={"site": "pas une adresse"})
+
+
 def test_parameters_are_checked_by_type() -> None:
     playbook = (
         PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES]).load("eau-non-potable").playbook
     )
-    samples = {k: str(v) for k, v in playbook.sample_parameters().items()}
+    samples = sample_given(playbook)
     assert resolve_parameters(playbook, samples)["commune"] == "Saint-Aubin-sur-Loire"
     with pytest.raises(ParameterProblems) as caught:
         resolve_parameters(playbook, {**samples, "site": "pas une adresse", "x": "1"})
