@@ -172,7 +172,7 @@ def environments_for(sources: Mapping[str, str]) -> Environments:
 
 @functools.lru_cache(maxsize=ENVIRONMENTS_KEPT)
 def _environments(snapshot: frozenset[tuple[str, str]]) -> Environments:
-    # Keyed by the (path, source) pairs themselves: the sources are interned when a crisis's
-    # input is read (tocsin.models), so the key shares its strings with the environments. Two
-    # threads drafting a new snapshot at once may both compile it; one copy is kept.
+    # Keyed by the (path, source) pairs themselves: the environments' loader holds the same
+    # strings, so the key costs no second copy of the sources. Two threads drafting a new
+    # snapshot at once may both compile it; one copy is kept.
     return Environments(dict(snapshot))
