@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -34,7 +36,8 @@ from tocsin.models import (
     ReservePeriod,
     Severity,
 )
-from tocsin.playbook import PlaybookError, PlaybookLibrary, load_guardrail_settings
+from tocsin.playbook import PlaybookError, PlaybookLibrary
+from tocsin.playbook.settings import load_guardrail_settings
 from tocsin.preview import preview_requests
 
 CASES = {case.id: case for case in corpus_cases()}
@@ -198,6 +201,51 @@ def test_spacy_reads_only_the_lines_that_can_name_a_person() -> None:
     assert names.may_name("Alerte (Lucie Fontaine) :")
     assert not names.may_name("La commune de Saint-Aubin rappelle les consignes.")
     assert not names.may_name("Lucie")
+
+
+def test_spacy_reads_a_line_once_until_the_cache_is_emptied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lines already read come from the cache, a batch reads each new line once, and
+    ``forget_lines`` empties the cache; a batch longer than the cache keeps every answer."""
+    read: list[str] = []
+    person = "Lucie Fontaine"
+
+    @dataclass
+    class Entity:
+        start_char: int
+        end_char: int
+        text: str
+        label_: str = "PER"
+
+    @dataclass
+    class Doc:
+        ents: list[Entity]
+
+    class Model:  # spaCy's pipe, counting the lines it reads
+        def pipe(self, lines: list[str]) -> Iterator[Doc]:
+            for line in lines:
+                read.append(line)
+                at = line.find(person)
+                yield Doc([Entity(at, at + len(person), person)] if at >= 0 else [])
+
+    monkeypatch.setattr(names, "_nlp", Model)
+    named, other = f"Signalé par {person} hier.", "Tout va bien."
+    names.forget_lines()
+    try:
+        first = names.line_persons([named, other, named])
+        assert first == [((12, 26, person),), (), ((12, 26, person),)]
+        assert read == [named]  # once, and only the line that may name someone
+        assert names.line_persons([named]) == first[:1]
+        assert read == [named]
+        names.forget_lines()
+        assert names.line_persons([named]) == first[:1]
+        assert read == [named, named]
+        many = [f"{n} : alerte de {person}." for n in range(names.CACHE_SIZE + 5)]
+        assert all(found for found in names.line_persons(many))
+        assert names._entities.cache_info().currsize == names.CACHE_SIZE
+    finally:
+        names.forget_lines()
 
 
 def tocsin(*args: str, stdin: str | bytes = "") -> subprocess.CompletedProcess[bytes]:

@@ -17,6 +17,7 @@ from tocsin.channels import HTML_CHANNELS
 from tocsin.models import PHASE_ORDER, Channel, PhaseName
 from tocsin.playbook import LoadedPlaybook
 from tocsin.preview import preview_drafts
+from tocsin.sandbox import ENVIRONMENTS_KEPT, environments_for
 
 PLAYBOOKS = sorted(LIBRARY.files())
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -24,6 +25,17 @@ NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 def test_the_bundled_library_is_there() -> None:
     assert "eau-non-potable" in PLAYBOOKS
+
+
+def test_a_snapshot_is_compiled_once_while_it_is_among_the_last_kept() -> None:
+    """Found by content, not by the mapping that carries it; the oldest goes past the bound."""
+    sources = {"sms/default.j2": "Eau non potable à {{ commune }}."}
+    first = environments_for(sources)
+    assert environments_for(dict(sources)) is first
+    assert environments_for({**sources, "sms/default.j2": "Autre texte."}) is not first
+    for n in range(ENVIRONMENTS_KEPT):
+        environments_for({"sms/default.j2": f"Texte {n}"})
+    assert environments_for(sources) is not first
 
 
 @pytest.mark.parametrize("playbook_id", PLAYBOOKS)

@@ -15,7 +15,8 @@ from tocsin.channels import measure, profile
 from tocsin.guardrails import RULES, check_text, exit_code, official_context
 from tocsin.i18n import language, t
 from tocsin.models import Channel, Finding, GuardrailsPolicy, Measure, PhaseName, Playbook
-from tocsin.playbook import PlaybookLibrary, merge_channel_settings
+from tocsin.playbook import PlaybookLibrary
+from tocsin.playbook.settings import merge_channel_settings
 from tocsin.preview import bar, summary
 
 

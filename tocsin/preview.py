@@ -8,23 +8,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tocsin.channels import PROFILES
 from tocsin.guardrails import checked_draft
-from tocsin.models import (
-    PHASE_ORDER,
-    Draft,
-    DraftRequest,
-    Fact,
-    GuardrailSettings,
-    Measure,
-    PhaseName,
-)
-from tocsin.playbook import LoadedPlaybook, resolve_parameters
+from tocsin.models import PHASE_ORDER, Draft, DraftRequest, GuardrailSettings, Measure, PhaseName
+from tocsin.playbook import LoadedPlaybook
+from tocsin.playbook.samples import sample_request
 from tocsin.render import snapshot_templates
-from tocsin.statements import round_up
 
 BAR_WIDTH = 20
 
@@ -71,38 +63,22 @@ def preview_requests(
     guardrails: GuardrailSettings | None = None,
 ) -> list[DraftRequest]:
     """What the draft activity would be given for ``phases``, as the workflow builds it."""
-    playbook = loaded.playbook
-    samples = {k: str(v) for k, v in playbook.sample_parameters().items()}
-    params = resolve_parameters(playbook, {**samples, **given})
-    templates = snapshot_templates(playbook, template_folders)
+    templates = snapshot_templates(loaded.playbook, template_folders)
     moment = now or datetime.now(UTC)
-    follow_up = playbook.phases.get(PhaseName.FOLLOW_UP)
-    cadence = follow_up.cadence if follow_up and follow_up.cadence else timedelta(hours=2)
-    requests = []
-    for number, phase in enumerate(phases, 1):
-        requests.append(
-            DraftRequest(
-                crisis_id="preview",
-                playbook=playbook,
-                templates=templates,
-                params=params,
-                facts=[Fact(text=f, person="preview", added_at=moment) for f in facts or []],
-                phase=phase,
-                sequence=1 if phase is PhaseName.FOLLOW_UP else 0,
-                revision=0,
-                author="preview",
-                exercise=exercise,
-                now=moment,
-                detected_at=moment,
-                next_update_at=None
-                if phase is PhaseName.CLOSE
-                else round_up(moment + cadence, timedelta(minutes=5)),
-                resolution="",
-                number=number,
-                guardrails=guardrails or GuardrailSettings(),
-            )
+    return [
+        sample_request(
+            loaded.playbook,
+            templates,
+            phase,
+            now=moment,
+            given=given,
+            facts=facts or [],
+            exercise=exercise,
+            number=number,
+            guardrails=guardrails,
         )
-    return requests
+        for number, phase in enumerate(phases, 1)
+    ]
 
 
 def ratio(found: Measure) -> float | None:

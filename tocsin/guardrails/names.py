@@ -12,7 +12,6 @@ import itertools
 import os
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -77,11 +76,6 @@ def _nlp() -> Any:
         return None
 
 
-def model_available() -> bool:
-    with _lock:
-        return _nlp() is not None
-
-
 def persons(plain: str, language: str) -> list[Person]:
     """Persons named in ``plain``: after a title in any language, and spaCy's PER entities of
     at least two words in French."""
@@ -115,7 +109,30 @@ def prime(plains: Iterable[str]) -> None:
 
 Entities = tuple[tuple[int, int, str], ...]
 CACHE_SIZE = 8192
-_cache: OrderedDict[str, Entities] = OrderedDict()
+_batch: dict[str, Entities] = {}  # the lines spaCy has just read, until line_persons returns
+
+
+class _Unread(Exception):
+    """A line spaCy has not read yet: raised by :func:`_entities`, so not cached."""
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _entities(line: str) -> Entities:
+    """A line's persons, kept for the last ``CACHE_SIZE`` lines read: a statement's channels,
+    and its revisions, repeat the same lines. Only :func:`line_persons` fills it, from the
+    batch spaCy has just read."""
+    found = _batch.get(line)
+    if found is None:
+        raise _Unread(line)
+    return found
+
+
+def _known(line: str) -> bool:
+    try:
+        _entities(line)
+    except _Unread:
+        return False
+    return True
 
 
 def may_name(line: str) -> bool:
@@ -141,27 +158,25 @@ def line_persons(lines: list[str]) -> list[Entities]:
         nlp = _nlp()
         if nlp is None:
             return [() for _ in lines]
-        new = list(dict.fromkeys(line for line in lines if may_name(line) and line not in _cache))
-        for line, doc in zip(new, nlp.pipe(new), strict=True):
-            _cache[line] = tuple(
-                (ent.start_char, ent.end_char, ent.text)
-                for ent in doc.ents
-                if ent.label_ == "PER"
-                and len(ent.text.split()) >= 2
-                and all(w[:1].isupper() for w in ent.text.split())
-            )
-        found = []
-        for line in lines:
-            entities = _cache.get(line, ())
-            if line in _cache:
-                _cache.move_to_end(line)
-            found.append(entities)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-        return found
+        wanted = {line for line in lines if may_name(line)}
+        new = [line for line in dict.fromkeys(lines) if line in wanted and not _known(line)]
+        try:
+            for line, doc in zip(new, nlp.pipe(new), strict=True):
+                _batch[line] = tuple(
+                    (ent.start_char, ent.end_char, ent.text)
+                    for ent in doc.ents
+                    if ent.label_ == "PER"
+                    and len(ent.text.split()) >= 2
+                    and all(w[:1].isupper() for w in ent.text.split())
+                )
+            # Read through the cache, which keeps them; a batch longer than the cache still
+            # finds its first lines in the batch.
+            return [_entities(line) if line in wanted else () for line in lines]
+        finally:
+            _batch.clear()
 
 
 def forget_lines() -> None:
     """Empty the cache (benchmarks measure new text with it)."""
     with _lock:
-        _cache.clear()
+        _entities.cache_clear()

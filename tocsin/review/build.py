@@ -1,59 +1,38 @@
 """From a crisis's history (every run of its chain) to a typed Review: a pure function, tested
-without a server, over histories recorded in tests/histories/."""
+without a server, over histories recorded in tests/histories/.
+
+Here the workflow's own events (its start, its activities' notices, drafts and publications, its
+end) and the review's final figures; ``updates`` reads what people asked, and ``chronicle`` holds
+what both have read. Names are read back as ``tocsin.names`` declares them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from temporalio.api.common.v1 import Payload
 from temporalio.api.history.v1 import HistoryEvent
 
+from tocsin import names
 from tocsin.models import (
-    CancelRequest,
-    CrisisInput,
     CrisisOutcome,
     CrisisRun,
-    Decision,
     DecisionAction,
-    DecisionRequest,
     Draft,
-    EditDiff,
-    Fact,
-    FactRequest,
     NotifyKind,
     NotifyRequest,
     PhaseName,
     Playbook,
     PublishRequest,
     PublishResult,
-    ResolveRequest,
     ReviewResult,
-    RevisionRequest,
-    RevisionResult,
-    Severity,
 )
-from tocsin.names import DRAFT, NOTIFY, PUBLISH, REVIEW
+from tocsin.review import updates
+from tocsin.review.chronicle import Chronicle
 from tocsin.review.figures import figures
 from tocsin.review.history import HistoryError, RunHistory, decode, event_time, first
-from tocsin.review.model import (
-    Event,
-    Kind,
-    PhaseReview,
-    PublishedText,
-    Review,
-    ReviewStatus,
-    RunInfo,
-    Who,
-)
+from tocsin.review.model import Kind, PhaseReview, PublishedText, Review, ReviewStatus, RunInfo
 
-DECIDED_KIND = {
-    DecisionAction.APPROVE: Kind.APPROVED,
-    DecisionAction.APPROVE_WITH_EDITS: Kind.APPROVED,
-    DecisionAction.REQUEST_CHANGES: Kind.CHANGES_REQUESTED,
-    DecisionAction.REJECT: Kind.REJECTED,
-}
 NOTICE_KIND = {
     NotifyKind.APPROVAL_REQUESTED: Kind.APPROVAL_REQUESTED,
     NotifyKind.REMINDER: Kind.REMINDER,
@@ -62,63 +41,16 @@ NOTICE_KIND = {
     NotifyKind.INFO: Kind.INFORMED,
     NotifyKind.CLOSED: Kind.CLOSED,
 }
-UpdateRequest = DecisionRequest | RevisionRequest | FactRequest | ResolveRequest | CancelRequest
-UPDATE_MODELS: dict[str, type[UpdateRequest]] = {
-    "decide": DecisionRequest,
-    "revise": RevisionRequest,
-    "add_fact": FactRequest,
-    "resolve": ResolveRequest,
-    "cancel": CancelRequest,
-}
 
 
-@dataclass
-class _Accepted:
-    name: str
-    event: HistoryEvent
-    request: UpdateRequest
-
-
-@dataclass
-class _Builder:
-    as_of: datetime | None
-    now: datetime | None = None
-    crisis: CrisisInput | None = None
-    detected_at: datetime | None = None
-    events: list[Event] = field(default_factory=list)
-    decisions: list[Decision] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    publications: list[PublishedText] = field(default_factory=list)
-    drafts: dict[int, Draft] = field(default_factory=dict)  # revision -> its latest version
-    phases: dict[tuple[PhaseName, int], PhaseReview] = field(default_factory=dict)
-    runs: list[RunInfo] = field(default_factory=list)
-    closed_at: datetime | None = None
-    cancelled: bool = False
-    failed: bool = False
-    resolution: str = ""
-    cancel_reason: str = ""
-    last_seen: datetime | None = None
-
-    # ------------------------------------------------------------------ people
-
-    @property
-    def playbook(self) -> Playbook:
-        if self.crisis is None:
-            raise HistoryError("the history does not start with a crisis input")
-        return self.crisis.playbook
-
-    def who(self, person: str) -> Who:
-        return Who(
-            id=person,
-            name=self.playbook.person_name(person),
-            roles=self.playbook.roles_of(person),
-        )
+class _Builder(Chronicle):
+    """Reads the runs of a crisis, oldest first, event by event."""
 
     # ------------------------------------------------------------------ one run
 
     def read_run(self, number: int, run: RunHistory) -> None:
         scheduled: dict[int, tuple[str, HistoryEvent]] = {}
-        accepted: dict[str, _Accepted] = {}
+        accepted: dict[str, updates.Accepted] = {}
         info: RunInfo | None = None
         for event in run.events:
             at = event_time(event)
@@ -132,7 +64,7 @@ class _Builder:
             elif which == "activity_task_scheduled_event_attributes":
                 attrs = event.activity_task_scheduled_event_attributes
                 scheduled[event.event_id] = (attrs.activity_type.name, event)
-                if attrs.activity_type.name == NOTIFY:
+                if attrs.activity_type.name == names.NOTIFY:
                     payload = first(attrs.input.payloads)
                     if payload is not None:
                         self._notice(number, event, decode(payload, NotifyRequest))
@@ -143,19 +75,19 @@ class _Builder:
             elif which in ("activity_task_failed_event_attributes",):
                 failed = event.activity_task_failed_event_attributes
                 name, _ = scheduled.get(failed.scheduled_event_id, ("?", event))
-                self._add(number, event, Kind.FAILED, detail=f"{name}: {failed.failure.message}")
+                self.add(number, event, Kind.FAILED, detail=f"{name}: {failed.failure.message}")
             elif which == "activity_task_timed_out_event_attributes":
                 timed = event.activity_task_timed_out_event_attributes
                 name, _ = scheduled.get(timed.scheduled_event_id, ("?", event))
-                self._add(number, event, Kind.FAILED, detail=f"{name}: timed out")
+                self.add(number, event, Kind.FAILED, detail=f"{name}: timed out")
             elif which == "workflow_execution_update_accepted_event_attributes":
-                self._accepted(event, accepted)
+                updates.read_accepted(event, accepted)
             elif which == "workflow_execution_update_completed_event_attributes":
-                self._update_done(number, event, accepted)
+                updates.read_completed(self, number, event, accepted)
             elif which == "workflow_execution_continued_as_new_event_attributes":
                 if info is not None:
                     info.end, info.ended_at = "continued", at
-                self._add(number, event, Kind.CONTINUED, detail=f"run {number + 1}")
+                self.add(number, event, Kind.CONTINUED, detail=f"run {number + 1}")
             elif which == "workflow_execution_completed_event_attributes":
                 if info is not None:
                     info.end, info.ended_at = "completed", at
@@ -172,19 +104,11 @@ class _Builder:
                         "workflow_execution_terminated_event_attributes": "terminated",
                     }.get(which, "timed_out")  # type: ignore[assignment]
                 self.failed = True
-                self._add(number, event, Kind.FAILED, detail=which.split("_event")[0])
+                self.add(number, event, Kind.FAILED, detail=which.split("_event")[0])
             if info is not None:
                 info.events += 1
         if info is not None:
             self.runs.append(info)
-
-    def _add(self, run: int, event: HistoryEvent, kind: Kind, **values: object) -> Event:
-        values.setdefault("at", event_time(event))
-        item = Event.model_validate(
-            {"kind": kind, "run": run, "event_id": event.event_id, **values}
-        )
-        self.events.append(item)
-        return item
 
     def _started(self, run: int, event: HistoryEvent) -> None:
         if self.crisis is not None:
@@ -193,7 +117,7 @@ class _Builder:
         payload = first(attrs.input.payloads)
         if payload is None:
             raise HistoryError("the first run has no input: not a tocsin crisis")
-        if attrs.workflow_type.name != "CrisisWorkflow":
+        if attrs.workflow_type.name != names.WORKFLOW:
             raise HistoryError(f"workflow {attrs.workflow_type.name} is not a tocsin crisis")
         started = decode(payload, CrisisRun)
         self.crisis = started.crisis
@@ -202,7 +126,7 @@ class _Builder:
             if started.state is not None
             else started.crisis.detected_at or event_time(event)
         )
-        self._add(
+        self.add(
             run,
             event,
             Kind.DETECTED,
@@ -210,29 +134,6 @@ class _Builder:
             who=self.who(started.crisis.triggered_by),
             detail=started.crisis.crisis_key,
         )
-
-    # ------------------------------------------------------------------ phases
-
-    def phase(self, phase: PhaseName, sequence: int, at: datetime) -> PhaseReview:
-        key = (phase, sequence)
-        found = self.phases.get(key)
-        if found is None:
-            found = PhaseReview(phase=phase, sequence=sequence, started_at=at)
-            self.phases[key] = found
-        return found
-
-    def _started_phase(
-        self,
-        run: int,
-        origin: HistoryEvent,
-        phase: PhaseName,
-        seq: int,
-        at: datetime | None = None,
-    ) -> None:
-        if (phase, seq) not in self.phases:
-            moment = at or event_time(origin)
-            self.phase(phase, seq, moment)
-            self._add(run, origin, Kind.PHASE_STARTED, at=moment, phase=phase, sequence=seq)
 
     def _notice(self, run: int, event: HistoryEvent, notice: NotifyRequest) -> None:
         kind = NOTICE_KIND.get(notice.kind)
@@ -244,13 +145,13 @@ class _Builder:
         at = notice.made_at or event_time(event)  # made then; sent when the notifier could
         if kind is Kind.CLOSED:
             self.closed_at = at
-            self._add(run, event, kind, at=at, to=to)
+            self.add(run, event, kind, at=at, to=to)
             return
         if notice.phase is None:
-            self._add(run, event, kind, at=at, to=to, detail=notice.message)
+            self.add(run, event, kind, at=at, to=to, detail=notice.message)
             return
         if kind is Kind.INFORMED:
-            self._started_phase(run, event, notice.phase, notice.sequence, at)
+            self.started_phase(run, event, notice.phase, notice.sequence, at)
             current = self.phase(notice.phase, notice.sequence, at)
             current.outcome = "internal"
         current = self.phase(notice.phase, notice.sequence, at)
@@ -270,7 +171,7 @@ class _Builder:
             current.escalated_to.append(notice.approver_role or self._role_asked(notice))
         elif kind is Kind.DEADLINE_MISSED:
             current.deadline_status = "missed"
-        self._add(
+        self.add(
             run,
             event,
             kind,
@@ -301,14 +202,14 @@ class _Builder:
         result = first(event.activity_task_completed_event_attributes.result.payloads)
         if result is None:
             return
-        if name == DRAFT:
+        if name == names.DRAFT:
             draft = decode(result, Draft)
             self.drafts[draft.revision] = draft
-            self._started_phase(run, origin, draft.phase, draft.sequence)
+            self.started_phase(run, origin, draft.phase, draft.sequence)
             current = self.phase(draft.phase, draft.sequence, event_time(origin))
             if draft.revision not in current.revisions:
                 current.revisions.append(draft.revision)
-            self._add(
+            self.add(
                 run,
                 event,
                 Kind.DRAFTED,
@@ -319,14 +220,14 @@ class _Builder:
                 findings=draft.findings,
                 detail=draft.note,
             )
-        elif name == PUBLISH:
+        elif name == names.PUBLISH:
             request_payload = first(origin.activity_task_scheduled_event_attributes.input.payloads)
             if request_payload is None:
                 return
             self._published(run, event, decode(request_payload, PublishRequest), result)
-        elif name == REVIEW:
+        elif name == names.REVIEW:
             review = decode(result, ReviewResult)
-            self._add(run, event, Kind.REVIEWED, detail=", ".join(review.files))
+            self.add(run, event, Kind.REVIEWED, detail=", ".join(review.files))
 
     def _published(
         self, run: int, event: HistoryEvent, request: PublishRequest, payload: Payload
@@ -355,7 +256,7 @@ class _Builder:
                     approved_by=approver,
                 )
             )
-            self._add(
+            self.add(
                 run,
                 event,
                 Kind.PUBLISHED,
@@ -368,146 +269,6 @@ class _Builder:
                 detail=files[0].path if files else "",
             )
 
-    # ------------------------------------------------------------------ updates
-
-    def _accepted(self, event: HistoryEvent, accepted: dict[str, _Accepted]) -> None:
-        attrs = event.workflow_execution_update_accepted_event_attributes
-        name = attrs.accepted_request.input.name
-        payload = first(attrs.accepted_request.input.args.payloads)
-        model = UPDATE_MODELS.get(name)
-        if payload is None or model is None:
-            return
-        update_id = attrs.accepted_request.meta.update_id or attrs.protocol_instance_id
-        request: UpdateRequest = decode(payload, model)
-        accepted[update_id] = _Accepted(name, event, request)
-
-    def _update_done(self, run: int, event: HistoryEvent, accepted: dict[str, _Accepted]) -> None:
-        attrs = event.workflow_execution_update_completed_event_attributes
-        found = accepted.pop(attrs.meta.update_id, None)
-        if found is None:
-            return
-        request = found.request
-        at = event_time(found.event)
-        if attrs.outcome.HasField("failure"):
-            failure = attrs.outcome.failure
-            action = request.action.value if isinstance(request, DecisionRequest) else found.name
-            self._add(
-                run,
-                found.event,
-                Kind.REFUSED,
-                who=self.who(request.person),
-                detail=f"{action}: {failure.message}",
-            )
-            return
-        result = first(attrs.outcome.success.payloads)
-        if isinstance(request, DecisionRequest) and result is not None:
-            self._decided(run, found.event, decode(result, Decision))
-        elif isinstance(request, RevisionRequest) and result is not None:
-            revised = decode(result, RevisionResult)
-            self._add(
-                run,
-                found.event,
-                Kind.REVISED,
-                phase=revised.phase,
-                sequence=revised.sequence,
-                revision=revised.revision,
-                who=self.who(request.person),
-                detail=request.note,
-                edits=self._revision_edits(request),
-            )
-        elif isinstance(request, FactRequest):
-            self.facts.append(Fact(text=request.text.strip(), person=request.person, added_at=at))
-            self._add(
-                run, found.event, Kind.FACT_ADDED, who=self.who(request.person), detail=request.text
-            )
-        elif isinstance(request, ResolveRequest):
-            self.resolution = request.summary.strip()
-            self._add(
-                run,
-                found.event,
-                Kind.RESOLVED,
-                who=self.who(request.person),
-                detail=self.resolution,
-            )
-        elif isinstance(request, CancelRequest):
-            self.cancelled = True
-            self.cancel_reason = request.reason.strip()
-            self._add(
-                run,
-                found.event,
-                Kind.CANCELLED,
-                who=self.who(request.person),
-                detail=self.cancel_reason,
-            )
-
-    def _revision_edits(self, request: RevisionRequest) -> list[EditDiff]:
-        """What the author rewrote, against the revision the changes were asked on."""
-        base = self.drafts.get(request.base_revision)
-        diffs = []
-        for edit in request.edits:
-            before = base.text_for(edit.channel, edit.language) if base is not None else None
-            if before != edit.text:
-                diffs.append(
-                    EditDiff(
-                        channel=edit.channel,
-                        language=edit.language,
-                        before=before or "",
-                        after=edit.text,
-                    )
-                )
-        return diffs
-
-    def _decided(self, run: int, event: HistoryEvent, decision: Decision) -> None:
-        self.decisions.append(decision)
-        who = Who(id=decision.person, name=decision.person_name, roles=decision.roles)
-        current = self.phase(decision.phase, decision.sequence, decision.decided_at)
-        if decision.revision not in current.revisions:
-            current.revisions.append(decision.revision)
-        current.approval_wait += decision.waited
-        kind = DECIDED_KIND[decision.action]
-        if kind is Kind.APPROVED:
-            current.approved_at = decision.decided_at
-            current.approved_revision = decision.revision
-            current.approver = who
-            current.approved_via = decision.via
-            draft = self.drafts.get(decision.revision)
-            if draft is not None:
-                current.announced = draft.next_update_at
-                current.blocking = sum(1 for f in draft.findings if f.severity is Severity.BLOCKING)
-                current.warnings = len(draft.findings) - current.blocking
-        elif kind is Kind.CHANGES_REQUESTED:
-            current.change_requests += 1
-        else:
-            current.rejections += 1
-            current.outcome = "rejected"
-        if decision.override is not None:
-            current.overrides += 1
-            self._add(
-                run,
-                event,
-                Kind.OVERRIDDEN,
-                at=decision.decided_at,
-                phase=decision.phase,
-                sequence=decision.sequence,
-                revision=decision.revision,
-                who=who,
-                override=decision.override,
-                detail=decision.override.justification,
-            )
-        self._add(
-            run,
-            event,
-            kind,
-            at=decision.decided_at,
-            phase=decision.phase,
-            sequence=decision.sequence,
-            revision=decision.revision,
-            who=who,
-            via=decision.via,
-            edits=decision.edits,
-            detail=decision.comment,
-        )
-
     def _completed(self, run: int, event: HistoryEvent) -> None:
         payload = first(event.workflow_execution_completed_event_attributes.result.payloads)
         outcome = decode(payload, CrisisOutcome) if payload is not None else None
@@ -515,7 +276,7 @@ class _Builder:
             self.cancelled = True
         elif self.closed_at is None:
             self.closed_at = event_time(event)
-            self._add(run, event, Kind.CLOSED)
+            self.add(run, event, Kind.CLOSED)
 
     # ------------------------------------------------------------------ the end
 

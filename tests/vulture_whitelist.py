@@ -1,0 +1,26 @@
+"""Names vulture (``make lint``) takes for dead code but that are read where it cannot look.
+
+Each is a field of data that leaves or enters Python as JSON or YAML: a playbook's YAML, an
+activity's result or the state recorded in the workflow's history (read by people in the web UI
+and by the review), the review's JSON report. Framework callbacks, validators and rules are
+ignored by name or decorator in pyproject.toml (``[tool.vulture]``). Never imported: vulture
+reads it, mypy and ruff check that every name here still exists.
+"""
+
+from __future__ import annotations
+
+from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
+from tocsin.review.model import PhaseReview, RunInfo
+
+_ = (
+    MediaPeople.NONE,  # playbook YAML: who an image shows
+    MediaPeople.CROWD,
+    Person.email,  # playbook YAML: a person's address
+    Ack.recorded_at,  # update results, in history
+    Gate.opened_at,  # the workflow's state, in history
+    NotifyResult.delivered,  # the notify activity's result, in history
+    NotifyResult.reference,
+    PhaseReview.approved_via,  # the review's JSON report
+    PhaseReview.warnings,
+    RunInfo.ended_at,
+)
