@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import LIBRARY
-from tocsin.channels import HTML_CHANNELS
+from tocsin.channels import HTML_CHANNELS, profile
 from tocsin.models import PHASE_ORDER, Channel, PhaseName
 from tocsin.playbook import LoadedPlaybook
 from tocsin.preview import preview_drafts
@@ -58,6 +58,8 @@ def test_every_phase_channel_and_language_renders_and_fits(
         now=NOW,
         facts=facts,
     )
+    assert phases
+    assert [d.phase for d in drafts] == phases
     for draft in drafts:
         expected = {
             (channel, language)
@@ -195,6 +197,9 @@ def _words(text: str) -> str:
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_template_syntax_in_parameters_and_facts_is_inert_text(hostile: str) -> None:
     texts = draft_with(hostile, hostile)
+    # Both kinds are checked: HTML channels (website, press release) and plain ones.
+    assert {channel for channel, _ in texts} & HTML_CHANNELS
+    assert {channel for channel, _ in texts} - HTML_CHANNELS
     for (channel, _), text in texts.items():
         if channel in HTML_CHANNELS:
             page = _Page()
@@ -206,7 +211,7 @@ def test_template_syntax_in_parameters_and_facts_is_inert_text(hostile: str) -> 
             assert "<img" not in text
         else:
             # Plain channels show it as written (SMS turns typography plain, nothing more).
-            assert hostile.replace("'", "'") in text or channel is Channel.SMS, channel
+            assert profile(channel).prepare(hostile) in text, channel
         assert "uid=" not in text
 
 
