@@ -9,22 +9,22 @@ import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.client import Client
-from temporalio.worker import Worker
 
 from tocsin.cli.common import UserError, friendly, load_settings, playbook_library, run
 from tocsin.config import Settings
 from tocsin.i18n import t
 from tocsin.logs import configure_logging
 from tocsin.metrics import bind_address
-from tocsin.slack.notifier import kept_alive
-from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import address_for, connect, embedded_server, port_is_free
-from tocsin.worker import build_worker
+
+if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+    from temporalio.worker import Worker
 
 
 def _slack(*, app: bool = True) -> SlackSettings | None:
@@ -51,6 +51,8 @@ async def _with_slack(
     if slack is None:
         await body()
         return
+    from tocsin.slack.run import slack_app  # Bolt and its HTTP server: loaded only to serve Slack
+
     async with slack_app(
         slack, client, client=api, settings=settings, library=playbook_library(settings)
     ) as where:
@@ -64,6 +66,8 @@ async def _slack_api(slack: SlackSettings | None) -> AsyncIterator[AsyncWebClien
     if slack is None:
         yield None
         return
+    from tocsin.slack.notifier import kept_alive
+
     async with kept_alive(slack) as api:
         yield api
 
@@ -109,6 +113,10 @@ async def _worker(settings: Settings, *, with_app: bool = True) -> None:
     slack = _slack(app=with_app)
     client = await connect(settings, metrics=True)
     async with _slack_api(slack) as api:
+        from tocsin.worker import (
+            build_worker,  # the workflow and every activity: up and worker only
+        )
+
         worker = build_worker(client, settings, slack=slack, slack_client=api)
         click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
         _metrics_line(settings)
@@ -150,6 +158,8 @@ def up(db: Path | None) -> None:
             embedded_server(settings, database=db, metrics=True) as server,
             _slack_api(slack) as api,
         ):
+            from tocsin.worker import build_worker  # see _worker
+
             worker = build_worker(server.client, settings, slack=slack, slack_client=api)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
             _metrics_line(settings)

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import regex
-import textstat
 
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences, whole
 from tocsin.models import Finding, Severity
@@ -246,7 +245,11 @@ def _sentences(text: Text, ctx: CheckContext) -> Iterator[Finding]:
 
 
 def readability(text: str, lang: str) -> float:
-    """Flesch reading ease with the language's constants (French: Kandel-Moles)."""
+    """Flesch reading ease with the language's constants (French: Kandel-Moles). textstat is
+    imported here: it loads NLTK's pronouncing dictionary on import (0.5 s), which every command
+    would pay."""
+    import textstat
+
     with _textstat_lock:
         textstat.set_lang(lang)
         return float(textstat.flesch_reading_ease(text))
