@@ -418,7 +418,7 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
         .startswith("Distribution d’eau")
     )
     row = next(line for line in tocsin(env, "list").out.splitlines() if line.startswith(crisis))
-    assert row.split("\t")[1] == "close"
+    assert row.split("\t")[1] == "terminée"
 
     late = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
     assert late.code == 1
@@ -464,8 +464,17 @@ def test_cancel_and_unknown_crisis(up: Up) -> None:
     wait_state(up, crisis, "awaiting_approval", "acknowledge")
     no_reason = tocsin(env, "cancel", crisis, "--as", "camille")
     assert no_reason.code != 0
-    cancelled = tocsin(env, "cancel", crisis, "--as", "camille", "--reason", "Fausse alerte.")
+    # The communicator may not end the crisis: the playbook names who may (`ending`).
+    author = tocsin(env, "cancel", crisis, "--as", "camille", "--reason", "Fausse alerte.")
+    assert author.code == 1
+    assert author.err.strip() == (
+        "Erreur : Refusé : camille ne peut pas mettre fin à la crise "
+        "(rôles autorisés : director, deputy_director)"
+    )
+    cancelled = tocsin(env, "cancel", crisis, "--as", "dominique", "--reason", "Fausse alerte.")
     assert cancelled.out.strip() == "Crise annulée."
+    listed = tocsin(env, "list").out.splitlines()
+    assert next(line for line in listed if line.startswith(crisis)).split("\t")[1] == "annulée"
     after = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
     assert after.code == 1
     assert "terminée" in after.err

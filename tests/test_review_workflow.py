@@ -145,7 +145,7 @@ async def test_a_cancelled_crisis_ends_without_a_review(
 ) -> None:
     cid = (await start(crisis_input("annulee", review_after=WEEK))).crisis_id
     await wait_status(client, cid, lambda s: s.state == "awaiting_approval")
-    await crises.cancel(client, cid, CancelRequest(person="camille", reason="Fausse alerte."))
+    await crises.cancel(client, cid, CancelRequest(person="dominique", reason="Fausse alerte."))
     outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
     assert outcome.status == "cancelled"
     assert not review_paths(settings.outbox, cid).html.parent.exists()

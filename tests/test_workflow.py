@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from tocsin.models import (
     NotifyKind,
     PhaseName,
     ResolveRequest,
+    RetractRequest,
     RevisionRequest,
     TextEdit,
 )
@@ -431,7 +433,7 @@ async def test_cancel_ends_the_crisis_and_refuses_later_updates(
     gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
     assert gate.revision is not None
     await crises.cancel(
-        client, cid, CancelRequest(person="camille", reason="Fausse alerte : analyse conforme.")
+        client, cid, CancelRequest(person="dominique", reason="Fausse alerte : analyse conforme.")
     )
     outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
     assert outcome.status == "cancelled"
@@ -440,6 +442,87 @@ async def test_cancel_ends_the_crisis_and_refuses_later_updates(
         await decide(client, cid, "dominique", gate.revision)
     assert caught.value.code == "Ended"
     assert not crisis_folder(settings.outbox, cid, exercise=False).exists()
+
+
+async def refused(call: Awaitable[object]) -> str:
+    with pytest.raises(crises.Refused) as caught:
+        await call
+    return caught.value.code
+
+
+async def test_after_a_publication_only_a_retraction_ends_the_crisis(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("retract"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    assert gate.revision is not None
+    reason = "L’analyse de l’ARS était erronée : l’eau est potable."
+    # Nothing went out yet: there is nothing to retract (a cancel would do).
+    early = crises.retract(client, cid, RetractRequest(person="dominique", reason=reason))
+    assert await refused(early) == "NothingPublished"
+    await decide(client, cid, "dominique", gate.revision)
+    explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")
+    # Once the public was told, a cancel would leave it told: refused.
+    cancel = crises.cancel(client, cid, CancelRequest(person="dominique", reason=reason))
+    assert await refused(cancel) == "AlreadyPublished"
+    # Only the roles the playbook names for it may retract (`ending.cancel`).
+    author = crises.retract(client, cid, RetractRequest(person="camille", reason=reason))
+    assert await refused(author) == "NotAnEnder"
+    await crises.retract(client, cid, RetractRequest(person="sacha", reason=reason))
+    # The explanation waiting for approval is withdrawn; the close, which says so, is drafted.
+    close = await wait_status(client, cid, awaiting(PhaseName.CLOSE), what="close gate")
+    assert close.retracted
+    assert close.revision is not None
+    assert close.revision > (explain.revision or 0)
+    twice = crises.retract(client, cid, RetractRequest(person="dominique", reason=reason))
+    assert await refused(twice) == "AlreadyRetracted"
+    resolve = crises.resolve(client, cid, ResolveRequest(person="dominique"))
+    assert await refused(resolve) == "AlreadyRetracted"
+    assert await refused_code(client, cid, "dominique", explain.revision or 0) == "StaleRevision"
+    await decide(client, cid, "dominique", close.revision)
+    outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
+    assert outcome.status == "retracted"
+    folder = crisis_folder(settings.outbox, cid, exercise=False)
+    published = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    assert published == ["2-acknowledge", "6-close", "7-retex"]
+    final = await crises.status(client, cid)
+    assert final.state == "retracted"
+    kinds = [e.kind for e in final.events]
+    assert kinds.index(EventKind.RETRACTED) < len(kinds) - kinds[::-1].index(EventKind.PUBLISHED), (
+        "the retraction is published after it is recorded"
+    )
+    retraction = next(e for e in final.events if e.kind is EventKind.RETRACTED)
+    assert (retraction.person, retraction.detail) == ("sacha", reason)
+
+
+async def test_a_revision_that_changes_nothing_is_refused(
+    client: Client, settings: Settings, start: Start
+) -> None:
+    cid = (await start(crisis_input("same"))).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
+    first = gate.revision
+    assert first is not None
+    assert gate.draft is not None
+    await decide(
+        client, cid, "dominique", first, DecisionAction.REQUEST_CHANGES, comment="Plus court."
+    )
+    await wait_status(client, cid, lambda s: s.state == "awaiting_revision", what="revision")
+    sms = gate.draft.text_for(Channel.SMS, "fr")
+    assert sms
+    same = RevisionRequest(
+        person="camille",
+        base_revision=first,
+        edits=[TextEdit(channel=Channel.SMS, language="fr", text=sms)],
+    )
+    assert await refused(crises.revise(client, cid, same)) == "SameRevision"
+    redraft = RevisionRequest(person="camille", base_revision=first, note="Sans changement")
+    assert await refused(crises.revise(client, cid, redraft)) == "SameRevision"
+    # A fact added since the draft makes a redraft a real revision.
+    await crises.add_fact(
+        client, cid, FactRequest(person="camille", text="La distribution ouvre à 7 h 30.")
+    )
+    revised = await crises.revise(client, cid, redraft)
+    assert revised.revision == first + 1
 
 
 async def test_duplicate_trigger_lands_on_the_running_crisis(

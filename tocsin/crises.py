@@ -41,6 +41,7 @@ from tocsin.models import (
     FactRequest,
     GuardrailSettings,
     ResolveRequest,
+    RetractRequest,
     RevisionRequest,
     RevisionResult,
     StatusQuery,
@@ -192,7 +193,7 @@ async def status(
         raise
 
 
-ENDED: Final = ("closed", "cancelled")  # CrisisStatus.state of a crisis that is over
+ENDED: Final = ("closed", "cancelled", "retracted")  # CrisisStatus.state of a crisis that is over
 
 
 class NothingAwaits(Exception):
@@ -277,6 +278,10 @@ async def cancel(client: Client, crisis_id: str, request: CancelRequest) -> Ack:
     return await _update(client, crisis_id, names.CANCEL, request, Ack)
 
 
+async def retract(client: Client, crisis_id: str, request: RetractRequest) -> Ack:
+    return await _update(client, crisis_id, names.RETRACT, request, Ack)
+
+
 @dataclass(frozen=True)
 class CrisisSummary:
     crisis_id: str
@@ -306,8 +311,10 @@ async def list_crises(client: Client, *, limit: int = 100) -> list[CrisisSummary
             continue
         memo = await execution.memo()
         status = _STATUS.get(execution.status, "?") if execution.status is not None else "?"
-        if status == "running" and memo.get("ended"):
-            status = str(memo["ended"])  # closed, its workflow waiting to post the review
+        if status in ("running", "closed") and memo.get("ended") in ENDED:
+            # How it ended, as the workflow said: closed, retracted or cancelled (its workflow
+            # completes in each case), or over while its workflow waits to post the review.
+            status = str(memo["ended"])
         found[execution.id] = CrisisSummary(
             crisis_id=execution.id,
             title=str(memo.get("title", "")),

@@ -178,7 +178,12 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     await decide("dominique", explain, DecisionAction.REQUEST_CHANGES, comment=comment)
     sms = explain.draft.text_for(Channel.SMS, "fr") if explain.draft else None
     assert sms is not None
-    corrected = sms.replace("Toilette possible.", "Vous pouvez vous laver avec cette eau.")
+    # The author's own words for the SMS, as the director asked: the diff shows in the review.
+    corrected = (
+        "EXERCICE – "
+        f"{params['emetteur']} : l’eau du robinet reste non potable à {params['commune']}. "
+        f"Vous pouvez l’utiliser pour vous laver et faire la vaisselle. Infos : {params['hotline']}"
+    )
     say(name("camille"), t("demo.revises"))
     assert explain.revision is not None
     await crises.revise(

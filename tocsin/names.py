@@ -17,6 +17,7 @@ REVISE: Final = "revise"
 ADD_FACT: Final = "add_fact"
 RESOLVE: Final = "resolve"
 CANCEL: Final = "cancel"
+RETRACT: Final = "retract"
 
 # The one query: where the crisis stands.
 STATUS: Final = "status"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 from temporalio import workflow
 
@@ -75,7 +75,7 @@ class CrisisWorkflow(CrisisHandlers):
                 self.state.phase_index += 1
         while self.state.phase_index < len(PHASE_ORDER) and not self.state.cancelled:
             phase = PHASE_ORDER[self.state.phase_index]
-            if self.state.resolved and phase is not PhaseName.CLOSE:
+            if self._ending() and phase is not PhaseName.CLOSE:
                 self.state.phase_index = PHASE_ORDER.index(PhaseName.CLOSE)
                 continue
             if phase is PhaseName.FOLLOW_UP:
@@ -89,9 +89,11 @@ class CrisisWorkflow(CrisisHandlers):
                 await self._quiet()
                 self._continue_as_new()
         self.ended = True
-        status = "cancelled" if self.state.cancelled else "closed"
+        status = self._end_status()
         self.activity_label = status
-        if not self.state.cancelled:
+        if self.state.cancelled:
+            workflow.upsert_memo({"ended": status})
+        else:
             self._event(EventKind.CLOSED)
             await self._review()
         await self._quiet()
@@ -99,11 +101,20 @@ class CrisisWorkflow(CrisisHandlers):
         workflow.logger.info("crisis ended: %s", self.crisis.crisis_id)
         return CrisisOutcome(
             crisis_id=self.crisis.crisis_id,
-            status="cancelled" if self.state.cancelled else "closed",
+            status=status,
             publications=len(self.state.publications),
             decisions=len(self.state.decisions),
             runs=self.state.runs,
         )
+
+    def _ending(self) -> bool:
+        """Resolved or retracted: the crisis goes to its close."""
+        return self.state.resolved or self.state.retracted
+
+    def _end_status(self) -> Literal["closed", "cancelled", "retracted"]:
+        if self.state.cancelled:
+            return "cancelled"
+        return "retracted" if self.state.retracted else "closed"
 
     async def _quiet(self) -> None:
         """Every notice delivered and every handler finished: the run may end or move on."""
@@ -121,7 +132,7 @@ class CrisisWorkflow(CrisisHandlers):
         )
         self.review_at = workflow.now() + playbook.review.after
         # `tocsin list` reads the memo: the crisis is over while its workflow waits to review it.
-        workflow.upsert_memo({"ended": "closed", "review_at": self.review_at.isoformat()})
+        workflow.upsert_memo({"ended": self._end_status(), "review_at": self.review_at.isoformat()})
         self._notify(
             Notice(
                 NotifyKind.CLOSED,
@@ -172,10 +183,11 @@ class CrisisWorkflow(CrisisHandlers):
         workflow.continue_as_new(CrisisRun(crisis=self.crisis, state=self.state))
 
     async def _wait_for_follow_up(self) -> bool:
-        """Wait for the announced time of the next update. False if resolved or cancelled."""
+        """Wait for the announced time of the next update. False if the crisis ends meanwhile
+        (resolved, retracted or cancelled)."""
 
         def over() -> bool:
-            return self.state.resolved or self.state.cancelled
+            return self._ending() or self.state.cancelled
 
         now = workflow.now()
         due = rules.follow_up_due(self.crisis, self.state, now)
@@ -194,6 +206,7 @@ class CrisisWorkflow(CrisisHandlers):
 
     async def _run_phase(self, phase: PhaseName, sequence: int) -> None:
         playbook = self.crisis.playbook
+        self.activity_label = "drafting"
         self._event(EventKind.PHASE_STARTED, phase=phase, sequence=sequence)
         started = workflow.now()
         if not playbook.statement_templates(phase):
@@ -257,6 +270,10 @@ class CrisisWorkflow(CrisisHandlers):
                 # The published statement promised this time: the next follow-up keeps it.
                 self.state.next_update_at = announced
 
+    def _withdrawn(self, gate: Gate) -> bool:
+        """A retraction withdraws the statement a gate holds: it must not go out any more."""
+        return self.state.retracted and gate.phase is not PhaseName.CLOSE
+
     async def _gate_loop(self, gate: Gate) -> tuple[list[StatementText], Decision] | None:
         while True:
             self.activity_label = gate.status.value
@@ -267,6 +284,7 @@ class CrisisWorkflow(CrisisHandlers):
                         self.pending_decision is not None
                         or self.pending_revision is not None
                         or self.state.cancelled
+                        or self._withdrawn(gate)
                         or self._gate_can_move()
                     ),
                     timeout=max(timeout, timedelta(0)),
@@ -274,6 +292,26 @@ class CrisisWorkflow(CrisisHandlers):
             except TimeoutError:
                 self._on_timers(gate)
                 continue
+            if self._withdrawn(gate):
+                self._notify(
+                    Notice(
+                        NotifyKind.INFO,
+                        gate.phase,
+                        gate.sequence,
+                        gate.draft.revision,
+                        rules.people_with(
+                            self.crisis.playbook,
+                            [
+                                *self.crisis.playbook.authors,
+                                *rules.approver_roles(self.crisis.playbook, gate.phase),
+                            ],
+                        ),
+                        f"Rétractation : {phase_label(gate.phase, gate.sequence)}, révision "
+                        f"{gate.draft.revision}, ne sera pas publiée. La déclaration de "
+                        "rétractation suit.",
+                    )
+                )
+                return None
             if self.state.cancelled:
                 return None
             if self._gate_can_move():

@@ -1,4 +1,5 @@
-"""What people send a running crisis: the updates (decide, revise, add a fact, resolve, cancel),
+"""What people send a running crisis: the updates (decide, revise, add a fact, resolve, cancel,
+retract),
 each with the validator that refuses it before it reaches history, and the status query.
 
 The base of `CrisisWorkflow` (`workflows/crisis.py`), which owns the state declared here and
@@ -27,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         FactRequest,
         Gate,
         ResolveRequest,
+        RetractRequest,
         RevisionRequest,
         RevisionResult,
         StatusQuery,
@@ -63,6 +65,14 @@ class CrisisHandlers:
     def _not_ended(self) -> None:
         if self.ended or self.state.cancelled:
             raise refuse("Ended")
+
+    def _not_ending(self) -> None:
+        """Nothing ends a crisis twice: resolved or retracted, its close is under way."""
+        self._not_ended()
+        if self.state.retracted:
+            raise refuse("AlreadyRetracted")
+        if self.state.resolved:
+            raise refuse("AlreadyResolved")
 
     @workflow.update(name=names.DECIDE)
     async def decide(self, request: DecisionRequest) -> Decision:
@@ -135,7 +145,8 @@ class CrisisHandlers:
     @revise.validator
     def validate_revise(self, request: RevisionRequest) -> None:
         self._not_ended()
-        rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
+        gate = rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
+        rules.check_changes(gate, request, self.state.facts)
 
     @workflow.update(name=names.ADD_FACT)
     def add_fact(self, request: FactRequest) -> Ack:
@@ -166,10 +177,8 @@ class CrisisHandlers:
 
     @resolve.validator
     def validate_resolve(self, request: ResolveRequest) -> None:
-        self._not_ended()
-        rules.check_person(self.crisis.playbook, request.person, with_role=True)
-        if self.state.resolved:
-            raise refuse("AlreadyResolved")
+        self._not_ending()
+        rules.check_ending(self.crisis.playbook, request.person, "resolve")
 
     @workflow.update(name=names.CANCEL)
     def cancel(self, request: CancelRequest) -> Ack:
@@ -187,8 +196,34 @@ class CrisisHandlers:
 
     @cancel.validator
     def validate_cancel(self, request: CancelRequest) -> None:
-        self._not_ended()
-        rules.check_person(self.crisis.playbook, request.person, with_role=True)
+        self._not_ending()
+        rules.check_ending(self.crisis.playbook, request.person, "cancel")
+        if self.state.publications:
+            # The public was told: only a retraction, approved and published, may end it now.
+            raise refuse("AlreadyPublished", count=len(self.state.publications))
+
+    @workflow.update(name=names.RETRACT)
+    def retract(self, request: RetractRequest) -> Ack:
+        now = workflow.now()
+        self.state.retracted = True
+        self.state.retraction = request.reason.strip()
+        rules.record(
+            self.state,
+            EventKind.RETRACTED,
+            now,
+            person=request.person,
+            detail=self.state.retraction,
+        )
+        return Ack(recorded_at=now)
+
+    @retract.validator
+    def validate_retract(self, request: RetractRequest) -> None:
+        self._not_ending()
+        rules.check_ending(self.crisis.playbook, request.person, "cancel")
+        if not self.state.publications:
+            raise refuse("NothingPublished")
+        if not request.reason.strip():
+            raise refuse("NoReason")
 
     @workflow.query(name=names.STATUS)
     def status(self, query: StatusQuery) -> CrisisStatus:

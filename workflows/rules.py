@@ -26,6 +26,7 @@ from tocsin.models import (
     DraftRequest,
     EditDiff,
     EventKind,
+    Fact,
     Finding,
     Gate,
     GateStatus,
@@ -94,6 +95,21 @@ def slack_ids(playbook: Playbook, people: list[str]) -> list[str]:
 # ---------------------------------------------------------------------- who may do what
 
 
+def ending_roles(playbook: Playbook, action: str) -> list[str]:
+    """The roles that may ``resolve`` or ``cancel`` (and retract) the crisis: the playbook's
+    ``ending``, or else the close phase's approvers."""
+    named: list[str] = getattr(playbook.ending, action)
+    return named or approver_roles(playbook, PhaseName.CLOSE)
+
+
+def check_ending(playbook: Playbook, person: str, action: str) -> None:
+    """The person may end the crisis this way (``resolve`` or ``cancel``)."""
+    check_person(playbook, person)
+    allowed = ending_roles(playbook, action)
+    if not any(role in allowed for role in playbook.roles_of(person)):
+        raise refuse("NotAnEnder", person=person, roles=", ".join(allowed))
+
+
 def check_person(playbook: Playbook, person: str, *, with_role: bool = False) -> None:
     """The person is one of the playbook's; with ``with_role``, holds a role in it."""
     if person not in playbook.people:
@@ -132,6 +148,17 @@ def check_edits(gate: Gate, edits: list[TextEdit]) -> None:
     """Each edit names a text of the gate's draft."""
     for edit in unknown_edits(gate.draft, edits):
         raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+
+
+def check_changes(gate: Gate, request: RevisionRequest, facts: list[Fact]) -> None:
+    """A revision changes something: an edit that rewrites a text, or, redrafted without
+    edits, a fact added since the revision it replaces."""
+    if request.edits:
+        if any(gate.draft.text_for(e.channel, e.language) != e.text for e in request.edits):
+            return
+    elif any(fact.added_at > gate.draft.drafted_at for fact in facts):
+        return
+    raise refuse("SameRevision", revision=gate.draft.revision)
 
 
 def check_override(playbook: Playbook, request: DecisionRequest, findings: list[Finding]) -> None:
@@ -282,6 +309,7 @@ def draft_request(
         detected_at=state.detected_at,
         next_update_at=next_update,
         resolution=state.resolution,
+        retraction=state.retraction,
         note=note,
         number=len({(p.phase, p.sequence) for p in state.publications}) + 1,
         guardrails=crisis.guardrails,
@@ -429,6 +457,7 @@ def crisis_status(
         publications=state.publications,
         events=state.events if query.include_events else [],
         resolved=state.resolved,
+        retracted=state.retracted,
         runs=state.runs,
         people=playbook.people,
         review_at=review_at,

@@ -1,4 +1,5 @@
-"""Commands that start a crisis and follow it: trigger, list, status, fact, resolve, cancel."""
+"""Commands that start a crisis and follow it: trigger, list, status, fact, and the three ways
+to end it: resolve, cancel (nothing published yet) and retract (what was published)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tocsin.cli.common import (
 )
 from tocsin.cli.output import local, print_json, print_status
 from tocsin.i18n import t
-from tocsin.models import CancelRequest, FactRequest, ResolveRequest, phase_label
+from tocsin.models import CancelRequest, FactRequest, ResolveRequest, RetractRequest, phase_label
 from tocsin.playbook import ParameterProblems
 
 
@@ -166,4 +167,27 @@ def cancel(crisis: str, person: str | None, reason: str) -> None:
     click.echo(t("cancel.recorded"))
 
 
-COMMANDS: tuple[click.Command, ...] = (trigger, list_command, status, fact, resolve, cancel)
+@click.command(help=t("help.retract"))
+@click.argument("crisis")
+@as_option
+@click.option("--reason", required=True, help=t("help.retract_reason"))
+@friendly
+def retract(crisis: str, person: str | None, reason: str) -> None:
+    settings = load_settings()
+    who = who_acts(person)
+    if not reason.strip():
+        raise UserError(t("err.cli_usage", problem="--reason"))
+    request = RetractRequest(person=who, reason=reason)  # checked before anything is sent
+    run(with_client(settings, lambda c: crises.retract(c, crisis, request)))
+    click.echo(t("retract.recorded"))
+
+
+COMMANDS: tuple[click.Command, ...] = (
+    trigger,
+    list_command,
+    status,
+    fact,
+    resolve,
+    cancel,
+    retract,
+)

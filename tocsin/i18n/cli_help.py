@@ -93,8 +93,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mark the crisis resolved: the closing statement is drafted.",
     ),
     "help.cancel": (
-        "Annule la crise (déclenchement par erreur) : plus rien n’est rédigé ni publié.",
-        "Cancel the crisis (triggered by mistake): nothing more is drafted or published.",
+        "Annule la crise déclenchée par erreur, tant que rien n’est publié : plus rien n’est "
+        "rédigé ni publié. Après une publication : tocsin retract.",
+        "Cancel a crisis triggered by mistake, while nothing is published: nothing more is "
+        "drafted or published. After a publication: tocsin retract.",
+    ),
+    "help.retract": (
+        "Rétracte ce qui a été publié (alerte à tort, fausse alerte) : la déclaration de "
+        "rétractation est rédigée, approuvée puis publiée sur chaque canal.",
+        "Retract what was published (an alert sent in error, a false alarm): the retraction "
+        "is drafted, approved, then published on every channel.",
+    ),
+    "help.retract_reason": (
+        "Pourquoi, en une phrase que le public lira.",
+        "Why, in one sentence the public will read.",
     ),
     "help.playbooks": ("Playbooks : lister, vérifier, afficher.", "Playbooks: list, check, show."),
     "help.playbooks_list": ("Liste les playbooks disponibles.", "List the available playbooks."),

@@ -38,6 +38,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Crisis marked resolved: the closing statement will be drafted.",
     ),
     "cancel.recorded": ("Crise annulée.", "Crisis cancelled."),
+    "retract.recorded": (
+        "Rétractation enregistrée : la déclaration qui l’annonce va être rédigée, puis soumise "
+        "à approbation.",
+        "Retraction recorded: the statement announcing it will be drafted, then sent for approval.",
+    ),
     "list.none": ("Aucune crise.", "No crisis."),
     "up.ready": (
         "tocsin est prêt. Serveur Temporal : {address} — interface web : {ui}\n"
@@ -93,7 +98,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state.publishing": ("publication", "publishing"),
     "state.waiting_follow_up": ("en attente du prochain point", "waiting for the next update"),
     "state.waiting_resolution": ("en attente de résolution", "waiting for resolution"),
-    "state.closed": ("close", "closed"),
+    "state.closed": ("terminée", "closed"),
+    "state.retracted": ("rétractée", "retracted"),
     "state.cancelled": ("annulée", "cancelled"),
     "state.running": ("en cours", "running"),
     "state.failed": ("en échec", "failed"),

@@ -41,6 +41,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "channel {channel} in {language} is not part of this statement",
     ),
     "refuse.AlreadyResolved": ("la crise est déjà résolue", "the crisis is already resolved"),
+    "refuse.AlreadyRetracted": (
+        "une rétractation est déjà en cours",
+        "a retraction is already under way",
+    ),
+    "refuse.NotAnEnder": (
+        "{person} ne peut pas mettre fin à la crise (rôles autorisés : {roles})",
+        "{person} may not end the crisis (allowed roles: {roles})",
+    ),
+    "refuse.AlreadyPublished": (
+        "{count} message(s) déjà publié(s) : le public ne saurait pas que c’est fini. "
+        "Rétractez-les (tocsin retract CRISE --reason « … ») : la rétractation est rédigée, "
+        "approuvée et publiée comme les autres déclarations",
+        "{count} message(s) already published: the public would never learn it is over. "
+        "Retract them (tocsin retract CRISIS --reason '…'): the retraction is drafted, approved "
+        "and published like any statement",
+    ),
+    "refuse.NothingPublished": (
+        "rien n’a encore été publié : annulez la crise (tocsin cancel) au lieu de la rétracter",
+        "nothing has been published yet: cancel the crisis (tocsin cancel) instead",
+    ),
+    "refuse.NoReason": ("dites pourquoi en une phrase", "say why in one sentence"),
+    "refuse.SameRevision": (
+        "cette révision ne change rien à la révision {revision} : modifiez un texte, ou "
+        "ajoutez un fait puis redemandez une rédaction",
+        "this revision changes nothing in revision {revision}: edit a text, or add a fact "
+        "and redraft",
+    ),
     "refuse.BlockingFindings": (
         "{count} constat(s) bloquant(s) ({rules}) : corrigez le texte, ou dérogez avec une "
         "justification écrite (--override « raison »)",

@@ -177,6 +177,15 @@ class ReviewPolicy(Strict):
         return value
 
 
+class EndingRoles(Strict):
+    """Who may end a crisis: ``resolve`` it (its close statement follows), and ``cancel`` it
+    before anything went out or retract what went out. Left empty, the close phase's
+    approvers."""
+
+    resolve: list[Identifier] = []
+    cancel: list[Identifier] = []
+
+
 class Playbook(Strict):
     id: Identifier
     title: Annotated[str, Field(min_length=1)]
@@ -188,6 +197,7 @@ class Playbook(Strict):
     roles: dict[Identifier, Annotated[list[Identifier], Field(min_length=1)]]
     channels: Annotated[list[Channel], Field(min_length=1)]
     authors: list[Identifier] = ["communicator"]
+    ending: EndingRoles = EndingRoles()
     phases: dict[PhaseName, PhaseSpec]
     # The crisis's own words per language, used by the channel templates (templates/README.md).
     messages: dict[Language, dict[Identifier, MessageValue]] = {}

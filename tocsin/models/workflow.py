@@ -37,6 +37,14 @@ class CancelRequest(Strict):
     reason: Annotated[str, Field(min_length=1, max_length=5_000)]
 
 
+class RetractRequest(Strict):
+    """Withdraw what the public was told (an alert sent in error, a false alarm): the crisis
+    then goes to its close, whose statement says so, drafted and approved like the others."""
+
+    person: str
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
 class Ack(Strict):
     """What an update that only records something returns."""
 
@@ -77,6 +85,7 @@ class EventKind(StrEnum):
     FACT_ADDED = "fact_added"
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
+    RETRACTED = "retracted"
     CONTINUED = "continued_as_new"
     CLOSED = "closed"
     REVIEWED = "reviewed"
@@ -146,6 +155,8 @@ class CrisisState(Strict):
     resolution: str = ""
     cancelled: bool = False
     cancel_reason: str = ""
+    retracted: bool = False
+    retraction: str = ""  # why, as the person gave it; the close statement says it
     runs: int = 1
     open_gate: Gate | None = None  # the gate a run was waiting on when it continued as new
 
@@ -159,7 +170,7 @@ class CrisisRun(Strict):
 
 class CrisisOutcome(Strict):
     crisis_id: str
-    status: Literal["closed", "cancelled"]
+    status: Literal["closed", "cancelled", "retracted"]
     publications: int
     decisions: int
     runs: int
@@ -193,6 +204,7 @@ class CrisisStatus(Strict):
         "waiting_resolution",
         "closed",
         "cancelled",
+        "retracted",
     ]
     phase: PhaseName | None
     sequence: int
@@ -213,6 +225,7 @@ class CrisisStatus(Strict):
     publications: list[Publication]
     events: list[TimelineEvent] = []
     resolved: bool
+    retracted: bool = False
     runs: int
     people: dict[str, Person] = {}  # the playbook's people, to map a Slack user to a person
     review_at: datetime | None = None  # when the review will be posted (after the close)
@@ -237,6 +250,7 @@ class DraftRequest(Strict):
     detected_at: datetime
     next_update_at: datetime | None
     resolution: str = ""
+    retraction: str = ""  # the close withdraws what was published, for this reason
     note: str = ""
     number: int = 1  # the statement's number in the crisis (press releases are numbered)
     guardrails: GuardrailSettings = GuardrailSettings()

@@ -53,6 +53,10 @@ def check_references(
     for index, role in enumerate(playbook.authors):
         if role not in playbook.roles:
             add(("authors", index), f"rôle inconnu « {role} » / unknown role '{role}'")
+    for action in ("resolve", "cancel"):
+        for index, role in enumerate(getattr(playbook.ending, action)):
+            if role not in playbook.roles:
+                add(("ending", action, index), f"rôle inconnu « {role} » / unknown role '{role}'")
 
     seen_params: set[str] = set()
     for index, param in enumerate(playbook.parameters):
