@@ -66,9 +66,11 @@ class Process:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
-    async def wait_for_output(self, text: str, within: float = 60.0) -> None:
+    async def wait_for_output(self, text: str, within: float = 60.0, count: int = 1) -> None:
+        """Until ``text`` shows ``count`` times in the output; fails if the process ends or the
+        time is up first."""
         deadline = time.monotonic() + within
-        while text not in self.output():
+        while self.output().count(text) < count:
             if self.proc.returncode is not None:
                 raise AssertionError(f"process exited {self.proc.returncode}:\n{self.output()}")
             if time.monotonic() > deadline:

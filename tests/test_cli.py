@@ -80,58 +80,6 @@ def test_playbooks_list_show_and_lint(offline: dict[str, str]) -> None:
     assert "valides" in linted.out
 
 
-def test_preview_with_no_parameter_html_and_over_limit(
-    offline: dict[str, str], tmp_path: Path
-) -> None:
-    # No parameter at all: the playbook's samples; every text fits, exit 0.
-    plain = tocsin(offline, "preview", "panne-service-public", "--no-texts")
-    assert plain.code == 0, plain.text
-    for phase in ("acknowledge", "explain", "solutions", "follow_up", "close"):
-        assert f"== {phase} ==" in plain.out
-    assert "x               de" in plain.out
-    assert "/ 280 caractères pondérés" in plain.out
-    # An HTML page on request, with a fact and as an exercise.
-    page = tmp_path / "apercu.html"
-    shown = tocsin(
-        offline,
-        "preview",
-        PLAYBOOK,
-        "--phase",
-        "follow_up",
-        "--fact",
-        "Les écoles rouvrent <lundi>.",
-        "--exercise",
-        "--html",
-        str(page),
-    )
-    assert shown.code == 0, shown.text
-    assert "Les écoles rouvrent <lundi>." in shown.out
-    written = page.read_text(encoding="utf-8")
-    assert "Les écoles rouvrent &lt;lundi&gt;." in written
-    assert "<lundi>" not in written
-    assert "EXERCICE" in written
-    # A parameter that makes a text too long: said precisely, exit 1, nothing cut.
-    long_place = "salle des fêtes " * 20
-    over = tocsin(
-        offline,
-        "preview",
-        PLAYBOOK,
-        "--phase",
-        "acknowledge",
-        "-p",
-        f"lieu_distribution={long_place}",
-    )
-    assert over.code == 1, over.text
-    assert "! Affiche A4 : " in over.out
-    assert "mots pour une limite de 150" in over.out
-    assert long_place.strip() in over.out
-    # A user mistake is one clear line.
-    wrong = tocsin(offline, "preview", PLAYBOOK, "-p", "site=pas une adresse")
-    assert wrong.code != 0
-    assert "site" in wrong.err
-    assert "adresse web attendue" in wrong.err
-
-
 def broken_folder(root: Path) -> tuple[Path, int, int]:
     """A folder with two broken playbooks; returns it and the lines of the two mistakes."""
     folder = root / "playbooks"

@@ -6,14 +6,26 @@ that what a communicator previews is what the director will be asked to approve.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
 from tocsin.channels import PROFILES
+from tocsin.channels.base import Markup
+from tocsin.channels.documents import markdown_to_html
 from tocsin.guardrails import checked_draft
-from tocsin.models import PHASE_ORDER, Draft, DraftRequest, GuardrailSettings, Measure, PhaseName
+from tocsin.i18n import language, t
+from tocsin.models import (
+    PHASE_ORDER,
+    Channel,
+    Draft,
+    DraftRequest,
+    GuardrailSettings,
+    Measure,
+    PhaseName,
+)
 from tocsin.playbook import LoadedPlaybook
 from tocsin.playbook.samples import sample_request
 from tocsin.render import snapshot_templates
@@ -101,38 +113,109 @@ def summary(found: Measure) -> str:
     return f"{found.count}{limit} {found.unit}{detail}"
 
 
-def html_page(title: str, drafts: list[Draft]) -> str:
-    """A self-contained page showing every text as it will go out, with its count."""
-    rows = []
+def phase_title(phase: PhaseName, sequence: int) -> str:
+    """The phase as people call it: « Premier message », « Point de situation n° 3 »."""
+    return t(f"phase.{phase.value}", number=sequence)
+
+
+def text_rows(drafts: list[Draft]) -> list[dict[str, object]]:
+    """Every text with its phase, channel, language, count, limit, unit and findings: what
+    ``tocsin preview --json`` prints."""
+    rows: list[dict[str, object]] = []
     for draft in drafts:
-        rows.append(f"<h2>{html.escape(draft.phase.value)}</h2>")
+        for item in draft.texts:
+            found = item.measure
+            assert found is not None
+            rows.append(
+                {
+                    "phase": draft.phase.value,
+                    "sequence": draft.sequence,
+                    "channel": item.channel.value,
+                    "language": item.language,
+                    "variant": item.variant,
+                    "text": item.text,
+                    "count": found.count,
+                    "limit": found.limit,
+                    "unit": found.unit,
+                    "fits": found.fits,
+                    "problems": found.problems,
+                    "findings": [
+                        f.model_dump(mode="json")
+                        for f in draft.findings
+                        if f.channel == item.channel and f.language == item.language
+                    ],
+                }
+            )
+    return rows
+
+
+_PAGES = Environment(
+    loader=PackageLoader("tocsin", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    undefined=StrictUndefined,
+)
+
+
+def _page_of(channel: Channel, text: str) -> str | None:
+    """What a browser shows of a document channel: the website's and the poster's HTML, the
+    press release's Markdown rendered; None for the texts shown as they are."""
+    markup = PROFILES[channel].markup
+    if markup is Markup.HTML:
+        return text
+    if markup is Markup.MARKDOWN:
+        return f'<!DOCTYPE html><meta charset="utf-8">{markdown_to_html(text)}'
+    return None
+
+
+def html_page(title: str, drafts: list[Draft]) -> str:
+    """A self-contained page showing every text as the public will see it: the documents
+    rendered (each in a sandboxed frame: no script runs), the posts as they read, each with its
+    count against its limit and the guardrails' findings."""
+    english = language() == "en"
+    phases = []
+    for draft in drafts:
+        texts = []
         for item in draft.texts:
             found = item.measure
             assert found is not None
             share = ratio(found)
-            width = 100 if share is None else min(100, round(share * 100))
-            state = "over" if not found.fits else ("near" if share and share > 0.8 else "ok")
-            label = PROFILES[item.channel].label
-            problems = "".join(f"<li>{html.escape(p)}</li>" for p in found.problems)
-            rows.append(
-                f'<section class="{state}"><h3>{html.escape(label)} · {item.language}'
-                f"{' · variante courte' if item.variant else ''}</h3>"
-                f'<div class="bar"><span style="width:{width}%"></span></div>'
-                f'<p class="count">{html.escape(summary(found))}</p>'
-                f"<ul>{problems}</ul><pre>{html.escape(item.text)}</pre></section>"
+            texts.append(
+                {
+                    "channel": item.channel.value,
+                    "language": item.language,
+                    "label": PROFILES[item.channel].label,
+                    "variant": item.variant,
+                    "state": "over"
+                    if not found.fits
+                    else ("near" if share and share > 0.8 else "ok"),
+                    "width": None if share is None else min(100, round(share * 100)),
+                    "count": summary(found),
+                    "problems": found.problems,
+                    "findings": [
+                        {
+                            "rule": f.rule,
+                            "severity": f.severity.value,
+                            "severity_label": t(f"severity.{f.severity.value}"),
+                            "message": f.message_en if english else f.message,
+                            "fix": f.fix_en if english else f.fix,
+                        }
+                        for f in draft.findings
+                        if f.channel == item.channel and f.language == item.language
+                    ],
+                    "page": _page_of(item.channel, item.text),
+                    "spoken": PROFILES[item.channel].markup is Markup.SPOKEN,
+                    "text": item.text,
+                }
             )
-    body = "\n".join(rows)
-    return f"""<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>Aperçu – {html.escape(title)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; }}
-section {{ border: 1px solid #ccc; border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }}
-section.over {{ border-color: #c00; }}
-.bar {{ background: #eee; height: .6rem; border-radius: 3px; }}
-.bar span {{ display: block; height: 100%; background: #2a7; border-radius: 3px; }}
-.near .bar span {{ background: #e90; }} .over .bar span {{ background: #c00; }}
-pre {{ white-space: pre-wrap; background: #fafafa; padding: .5rem; }}
-</style></head><body><h1>Aperçu – {html.escape(title)}</h1>
-{body}
-</body></html>
-"""
+        phases.append(
+            {
+                "label": phase_title(draft.phase, draft.sequence),
+                "anchor": draft.phase.value,
+                "texts": texts,
+                "easy_read": sorted(draft.easy_read.items()),
+            }
+        )
+    labels = {key: t(f"preview.page_{key}") for key in ("title", "lead", "short", "easy_read")}
+    return _PAGES.get_template("preview.html.j2").render(
+        lang=language(), title=title, phases=phases, L=labels
+    )

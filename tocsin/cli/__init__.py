@@ -15,7 +15,7 @@ from typing import NoReturn
 import click
 
 from tocsin import tracing
-from tocsin.cli import crisis, decisions, playbooks, review, servers, texts
+from tocsin.cli import crisis, decisions, playbooks, preview, review, servers, texts
 from tocsin.i18n import t
 from tocsin.logs import configure_logging
 
@@ -26,7 +26,7 @@ def cli(verbose: bool) -> None:
     configure_logging("debug" if verbose else os.environ.get("TOCSIN_LOG_LEVEL", "warning"))
 
 
-for _module in (servers, crisis, decisions, playbooks, texts, review):
+for _module in (servers, crisis, decisions, playbooks, preview, texts, review):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -1,5 +1,4 @@
-"""Commands on texts, with no server: ``preview`` drafts a playbook's statements, ``check`` runs
-the guardrails over a text of one's own."""
+"""``tocsin check``: the guardrails over a text of one's own, with no server."""
 
 from __future__ import annotations
 
@@ -15,97 +14,13 @@ from tocsin.cli.common import (
     friendly,
     json_option,
     load_settings,
-    param_problems,
-    parse_params,
     playbook_library,
 )
 from tocsin.cli.output import print_findings, print_json
 from tocsin.i18n import t
 from tocsin.models import Channel, PhaseName
-from tocsin.playbook import ParameterProblems
 
 MAX_CHECK_BYTES = 1_000_000
-
-
-@click.command(help=t("help.preview"))
-@click.argument("playbook")
-@click.option(
-    "--phase",
-    "phases",
-    multiple=True,
-    type=click.Choice([p.value for p in PhaseName]),
-    help=t("help.preview_phase"),
-)
-@click.option("--param", "-p", "params", multiple=True, metavar="NOM=VALEUR", help=t("help.param"))
-@click.option("--fact", "facts", multiple=True, help=t("help.preview_fact"))
-@click.option("--exercise", is_flag=True, help=t("help.exercise"))
-@click.option(
-    "--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help=t("help.html")
-)
-@click.option("--texts/--no-texts", default=True, help=t("help.texts"))
-@friendly
-def preview(
-    playbook: str,
-    phases: tuple[str, ...],
-    params: tuple[str, ...],
-    facts: tuple[str, ...],
-    exercise: bool,
-    html_file: Path | None,
-    texts: bool,
-) -> None:
-    from tocsin.preview import bar, html_page, preview_drafts, publishing_phases, summary
-
-    library = playbook_library(load_settings())
-    if library.find(playbook) is None:
-        raise UnknownPlaybook(playbook, list(library.files()))
-    loaded = library.load(playbook)
-    chosen = [PhaseName(p) for p in phases] or publishing_phases(loaded)
-    try:
-        drafts = preview_drafts(
-            loaded,
-            library.template_folders,
-            parse_params(params),
-            chosen,
-            exercise=exercise,
-            facts=list(facts),
-            guardrails=library.guardrail_settings(),
-        )
-    except ParameterProblems as exc:
-        param_problems(loaded.playbook.id, exc, [p.name for p in loaded.playbook.parameters])
-    over = 0
-    for draft in drafts:
-        click.echo(click.style(f"== {draft.phase.value} ==", bold=True))
-        for item in draft.texts:
-            assert item.measure is not None
-            shape, colour = bar(item.measure)
-            variant = f" ({t('preview.short')})" if item.variant else ""
-            click.echo(
-                f"{item.channel.value:<15} {item.language}  {click.style(shape, fg=colour)}  "
-                f"{summary(item.measure)}{variant}"
-            )
-            for problem in item.measure.problems:
-                over += 1
-                click.echo(click.style(f"    ! {problem}", fg="red"))
-            if texts:
-                click.echo("    " + item.text.replace("\n", "\n    "))
-            print_findings(
-                [
-                    f
-                    for f in draft.findings
-                    if f.channel == item.channel and f.language == item.language
-                ]
-            )
-            if texts:
-                click.echo()
-        for lang, variant in draft.easy_read.items():
-            click.echo(click.style(t("preview.easy_read", lang=lang), bold=True))
-            click.echo("    " + variant.replace("\n", "\n    "))
-            click.echo()
-    if html_file is not None:
-        html_file.write_text(html_page(loaded.playbook.title, drafts), encoding="utf-8")
-        click.echo(t("preview.written", path=html_file))
-    if over:
-        raise UserError(t("preview.over", count=over))
 
 
 @click.command(help=t("help.check"))
@@ -184,4 +99,4 @@ def _read_source(source: str | None) -> str:
     return text.strip("\n")
 
 
-COMMANDS: tuple[click.Command, ...] = (preview, check)
+COMMANDS: tuple[click.Command, ...] = (check,)

@@ -32,6 +32,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "help.preview_fact": ("Fait à inclure (répétable).", "Fact to include (repeatable)."),
     "help.html": ("Écrire aussi une page HTML d’aperçu.", "Also write an HTML preview page."),
+    "help.preview_json": (
+        "Chaque texte en JSON : phase, canal, langue, longueur, limite, unité, constats.",
+        "Every text as JSON: phase, channel, language, count, limit, unit, findings.",
+    ),
+    "help.watch": (
+        "Refaire l’aperçu à chaque modification du playbook ou des gabarits (le modèle de "
+        "langue n’est chargé qu’une fois).",
+        "Redo the preview each time the playbook or a template changes (the language model "
+        "loads once).",
+    ),
     "help.override": (
         "Approuver malgré des constats bloquants, avec cette justification écrite (rôles "
         "autorisés par le playbook).",

@@ -78,6 +78,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Incomplete Slack settings: {problems}.",
     ),
     "preview.short": ("variante courte", "short variant"),
+    "preview.page_title": ("Aperçu", "Preview"),
+    "preview.page_lead": (
+        "Chaque texte tel que le public le verra, avec sa longueur comptée comme la plateforme "
+        "la compte et les constats des garde-fous. Rien n’est publié.",
+        "Every text as the public will see it, with its length counted as its platform counts "
+        "it and the guardrails' findings. Nothing is published.",
+    ),
+    "preview.page_short": ("variante courte", "short variant"),
+    "preview.page_easy_read": ("Version plus simple proposée", "Simpler version offered"),
+    "preview.watching": (
+        "Aperçu à jour. J’observe {path} et les gabarits : chaque enregistrement refait "
+        "l’aperçu. Ctrl-C pour arrêter.",
+        "Preview up to date. Watching {path} and the templates: each save redoes the preview. "
+        "Ctrl-C to stop.",
+    ),
+    "preview.redone": ("Aperçu refait en {seconds} s.", "Preview redone in {seconds} s."),
+    "severity.blocking": ("bloquant", "blocking"),
+    "severity.warning": ("à revoir", "warning"),
+    "phase.detect": ("Détection", "Detection"),
+    "phase.acknowledge": ("Premier message", "First statement"),
+    "phase.explain": ("Explication", "Explanation"),
+    "phase.solutions": ("Solutions", "Solutions"),
+    "phase.follow_up": ("Point de situation n° {number}", "Update no. {number}"),
+    "phase.close": ("Fin de l’épisode", "Close"),
     "preview.easy_read": (
         "  Version FALC proposée ({lang}) — à relire avec des mots simples :",
         "  Easy-to-read version offered ({lang}) — to reword with simple words:",
