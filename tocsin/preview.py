@@ -215,7 +215,12 @@ def html_page(title: str, drafts: list[Draft]) -> str:
                 "easy_read": sorted(draft.easy_read.items()),
             }
         )
-    labels = {key: t(f"preview.page_{key}") for key in ("title", "lead", "short", "easy_read")}
+    labels = {
+        "title": t("preview.page_title"),
+        "lead": t("preview.page_lead"),
+        "short": t("preview.page_short"),
+        "easy_read": t("preview.page_easy_read"),
+    }
     return _PAGES.get_template("preview.html.j2").render(
         lang=language(), title=title, phases=phases, L=labels
     )

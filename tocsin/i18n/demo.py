@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event.fact_added": ("fait ajouté", "fact added"),
     "event.resolved": ("résolution", "resolved"),
     "event.cancelled": ("annulation", "cancelled"),
+    "event.retracted": ("rétractation", "retracted"),
     "event.continued_as_new": ("nouvelle exécution", "continued as new"),
     "event.closed": ("clôture", "closed"),
     "event.reviewed": ("retour d’expérience", "review"),
