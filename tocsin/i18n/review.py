@@ -60,11 +60,11 @@ REVIEW: dict[str, tuple[str, str, str]] = {
     ),
     "review.source": (
         "Référence {crisis} · construit depuis l’historique Temporal ({runs}) tel qu’il était "
-        "{as_of} · heures de {zone}.",
+        "{as_of} · fuseau horaire {zone}.",
         "Reference {crisis} · built from the Temporal history ({runs}) as it stood {as_of} · "
-        "times in {zone}.",
+        "time zone {zone}.",
         "Referenz {crisis} · aus dem Temporal-Verlauf erstellt ({runs}), Stand {as_of} · "
-        "Zeiten in {zone}.",
+        "Zeitzone {zone}.",
     ),
     "review.runs.one": ("{n} exécution", "{n} run", "{n} Ausführung"),
     "review.runs.other": ("{n} exécutions", "{n} runs", "{n} Ausführungen"),
@@ -324,10 +324,9 @@ REVIEW: dict[str, tuple[str, str, str]] = {
     "review.h.people": ("Personnes", "People", "Personen"),
     "review.col.phase": ("Phase", "Phase", "Phase"),
     "review.col.outcome": ("Issue", "Outcome", "Ergebnis"),
-    "review.col.started": ("Début", "Started", "Beginn"),
     "review.col.approved": ("Approuvé", "Approved", "Freigegeben"),
     "review.col.approver": ("Par", "By", "Von"),
-    "review.col.wait": ("Attente d’approbation", "Waiting for approval", "Wartezeit"),
+    "review.col.wait": ("Attente", "Wait", "Wartezeit"),
     "review.col.deadline": ("Échéance", "Deadline", "Frist"),
     "review.col.channels": ("Canal", "Channel", "Kanal"),
     "review.col.texts": ("Textes publiés", "Texts published", "Veröffentlichte Texte"),
@@ -356,9 +355,9 @@ REVIEW: dict[str, tuple[str, str, str]] = {
     "review.outcome.open": ("en cours", "open", "offen"),
     "review.outcome.cancelled": ("abandonné", "abandoned", "aufgegeben"),
     "review.outcome.internal": (
-        "interne, rien à publier",
-        "internal, nothing to publish",
-        "intern, nichts zu veröffentlichen",
+        "interne",
+        "internal",
+        "intern",
     ),
     "review.deadline.met": ("tenue", "met", "eingehalten"),
     "review.deadline.missed": ("manquée", "missed", "verpasst"),

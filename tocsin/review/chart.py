@@ -13,10 +13,10 @@ from html import escape
 from tocsin.review.model import Event, Kind, PhaseReview, Review
 from tocsin.review.words import Words
 
-WIDTH = 1100
-LEFT = 150  # room for the lane labels
+WIDTH = 960
+LEFT = 170  # room for the lane labels
 RIGHT = 24
-LANE = 26
+LANE = 28
 TOP = 40  # the tick labels
 BOTTOM = 40  # the start and end labels
 COLOURS = {
@@ -151,10 +151,11 @@ def chart(review: Review, words: Words, describe: Callable[[Event], str]) -> str
         x = scale.x(tick.at)
         parts.append(
             f'<g class="tick"><line class="tick" x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" '
-            f'y2="{lanes_bottom}"/><text class="tick" x="{x:.1f}" y="{TOP - 8}" '
-            f'text-anchor="middle">{escape(tick.label)}</text>'
+            f'y2="{lanes_bottom}" stroke="#dddddd"/><text class="tick" x="{x:.1f}" y="{TOP - 8}" '
+            f'text-anchor="middle" font-size="13" fill="#444444">{escape(tick.label)}</text>'
             + (
-                f'<text class="tick day" x="{x:.1f}" y="{TOP - 22}" text-anchor="middle">'
+                f'<text class="tick day" x="{x:.1f}" y="{TOP - 22}" text-anchor="middle" '
+                f'font-size="13" font-weight="bold" fill="#444444">'
                 f"{escape(tick.day)}</text>"
                 if tick.day
                 else ""
@@ -164,9 +165,10 @@ def chart(review: Review, words: Words, describe: Callable[[Event], str]) -> str
     parts.extend(_bounds(review, scale, words, lanes_bottom, seconds))
     y = float(TOP)
     parts.append(
-        f'<text class="lane" x="8" y="{y + 17:.1f}">{escape(words("review.chart.crisis"))}</text>'
+        f'<text class="lane" x="8" y="{y + 19:.1f}" font-size="14" fill="#1f1f1f">'
+        f"{escape(words('review.chart.crisis'))}</text>"
         f'<line class="axis" x1="{LEFT}" y1="{y + LANE / 2:.1f}" x2="{WIDTH - RIGHT}" '
-        f'y2="{y + LANE / 2:.1f}"/>'
+        f'y2="{y + LANE / 2:.1f}" stroke="#999999" stroke-dasharray="3 3"/>'
     )
     for event in review.events:
         tip = f"{words.when(event.at, seconds=True)} — {describe(event)}"
@@ -178,7 +180,10 @@ def chart(review: Review, words: Words, describe: Callable[[Event], str]) -> str
         y += LANE
         label = words.phase(phase.phase, phase.sequence, short=True)
         parts.append(f'<g class="lane" data-phase="{escape(label)}">')
-        parts.append(f'<text class="lane" x="8" y="{y + 17:.1f}">{escape(label)}</text>')
+        parts.append(
+            f'<text class="lane" x="8" y="{y + 19:.1f}" font-size="14" fill="#1f1f1f">'
+            f"{escape(label)}</text>"
+        )
         parts.extend(_lane(review, phase, scale, y, words, describe))
         parts.append("</g>")
     parts.append("</svg>")
@@ -201,8 +206,9 @@ def _bounds(review: Review, scale: Scale, words: Words, bottom: float, seconds: 
         text = words(key, time=words.clock(moment, seconds=seconds))
         parts.append(
             f'<g class="bound {anchor}"><line class="bound" x1="{x:.1f}" y1="{TOP - 4}" '
-            f'x2="{x:.1f}" y2="{bottom + 8}"/><text class="bound" x="{x:.1f}" '
-            f'y="{bottom + 24}" text-anchor="{anchor}">{escape(text)}</text></g>'
+            f'x2="{x:.1f}" y2="{bottom + 8}" stroke="#1f1f1f" stroke-width="1.5"/>'
+            f'<text class="bound" x="{x:.1f}" y="{bottom + 24}" text-anchor="{anchor}" '
+            f'font-size="14" font-weight="bold" fill="#1f1f1f">{escape(text)}</text></g>'
         )
     return parts
 

@@ -52,7 +52,7 @@ def _opening(review: Review, words: Words) -> list[str]:
             "review.sum.first",
             at=_at(review, words, first.published_at),
             delay=words.duration(first.published_at - review.detected_at),
-            channels=words.count("review.sum.channels", len(channels)),
+            channels=words.count("review.sum.channels.", len(channels)),
         )
     )
     return said
@@ -131,12 +131,12 @@ def _along(phase: PhaseReview, words: Words) -> str:
     """`` (après 1 demande de modification et 1 escalade vers la direction adjointe)``."""
     items = []
     if phase.change_requests:
-        items.append(words.count("review.sum.n_changes", phase.change_requests))
+        items.append(words.count("review.sum.n_changes.", phase.change_requests))
     if phase.reminders:
-        items.append(words.count("review.sum.n_reminders", phase.reminders))
+        items.append(words.count("review.sum.n_reminders.", phase.reminders))
     if phase.escalations:
         roles = words.join([words.role(r) for r in dict.fromkeys(phase.escalated_to) if r])
-        items.append(words.count("review.sum.n_escalations", phase.escalations, roles=roles))
+        items.append(words.count("review.sum.n_escalations.", phase.escalations, roles=roles))
     return words("review.sum.after", items=words.join(items)) if items else ""
 
 
@@ -148,20 +148,20 @@ def _closing(review: Review, words: Words) -> list[str]:
         rules = sorted({r for e in overrides if e.override for r in e.override.rules})
         said.append(
             words.count(
-                "review.sum.overrides",
+                "review.sum.overrides.",
                 len(overrides),
                 rules=words.join([words.rule(r) for r in rules]),
             )
         )
     if figures.facts:
-        said.append(words.count("review.sum.facts", figures.facts))
+        said.append(words.count("review.sum.facts.", figures.facts))
     if figures.cadence is not None and figures.announcements:
         counted = [
-            ("review.sum.kept", figures.cadence_kept),
-            ("review.sum.late", figures.cadence_late),
-            ("review.sum.missed", figures.cadence_missed),
+            ("review.sum.kept.", figures.cadence_kept),
+            ("review.sum.late.", figures.cadence_late),
+            ("review.sum.missed.", figures.cadence_missed),
             (
-                "review.sum.pending",
+                "review.sum.pending.",
                 len(figures.announcements)
                 - figures.cadence_kept
                 - figures.cadence_late

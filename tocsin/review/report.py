@@ -12,7 +12,7 @@ from tocsin.review.words import Words
 
 WRAP = 100
 # The tables' columns, by their ``review.col.*`` words.
-PHASE_COLUMNS = ["phase", "outcome", "started", "approved", "approver", "wait", "deadline"]
+PHASE_COLUMNS = ["phase", "outcome", "approved", "approver", "wait", "deadline"]
 DECISION_COLUMNS = ["at", "statement", "who", "action", "waited", "comment"]
 CADENCE_COLUMNS = ["made_in", "announced", "next", "published", "delay", "status"]
 
@@ -132,7 +132,7 @@ def action_rows(notes: Notes, review: Review, words: Words) -> list[tuple[str, s
         (
             item.action,
             names.get(item.owner, item.owner),
-            words.day(item.due),
+            words.due(item.due),
             words("review.notes.done" if item.done else "review.notes.todo"),
         )
         for item in notes.actions
@@ -208,7 +208,7 @@ def source_line(review: Review, words: Words) -> str:
     return words(
         "review.source",
         crisis=review.crisis_id,
-        runs=words.count("review.runs", len(review.runs)),
+        runs=words.count("review.runs.", len(review.runs)),
         as_of=words.moment(review.as_of),
         zone=review.timezone,
     )

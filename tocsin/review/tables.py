@@ -67,10 +67,10 @@ def describe(event: Event, words: Words) -> str:
     if event.kind is Kind.PUBLISHED:
         return " · ".join(parts)
     if event.edits:
-        parts.append(words.count("review.n_edits", len(event.edits)))
+        parts.append(words.count("review.n_edits.", len(event.edits)))
     if event.findings:
         blocking = sum(1 for f in event.findings if f.severity.value == "blocking")
-        parts.append(words.count("review.n_findings", len(event.findings), blocking=blocking))
+        parts.append(words.count("review.n_findings.", len(event.findings), blocking=blocking))
     parts.extend(_detail(event, words))
     return " · ".join(parts)
 
@@ -150,7 +150,6 @@ def phase_row(phase: PhaseReview, cells: Cells) -> list[str]:
     return [
         words.phase(phase.phase, phase.sequence),
         words(f"review.outcome.{phase.outcome}"),
-        cells.when(phase.started_at),
         cells.when(phase.approved_at),
         words.person(phase.approver.name, phase.approver.roles) if phase.approver else "-",
         words.duration(phase.approval_wait) if phase.asked_at else "-",

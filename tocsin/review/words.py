@@ -25,6 +25,7 @@ NNBSP = "\u202f"  # espace fine insécable
 # Babel patterns: the long date of a sentence, the short one of a table cell.
 LONG_DATE = {"fr": "EEEE d MMMM y", "en": "EEEE d MMMM y", "de": "EEEE, d. MMMM y"}
 SHORT_DATE = {"fr": "EEE d MMM", "en": "EEE d MMM", "de": "EEE d. MMM"}
+YEAR_DATE = {"fr": "d MMM y", "en": "d MMM y", "de": "d. MMM y"}  # a due date, months ahead
 
 
 def french_typography(text: str) -> str:
@@ -78,10 +79,11 @@ class Words:
     def has(key: str) -> bool:
         return key in _MESSAGES
 
-    def count(self, key: str, n: int, /, **values: object) -> str:
-        """``key.one`` or ``key.other`` by the language's rule (French: 0 and 1 are singular)."""
+    def count(self, prefix: str, n: int, /, **values: object) -> str:
+        """``prefix`` + ``one`` or ``other`` by the language's rule (French: 0 and 1 are
+        singular): ``count("review.runs.", 4)``."""
         one = n <= 1 if self.lang == "fr" else n == 1
-        return self(f"{key}.{'one' if one else 'other'}", n=n, **values)
+        return self(prefix + ("one" if one else "other"), n=n, **values)
 
     def join(self, items: list[str]) -> str:
         """``a, b et c``: the language's last ``and``."""
@@ -150,6 +152,10 @@ class Words:
         shown = self.local(moment).date() if isinstance(moment, datetime) else moment
         pattern = (LONG_DATE if long else SHORT_DATE)[self.lang]
         return format_date(shown, pattern, locale=self.lang).replace(" ", NBSP)
+
+    def due(self, day: date) -> str:
+        """A date with its year, without its weekday: ``31 déc. 2026``."""
+        return format_date(day, YEAR_DATE[self.lang], locale=self.lang).replace(" ", NBSP)
 
     def when(self, moment: datetime | None, *, with_day: bool = True, seconds: bool = False) -> str:
         """A table cell's time: ``mer. 2 déc. 14 h 43``, or the time alone."""
