@@ -222,3 +222,15 @@ def test_the_pdf_is_a4_readable_and_cuts_no_row(review: Review) -> None:
     assert "Retour d’expérience de l’équipe" in everything
     assert "Installer Slack sur les téléphones d’astreinte." in everything
     assert "Messages publiés, par phase" in everything
+
+
+def test_a_tall_row_moves_to_the_next_page_whole(review: Review) -> None:
+    """Decisions with long comments: rows a third of a page tall, some of which would straddle
+    a page break (two of them do without the print style sheet's ``break-inside: avoid``)."""
+    comment = " ".join(["Relire le communiqué avec la préfecture avant toute diffusion."] * 12)
+    tall = review.model_copy(
+        update={"decisions": [d.model_copy(update={"comment": comment}) for d in review.decisions]}
+    )
+    spread = _rows_per_page(layout(html(tall, lang="fr")))
+    assert len(spread) > 100
+    assert [n for n in spread.values() if n > 1] == []
