@@ -24,7 +24,7 @@ went_well:
   - Premier message publié 30 minutes après l’alerte de l’ARS.
   - "L’adjoint a pris le relais dès l’escalade."
 to_improve:
-  - La directrice n’avait pas Slack sur son téléphone <script>alert(1)</script>.
+  - La directrice n’avait pas Slack sur son téléphone.
 actions:
   - action: Installer Slack sur les téléphones d’astreinte.
     owner: sacha
@@ -54,7 +54,8 @@ def problems(tmp_path: Path, text: str, crisis: str | None = CRISIS) -> list[str
 
 
 def test_good_notes_are_merged_into_the_page_and_escaped(tmp_path: Path, review: Review) -> None:
-    notes = load_notes(write(tmp_path, GOOD), CRISIS)
+    hostile = GOOD.replace("téléphone.", "téléphone <script>alert(1)</script>.")
+    notes = load_notes(write(tmp_path, hostile), CRISIS)
     assert notes.held_on == date(2026, 12, 9)
     assert notes.actions[0].due == date(2026, 12, 31)
     merged = review.model_copy(update={"notes": notes})

@@ -346,6 +346,7 @@ REVIEW: dict[str, tuple[str, str, str]] = {
     "review.col.figure": ("Indicateur", "Figure", "Kennzahl"),
     "review.col.value": ("Valeur", "Value", "Wert"),
     "review.col.roles": ("Rôles", "Roles", "Rollen"),
+    "review.col.to_do": ("Action", "Action", "Maßnahme"),
     "review.col.owner": ("Responsable", "Owner", "Verantwortlich"),
     "review.col.due": ("Échéance", "Due", "Fällig"),
     "review.col.done": ("État", "Status", "Stand"),

@@ -109,7 +109,7 @@ def _notes_md(notes: Notes, review: Review, words: Words) -> list[str]:
     if notes.actions:
         out += [f"### {words('review.notes.actions')}", ""]
         out += _table(
-            [words(f"review.col.{c}") for c in ("action", "owner", "due", "done")],
+            [words(f"review.col.{c}") for c in ("to_do", "owner", "due", "done")],
             [list(row) for row in action_rows(notes, review, words)],
         )
         out += [""]
