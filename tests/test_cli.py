@@ -23,7 +23,8 @@ from tests.helpers import PLAYBOOK, sample_params
 from tests.processes import TOCSIN, tocsin, tocsin_env
 from tocsin.cli import cli
 from tocsin.config import BUNDLED_PLAYBOOKS
-from tocsin.review import build_review, load_chain
+from tocsin.review import Review, build_review, load_chain
+from tocsin.review.model import Kind
 from tocsin.review.report import markdown
 from tocsin.temporal import free_port, port_is_free
 
@@ -124,6 +125,13 @@ def test_trigger_refuses_a_broken_playbook_with_its_line(
 
 
 REVUE = sorted((Path(__file__).parent / "histories" / "revue").glob("run-*.json"))
+GOOD_NOTES = """\
+went_well: [Premier message publié 30 minutes après l’alerte.]
+actions:
+  - action: Installer Slack sur les téléphones d’astreinte.
+    owner: sacha
+    due: 2026-12-31
+"""
 
 
 def test_review_from_history_files(offline: dict[str, str], tmp_path: Path) -> None:
@@ -140,6 +148,37 @@ def test_review_from_history_files(offline: dict[str, str], tmp_path: Path) -> N
         {**offline, "TOCSIN_LANG": "en"}, "review", *[a for f in files for a in ("--history", f)]
     )
     assert english.out.startswith("Review — Eau non potable")
+    # The team's notes merged, the page and the PDF written, in German on request.
+    notes = tmp_path / "notes.yml"
+    notes.write_text(GOOD_NOTES, encoding="utf-8")
+    page, printed = tmp_path / "retex.html", tmp_path / "retex.pdf"
+    merged = tocsin(
+        offline,
+        "review",
+        *[a for f in files for a in ("--history", f)],
+        "--notes",
+        str(notes),
+        "--html",
+        str(page),
+        "--pdf",
+        str(printed),
+        "--lang",
+        "de",
+    )
+    assert merged.code == 0, merged.text
+    assert merged.out.startswith("Nachbetrachtung — Eau non potable")
+    assert "Auswertung des Teams" in page.read_text(encoding="utf-8")
+    assert printed.read_bytes().startswith(b"%PDF-")
+    assert f"Bericht geschrieben: {printed}" not in merged.err  # the person's language: French
+    assert f"Rapport écrit : {printed}" in merged.err
+    wrong = tmp_path / "wrong.yml"
+    wrong.write_text("went_well: [ok]\nactions:\n  - action: x\n    due: demain\n", "utf-8")
+    refused = tocsin(offline, "review", "--history", files[-1], "--notes", str(wrong))
+    assert refused.code == 1
+    assert "Notes de retour d’expérience inutilisables" in refused.err
+    assert f"{wrong}:4:" in refused.err
+    assert f"{wrong}:3:" in refused.err  # the missing owner, at its action
+    assert "Traceback" not in refused.err
     broken = tmp_path / "run-1.json"
     broken.write_text('{"events": [\n  {"eventId": "1",\n  oops}\n]}', encoding="utf-8")
     bad = tocsin(offline, "review", "--history", str(broken))
@@ -393,7 +432,8 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     assert review.code == 0, review.text
     lines = review.out.splitlines()
     assert lines[0] == "Retour d’expérience — Eau non potable (crisis-eau-non-potable-cli)"
-    assert lines[1].startswith("État : close le ")
+    assert lines[1].startswith("Détectée le ")
+    assert ", close " in lines[1]
     assert "demandes de modification 1 · refus 1" in review.out
     assert f"Rapport écrit : {report}" in review.err
     assert "<svg" in report.read_text(encoding="utf-8")
@@ -426,7 +466,7 @@ def test_cancel_and_unknown_crisis(up: Up) -> None:
     after = tocsin(env, "approve", crisis, "--as", "dominique", "-y")
     assert after.code == 1
     assert "terminée" in after.err
-    assert tocsin(env, "review", crisis).out.splitlines()[1].startswith("État : annulée")
+    assert ", annulée (Fausse alerte.)" in tocsin(env, "review", crisis).out.splitlines()[1]
     unknown = tocsin(env, "status", "crisis-nulle-part")
     assert unknown.code == 1
     assert unknown.err.startswith("Erreur : Crise inconnue « crisis-nulle-part »")
@@ -459,10 +499,31 @@ def test_ctrl_c_stops_everything(up: Up) -> None:
 
 
 def test_demo_runs_a_whole_crisis(tmp_path: Path) -> None:
-    result = tocsin(tocsin_env(tmp_path), "demo")
+    kept = tmp_path / "kept"
+    result = tocsin(tocsin_env(tmp_path), "demo", "--keep", str(kept))
     assert result.code == 0, result.text
     assert "simulé" in result.out
     assert "escalade" in result.out.lower()
     assert "sms.fr.txt" in result.out
-    assert "Retour d’expérience — Eau non potable [EXERCICE]" in result.out
+    assert "Retour d’expérience — Eau non potable [Exercice]" in result.out
     assert "7-retex/retex.html" in result.out
+    # The refusal it announces is the four-eyes one: the author holds the approver's role.
+    tried = result.out.index("tente d’approuver sa propre révision 1")
+    assert "principe des quatre yeux" in result.out[tried : tried + 400]
+    # The revision really changes the SMS, and the review shows the change.
+    retex = next(kept.rglob("7-retex/retex.json"))
+    review = Review.model_validate_json(retex.read_text(encoding="utf-8"))
+    revised = [e for e in review.events if e.kind is Kind.REVISED]
+    assert len(revised) == 1
+    assert [(d.channel.value, d.language) for d in revised[0].edits] == [("sms", "fr")]
+    edit = revised[0].edits[0]
+    assert edit.before != edit.after
+    assert "Eau en bouteille : " in edit.after
+    assert "Eau en bouteille : " not in edit.before
+    published = next(kept.rglob("3-explain/sms.fr.txt")).read_text(encoding="utf-8")
+    assert published.rstrip("\n") == edit.after
+    assert "<ins>" in next(kept.rglob("7-retex/retex.html")).read_text(encoding="utf-8")
+    # The review it prints speaks in labels, not codes.
+    printed = result.out[result.out.index("Retour d’expérience — Eau non potable") :]
+    for code in ("deputy_director", "follow_up", "request_changes", "acknowledge", "event."):
+        assert code not in printed

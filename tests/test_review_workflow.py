@@ -38,6 +38,8 @@ from tocsin.outbox import review_paths
 from tocsin.review import Review, build_review, fetch_chain
 from tocsin.review.model import Kind
 from tocsin.review.report import summary
+from tocsin.review.tables import describe
+from tocsin.review.words import Words
 from tocsin.slack.notifier import SlackNotifier, web_client
 from workflows.crisis import CrisisWorkflow
 
@@ -136,8 +138,17 @@ async def test_a_decision_refused_after_acceptance_is_in_the_review(
     event = next(e for e in review.events if e.kind is Kind.REFUSED)
     assert event.who is not None
     assert event.who.name == "Dominique Lefèvre"
-    assert event.detail.startswith("approve_with_edits: ")
-    assert "R-PRIVACY" in event.detail
+    # What was asked and why it was refused, read back from the failure's type and details,
+    # and said in words in each of the review's languages.
+    assert event.action is DecisionAction.APPROVE_WITH_EDITS
+    assert event.refusal is not None
+    assert event.refusal.code == "BlockingFindings"
+    assert event.refusal.params["rules"] == "R-PRIVACY"
+    french = describe(event, Words("fr"))
+    assert "demande\u00a0: approbation avec corrections" in french
+    assert "1 constat(s) bloquant(s) (R-PRIVACY)" in french
+    assert " / " not in french  # one language, not the history's two
+    assert "blockierende(r) Befund(e) (R-PRIVACY)" in describe(event, Words("de"))
 
 
 async def test_a_cancelled_crisis_ends_without_a_review(

@@ -36,12 +36,12 @@ from tocsin.models import (
     ReviewPolicy,
     RevisionRequest,
     TextEdit,
-    phase_label,
 )
 from tocsin.outbox import crisis_folder, review_paths
 from tocsin.playbook import PlaybookLibrary
 from tocsin.review import build_review, fetch_chain
 from tocsin.review.report import summary
+from tocsin.review.words import Words
 from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
 
@@ -51,6 +51,7 @@ ESCALATE = timedelta(seconds=3)
 CADENCE = timedelta(seconds=4)
 REVIEW_AFTER = timedelta(seconds=2)
 STEP_TIMEOUT = 30.0
+INTERIM = ("director", "camille")  # the communicator also stands in for the director
 
 
 class DemoStuck(Exception):
@@ -58,7 +59,9 @@ class DemoStuck(Exception):
 
 
 def accelerate(playbook: Playbook) -> Playbook:
-    """The same playbook with demo delays: every gate reminds, escalates and falls due fast."""
+    """The same playbook with demo delays (every gate reminds, escalates and falls due fast),
+    and the communicator standing in for the director (``INTERIM``): she holds the role that
+    approves, and the workflow still refuses her own drafts (four eyes)."""
     phases = {}
     for name, spec in playbook.phases.items():
         approval = spec.approval
@@ -76,7 +79,23 @@ def accelerate(playbook: Playbook) -> Playbook:
             }
         )
     review = ReviewPolicy(after=REVIEW_AFTER, cadence_tolerance=CADENCE / 2)
-    return playbook.model_copy(update={"phases": phases, "review": review})
+    role, person = INTERIM
+    roles = {**playbook.roles, role: [*playbook.roles.get(role, []), person]}
+    return playbook.model_copy(update={"phases": phases, "review": review, "roles": roles})
+
+
+def bottled_water(sms: str, commune: str, where: str) -> str:
+    """The director's request, done by the author: the explanation SMS says what and where, and
+    where to find bottled water, in place of the cause; its contact and next update stay. Short
+    enough for the SMS's three segments, even in UCS-2."""
+    _, contact, tail = sms.rpartition(" Infos")
+    corrected = (
+        f"EXERCICE - Eau du robinet non potable à {commune}. Eau en bouteille : {where}."
+        + (contact + tail if contact else "")
+    )
+    if corrected == sms:
+        raise DemoStuck(t("demo.no_edit"))
+    return corrected
 
 
 def say(who: str, what: str) -> None:
@@ -117,6 +136,7 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     ).model_copy(update={"announce_step": timedelta(seconds=1)})
     name = playbook.person_name
     params = crisis.params
+    words = Words(zone=playbook.timezone)
     say(name("camille"), t("demo.triggers", title=playbook.title, commune=params["commune"]))
     await crises.trigger(client, settings, crisis)
     cid = crisis.crisis_id
@@ -138,7 +158,7 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
             t(
                 "demo.drafted",
                 revision=status.revision,
-                phase=phase_label(status.phase, status.sequence),
+                phase=words.phase(status.phase, status.sequence),
                 who=who,
             )
         )
@@ -151,12 +171,13 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
             lambda s: any(p.phase is phase and p.sequence == sequence for p in s.publications),
         )
         count = sum(1 for p in done.publications if p.phase is phase and p.sequence == sequence)
-        click.echo(t("demo.published", phase=phase_label(phase, sequence), count=count))
+        click.echo(t("demo.published", phase=words.phase(phase, sequence), count=count))
 
-    # Acknowledge: the author cannot approve; the director is away, so it escalates.
+    # Acknowledge: the author, who stands in for the director, may not approve her own draft;
+    # the director is away, so the gate escalates to the deputy.
     ack = await wait_for(client, cid, "acknowledge", _awaiting(PhaseName.ACKNOWLEDGE))
     announce(ack)
-    say(name("camille"), t("demo.self_try", revision=ack.revision))
+    say(name("camille"), t("demo.self_try", revision=ack.revision, role=words.role(INTERIM[0])))
     try:
         await decide("camille", ack, DecisionAction.APPROVE)
     except crises.Refused as refusal:
@@ -165,25 +186,29 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     escalated = await wait_for(
         client, cid, "escalation", lambda s: any(p.role == "deputy_director" for p in s.pending)
     )
-    click.echo(t("demo.escalated", role="deputy_director", who=name("sacha")))
-    say(name("sacha"), t("demo.approves", revision=escalated.revision, phase="acknowledge"))
+    click.echo(t("demo.escalated", role=words.role("deputy_director"), who=name("sacha")))
+    say(
+        name("sacha"),
+        t(
+            "demo.approves",
+            revision=escalated.revision,
+            phase=words.phase(PhaseName.ACKNOWLEDGE),
+        ),
+    )
     await decide("sacha", escalated, DecisionAction.APPROVE)
     await published(PhaseName.ACKNOWLEDGE)
 
     # Explain: one round of changes.
     explain = await wait_for(client, cid, "explain", _awaiting(PhaseName.EXPLAIN))
     announce(explain)
-    comment = "Dites clairement que l’eau reste utilisable pour la toilette, y compris par SMS."
+    comment = (
+        "Le SMS doit dire quoi, où, et où trouver de l’eau en bouteille ; la cause peut attendre."
+    )
     say(name("dominique"), t("demo.requests", revision=explain.revision, comment=comment))
     await decide("dominique", explain, DecisionAction.REQUEST_CHANGES, comment=comment)
     sms = explain.draft.text_for(Channel.SMS, "fr") if explain.draft else None
     assert sms is not None
-    # The author's own words for the SMS, as the director asked: the diff shows in the review.
-    corrected = (
-        "EXERCICE – "
-        f"{params['emetteur']} : l’eau du robinet reste non potable à {params['commune']}. "
-        f"Vous pouvez l’utiliser pour vous laver et faire la vaisselle. Infos : {params['hotline']}"
-    )
+    corrected = bottled_water(sms, str(params["commune"]), str(params["lieu_distribution"]))
     say(name("camille"), t("demo.revises"))
     assert explain.revision is not None
     await crises.revise(
@@ -203,7 +228,10 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
         lambda s: _awaiting(PhaseName.EXPLAIN)(s) and (s.revision or 0) > (explain.revision or 0),
     )
     announce(explain2)
-    say(name("dominique"), t("demo.approves", revision=explain2.revision, phase="explain"))
+    say(
+        name("dominique"),
+        t("demo.approves", revision=explain2.revision, phase=words.phase(PhaseName.EXPLAIN)),
+    )
     await decide("dominique", explain2, DecisionAction.APPROVE)
     await published(PhaseName.EXPLAIN)
 
@@ -213,7 +241,10 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     await crises.add_fact(client, cid, FactRequest(person="camille", text=fact))
     solutions = await wait_for(client, cid, "solutions", _awaiting(PhaseName.SOLUTIONS))
     announce(solutions)
-    say(name("dominique"), t("demo.approves", revision=solutions.revision, phase="solutions"))
+    say(
+        name("dominique"),
+        t("demo.approves", revision=solutions.revision, phase=words.phase(PhaseName.SOLUTIONS)),
+    )
     await decide("dominique", solutions, DecisionAction.APPROVE)
     await published(PhaseName.SOLUTIONS)
 
@@ -224,7 +255,10 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     click.echo(t("demo.waiting", at=f"{local:%H:%M:%S}"))
     follow = await wait_for(client, cid, "follow_up-01", _awaiting(PhaseName.FOLLOW_UP, 1))
     announce(follow)
-    say(name("dominique"), t("demo.approves", revision=follow.revision, phase="follow_up-01"))
+    say(
+        name("dominique"),
+        t("demo.approves", revision=follow.revision, phase=words.phase(PhaseName.FOLLOW_UP, 1)),
+    )
     await decide("dominique", follow, DecisionAction.APPROVE)
     await published(PhaseName.FOLLOW_UP, 1)
     say(name("camille"), t("demo.resolves"))
@@ -235,7 +269,10 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     )
     close = await wait_for(client, cid, "close", _awaiting(PhaseName.CLOSE))
     announce(close)
-    say(name("dominique"), t("demo.approves", revision=close.revision, phase="close"))
+    say(
+        name("dominique"),
+        t("demo.approves", revision=close.revision, phase=words.phase(PhaseName.CLOSE)),
+    )
     await decide("dominique", close, DecisionAction.APPROVE)
     outcome: CrisisOutcome = await client.get_workflow_handle(
         cid, result_type=CrisisOutcome
@@ -243,14 +280,14 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     return outcome
 
 
-def _print_timeline(status: CrisisStatus, names: Callable[[str], str]) -> None:
+def _print_timeline(status: CrisisStatus, names: Callable[[str], str], words: Words) -> None:
     click.echo("")
     click.echo(t("demo.timeline"))
     for event in status.events:
         if event.kind.value == "notified":
             continue
         offset = (event.at - status.detected_at).total_seconds()
-        where = phase_label(event.phase, event.sequence) if event.phase else ""
+        where = words.phase(event.phase, event.sequence) if event.phase else ""
         rev = f" r{event.revision}" if event.revision else ""
         who = f" {names(event.person)}" if event.person else ""
         detail = f" — {event.detail}" if event.detail else ""
@@ -303,7 +340,7 @@ async def run_demo(settings: Settings, keep: Path | None) -> None:
             final = await crises.status(server.client, outcome.crisis_id)
             review = build_review(await fetch_chain(server.client, outcome.crisis_id))
         playbook = library.load(PLAYBOOK).playbook
-        _print_timeline(final, playbook.person_name)
+        _print_timeline(final, playbook.person_name, Words(zone=playbook.timezone))
         root = crisis_folder(demo_settings.outbox, outcome.crisis_id, exercise=True)
         _print_outbox(root)
         sample = next(iter(sorted(root.glob("2-*/sms.fr.txt"))), None)

@@ -17,15 +17,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "revision {revision} ready for {phase}, awaiting approval from {who}",
     ),
     "demo.self_try": (
-        "tente d’approuver sa propre révision {revision}",
-        "tries to approve their own revision {revision}",
+        "assure la {role} par intérim et tente d’approuver sa propre révision {revision}",
+        "stands in as {role} and tries to approve their own revision {revision}",
+    ),
+    "demo.no_edit": (
+        "La révision de la démonstration ne change pas le SMS : rien à montrer.",
+        "The demo's revision does not change the SMS: nothing to show.",
     ),
     "demo.refused": ("→ refusé par le workflow : {reason}", "→ refused by the workflow: {reason}"),
     "demo.away": (
         "ne répond pas (en réunion) : le workflow relance puis escalade",
         "does not answer (in a meeting): the workflow reminds, then escalates",
     ),
-    "demo.escalated": ("escalade vers {role} ({who})", "escalated to {role} ({who})"),
+    "demo.escalated": (
+        "escalade, au rôle suivant : {role} ({who})",
+        "escalated to the next role: {role} ({who})",
+    ),
     "demo.approves": (
         "approuve la révision {revision} ({phase})",
         "approves revision {revision} ({phase})",
@@ -35,8 +42,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "requests changes on revision {revision}: {comment}",
     ),
     "demo.revises": (
-        "soumet une révision corrigée (SMS modifié)",
-        "submits a corrected revision (SMS edited)",
+        "soumet une révision corrigée (le SMS dit où trouver de l’eau en bouteille)",
+        "submits a corrected revision (the SMS says where to find bottled water)",
     ),
     "demo.fact": ("ajoute un fait : {fact}", "adds a fact: {fact}"),
     "demo.resolves": ("déclare la crise résolue", "declares the crisis resolved"),

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from tocsin.models import (
     Channel,
     Decision,
+    DecisionAction,
     EditDiff,
     Fact,
     Finding,
@@ -21,6 +22,7 @@ from tocsin.models import (
     PhaseName,
     phase_label,
 )
+from tocsin.review.notes import Notes
 
 
 class _Model(BaseModel):
@@ -63,6 +65,14 @@ class Kind(StrEnum):
     REVIEWED = "reviewed"
 
 
+class Refusal(_Model):
+    """Why the workflow refused an update: its code (``refuse.<code>`` in the catalogue) and
+    the values of its message."""
+
+    code: str
+    params: dict[str, str] = {}
+
+
 class Event(_Model):
     """One line of the timeline, traceable to its Temporal history event (run, event id)."""
 
@@ -83,6 +93,9 @@ class Event(_Model):
     override: Override | None = None
     channel: Channel | None = None
     language: str = ""
+    update: str = ""  # the update a refusal answered (decide, revise, add_fact...)
+    action: DecisionAction | None = None  # the decision a refusal answered
+    refusal: Refusal | None = None
 
     @property
     def label(self) -> str:
@@ -224,3 +237,4 @@ class Review(_Model):
     facts: list[Fact]
     publications: list[PublishedText]
     figures: Figures
+    notes: Notes | None = None  # the team's own retour d'expérience (tocsin review --notes)

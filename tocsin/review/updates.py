@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import RootModel
 from temporalio.api.history.v1 import HistoryEvent
 
 from tocsin import names
@@ -23,7 +24,7 @@ from tocsin.models import (
 )
 from tocsin.review.chronicle import Chronicle
 from tocsin.review.history import decode, event_time, first
-from tocsin.review.model import Kind, Who
+from tocsin.review.model import Kind, Refusal, Who
 
 DECIDED_KIND = {
     DecisionAction.APPROVE: Kind.APPROVED,
@@ -39,6 +40,10 @@ UPDATE_MODELS: dict[str, type[UpdateRequest]] = {
     names.RESOLVE: ResolveRequest,
     names.CANCEL: CancelRequest,
 }
+
+
+class RefusalParams(RootModel[dict[str, str]]):
+    """A refusal's details: the values its message is written with."""
 
 
 @dataclass
@@ -73,13 +78,24 @@ def read_completed(
     at = event_time(found.event)
     if attrs.outcome.HasField("failure"):
         failure = attrs.outcome.failure
-        action = request.action.value if isinstance(request, DecisionRequest) else found.name
+        info = failure.application_failure_info
+        details = first(info.details.payloads)
         chronicle.add(
             run,
             found.event,
             Kind.REFUSED,
             who=chronicle.who(request.person),
-            detail=f"{action}: {failure.message}",
+            update=found.name,
+            action=request.action if isinstance(request, DecisionRequest) else None,
+            refusal=(
+                Refusal(
+                    code=info.type,
+                    params=decode(details, RefusalParams).root if details is not None else {},
+                )
+                if info.type
+                else None
+            ),
+            detail=failure.message,
         )
         return
     result = first(attrs.outcome.success.payloads)
