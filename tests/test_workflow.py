@@ -45,6 +45,7 @@ from tocsin.models import (
 from tocsin.outbox import crisis_folder, read_journal, review_paths
 from tocsin.preview import preview_requests
 from tocsin.review import build_review, fetch_chain
+from tocsin.review.model import Kind
 from tocsin.worker import build_worker
 from workflows.crisis import CrisisWorkflow
 
@@ -493,6 +494,12 @@ async def test_after_a_publication_only_a_retraction_ends_the_crisis(
     )
     retraction = next(e for e in final.events if e.kind is EventKind.RETRACTED)
     assert (retraction.person, retraction.detail) == ("sacha", reason)
+    # The review, from history, says who retracted what and why.
+    review = build_review(await fetch_chain(client, cid))
+    assert review.retraction == reason
+    retracted = next(e for e in review.events if e.kind is Kind.RETRACTED)
+    assert retracted.who is not None
+    assert retracted.who.name == "Sacha Benali"
 
 
 async def test_a_revision_that_changes_nothing_is_refused(

@@ -266,6 +266,14 @@ REVIEW: dict[str, tuple[str, str, str]] = {
         "It was closed {at}, {duration} after detection.",
         "Sie wurde {at} abgeschlossen, {duration} nach der Erkennung.",
     ),
+    "review.sum.retracted": (
+        "Ce qui avait été publié a été rétracté {at} par {who} : « {reason} ». La déclaration "
+        "de fin l’a dit au public.",
+        "What had been published was retracted {at} by {who}: “{reason}”. The closing "
+        "statement told the public.",
+        "Das Veröffentlichte wurde {at} von {who} widerrufen: „{reason}“. Die Schlussmeldung "
+        "hat es der Öffentlichkeit gesagt.",
+    ),
     "review.sum.cancelled": (
         "La crise a été annulée {at} par {who} : « {reason} ».",
         "The crisis was cancelled {at} by {who}: “{reason}”.",
@@ -467,6 +475,7 @@ REVIEW: dict[str, tuple[str, str, str]] = {
     "review.kind.fact_added": ("fait ajouté", "fact added", "Tatsache ergänzt"),
     "review.kind.resolved": ("résolution", "resolved", "für beendet erklärt"),
     "review.kind.cancelled": ("annulation", "cancelled", "abgebrochen"),
+    "review.kind.retracted": ("rétractation", "retraction", "Widerruf"),
     "review.kind.informed": ("information de l’équipe", "team informed", "Team informiert"),
     "review.kind.failed": ("échec", "failure", "Fehler"),
     "review.kind.continued_as_new": ("nouvelle exécution", "continued as new", "neue Ausführung"),
@@ -637,4 +646,19 @@ GERMAN: dict[str, str] = {key: de for key, (_, _, de) in REVIEW.items()} | {
         "{roles})"
     ),
     "refuse.OverrideReason": "die Begründung der Ausnahme braucht mindestens {minimum} Zeichen",
+    "refuse.AlreadyRetracted": "ein Widerruf ist bereits im Gang",
+    "refuse.NotAnEnder": "{person} darf die Krise nicht beenden (erlaubte Rollen: {roles})",
+    "refuse.AlreadyPublished": (
+        "{count} Meldung(en) bereits veröffentlicht: die Öffentlichkeit erführe nie, dass es "
+        "vorbei ist. Widerrufen Sie sie (tocsin retract KRISE --reason „…“): der Widerruf wird "
+        "wie jede Meldung verfasst, freigegeben und veröffentlicht"
+    ),
+    "refuse.NothingPublished": (
+        "noch nichts veröffentlicht: brechen Sie die Krise ab (tocsin cancel), statt zu widerrufen"
+    ),
+    "refuse.NoReason": "sagen Sie in einem Satz, warum",
+    "refuse.SameRevision": (
+        "diese Fassung ändert nichts an Fassung {revision}: einen Text ändern oder eine "
+        "Tatsache hinzufügen und neu verfassen lassen"
+    ),
 }

@@ -311,6 +311,7 @@ class _Builder(Chronicle):
             closed_at=self.closed_at if status == "closed" else None,
             as_of=as_of,
             resolution=self.resolution,
+            retraction=self.retraction,
             cancel_reason=self.cancel_reason,
             runs=self.runs,
             people=[self.who(person) for person in playbook.people],

@@ -174,7 +174,7 @@ def chart(review: Review, words: Words, describe: Callable[[Event], str]) -> str
         tip = f"{words.when(event.at, seconds=True)} — {describe(event)}"
         if event.kind is Kind.FACT_ADDED:
             parts.append(_mark(scale, y, event.at, "diamond", COLOURS["fact"], tip))
-        elif event.kind in (Kind.RESOLVED, Kind.CANCELLED):
+        elif event.kind in (Kind.RESOLVED, Kind.CANCELLED, Kind.RETRACTED):
             parts.append(_mark(scale, y, event.at, "circle", COLOURS["crisis"], tip))
     for phase in phases:
         y += LANE

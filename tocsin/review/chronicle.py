@@ -33,6 +33,7 @@ class Chronicle:
     cancelled: bool = False
     failed: bool = False
     resolution: str = ""
+    retraction: str = ""
     cancel_reason: str = ""
     last_seen: datetime | None = None
 

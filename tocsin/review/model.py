@@ -58,6 +58,7 @@ class Kind(StrEnum):
     FACT_ADDED = "fact_added"
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
+    RETRACTED = "retracted"  # what was published is withdrawn; the close says so
     INFORMED = "informed"  # a notice with nothing to approve (an internal phase)
     FAILED = "failed"  # an activity that gave up (a template that does not render...)
     CONTINUED = "continued_as_new"
@@ -228,6 +229,7 @@ class Review(_Model):
     closed_at: datetime | None = None
     as_of: datetime  # the history read ends here
     resolution: str = ""
+    retraction: str = ""  # why what was published was withdrawn, as the person gave it
     cancel_reason: str = ""
     runs: list[RunInfo]
     people: list[Who]

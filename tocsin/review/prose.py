@@ -203,6 +203,15 @@ def _ending(review: Review, words: Words) -> str:
         at=_at(review, words, closed),
         duration=words.duration(closed - review.detected_at),
     )
+    retracted = last(Kind.RETRACTED)
+    if retracted is not None and retracted.who is not None:
+        said = words(
+            "review.sum.retracted",
+            at=_at(review, words, retracted.at),
+            who=words.person(retracted.who.name, retracted.who.roles),
+            reason=review.retraction.rstrip(".") or "-",
+        )
+        return f"{said} {ending}"
     resolved = last(Kind.RESOLVED)
     if resolved is not None and resolved.who is not None:
         said = words(

@@ -18,6 +18,7 @@ from tocsin.models import (
     Fact,
     FactRequest,
     ResolveRequest,
+    RetractRequest,
     RevisionRequest,
     RevisionResult,
     Severity,
@@ -32,13 +33,21 @@ DECIDED_KIND = {
     DecisionAction.REQUEST_CHANGES: Kind.CHANGES_REQUESTED,
     DecisionAction.REJECT: Kind.REJECTED,
 }
-UpdateRequest = DecisionRequest | RevisionRequest | FactRequest | ResolveRequest | CancelRequest
+UpdateRequest = (
+    DecisionRequest
+    | RevisionRequest
+    | FactRequest
+    | ResolveRequest
+    | CancelRequest
+    | RetractRequest
+)
 UPDATE_MODELS: dict[str, type[UpdateRequest]] = {
     names.DECIDE: DecisionRequest,
     names.REVISE: RevisionRequest,
     names.ADD_FACT: FactRequest,
     names.RESOLVE: ResolveRequest,
     names.CANCEL: CancelRequest,
+    names.RETRACT: RetractRequest,
 }
 
 
@@ -131,6 +140,15 @@ def read_completed(
             Kind.RESOLVED,
             who=chronicle.who(request.person),
             detail=chronicle.resolution,
+        )
+    elif isinstance(request, RetractRequest):
+        chronicle.retraction = request.reason.strip()
+        chronicle.add(
+            run,
+            found.event,
+            Kind.RETRACTED,
+            who=chronicle.who(request.person),
+            detail=chronicle.retraction,
         )
     elif isinstance(request, CancelRequest):
         chronicle.cancelled = True
