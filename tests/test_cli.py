@@ -318,6 +318,14 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     again = tocsin(env, "trigger", PLAYBOOK, "--as", "sacha", "--key", "cli", *sample_params())
     assert again.code == 0
     assert "déjà en cours" in again.out
+    other = sample_params(params={"commune": "Vireux"})
+    differs = tocsin(env, "trigger", PLAYBOOK, "--as", "camille", "--key", "cli", *other)
+    assert differs.code == 1
+    assert differs.err.strip() == (
+        f"Erreur : Une crise tourne déjà sous cette clé ({crisis}), avec d’autres valeurs pour : "
+        "commune. Pour une autre crise le même jour, donnez-lui sa propre clé : --key "
+        "secteur-nord, par exemple."
+    )
 
     listed = tocsin(env, "list")
     assert crisis in listed.out

@@ -545,6 +545,11 @@ async def test_duplicate_trigger_lands_on_the_running_crisis(
     assert current.events[0].kind is EventKind.DETECTED
     assert current.events[0].person == "camille"
     assert [e.kind for e in current.events].count(EventKind.DETECTED) == 1
+    # The same key with other values is another crisis, most likely: said, nothing started.
+    other = crisis_input("duplicate", params={"commune": "Vireux", "hotline": "0 800 999 999"})
+    with pytest.raises(crises.DifferentParameters) as caught:
+        await crises.trigger(client, settings, other)
+    assert caught.value.names == ["commune", "hotline"]
 
 
 async def test_continue_as_new_carries_the_state_whole(

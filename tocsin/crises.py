@@ -7,6 +7,8 @@ not answer.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +42,7 @@ from tocsin.models import (
     Draft,
     FactRequest,
     GuardrailSettings,
+    ParamValue,
     ResolveRequest,
     RetractRequest,
     RevisionRequest,
@@ -76,6 +79,24 @@ class Refused(Exception):
             except KeyError:
                 pass
         return self.message
+
+
+class DifferentParameters(Exception):
+    """A crisis runs under this key with other values: most likely another crisis of the same
+    playbook the same day, which needs a key of its own."""
+
+    def __init__(self, crisis: str, names: list[str]) -> None:
+        super().__init__(crisis)
+        self.crisis = crisis
+        self.names = names
+
+
+def parameter_digests(params: Mapping[str, ParamValue]) -> dict[str, str]:
+    """A digest of each parameter's value: enough to tell which differ, without the values."""
+    return {
+        name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
+        for name, value in sorted(params.items())
+    }
 
 
 class ClosedCrisisExists(Exception):
@@ -125,7 +146,9 @@ def build_input(
 
 
 async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Triggered:
-    """Start the crisis, or land on the running one with the same id."""
+    """Start the crisis, or land on the running one with the same id and the same parameters
+    (``DifferentParameters`` when they differ)."""
+    digests = parameter_digests(crisis.params)
     try:
         handle = await client.start_workflow(
             names.WORKFLOW,
@@ -142,11 +165,20 @@ async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Tr
                 "key": crisis.crisis_key,
                 "exercise": crisis.exercise,
                 "triggered_by": crisis.triggered_by,
+                "params": digests,
             },
         )
     except WorkflowAlreadyStartedError as exc:
         description = await client.get_workflow_handle(crisis.crisis_id).describe()
         if description.status == WorkflowExecutionStatus.RUNNING:
+            theirs = (await description.memo()).get("params") or {}
+            differ = sorted(
+                name
+                for name in {*digests, *theirs}
+                if digests.get(name) != (theirs.get(name) if isinstance(theirs, dict) else None)
+            )
+            if differ:
+                raise DifferentParameters(crisis.crisis_id, differ) from exc
             return Triggered(crisis.crisis_id, existing=True, run_id=description.run_id)
         raise ClosedCrisisExists(crisis.crisis_id) from exc
     return Triggered(crisis.crisis_id, existing=False, run_id=handle.result_run_id)

@@ -62,6 +62,8 @@ def translate(exc: BaseException) -> UserError | None:
         return UserError(t("err.unknown_crisis", crisis=exc.crisis))
     if isinstance(exc, crises.Refused):
         return UserError(t("err.refused", reason=exc.localized()))
+    if isinstance(exc, crises.DifferentParameters):
+        return UserError(t("trigger.other_params", crisis=exc.crisis, names=", ".join(exc.names)))
     if isinstance(exc, crises.ClosedCrisisExists):
         return UserError(t("trigger.closed_exists", crisis=exc.crisis))
     if isinstance(exc, UnknownPlaybook):

@@ -23,6 +23,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cette crise est déjà en cours : {crisis} (pas de second déclenchement).",
         "This crisis is already running: {crisis} (not triggered twice).",
     ),
+    "trigger.other_params": (
+        "Une crise tourne déjà sous cette clé ({crisis}), avec d’autres valeurs pour : {names}. "
+        "Pour une autre crise le même jour, donnez-lui sa propre clé : --key secteur-nord, "
+        "par exemple.",
+        "A crisis already runs under this key ({crisis}), with other values for: {names}. For "
+        "another crisis the same day, give it a key of its own: --key north-sector, for "
+        "example.",
+    ),
     "trigger.closed_exists": (
         "Une crise close porte déjà cette clé : {crisis}. Choisissez une autre --key.",
         "A closed crisis already has this key: {crisis}. Choose another --key.",

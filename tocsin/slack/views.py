@@ -105,8 +105,20 @@ class Views:
             max_history_events=front.settings.max_history_events,
             guardrails=front.library.guardrail_settings(),
         )
-        started = await crises.trigger(await front.temporal(), front.settings, crisis)
         channel = str(meta.get("channel") or front.slack.channel)
+        try:
+            started = await crises.trigger(await front.temporal(), front.settings, crisis)
+        except crises.DifferentParameters as exc:
+            await client.chat_postEphemeral(
+                channel=channel,
+                user=user,
+                text=(
+                    f"Une crise {exc.crisis} est déjà en cours aujourd’hui avec d’autres valeurs "
+                    f"({', '.join(exc.names)}) : rien n’est déclenché. Pour une seconde crise "
+                    "le même jour, déclenchez-la en ligne de commande avec sa propre clé (--key)."
+                ),
+            )
+            return
         word = "déjà en cours" if started.existing else "déclenchée"
         await client.chat_postEphemeral(
             channel=channel, user=user, text=f"Crise {started.crisis_id} {word}."
