@@ -21,7 +21,7 @@ from workflows.crisis import CrisisWorkflow
 # restricts builtins at run time, and the replay tests run the workflow under the full sandbox,
 # which imports it again for each history and refuses clocks, randomness and I/O in its code.
 WORKFLOW_RUNNER = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_modules(CrisisWorkflow.__module__)
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows")
 )
 
 
