@@ -187,7 +187,8 @@ def _check_jsonl(library: PlaybookLibrary, source: str | None, defaults: Default
 
     name = source or "-"
     try:
-        lines = read_lines(_read_source(source, MAX_JSONL_BYTES), library.files(), defaults.channel)
+        data = _read_source(source, MAX_JSONL_BYTES, keep_lines=True)
+        lines = read_lines(data, library.files(), defaults.channel)
         worst = 0
         for number, line, outcome in check_lines(library, lines, defaults):
             result = {"line": number, **({"id": line.id} if line.id else {}), **outcome.as_json()}
@@ -199,8 +200,11 @@ def _check_jsonl(library: PlaybookLibrary, source: str | None, defaults: Default
     raise click.exceptions.Exit(worst)
 
 
-def _read_source(source: str | None, limit: int = MAX_CHECK_BYTES) -> str:
-    """The text to check, from a file or standard input, as UTF-8."""
+def _read_source(
+    source: str | None, limit: int = MAX_CHECK_BYTES, *, keep_lines: bool = False
+) -> str:
+    """The text to check, from a file or standard input, as UTF-8; ``keep_lines``: with its
+    blank lines, so that line numbers are the file's."""
     name = source or "-"
     try:
         if name == "-":
@@ -220,7 +224,7 @@ def _read_source(source: str | None, limit: int = MAX_CHECK_BYTES) -> str:
         raise Unchecked(t("err.check_encoding", source=name, position=text.index("\x00")))
     if not text.strip():
         raise Unchecked(t("err.check_empty", source=name))
-    return text.strip("\n")
+    return text if keep_lines else text.strip("\n")
 
 
 COMMANDS: tuple[click.Command, ...] = (preview, check)
