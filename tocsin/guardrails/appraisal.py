@@ -90,8 +90,16 @@ def words(lang: str) -> Words:
     )
 
 
-def appraisals(plain: str, lang: str) -> list[Appraisal]:
+APPRAISAL_CACHE = 2048  # texts: R-NEUTRAL and R-ELECTION read each, a redraft reads it again
+
+
+@functools.lru_cache(maxsize=APPRAISAL_CACHE)
+def appraisals(plain: str, lang: str) -> tuple[Appraisal, ...]:
     """Every judgement of a target in ``plain`` (the visible text of a statement)."""
+    return tuple(_appraisals(plain, lang))
+
+
+def _appraisals(plain: str, lang: str) -> list[Appraisal]:
     if lang not in ("fr", "en", "de"):
         return []
     spans = [
@@ -125,10 +133,15 @@ def _french(plain: str, spans: list[tuple[int, int]]) -> list[Appraisal]:
     return found
 
 
+@functools.cache
+def _target_sets(lang: str) -> dict[str, frozenset[str]]:
+    return {kind: frozenset(entries) for kind, entries in words(lang).targets.items()}
+
+
 def _kinds(token: Any, lang: str = "fr") -> frozenset[str]:
-    listed = words(lang).targets
-    keys = {token.lemma_.lower(), token.lower_}
-    kinds = {kind for kind in KINDS if keys & set(listed[kind])}
+    listed = _target_sets(lang)
+    lemma, lower = token.lemma_.lower(), token.lower_
+    kinds = {kind for kind in KINDS if lemma in listed[kind] or lower in listed[kind]}
     if token.lemma_.lower() == "majorité" and any(
         c.dep_ == "nmod" and c.pos_ in ("NOUN", "PRON") for c in token.children
     ):

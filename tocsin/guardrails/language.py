@@ -88,9 +88,12 @@ def parse(sentences: Iterable[str]) -> list[Any]:
 
 
 def forget() -> None:
-    """Empty the parse cache (benchmarks measure new text with it)."""
+    """Empty the parse cache and the appraisals read from it (benchmarks measure new text)."""
+    from tocsin.guardrails.appraisal import appraisals
+
     with _lock:
         _docs.clear()
+    appraisals.cache_clear()
 
 
 def lexicon_folder() -> Path | None:

@@ -207,16 +207,22 @@ def _personal_mailbox(local: str) -> bool:
 def _phones(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """Mobile numbers (a person's, most often) are blocking; other numbers are a public
     body's switchboard or service unless a person is named in their sentence (a warning)."""
-    named = [
-        span for span in sentences(text.plain) if persons(text.plain[slice(*span)], ctx.language)
-    ]
+    named: list[tuple[int, int]] | None = None  # sentences naming a person, when needed
     for match in phone_matches(text.plain, ctx):
         kind = phonenumbers.number_type(match.number)
         if kind == phonenumbers.PhoneNumberType.TOLL_FREE or e164(match.number) in ctx.hotlines:
             continue
         mobile = kind == phonenumbers.PhoneNumberType.MOBILE
-        if not mobile and not any(s <= match.start < e for s, e in named):
-            continue
+        if not mobile:
+            if named is None:
+                people = persons(text.plain, ctx.language)
+                named = [
+                    (s, e)
+                    for s, e in sentences(text.plain)
+                    if any(s <= p.start < e for p in people)
+                ]
+            if not any(s <= match.start < e for s, e in named):
+                continue
         yield finding(
             text,
             ctx,
