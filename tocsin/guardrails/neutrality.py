@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 
+from tocsin.guardrails.appraisal import appraisals, record
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule
 from tocsin.guardrails.elections import active_windows
 from tocsin.guardrails.lexicon import lexicon_findings
@@ -25,8 +26,62 @@ from tocsin.models import Finding, Severity
 def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """Partisan or political wording and denigration of the administration or of other public
     bodies are blocking; personal opinions are a warning. Lexicons in French, English and
-    German (data/lexicon.yml), extended by the organisation."""
+    German (data/lexicon.yml), extended by the organisation; and, past the lists, a judgement
+    said of a public body, a political camp or an office holder (appraisal.py): blame of any,
+    praise of a camp or of an office holder."""
     yield from lexicon_findings("R-NEUTRAL", text, ctx)
+    for item in appraisals(text.plain, ctx.language):
+        if item.polarity < 0:
+            message = DENIGRATION.format(
+                match=text.plain[item.start : item.end], target=item.target
+            )
+            fix = DENIGRATION_FIX
+        elif item.kinds & {"political", "office"}:
+            message = PRAISE.format(match=text.plain[item.start : item.end], target=item.target)
+            fix = PRAISE_FIX
+        else:
+            continue
+        yield finding(text, ctx, "R-NEUTRAL", item.start, item.end, message, fix)
+
+
+DENIGRATION = Say(
+    "Jugement porté sur « {target} » : « {match} ». Un agent public ne dénigre ni "
+    "l’administration ni un autre organisme public (devoir de réserve).",
+    "Judgement passed on '{target}': '{match}'. A public agent does not run down the "
+    "administration or another public body (duty of restraint).",
+)
+DENIGRATION_FIX = Say(
+    "Décrivez les faits et ce qui est fait, sans jugement sur qui que ce soit.",
+    "State the facts and what is being done, without judging anyone.",
+)
+PRAISE = Say(
+    "Éloge d’un élu ou d’un camp politique (« {target} ») : « {match} ». Un message "
+    "institutionnel reste neutre.",
+    "Praise of an office holder or a political camp ('{target}'): '{match}'. An institutional "
+    "statement stays neutral.",
+)
+PRAISE_FIX = Say(
+    "Retirez l’éloge ; dites ce qui a été décidé ou fait, par l’institution.",
+    "Remove the praise; say what was decided or done, by the institution.",
+)
+SELF_PRAISE = Say(
+    "Éloge de l’action d’une collectivité en période électorale : « {match} » ({window}, "
+    "Code électoral L52-1).",
+    "Praise of a public body's action during an electoral period: '{match}' ({window}, French "
+    "electoral code L52-1).",
+)
+RECORD = Say(
+    "Bilan ou réalisations de la collectivité mis en avant en période électorale : "
+    "« {match} » ({window}, Code électoral L52-1).",
+    "The public body's record put forward during an electoral period: '{match}' ({window}, "
+    "French electoral code L52-1).",
+)
+RECORD_FIX = Say(
+    "Restez strictement factuel sur la crise : ce qui se passe, ce qu’il faut faire, où "
+    "s’informer ; ni bilan, ni comparaison, ni éloge.",
+    "Stay strictly factual about the crisis: what is happening, what to do, where to learn "
+    "more; no record, no comparison, no praise.",
+)
 
 
 TITLES = {
@@ -102,6 +157,14 @@ def electoral_period(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         )
     yield from _elected_officials(text, ctx, label)
     yield from _free_numbers(text, ctx)
+    plain = text.plain
+    for item in appraisals(plain, ctx.language):
+        if item.polarity > 0 and "body" in item.kinds:
+            message = SELF_PRAISE.format(match=plain[item.start : item.end], window=label)
+            yield finding(text, ctx, "R-ELECTION", item.start, item.end, message, RECORD_FIX)
+    for start, end in record(plain, ctx.language):
+        message = RECORD.format(match=plain[start:end][:120], window=label)
+        yield finding(text, ctx, "R-ELECTION", start, end, message, RECORD_FIX)
 
 
 def _elected_officials(text: Text, ctx: CheckContext, label: str) -> Iterator[Finding]:
@@ -159,8 +222,14 @@ MIN_PHONE_DIGITS = 8  # Luxembourg has valid 4- to 6-digit numbers: too close to
 
 
 def phone_matches(plain: str, ctx: CheckContext) -> Iterator[phonenumbers.PhoneNumberMatch]:
-    region = "LU" if ctx.timezone == "Europe/Luxembourg" else "FR"
-    yield from _phone_numbers(plain, region)
+    """The text's phone numbers, read as the organisation's country writes them, then as the
+    other one's (a Luxembourg mobile in a French crisis, and the other way round)."""
+    first = "LU" if ctx.timezone == "Europe/Luxembourg" else "FR"
+    found = list(_phone_numbers(plain, first))
+    yield from found
+    for match in _phone_numbers(plain, "FR" if first == "LU" else "LU"):
+        if not any(m.start < match.end and match.start < m.end for m in found):
+            yield match
 
 
 @functools.lru_cache(maxsize=256)

@@ -10,7 +10,8 @@ from stdnum import iban
 from stdnum.fr import nir
 
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences, whole
-from tocsin.guardrails.names import persons
+from tocsin.guardrails.lexicon import lexicon_findings
+from tocsin.guardrails.names import first_names, persons
 from tocsin.guardrails.neutrality import TITLES, e164, phone_matches
 from tocsin.models import Finding, MediaPeople, Severity
 
@@ -19,7 +20,7 @@ OFFICIAL_DOMAINS = ("gouv.fr", "gouv.lu", "public.lu", "etat.lu")
 
 # A pattern, whether a match counts, the message, the fix, the severity (None: the rule's).
 Counted = tuple[re.Pattern[str], Callable[[re.Match[str]], bool], Say, Say, Severity | None]
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
+EMAIL = re.compile(r"(?<![\w.+-])(?P<local>[\w.+-]+)@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
 NIR_CANDIDATE = re.compile(
     r"(?<!\d)[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?!\d)"
 )
@@ -30,18 +31,21 @@ SENSITIVE = {
     "fr": re.compile(
         r"(?<![\w\-])(?:hospitalisée?s?|atteinte?s?\s+d[eu']|malades?|diagnostiquée?s?|"
         r"positi(?:f|ve)s?\s+au|séropositi\w*|cancer|VIH|sida|dépression|enceinte|dialys\w*|"
-        r"intoxiquée?s?|blessée?s?|handicapée?s?|en\s+réanimation|décédée?s?|"
-        r"victimes?\s+d[e']\s*(?:une?\s+)?(?:viol|agression|attouchements?))(?![\w\-])",
+        r"intoxiquée?s?|blessée?s?|handicapée?s?|en\s+réanimation|décédée?s?|brûlée?s?|ivres?|"
+        r"diabétiques?|épileptiques?|alzheimer|dépressi(?:f|ve)s?|viol(?:ée?s?)?|agressée?s?|"
+        r"victimes?\s+d[e']\s*(?:l['’]\s?)?(?:une?\s+)?(?:viol|agression|attouchements?))(?![\w\-])",
         re.IGNORECASE,
     ),
     "en": re.compile(
         r"(?<![\w\-])(?:hospitali[sz]ed|diagnosed|tested\s+positive|HIV|cancer|pregnant|"
-        r"injured|in\s+intensive\s+care|died|victim\s+of\s+(?:rape|(?:sexual\s+)?assault))(?![\w\-])",
+        r"injured|in\s+intensive\s+care|died|assaulted|raped|abused|poisoning|treated\s+for|"
+        r"victim\s+of\s+(?:rape|(?:sexual\s+)?assault))(?![\w\-])",
         re.IGNORECASE,
     ),
     "de": re.compile(
         r"(?<![\w\-])(?:ins\s+Krankenhaus\s+eingeliefert|erkrankt|diagnostiziert|positiv\s+getestet|"
-        r"HIV|Krebs|schwanger|verletzt|verstorben|auf\s+der\s+Intensivstation)(?![\w\-])",
+        r"HIV|Krebs|schwanger|verletzt|verstorben|auf\s+der\s+Intensivstation|gehbehindert|"
+        r"behindert|pflegebedürftig|vergewaltigt)(?![\w\-])",
         re.IGNORECASE,
     ),
 }
@@ -57,13 +61,27 @@ PHONE_FIX = Say(
     "(official_phones).",
 )
 EMAIL_MSG = Say(
-    "Adresse électronique hors des domaines officiels : « {match} ».",
-    "E-mail address outside the official domains: '{match}'.",
+    "Adresse électronique d’une personne (prénom et nom) : « {match} ».",
+    "A person's e-mail address (first and family name): '{match}'.",
 )
 EMAIL_FIX = Say(
-    "Utilisez une adresse générique officielle (contact@…, presse@…) ou déclarez le domaine "
-    "(official_domains).",
-    "Use an official generic address (contact@, press@) or declare the domain (official_domains).",
+    "Donnez une adresse fonctionnelle du service (contact@…, crise@…, presse@…), pas celle "
+    "d’un agent.",
+    "Give a functional address of the service (contact@, crisis@, press@), not an agent's.",
+)
+DETAILS = Say(
+    "Personne nommée avec son adresse, son portable ou une procédure pénale : « {match} ».",
+    "Person named with their address, mobile number or a criminal case: '{match}'.",
+)
+SINGLED_OUT = Say(
+    "Information de santé sur une personne reconnaissable à sa rue, son école ou sa classe : "
+    "« {match} » (RGPD art. 9).",
+    "Health information about a person recognisable by their street, school or class: "
+    "'{match}' (GDPR art. 9).",
+)
+SINGLED_OUT_FIX = Say(
+    "Retirez ce qui désigne la personne (rue, école, classe, âge) ou l’information de santé.",
+    "Remove what points at the person (street, school, class, age) or the health information.",
 )
 NIR_MSG = Say(
     "Numéro de sécurité sociale (NIR) valide dans le texte : « {match} ».",
@@ -121,8 +139,23 @@ def personal_data(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     # E-mail addresses outside the official domains; and numbers that count only when their
     # checksum holds (random digits are not personal data). A NIR takes the rule's severity; an
     # IBAN (an organisation's, often) only warns.
+    # A person's mailbox: blocking, a warning on the organisation's own domains (an agent's
+    # professional address, where a functional one would do).
     checked: tuple[Counted, ...] = (
-        (EMAIL, lambda m: not _official(m.group("domain"), ctx), EMAIL_MSG, EMAIL_FIX, None),
+        (
+            EMAIL,
+            lambda m: _personal_mailbox(m.group("local")) and _official(m.group("domain"), ctx),
+            EMAIL_MSG,
+            EMAIL_FIX,
+            Severity.WARNING,
+        ),
+        (
+            EMAIL,
+            lambda m: _personal_mailbox(m.group("local")) and not _official(m.group("domain"), ctx),
+            EMAIL_MSG,
+            EMAIL_FIX,
+            None,
+        ),
         (NIR_CANDIDATE, lambda m: bool(nir.is_valid(m.group())), NIR_MSG, NIR_FIX, None),
         (
             IBAN_CANDIDATE,
@@ -146,6 +179,8 @@ def personal_data(text: Text, ctx: CheckContext) -> Iterator[Finding]:
                     severity,
                 )
     yield from _people(text, ctx)
+    yield from lexicon_findings("R-PRIVACY", text, ctx)
+    yield from _singled_out(text, ctx)
 
 
 def _official(domain: str, ctx: CheckContext) -> bool:
@@ -154,12 +189,40 @@ def _official(domain: str, ctx: CheckContext) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in allowed)
 
 
+def _personal_mailbox(local: str) -> bool:
+    """A mailbox named after a person: a first name (or an initial) and a family name
+    (« jean.dupont », « j.dupont », « anne-marie_durand »). A functional mailbox (« crise »,
+    « contact », « mairie », « eau ») is nobody's personal data, on any domain."""
+    parts = [p for p in re.split(r"[._]", local) if p]
+    if len(parts) < 2 or not all(p.replace("-", "").isalpha() for p in parts):
+        return False
+    first, family = parts[0], parts[-1]
+    given = {n.lower() for n in first_names()}
+    return len(family) >= 2 and (
+        (len(first) == 1 and family.lower() not in given)
+        or all(piece.lower() in given for piece in first.split("-"))
+    )
+
+
 def _phones(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Mobile numbers (a person's, most often) are blocking; other numbers are a public
+    body's switchboard or service unless a person is named in their sentence (a warning)."""
+    named: list[tuple[int, int]] | None = None  # sentences naming a person, when needed
     for match in phone_matches(text.plain, ctx):
         kind = phonenumbers.number_type(match.number)
         if kind == phonenumbers.PhoneNumberType.TOLL_FREE or e164(match.number) in ctx.hotlines:
             continue
         mobile = kind == phonenumbers.PhoneNumberType.MOBILE
+        if not mobile:
+            if named is None:
+                people = persons(text.plain, ctx.language)
+                named = [
+                    (s, e)
+                    for s, e in sentences(text.plain)
+                    if any(s <= p.start < e for p in people)
+                ]
+            if not any(s <= match.start < e for s, e in named):
+                continue
         yield finding(
             text,
             ctx,
@@ -176,17 +239,63 @@ def _phones(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
+# Public offices whose holders are named as such (« le préfet du Var, M. Philippe Mahé »).
+OFFICES = (
+    r"préfet|préfète|sous-préfet|sous-préfète|procureure?|directeur|directrice|commandant|"
+    r"colonel|capitaine|"
+    r"lieutenant|général|médecin-chef|porte-parole|prefect|prosecutor|director|chief|"
+    r"spokes(?:person|man|woman)|Präfekt(?:in)?|Staatsanwalt|Direktor(?:in)?|Sprecher(?:in)?"
+)
+_ADDRESS = re.compile(
+    r"(?<!\w)\d{1,4}(?:\s?(?:bis|ter|[a-c]))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|"
+    r"place|impasse|allée|route|quai|cours|lotissement|résidence|street|road|lane|avenue|"
+    r"\w*(?:straße|strasse|weg|gasse|platz))\b",
+    re.IGNORECASE,
+)
+_STREET = re.compile(
+    r"\b(?:rue|avenue|boulevard|chemin|place|impasse|allée|quai|street|road|"
+    r"\w*(?:straße|strasse|gasse))\s+(?:de\s+la\s+|des\s+|du\s+|de\s+|d['’]\s?)?[A-ZÀ-Þ]",
+    re.IGNORECASE,
+)
+_SCHOOL = re.compile(
+    r"\b(?:école|collège|lycée|crèche|classe|CP|CE1|CE2|CM1|CM2|school|class|Schule|Klasse)\b"
+)
+_ONE_PERSON = {
+    "fr": re.compile(
+        r"\b(?:une?|le|la)\s+(?:habitante?|résidente?|élève|enfant|patiente?|riveraine?|"
+        r"personne|voisine?|agente?|retraitée?|collégienne?|lycéenne?|adolescente?|"
+        r"homme|femme|fillette|garçon)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(?:an?|the)\s+(?:resident|pupil|child|patient|neighbour|neighbor|man|woman|girl|"
+        r"boy|teenager|student|person)\b",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"\b(?i:eine?|der|die)\s+(?:Bewohner(?:in)?|Anwohner(?:in)?|Schüler(?:in)?|Kind|"
+        r"Patient(?:in)?|Nachbar(?:in)?|Mann|Frau|Mädchen|Junge)\b",
+    ),
+}
+
+
 def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     plain = text.plain
     titles = TITLES.get(ctx.language, "maire")
-    title = re.compile(rf"(?:{titles})\s*,?\s*$", re.IGNORECASE)
-    after = re.compile(rf"\s*,\s*(?:{titles})(?![\w\-])", re.IGNORECASE)
+    title = re.compile(
+        rf"(?:{titles}|{OFFICES})(?:\s+(?:de|du|des|de\s+la|d['’]|of|of\s+the|des|der|von)"
+        rf"\s*[\w\-’']+(?:\s+[\w\-’']+)?)?\s*,?\s*(?:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau)?"
+        rf"\s*$",
+        re.IGNORECASE,
+    )
+    after = re.compile(rf"\s*,\s*(?:{titles}|{OFFICES})(?![\w\-])", re.IGNORECASE)
     named = [
         p
         for p in persons(plain, ctx.language)
         if p.name.lower() not in ctx.allowed_names
         and not any(p.name in v or v in p.name for v in ctx.known_values if v)
-        # An elected official is R-ELECTION's: a public figure in office, not a private person.
+        # An elected official is R-ELECTION's, an officer is named as such: public figures in
+        # office, not private persons.
         and not title.search(plain, max(0, p.start - 60), p.start)
         and not after.match(plain, p.end)
         and p.name.lower() not in {n.lower() for n in ctx.settings.elected_officials}
@@ -194,26 +303,31 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     if not named:
         return
     sensitive = SENSITIVE.get(ctx.language)
+    mobiles = [
+        (m.start, m.end)
+        for m in phone_matches(plain, ctx)
+        if phonenumbers.number_type(m.number) == phonenumbers.PhoneNumberType.MOBILE
+    ]
+    procedure = [(f.start, f.end) for f in lexicon_findings("R-PRIVACY", text, ctx)]
     flagged: set[tuple[int, int]] = set()
-    if sensitive is not None:
-        for start, end in sentences(plain):
-            inside = [p for p in named if start <= p.start < end]
-            if not inside:
-                continue
-            for match in sensitive.finditer(plain, start, end):
-                person = inside[0]
-                span = (min(person.start, match.start()), max(person.end, match.end()))
-                flagged.update((p.start, p.end) for p in inside)
-                yield finding(
-                    text,
-                    ctx,
-                    "R-PRIVACY",
-                    *span,
-                    HEALTH.format(match=plain[span[0] : span[1]]),
-                    HEALTH_FIX,
-                    Severity.BLOCKING,
-                )
-                break
+    for start, end in sentences(plain):
+        inside = [p for p in named if start <= p.start < end]
+        if not inside:
+            continue
+        person = inside[0]
+        health = sensitive.search(plain, start, end) if sensitive is not None else None
+        if health is not None:
+            span = (min(person.start, health.start()), max(person.end, health.end()))
+            message, fix = HEALTH.format(match=plain[span[0] : span[1]]), HEALTH_FIX
+        elif _ADDRESS.search(plain, start, end) or any(
+            start <= s < end for s, _ in [*mobiles, *procedure]
+        ):
+            span = (person.start, person.end)
+            message, fix = DETAILS.format(match=person.name), NAME_FIX
+        else:
+            continue
+        flagged.update((p.start, p.end) for p in inside)
+        yield finding(text, ctx, "R-PRIVACY", *span, message, fix, Severity.BLOCKING)
     for person in named:
         if (person.start, person.end) in flagged:
             continue
@@ -227,6 +341,32 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
             NAME_FIX,
             Severity.WARNING,
         )
+
+
+def _singled_out(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    """Health information about one person whom their street, school or class points at,
+    unnamed (« une élève de CM2 de l'école du Centre, diabétique »): a warning."""
+    plain = text.plain
+    sensitive = SENSITIVE.get(ctx.language)
+    one = _ONE_PERSON.get(ctx.language)
+    if sensitive is None or one is None:
+        return
+    for start, end in sentences(plain):
+        person = one.search(plain, start, end)
+        health = sensitive.search(plain, start, end)
+        if person is None or health is None:
+            continue
+        if _STREET.search(plain, start, end) or _SCHOOL.search(plain, start, end):
+            span = (min(person.start(), health.start()), max(person.end(), health.end()))
+            yield finding(
+                text,
+                ctx,
+                "R-PRIVACY",
+                *span,
+                SINGLED_OUT.format(match=plain[span[0] : span[1]]),
+                SINGLED_OUT_FIX,
+                Severity.WARNING,
+            )
 
 
 CONSENT = Say(

@@ -14,6 +14,8 @@ from tocsin.models import Finding, Severity
 ALLOWED_CAPITALS = frozenset({"EXERCICE", "EXERCISE", "ÜBUNG", "URGENT", "ALERTE"})
 _SHOUT = re.compile(r"(?<![\w\-])[A-ZÀ-ÖØ-Þ]{5,}(?![\w\-])")
 _EXCLAIM = re.compile(r"!+")
+# A sender's label opening a line, as SMS and alerts write it: « PREFECTURE 33: ... ».
+_SENDER = re.compile(r"(?<![^\n])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ0-9 \-]{0,30}:")
 
 SHOUTING = Say(
     "Majuscules criardes : « {match} » ; le ton du playbook est sobre.",
@@ -22,6 +24,19 @@ SHOUTING = Say(
 SHOUTING_FIX = Say(
     "Écrivez en minuscules ; si le danger l’exige, le playbook peut déclarer le ton « alerte ».",
     "Write in lower case; if danger requires it, the playbook may declare the 'alerte' tone.",
+)
+# Faces and gestures that say a mood (Unicode's emoticons and supplemental faces): the register
+# of a personal message, not of an institution.
+_MOOD = re.compile(
+    "[\U0001f600-\U0001f64f\U0001f910-\U0001f92f\U0001f970-\U0001f97f\U0001fae0-\U0001fae8]"
+)
+MOOD = Say(
+    "Émoji d’humeur « {match} » : registre familier.",
+    "Mood emoji '{match}': informal register.",
+)
+MOOD_FIX = Say(
+    "Retirez-le : une institution dit les faits et les consignes, pas son humeur.",
+    "Remove it: an institution states facts and instructions, not its mood.",
 )
 EXCLAIM = Say(
     "Point d’exclamation : le ton du playbook est sobre.",
@@ -41,12 +56,24 @@ EXCLAIM_FIX = Say(
     "Charte des réseaux sociaux de l’État ; guide des réseaux sociaux (Luxembourg)",
 )
 def institutional_voice(text: Text, ctx: CheckContext) -> Iterator[Finding]:
-    """« je »/"I"/"ich" outside quotation marks, informal words, and a tone inconsistent with the
-    playbook's: in a « sobre » playbook, exclamation marks and words shouted in capitals inside a
-    sentence (a headline line wholly in capitals is a layout choice). Words inside quotation
-    marks are someone's own and are left alone."""
+    """« je »/"I"/"ich" outside quotation marks, the familiar register (words, spoken syntax
+    such as « c'est pas », mood emoji), and a tone inconsistent with the playbook's: in a
+    « sobre » playbook, exclamation marks and words shouted in capitals inside a sentence (a
+    headline line wholly in capitals is a layout choice). Words inside quotation marks are
+    someone's own and are left alone."""
     skip = quoted(text.plain)
     yield from lexicon_findings("R-VOICE", text, ctx, skip=skip)
+    for match in _MOOD.finditer(text.plain):
+        if not any(s <= match.start() < e for s, e in skip):
+            yield finding(
+                text,
+                ctx,
+                "R-VOICE",
+                match.start(),
+                match.end(),
+                MOOD.format(match=match.group()),
+                MOOD_FIX,
+            )
     if ctx.policy.tone != "sobre":
         return
     headlines = [
@@ -55,8 +82,10 @@ def institutional_voice(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         if m.group().strip() and m.group() == m.group().upper()
     ]
     for match in _SHOUT.finditer(text.plain):
-        if match.group() in ALLOWED_CAPITALS or any(
-            s <= match.start() < e for s, e in [*skip, *headlines]
+        if (
+            match.group() in ALLOWED_CAPITALS
+            or any(s <= match.start() < e for s, e in [*skip, *headlines])
+            or _SENDER.match(text.plain, match.start())
         ):
             continue
         yield finding(

@@ -69,6 +69,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The text's phase (cadence is checked for acknowledge and follow_up).",
     ),
     "help.check_rules": ("Lister les règles.", "List the rules."),
+    "help.check_jsonl": (
+        "Lire des JSON Lines (text, channel, lang, date, playbook, phase, exercise, id ; les "
+        "options valent pour les champs absents) et écrire un résultat JSON par ligne.",
+        "Read JSON Lines (text, channel, lang, date, playbook, phase, exercise, id; the "
+        "options stand for missing fields) and write one JSON result a line.",
+    ),
     "help.trigger": (
         "Déclenche un playbook : une crise par playbook et par clé (--key, date du jour).",
         "Trigger a playbook: one crisis per playbook and key (--key, today's date).",

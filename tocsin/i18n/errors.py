@@ -79,6 +79,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "date « {value} » invalide : attendu AAAA-MM-JJ",
         "invalid date '{value}': expected YYYY-MM-DD",
     ),
+    "err.jsonl_line": ("{source}, ligne {line} : {problem}", "{source}, line {line}: {problem}"),
+    "err.jsonl_json": (
+        "ce n’est pas du JSON ({problem}, colonne {column})",
+        "not JSON ({problem}, column {column})",
+    ),
+    "err.jsonl_object": (
+        'attendu un objet JSON {{"text": …, "channel": …}}',
+        'expected a JSON object {{"text": …, "channel": …}}',
+    ),
+    "err.jsonl_empty": ("le texte est vide", "the text is empty"),
+    "err.jsonl_channel": (
+        "pas de canal : donnez « channel » sur la ligne ou --channel",
+        "no channel: give 'channel' on the line or --channel",
+    ),
+    "err.jsonl_too_many": (
+        "plus de {limit} déclarations : découpez le fichier",
+        "over {limit} statements: split the file",
+    ),
     "err.cli_usage": ("Usage incorrect : {problem}", "Usage error: {problem}"),
     "err.binary": (
         "Serveur Temporal introuvable ({path}). Réinstallez : « make demo » ou "
