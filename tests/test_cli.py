@@ -23,6 +23,7 @@ from tests.helpers import PLAYBOOK, sample_params
 from tests.processes import TOCSIN, tocsin, tocsin_env
 from tocsin.cli import cli
 from tocsin.config import BUNDLED_PLAYBOOKS
+from tocsin.i18n import text_in
 from tocsin.review import Review, build_review, load_chain
 from tocsin.review.model import Kind
 from tocsin.review.report import markdown
@@ -52,8 +53,30 @@ def test_every_command_has_help(path: list[str]) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, [*path, "--help"], env={"TOCSIN_LANG": "fr"})
     assert result.exit_code == 0, result.output
-    assert "Usage:" in result.output
+    assert "Utilisation :" in result.output
+    assert "Usage:" not in result.output
     assert len(result.output.splitlines()) > 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ["Utilisation :", "Affiche cette aide et s’arrête.", "Erreur : Argument manquant"]),
+        ("en", ["Usage:", "Show this message and exit.", "Error: Missing argument"]),
+        ("de", ["Aufruf:", "Diese Hilfe anzeigen und beenden.", "Fehler: Argument fehlt"]),
+    ],
+)
+def test_click_s_own_words_are_in_the_person_s_language(
+    offline: dict[str, str], lang: str, words: list[str]
+) -> None:
+    """Click's strings ("Usage:", "Missing argument") come from tocsin's catalogues, in the
+    language of the run (a process speaks one: Click keeps its help option once made)."""
+    env = {**offline, "TOCSIN_LANG": lang}
+    helped = tocsin(env, "trigger", "--help")
+    missing = tocsin(env, "trigger")
+    assert missing.code == 2
+    for word in words:
+        assert word in helped.out + missing.err, (lang, word)
 
 
 def test_help_in_english_and_french(offline: dict[str, str]) -> None:
@@ -337,7 +360,8 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     rev = gate["revision"]
     assert isinstance(rev, int)
     shown = tocsin(env, "status", crisis)
-    assert "acknowledge" in shown.out
+    assert "Premier message" in shown.out
+    assert "acknowledge" not in shown.out  # a phase reads by its name, never its code
     assert "Dominique Lefèvre" in shown.out
 
     # Mistakes: the wrong person, no revision and no terminal, a stale revision.
@@ -403,7 +427,8 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     events = tocsin(env, "status", crisis, "--events")
     assert "Retour d’expérience prévu le " in events.out
     for kind in ("detected", "revised", "fact_added", "published", "resolved", "closed"):
-        assert kind in events.out, kind
+        assert text_in("fr", f"event.{kind}") in events.out, kind
+    assert "fact_added" not in events.out  # the timeline names events, never their codes
     outbox = up.data_dir / "outbox" / crisis
     assert (outbox / "2-acknowledge" / "sms.fr.txt").read_text(encoding="utf-8").strip() == sms
     assert not (outbox / "3-explain").exists()

@@ -35,6 +35,7 @@ from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
 from tocsin.models import CrisisStatus, DecisionAction, NotifyKind, NotifyRequest, PhaseName
 from tocsin.playbook import PlaybookLibrary
 from tocsin.preview import preview_drafts
+from tocsin.slack.cards import card_text
 from tocsin.slack.ids import SLASH_COMMAND, ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, kept_alive, web_client
 
@@ -653,3 +654,22 @@ async def test_hostile_slash_commands_are_refused_in_one_line(rig: Rig) -> None:
     assert current.facts == []
     assert not current.resolved
     assert "awaiting_approval" in await said(f"statut {cid}")
+
+
+def test_the_card_speaks_the_organisation_s_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workflow's notices carry French; the card shows the words of the notice's kind,
+    phase and revision in TOCSIN_LANG."""
+    request = NotifyRequest(
+        crisis_id="c1",
+        title="Trinkwasser",
+        kind=NotifyKind.APPROVAL_REQUESTED,
+        phase=PhaseName.FOLLOW_UP,
+        sequence=2,
+        revision=3,
+        message="Révision 3 à approuver.",
+        idempotency_key="k",
+    )
+    monkeypatch.setenv("TOCSIN_LANG", "de")
+    assert card_text(request) == "Trinkwasser – Lagebericht Nr. 2 : Fassung 3 zur Freigabe"
+    monkeypatch.setenv("TOCSIN_LANG", "fr")
+    assert card_text(request) == ("Trinkwasser – Point de situation n° 2 : Révision 3 à approuver.")

@@ -1,4 +1,4 @@
-"""The ``tocsin`` command line. Messages in French, or English with TOCSIN_LANG=en.
+"""The ``tocsin`` command line. Messages in French, or English or German with TOCSIN_LANG=en or de.
 
 One module a group of commands: ``crisis`` (trigger, list, status, fact, resolve, cancel),
 ``decisions`` (approve, reject, request-changes, revise), ``playbooks``, ``texts`` (preview,
@@ -10,18 +10,30 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from tocsin import tracing
 from tocsin.cli import crisis, decisions, playbooks, preview, review, servers, texts
 from tocsin.i18n import t
+from tocsin.i18n.catalogue import speak_to_click
 from tocsin.logs import configure_logging
 
 
-@click.group(help=t("app.help"), context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--verbose", "-v", is_flag=True, help="Journaux détaillés / verbose logs.")
+class Tocsin(click.Group):
+    """The ``tocsin`` group: Click's own words ("Usage:", "Missing option") in the person's
+    language, on every run (the console entry point and tests' ``CliRunner`` both call ``main``)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        speak_to_click()
+        return super().main(*args, **kwargs)
+
+
+@click.group(
+    cls=Tocsin, help=t("app.help"), context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.option("--verbose", "-v", is_flag=True, help=t("help.verbose"))
 def cli(verbose: bool) -> None:
     configure_logging("debug" if verbose else os.environ.get("TOCSIN_LOG_LEVEL", "warning"))
 

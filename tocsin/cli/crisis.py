@@ -22,7 +22,8 @@ from tocsin.cli.common import (
 )
 from tocsin.cli.output import local, print_json, print_status
 from tocsin.i18n import t
-from tocsin.models import CancelRequest, FactRequest, ResolveRequest, RetractRequest, phase_label
+from tocsin.i18n.formats import phase_name
+from tocsin.models import CancelRequest, FactRequest, ResolveRequest, RetractRequest
 from tocsin.playbook import ParameterProblems
 
 
@@ -109,12 +110,12 @@ def status(crisis: str, texts: bool, events: bool, as_json: bool) -> None:
         click.echo("")
         click.echo(t("status.timeline"))
         for event in found.events:
-            where = phase_label(event.phase, event.sequence) if event.phase else ""
+            where = phase_name(event.phase, event.sequence) if event.phase else ""
             rev = f" r{event.revision}" if event.revision else ""
             who = f" {event.person}" if event.person else ""
             detail = f" — {event.detail}" if event.detail else ""
             when = local(event.at, found.timezone)
-            click.echo(f"  {when}  {event.kind.value:<18} {where}{rev}{who}{detail}")
+            click.echo(f"  {when}  {t('event.' + event.kind.value):<18} {where}{rev}{who}{detail}")
 
 
 @click.command(help=t("help.fact"))

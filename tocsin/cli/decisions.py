@@ -24,6 +24,7 @@ from tocsin.cli.common import (
 )
 from tocsin.cli.output import print_status
 from tocsin.i18n import t
+from tocsin.i18n.formats import phase_name
 from tocsin.models import DecisionAction, DecisionRequest, RevisionRequest, TextEdit
 
 revision_option = click.option("--revision", "-r", type=int, help=t("help.revision"))
@@ -62,7 +63,7 @@ def _decide(
                     "confirm.decide",
                     action=t(f"action.{action.value}"),
                     revision=current.revision,
-                    phase=phase.value if phase else "-",
+                    phase=phase_name(phase, current.status.sequence) if phase else "-",
                 )
                 if not click.confirm(question, default=False):
                     raise UserError(t("confirm.aborted"))

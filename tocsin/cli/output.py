@@ -5,19 +5,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 
 from tocsin import crises
 from tocsin.i18n import language, t
-from tocsin.models import CrisisStatus, Finding, Severity, phase_label
+from tocsin.i18n.formats import moment as local
+from tocsin.i18n.formats import phase_name, role_name
+from tocsin.models import CrisisStatus, Finding, Severity
 
-
-def local(moment: datetime | None, zone: str = "Europe/Paris") -> str:
-    if moment is None:
-        return "-"
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+__all__ = ["local", "print_findings", "print_json", "print_status"]
 
 
 def print_json(data: Any) -> None:
@@ -57,16 +54,16 @@ def print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
         click.echo(
             t(
                 "status.phase",
-                phase=phase_label(status.phase, status.sequence),
+                phase=phase_name(status.phase, status.sequence),
                 revision=status.revision,
                 author=status.author_name or status.author,
             )
         )
     elif status.phase is not None:
-        click.echo(t("status.phase_only", phase=phase_label(status.phase, status.sequence)))
+        click.echo(t("status.phase_only", phase=phase_name(status.phase, status.sequence)))
     if status.pending:
         who = "; ".join(
-            f"{p.role} ({', '.join(p.names or p.people) or '-'})" for p in status.pending
+            f"{role_name(p.role)} ({', '.join(p.names or p.people) or '-'})" for p in status.pending
         )
         click.echo(t("status.pending", who=who))
     if status.change_comment:
@@ -120,7 +117,7 @@ def print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
         for d in status.decisions:
             comment = f" : {d.comment}" if d.comment else ""
             click.echo(
-                f"  {at(d.decided_at)}  {phase_label(d.phase, d.sequence)} r{d.revision}  "
+                f"  {at(d.decided_at)}  {phase_name(d.phase, d.sequence)} r{d.revision}  "
                 f"{d.person_name} — {t('action.' + d.action.value)}{comment}"
             )
             if d.override is not None:

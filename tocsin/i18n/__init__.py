@@ -1,61 +1,50 @@
-"""Messages for people: French first, English available.
+"""Messages for people: French first, English and German available.
 
-The language is ``TOCSIN_LANG`` (``fr`` or ``en``), else the ``LANG`` locale, else French. The
-messages themselves are in one catalogue per area (the modules of this package), each a key ->
-(français, English) mapping; ``tests/test_i18n.py`` keeps every key translated and used.
+Every message is in the gettext catalogues under ``tocsin/locale`` (``catalogue``), by a
+symbolic id (``trigger.started``, ``refuse.NoGate``); ``t`` gives it in the person's language,
+``both`` in French and English. Dates, times and numbers are formatted in ``formats``.
+``tests/test_i18n.py`` keeps every id translated in every language and used.
 """
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
-from tocsin.i18n import cli_help, cli_output, demo, errors, refusals, review
+from tocsin.i18n.catalogue import CATALOGUES, LANGUAGES, SOURCE, language
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-CATALOGUES = (cli_help, cli_output, errors, refusals, review, demo)
-LANGUAGES = ("fr", "en")  # the order of each catalogue entry
-
-_MESSAGES: dict[str, tuple[str, str]] = {
-    key: pair for catalogue in CATALOGUES for key, pair in catalogue.MESSAGES.items()
-}
+__all__ = ["LANGUAGES", "both", "has", "invalid_input", "language", "t", "text_in"]
 
 
-def language() -> str:
-    chosen = os.environ.get("TOCSIN_LANG", "").lower()
-    if chosen in LANGUAGES:
-        return chosen
-    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
-    return "en" if locale.lower().startswith("en") else "fr"
-
-
-def t(key: str, **values: object) -> str:
-    """The message ``key`` in the user's language, with ``values`` filled in."""
-    pair = _MESSAGES.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if language() == "en" else pair[0]
+def _fill(text: str, values: dict[str, object]) -> str:
     try:
         return text.format(**values)
     except (KeyError, IndexError):
         return text
 
 
+def text_in(lang: str, key: str, /, **values: object) -> str:
+    """The message ``key`` in ``lang`` (French when ``lang`` is not one of ours)."""
+    catalogue = CATALOGUES.get(lang, CATALOGUES[SOURCE])
+    return _fill(catalogue.gettext(key), values)
+
+
+def t(key: str, /, **values: object) -> str:
+    """The message ``key`` in the user's language, with ``values`` filled in."""
+    return text_in(language(), key, **values)
+
+
 def has(key: str) -> bool:
-    return key in _MESSAGES
+    return CATALOGUES[SOURCE].gettext(key) != key
 
 
-def both(key: str, **values: object) -> str:
+def both(key: str, /, **values: object) -> str:
     """French and English together, for texts stored in history (no environment read)."""
-    pair = _MESSAGES.get(key)
-    if pair is None:
+    if not has(key):
         return key
-    try:
-        return f"{pair[0].format(**values)} / {pair[1].format(**values)}"
-    except (KeyError, IndexError):
-        return f"{pair[0]} / {pair[1]}"
+    return f"{text_in('fr', key, **values)} / {text_in('en', key, **values)}"
 
 
 def invalid_input(exc: ValidationError) -> str:

@@ -2,7 +2,7 @@
 phases, roles, channels, actions and rules in place of their codes, and its dates, times and
 durations in the crisis's time zone.
 
-The messages are the catalogue's (``tocsin/i18n/review.py``); French messages get French
+The messages are the gettext catalogue's (``tocsin/locale``); French messages get French
 typography (a narrow no-break space before ; ! ? and inside « », a no-break space before :).
 A value put into a message is left as it came: a person's words, a published text.
 """
@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from tocsin.i18n import _MESSAGES, LANGUAGES, language
-from tocsin.i18n.review import GERMAN
+from tocsin.i18n import has, language, text_in
 from tocsin.models import Channel, DecisionAction, PhaseName
 
 REVIEW_LANGUAGES = ("fr", "en", "de")
@@ -53,17 +52,10 @@ class Words:
     # ------------------------------------------------------------------ messages
 
     def _text(self, key: str) -> str:
-        if self.lang == "de":
-            found = GERMAN.get(key)
-            if found is not None:
-                return found
-            self.missing.add(key)
-        pair = _MESSAGES.get(key)
-        if pair is None:
+        if not has(key):
             self.missing.add(key)
             return key
-        index = LANGUAGES.index("en") if self.lang != "fr" else LANGUAGES.index("fr")
-        return pair[index]
+        return text_in(self.lang, key)
 
     def __call__(self, key: str, /, **values: object) -> str:
         text = self._text(key)
@@ -77,7 +69,7 @@ class Words:
 
     @staticmethod
     def has(key: str) -> bool:
-        return key in _MESSAGES
+        return has(key)
 
     def count(self, prefix: str, n: int, /, **values: object) -> str:
         """``prefix`` + ``one`` or ``other`` by the language's rule (French: 0 and 1 are

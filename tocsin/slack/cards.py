@@ -12,7 +12,6 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from html.parser import HTMLParser
-from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -33,6 +32,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from tocsin.channels import HTML_CHANNELS
+from tocsin.i18n import language, t
+from tocsin.i18n.formats import moment, phase_name
 from tocsin.models import (
     Decision,
     DecisionAction,
@@ -55,14 +56,6 @@ from tocsin.slack.ids import (
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 INPUT_LIMIT = 3000
-PHASES = {
-    PhaseName.DETECT: "Détection",
-    PhaseName.ACKNOWLEDGE: "Premier message",
-    PhaseName.EXPLAIN: "Explication",
-    PhaseName.SOLUTIONS: "Solutions",
-    PhaseName.FOLLOW_UP: "Point de situation",
-    PhaseName.CLOSE: "Fin de crise",
-}
 
 
 def escape(text: str) -> str:
@@ -77,13 +70,11 @@ def mention(user_id: str | None, name: str) -> str:
 def phase_title(phase: PhaseName | None, sequence: int) -> str:
     if phase is None:
         return ""
-    label = PHASES.get(phase, phase.value)
-    return f"{label} n°{sequence}" if phase is PhaseName.FOLLOW_UP else label
+    return phase_name(phase, sequence)
 
 
-def local(moment: datetime, timezone: str) -> str:
-    at = moment.astimezone(ZoneInfo(timezone))
-    return f"{at:%d/%m} à {at.hour}\u202fh\u202f{at.minute:02d}"
+def local(at: datetime, timezone: str) -> str:
+    return moment(at, timezone)
 
 
 def button_value(crisis_id: str, revision: int) -> str:
@@ -144,10 +135,10 @@ def _text_block(item: StatementText) -> SectionBlock:
             head += "\n" + "\n".join(f"> {escape(p)}" for p in measure.problems)
     body = escape(readable(item))
     if item.channel in HTML_CHANNELS:
-        head += " _(texte affiché sans balises)_"
+        head += t("slack.no_markup")
     room = SECTION_LIMIT - len(head) - 40
     if len(body) > room:
-        body = body[: max(room, 0)] + "\n… (aperçu coupé ; le texte publié est complet)"
+        body = body[: max(room, 0)] + t("slack.cut")
     return SectionBlock(text=MarkdownTextObject(text=f"{head}\n```{body}```"))
 
 
@@ -159,7 +150,7 @@ def _texts(texts: Sequence[StatementText], room: int) -> list[Block]:
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=f"{len(texts) - room} autres textes (voir `tocsin status`) : {rest}"
+                        text=t("slack.more_texts", count=len(texts) - room, rest=rest)
                     )
                 ]
             )
@@ -168,11 +159,21 @@ def _texts(texts: Sequence[StatementText], room: int) -> list[Block]:
 
 
 def card_text(request: NotifyRequest) -> str:
-    """The notification's plain text (push notifications, screen readers)."""
-    drill = "[EXERCICE] " if request.exercise else ""
-    return f"{drill}{request.title} – {phase_title(request.phase, request.sequence)} : " + (
-        request.message
+    """The notification's plain text (push notifications, screen readers), in the
+    organisation's language: built from the notice's kind, phase and revision, not from the
+    workflow's French ``message``."""
+    drill = f"[{t('slack.exercise')}] " if request.exercise else ""
+    return (
+        f"{drill}{request.title} – {phase_title(request.phase, request.sequence)} : "
+        f"{notice_words(request)}"
     )
+
+
+def notice_words(request: NotifyRequest) -> str:
+    """What the notice says: the workflow's own words in French, else the words of its kind."""
+    if language() == "fr":
+        return request.message
+    return t(f"slack.notice.{request.kind.value}", revision=request.revision or "")
 
 
 def approval_card(
@@ -186,13 +187,13 @@ def approval_card(
     texts = draft.texts if draft is not None else request.texts
     revision = draft.revision if draft is not None else (request.revision or 0)
     next_update = draft.next_update_at if draft is not None else None
-    drill = "EXERCICE – " if request.exercise else ""
+    drill = f"{t('slack.exercise')} – " if request.exercise else ""
     header = f"{drill}{request.title} – {phase_title(request.phase, request.sequence)}"
     facts = [
-        f"*Révision* {revision}",
-        f"*Approbation* {approvers}" if approvers else "",
-        f"*Échéance* {local(request.deadline, timezone)}" if request.deadline else "",
-        f"*Prochain point annoncé* {local(next_update, timezone)}" if next_update else "",
+        t("slack.revision", revision=revision),
+        t("slack.approvers", who=approvers) if approvers else "",
+        t("slack.deadline", at=local(request.deadline, timezone)) if request.deadline else "",
+        t("slack.next_update", at=local(next_update, timezone)) if next_update else "",
     ]
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=header[:150])),
@@ -200,15 +201,19 @@ def approval_card(
     ]
     if draft is not None and draft.note:
         blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"Note : {escape(draft.note)}")])
+            ContextBlock(
+                elements=[MarkdownTextObject(text=t("slack.note", note=escape(draft.note)))]
+            )
         )
-    over = [t for t in texts if t.measure is not None and not t.measure.fits]
+    over = [x for x in texts if x.measure is not None and not x.measure.fits]
     if over:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text="⚠️ *Trop long pour le canal* : "
-                    + ", ".join(f"{t.channel.value}.{t.language}" for t in over)
+                    text=t(
+                        "slack.too_long",
+                        texts=", ".join(f"{x.channel.value}.{x.language}" for x in over),
+                    )
                 )
             )
         )
@@ -238,12 +243,9 @@ def findings_text(draft: Draft) -> str:
         words = f" « {escape(item.excerpt[:60])} »" if item.excerpt else ""
         lines.append(f"{mark} *{item.rule}* {where}{words} : {escape(item.message)}")
     if len(ordered) > MAX_FINDINGS_SHOWN:
-        lines.append(f"… et {len(ordered) - MAX_FINDINGS_SHOWN} autre(s) (tocsin status).")
+        lines.append(t("slack.more_findings", count=len(ordered) - MAX_FINDINGS_SHOWN))
     if draft.blocking():
-        lines.append(
-            "_Constat bloquant : corrigez le texte, ou *Approuver avec modifications* avec une "
-            "justification de dérogation (rôles autorisés par le playbook)._"
-        )
+        lines.append(t("slack.blocking_hint"))
     return "\n".join(lines)[:2900]
 
 
@@ -253,28 +255,28 @@ def actions(crisis_id: str, revision: int) -> ActionsBlock:
         block_id=BlockId.ACTIONS,
         elements=[
             ButtonElement(
-                text="Approuver", action_id=ActionId.APPROVE, value=value, style="primary"
+                text=t("slack.approve"), action_id=ActionId.APPROVE, value=value, style="primary"
             ),
             ButtonElement(
-                text="Approuver avec modifications",
+                text=t("slack.approve_with_edits"),
                 action_id=ActionId.APPROVE_WITH_EDITS,
                 value=value,
             ),
             ButtonElement(
-                text="Demander des modifications",
+                text=t("slack.request_changes"),
                 action_id=ActionId.REQUEST_CHANGES,
                 value=value,
             ),
             ButtonElement(
-                text="Rejeter",
+                text=t("slack.reject"),
                 action_id=ActionId.REJECT,
                 value=value,
                 style="danger",
                 confirm=ConfirmObject(
-                    title="Rejeter cette révision ?",
-                    text="Rien ne sera publié pour cette phase.",
-                    confirm="Rejeter",
-                    deny="Annuler",
+                    title=t("slack.reject_confirm"),
+                    text=t("slack.reject_effect"),
+                    confirm=t("slack.reject"),
+                    deny=t("slack.cancel"),
                 ),
             ),
         ],
@@ -285,21 +287,25 @@ def decided_status(decision: Decision, timezone: str, user_id: str | None = None
     who = mention(user_id, decision.person_name)
     when = local(decision.decided_at, timezone)
     if decision.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS):
-        edited = f" avec {len(decision.edits)} modification(s)" if decision.edits else ""
-        return f"✅ Approuvé{edited} par {who} le {when} (révision {decision.revision})."
+        if decision.edits:
+            return t(
+                "slack.approved_edits",
+                count=len(decision.edits),
+                who=who,
+                when=when,
+                revision=decision.revision,
+            )
+        return t("slack.approved", who=who, when=when, revision=decision.revision)
     if decision.action is DecisionAction.REQUEST_CHANGES:
-        return (
-            f"✏️ Modifications demandées par {who} le {when} : {escape(decision.comment)}. "
-            "Une nouvelle révision est attendue."
-        )
-    return f"⛔ Rejeté par {who} le {when} : {escape(decision.comment)}. Rien n’est publié."
+        return t("slack.changes_requested", who=who, when=when, comment=escape(decision.comment))
+    return t("slack.rejected", who=who, when=when, comment=escape(decision.comment))
 
 
 def revise_button(crisis_id: str, revision: int) -> ActionsBlock:
     return ActionsBlock(
         elements=[
             ButtonElement(
-                text="Réviser",
+                text=t("slack.revise"),
                 action_id=ActionId.REVISE,
                 value=button_value(crisis_id, revision),
                 style="primary",

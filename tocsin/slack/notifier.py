@@ -32,12 +32,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from tocsin.i18n import t
+from tocsin.i18n.formats import role_name
 from tocsin.models import NotifyKind, NotifyRequest, NotifyResult
 from tocsin.slack.cards import (
     approval_card,
     card_text,
     decided_status,
     escape,
+    notice_words,
     phase_title,
     revise_button,
 )
@@ -194,10 +197,14 @@ class SlackNotifier:
                     channel=card_channel, ts=card_ts, text=text, blocks=blocks
                 )
                 line = (
-                    f"⬆️ Escalade vers {escape(request.approver_role)} : {who}, "
-                    f"à vous d’approuver la révision {request.revision}."
+                    t(
+                        "slack.escalation_line",
+                        role=escape(role_name(request.approver_role)),
+                        who=who,
+                        revision=request.revision,
+                    )
                     if kind is NotifyKind.ESCALATION
-                    else f"🆕 Révision {request.revision} à approuver : {who}."
+                    else t("slack.new_revision", revision=request.revision, who=who)
                 )
                 await self.post_once(card_channel, key, line, thread_ts=card_ts, known=seen)
             else:
@@ -218,17 +225,15 @@ class SlackNotifier:
 
         if kind is NotifyKind.REMINDER:
             line = (
-                f"🔔 Rappel : {who}, la révision {request.revision} attend votre décision."
+                t("slack.reminder_line", who=who, revision=request.revision)
                 if request.approver_role
-                else f"🔔 Rappel : {escape(request.message)}"
+                else f"🔔 {escape(notice_words(request))}"
             )
             ts = await self.post_once(
                 card_channel, key, line, thread_ts=card_ts or None, known=seen
             )
         elif kind is NotifyKind.DEADLINE_MISSED:
-            line = (
-                f"⏰ Échéance dépassée : la révision {request.revision} n’est pas approuvée. {who}"
-            )
+            line = t("slack.deadline_line", revision=request.revision, who=who)
             ts = await self.post_once(
                 card_channel, key, line, thread_ts=card_ts or None, known=seen
             )
@@ -239,7 +244,7 @@ class SlackNotifier:
             ts = await self.post_once(
                 self.channel,
                 key,
-                f"📋 {escape(request.message)}",
+                f"📋 {escape(notice_words(request))}",
                 [SectionBlock(text=MarkdownTextObject(text=review_block(request)))],
                 crisis=request.crisis_id,
                 known=seen,
@@ -289,8 +294,11 @@ class SlackNotifier:
             ts = await self.post_once(
                 channel,
                 key,
-                f"📣 Publié : {phase_title(request.phase, request.sequence)}, "
-                f"révision {request.revision}.",
+                t(
+                    "slack.published_line",
+                    phase=phase_title(request.phase, request.sequence),
+                    revision=request.revision,
+                ),
                 thread_ts=card_ts or None,
                 known=known,
             )
@@ -306,7 +314,11 @@ class SlackNotifier:
                         ContextBlock(
                             elements=[
                                 MarkdownTextObject(
-                                    text=f"*{item.channel.value} · {item.language}* publié"
+                                    text=t(
+                                        "slack.published_text",
+                                        channel=item.channel.value,
+                                        lang=item.language,
+                                    )
                                 )
                             ]
                         ),
