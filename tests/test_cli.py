@@ -560,3 +560,13 @@ def test_demo_runs_a_whole_crisis(tmp_path: Path) -> None:
     printed = result.out[result.out.index("Retour d’expérience — Eau non potable") :]
     for code in ("deputy_director", "follow_up", "request_changes", "acknowledge", "event."):
         assert code not in printed
+    # Nor does anything else it prints in French, but the file names it lists.
+    codes = re.compile(
+        r"\b(acknowledge|explain|follow_up[-\w]*|deputy_director|communicator|legal_adviser|"
+        r"approve\w*|request_changes|reject|press_release|hotline|website|edited|"
+        r"(?:event|state|refuse|review)\.\w+)\b"
+    )
+    listed = re.compile(r"^\s+[\w.-]+(/|\.\w+\s+\(\d+ o\))$")  # the outbox's files
+    said = [line for line in result.out.splitlines() if "/" not in line and not listed.match(line)]
+    found = [(line, codes.findall(line)) for line in said if codes.search(line)]
+    assert found == []

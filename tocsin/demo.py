@@ -8,6 +8,8 @@ the delays are shortened so that the crisis runs in well under a minute.
 from __future__ import annotations
 
 import asyncio
+import functools
+import itertools
 import tempfile
 import time
 from collections.abc import Callable
@@ -29,6 +31,7 @@ from tocsin.models import (
     CrisisStatus,
     DecisionAction,
     DecisionRequest,
+    EventKind,
     FactRequest,
     PhaseName,
     Playbook,
@@ -36,6 +39,7 @@ from tocsin.models import (
     ReviewPolicy,
     RevisionRequest,
     TextEdit,
+    TimelineEvent,
 )
 from tocsin.outbox import crisis_folder, review_paths
 from tocsin.playbook import PlaybookLibrary
@@ -280,17 +284,62 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     return outcome
 
 
+def _event_detail(event: TimelineEvent, words: Words) -> str:
+    """An event's detail in words: an action, a role, a channel, never their codes."""
+    detail = event.detail
+    if event.kind is EventKind.DECIDED:
+        code, _, comment = detail.partition(": ")
+        if code in {a.value for a in DecisionAction}:
+            said = words.action(DecisionAction(code))
+            return f"{said} : {comment}" if comment else said
+    if event.kind is EventKind.ESCALATED:
+        return words.role(detail)
+    if event.kind is EventKind.DRAFTED and detail == "edited":
+        return t("demo.edited")
+    if event.kind in (EventKind.CLOSED, EventKind.REVIEWED, EventKind.NOTIFIED):
+        return ""  # the review's files are listed below; the notices are in the outbox
+    return detail
+
+
+def _same_statement(first: TimelineEvent, event: TimelineEvent) -> bool:
+    """``event`` publishes the same statement as ``first``, on another channel."""
+    return event.kind is EventKind.PUBLISHED and (event.phase, event.sequence, event.revision) == (
+        first.phase,
+        first.sequence,
+        first.revision,
+    )
+
+
 def _print_timeline(status: CrisisStatus, names: Callable[[str], str], words: Words) -> None:
+    """The crisis's timeline from its status, in words: one line for each statement's
+    publication on all its channels."""
     click.echo("")
     click.echo(t("demo.timeline"))
-    for event in status.events:
-        if event.kind.value == "notified":
-            continue
+    events = [e for e in status.events if e.kind is not EventKind.NOTIFIED]
+    index = 0
+    while index < len(events):
+        event = events[index]
         offset = (event.at - status.detected_at).total_seconds()
         where = words.phase(event.phase, event.sequence) if event.phase else ""
         rev = f" r{event.revision}" if event.revision else ""
         who = f" {names(event.person)}" if event.person else ""
-        detail = f" — {event.detail}" if event.detail else ""
+        detail = _event_detail(event, words)
+        if event.kind is EventKind.PUBLISHED:
+            same = list(
+                itertools.takewhile(functools.partial(_same_statement, event), events[index:])
+            )
+            channels: list[str] = []
+            for item in same:
+                code = item.detail.rsplit(".", 1)[0]
+                if code in {c.value for c in Channel}:
+                    label = words.channel(Channel(code))
+                    if label not in channels:
+                        channels.append(label)
+            detail = t("demo.published_on", count=len(channels), channels=", ".join(channels))
+            index += len(same)
+        else:
+            index += 1
+        detail = f" — {detail}" if detail else ""
         click.echo(
             f"  +{offset:5.1f} s  {t('event.' + event.kind.value):<20} {where}{rev}{who}{detail}"
         )
