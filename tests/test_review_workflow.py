@@ -146,7 +146,9 @@ async def test_a_decision_refused_after_acceptance_is_in_the_review(
     assert event.refusal.params["rules"] == "R-PRIVACY"
     french = describe(event, Words("fr"))
     assert "demande\u00a0: approbation avec corrections" in french
-    assert "1 constat(s) bloquant(s) (R-PRIVACY)" in french
+    count = event.refusal.params["count"]  # the mobile number, and Mme Bernard herself
+    assert count == "2"
+    assert f"{count} constat(s) bloquant(s) (R-PRIVACY)" in french
     assert " / " not in french  # one language, not the history's two
     assert "blockierende(r) Befund(e) (R-PRIVACY)" in describe(event, Words("de"))
 

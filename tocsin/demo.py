@@ -23,6 +23,7 @@ from temporalio.client import Client
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.durations import format_duration
+from tocsin.guardrails import warm_up
 from tocsin.i18n import t
 from tocsin.models import (
     ApprovalPolicy,
@@ -379,15 +380,16 @@ async def run_demo(settings: Settings, keep: Path | None) -> None:
                 cadence=format_duration(CADENCE),
             )
         )
-        async with (
-            embedded_server(
-                demo_settings, port=free_port(), ui_port=free_port(), advertise=False, ui=False
-            ) as server,
-            build_worker(server.client, demo_settings),
-        ):
-            outcome = await _script(server.client, demo_settings, library)
-            final = await crises.status(server.client, outcome.crisis_id)
-            review = build_review(await fetch_chain(server.client, outcome.crisis_id))
+        # The language models load while the server starts: the first draft does not wait.
+        models = asyncio.create_task(asyncio.to_thread(warm_up))
+        async with embedded_server(
+            demo_settings, port=free_port(), ui_port=free_port(), advertise=False, ui=False
+        ) as server:
+            await models
+            async with build_worker(server.client, demo_settings):
+                outcome = await _script(server.client, demo_settings, library)
+                final = await crises.status(server.client, outcome.crisis_id)
+                review = build_review(await fetch_chain(server.client, outcome.crisis_id))
         playbook = library.load(PLAYBOOK).playbook
         _print_timeline(final, playbook.person_name, Words(zone=playbook.timezone))
         root = crisis_folder(demo_settings.outbox, outcome.crisis_id, exercise=True)

@@ -109,9 +109,18 @@ def _metrics_line(settings: Settings) -> None:
         click.echo(t("metrics.ready", address=bind_address(settings.metrics)))
 
 
+async def _models() -> None:
+    """The guardrails' language models, loaded before the worker takes work: the first
+    crisis's first draft then does not wait for them."""
+    from tocsin.guardrails import warm_up
+
+    await asyncio.to_thread(warm_up)
+
+
 async def _worker(settings: Settings, *, with_app: bool = True) -> None:
     slack = _slack(app=with_app)
     client = await connect(settings, metrics=True)
+    await _models()
     async with _slack_api(slack) as api:
         from tocsin.worker import (
             build_worker,  # the workflow and every activity: up and worker only
@@ -160,6 +169,7 @@ def up(db: Path | None) -> None:
         ):
             from tocsin.worker import build_worker  # see _worker
 
+            await _models()
             worker = build_worker(server.client, settings, slack=slack, slack_client=api)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
             _metrics_line(settings)

@@ -10,6 +10,7 @@ calls ``check_text``; an organisation tunes them in its ``TOCSIN_GUARDRAILS`` fi
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,11 +50,25 @@ __all__ = [
     "easy_read",
     "exit_code",
     "recheck",
+    "warm_up",
 ]
 _REGISTERED = (accessibility, delivery, neutrality, privacy, voice)  # each registers its rules
 
 # Key messages get an easy-to-read (FALC-friendly) variant offered with the draft.
 KEY_PHASES = frozenset({PhaseName.ACKNOWLEDGE, PhaseName.CLOSE})
+
+
+def warm_up() -> None:
+    """Load what the checks read once per process (spaCy's models, the polarity lexicons,
+    textstat's word lists), so that the first draft a worker makes does not wait for them:
+    about 8 s on two cores, more under load, against a draft activity's 15 s timeout."""
+    from tocsin.guardrails import language
+
+    language.french()
+    names.warm_up()
+    for lang in ("fr", "en", "de"):
+        language.polarity(lang)
+    importlib.import_module("textstat")  # its dictionaries load on import (about 0.5 s)
 
 
 def check_text(text: str, ctx: CheckContext) -> list[Finding]:

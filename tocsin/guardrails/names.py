@@ -48,6 +48,11 @@ class Person:
 _lock = threading.Lock()
 
 
+def warm_up() -> None:
+    """Load the recogniser now rather than at the first check."""
+    _nlp()
+
+
 @functools.cache
 def _nlp() -> Any:
     """The French NER pipeline, or None when spaCy or its model is not installed."""
