@@ -17,9 +17,18 @@ from tests.fakeslack import FakeSlack
 from tests.helpers import settings_for, until_quiet
 from tocsin import crises
 from tocsin.config import Settings
+from tocsin.guardrails import warm_up
 from tocsin.models import CrisisInput
 from tocsin.temporal import time_skipping_server_binary
 from tocsin.worker import build_worker
+
+
+@pytest.fixture(scope="session", autouse=True)
+def language_models() -> None:
+    """The guardrails' language models, loaded once per test process before any test, as
+    `tocsin worker` loads them before taking work: a worker in a test's own process would
+    otherwise load them during its first draft, whose 15 s timeout a busy machine can pass."""
+    warm_up()
 
 
 @contextlib.asynccontextmanager
