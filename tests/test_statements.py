@@ -263,7 +263,7 @@ def test_any_parameter_text_renders_without_crash_or_code(value: str, fact: str)
 # the morning and late in the evening (so that most next updates fall on the next day), and for
 # the short channels both variants: what a director signs must hold in each.
 
-LATE = datetime(2026, 11, 24, 21, 30, tzinfo=UTC)  # 22 h 30 in Paris
+LATE = datetime(2026, 11, 24, 21, 47, tzinfo=UTC)  # 22 h 47 in Paris: odd minutes too
 SHORT = (Channel.X, Channel.MASTODON, Channel.BLUESKY, Channel.SMS, Channel.CELL_BROADCAST)
 GSM = (Channel.SMS, Channel.CELL_BROADCAST)
 SPOKEN = (Channel.HOTLINE, Channel.RADIO)
@@ -749,6 +749,8 @@ def test_a_cell_broadcast_in_ucs2_is_flagged_not_misspelt() -> None:
         ("Nous ferons un nouveau point à midi.", (12, 0)),
         ("We will give a new update at 2:30 p.m.", (14, 30)),
         ("Wir informieren Sie erneut um 8 Uhr 25.", (8, 25)),
+        ("Wir informieren Sie erneut um 12 Uhr 5.", (12, 5)),
+        ("Nous ferons un nouveau point demain à minuit 30.", (0, 30)),
     ],
 )
 def test_the_cadence_rule_hears_a_time_said_aloud(said: str, expected: tuple[int, int]) -> None:

@@ -143,7 +143,9 @@ _ANNOUNCE = {
     ),
 }
 _TIME = re.compile(
-    r"(?<!\d)([01]?\d|2[0-3])\s?(?:heures?|h|:|\.|Uhr\s?)\s?([0-5]\d)?(?!\d)", re.IGNORECASE
+    # « 12 Uhr 5 » is said in German for 12:05.
+    r"(?<!\d)([01]?\d|2[0-3])\s?(?:heures?|h|:|\.|Uhr\s?)\s?([0-5]\d|(?<=Uhr )\d)?(?!\d)",
+    re.IGNORECASE,
 )
 # « 8:25 a.m. », « 2 p.m. » (a script read aloud in English), and the hours said as words.
 _TWELVE = re.compile(r"(?<![\d:])(1[0-2]|0?\d)(?::([0-5]\d))?\s?([ap])\.?m\b\.?", re.IGNORECASE)
