@@ -804,7 +804,20 @@ def test_the_plainer_variant_has_short_lines_and_plainer_words() -> None:
     )
     offered = easy_read(source, markup=True).splitlines()
     assert offered == [
-        "Les habitants doivent se mettre à l’abri pour se protéger",
+        "Les habitants doivent se mettre à l’abri pour se protéger.",
         "Les résultats seront publiés sur https://www.x.fr/accident.",
         f"Infos{NBSP}: 02 32 76 50 00.",
     ]
+    listed = (
+        "Les habitants de la zone suivante doivent se mettre à l’abri : Petit-Couronne, "
+        "Grand-Couronne et le sud de Rouen, dans un rayon de 3 km autour du site."
+    )
+    assert easy_read(listed).splitlines() == [
+        f"Les habitants de la zone suivante doivent se mettre à l’abri{NBSP}:",
+        "– Petit-Couronne, Grand-Couronne et le sud de Rouen, dans un rayon de 3 km "
+        "autour du site.",
+    ]
+    # A short sentence keeps its colon: no list follows it.
+    assert easy_read("Suivez les consignes : elles vous protègent.") == (
+        f"Suivez les consignes{NBSP}: elles vous protègent."
+    )

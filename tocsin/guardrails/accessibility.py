@@ -278,7 +278,7 @@ _EMPHASIS = re.compile(r"(?<!\w)[*_]{1,2}([^*_\n]+)[*_]{1,2}(?!\w)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«\"(]?[A-ZÀ-ÖØ-Þ0-9])")
 _CLAUSE = re.compile(r"\s*;\s+")
 _COLON = re.compile(r"\s*:\s+")
-LONG_SENTENCE = 15  # words: past it, what follows a colon goes on its own line
+LONG_SENTENCE = 20  # words: past it, a list after a colon goes on its own line
 # Plainer words for connectors and set phrases only: a swap that never changes a fact nor the
 # grammar around it.
 PLAINER = {
@@ -347,12 +347,11 @@ def _sentences_of(line: str) -> list[str]:
         return _HOLE
 
     hidden = _WHOLE.sub(hide, line)
-    pieces = [
-        clause
-        for sentence in _SENTENCE_END.split(hidden)
-        for clause in _CLAUSE.split(sentence)
-        if clause.strip()
-    ]
+    pieces = []
+    for sentence in _SENTENCE_END.split(hidden):
+        clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+        # A clause cut at « ; » becomes a sentence: it ends with a full stop.
+        pieces += [c.rstrip() + "." for c in clauses[:-1]] + clauses[-1:]
     out = []
     restore = iter(kept)
     for piece in pieces:
@@ -379,12 +378,12 @@ def easy_read(statement: str, *, markup: bool = False, language: str = "fr") -> 
 
 
 def _announced(sentence: str) -> list[str]:
-    """A long sentence whose colon announces a list or a detail: the announcement on one line,
-    what it announces on the next, as a list item."""
+    """A long sentence whose colon announces a list (« : Petit-Couronne, Grand-Couronne et … »):
+    the announcement on one line, the list on the next, as a list item."""
     parts = _COLON.split(sentence, maxsplit=1)
     if len(WORD.findall(sentence)) <= LONG_SENTENCE or len(parts) < 2:
         return [sentence]
     head, rest = parts
-    if len(WORD.findall(head)) < 3 or len(WORD.findall(rest)) < 3 or _HOLE in head:
+    if len(WORD.findall(head)) < 3 or "," not in rest or _HOLE in head:
         return [sentence]
     return [f"{head} :", f"– {rest}"]
