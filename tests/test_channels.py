@@ -1,11 +1,15 @@
-"""Channel counting against the rules in DOMAIN.md, French typography included."""
+"""Channel counting against the rules in DOMAIN.md, French typography, and scripts written for
+the ear."""
 
 from __future__ import annotations
 
 import pytest
 
 from tocsin.channels import PROFILES, ChannelSettings, markdown_to_html, measure, profile
+from tocsin.channels.messaging import gsm7_rewording, outside_gsm7
+from tocsin.channels.spoken import for_the_ear
 from tocsin.models import Channel
+from tocsin.typography import typeset
 
 NNBSP = "\u202f"
 
@@ -147,13 +151,107 @@ def test_press_release_markdown_to_html_escapes_raw_html() -> None:
     assert "<strong>gras</strong>" in html
 
 
-def test_cell_broadcast_keeps_gsm7_pages_for_french_and_german() -> None:
+def test_cell_broadcast_never_strips_an_accent_into_a_misspelling() -> None:
+    """FR-Alert practice: GSM-7 French that stays correct. Typography is made plain, letters
+    are kept; a letter outside GSM-7 makes the text UCS-2 (41 a page), and the count says which
+    letter (the draft's R-LIMIT finding offers a rewording, tests/test_statements.py)."""
     cell = profile(Channel.CELL_BROADCAST)
     text = cell.prepare("Abritez-vous, fermez les fenêtres, « ne sortez pas » ; même à côté.")
-    assert text == 'Abritez-vous, fermez les fenetres, "ne sortez pas" ; meme à coté.'
+    assert text == 'Abritez-vous, fermez les fenêtres, "ne sortez pas" ; même à côté.'
+    found = measure(Channel.CELL_BROADCAST, text)
+    assert found.detail.startswith("UCS-2 (« ê » l’impose)")
+    assert "41" in found.detail
+    reworded = cell.prepare("Abritez-vous, fermez tout, « ne sortez pas » ; près de l’école.")
+    assert measure(Channel.CELL_BROADCAST, reworded).detail.startswith("GSM-7")
     german = cell.prepare("Schließen Sie Fenster und Türen, bleiben Sie drinnen. Übung.")
     assert german == "Schließen Sie Fenster und Türen, bleiben Sie drinnen. Übung."
-    for prepared in (text, german):
-        assert measure(Channel.CELL_BROADCAST, prepared).detail.startswith("GSM-7")
-    # SMS keeps its accents (UCS-2 if need be): only typography is made plain there.
+    assert measure(Channel.CELL_BROADCAST, german).detail.startswith("GSM-7")
+    # SMS keeps its accents too: only typography is made plain there.
     assert "fenêtres" in profile(Channel.SMS).prepare("fermez les fenêtres")
+
+
+@pytest.mark.parametrize(
+    ("word", "rewording"),
+    [("38 °C", "38 degrés"), ("fenêtres", "fermez tout"), ("Gêne", "difficulté")],
+)
+def test_gsm7_rewordings_are_correct_french(word: str, rewording: str) -> None:
+    assert rewording in gsm7_rewording(word)
+    assert outside_gsm7(rewording) == []
+    assert gsm7_rewording("île") == ""  # none known: the finding asks for another word
+
+
+# --------------------------------------------------------------------------- typography
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("raw", "french"),
+    [
+        ("Infos : 0 800 123 456", f"Infos{NBSP}: 0 800 123 456"),
+        ("Infos: 0 800", f"Infos{NBSP}: 0 800"),
+        ("Vraiment ? Oui ! Non ; peut-être", f"Vraiment{NNBSP}? Oui{NNBSP}! Non{NNBSP}; peut-être"),
+        ("Vraiment?!", f"Vraiment{NNBSP}?!"),
+        ("« vrai ou faux »", f"«{NNBSP}vrai ou faux{NNBSP}»"),
+        ("«vrai»", f"«{NNBSP}vrai{NNBSP}»"),
+        ("Communiqué n°1, point n° 12", f"Communiqué n°{NBSP}1, point n°{NBSP}12"),
+        ("l'eau", "l’eau"),
+        # Addresses, times written 07:45, tags, entities and style sheets are not prose.
+        ("Voir https://a.fr/x?y=1 ?", f"Voir https://a.fr/x?y=1{NNBSP}?"),
+        ("Écrivez à crise@ville.fr ; merci", f"Écrivez à crise@ville.fr{NNBSP}; merci"),
+        ("Depuis 07:45.", "Depuis 07:45."),
+        ('<p class="a">Titre : x</p>', f'<p class="a">Titre{NBSP}: x</p>'),
+        ("&amp; &#39;", "&amp; &#39;"),
+        ("<style>a { b: c; }</style>", "<style>a { b: c; }</style>"),
+    ],
+)
+def test_french_typography(raw: str, french: str) -> None:
+    assert typeset(raw, "fr") == french
+    assert typeset(french, "fr") == french  # applied twice, the same
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_english_and_german_take_no_space_before_punctuation(language: str) -> None:
+    assert typeset("Urgent ? Info : x ; y !", language) == "Urgent? Info: x; y!"
+    assert typeset("Info: x", language) == "Info: x"
+    assert NNBSP not in typeset("« x »", language)
+
+
+def test_gsm_channels_keep_the_french_spaces_as_plain_spaces() -> None:
+    french = typeset("Infos : 0 800 123 456 ; « vrai » ? n°1", "fr")
+    for channel in (Channel.SMS, Channel.CELL_BROADCAST):
+        prepared = profile(channel).prepare(french)
+        assert prepared == 'Infos : 0 800 123 456 ; "vrai" ? n° 1'
+        assert NNBSP not in prepared
+        assert NBSP not in prepared
+
+
+# --------------------------------------------------------------------------- for the ear
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "said"),
+    [
+        (
+            "fr",
+            f"Mesures publiées sur https://www.x.fr/accident. Point mardi 24 novembre 2026 "
+            f"à 10{NNBSP}h.",
+            "Mesures publiées sur le site de la préfecture. Point mardi 24 novembre à 10 heures.",
+        ),
+        ("fr", f"De 8 h à 20 h, 7{NNBSP}h{NNBSP}45, 12 h, 1 h.", "De 8 heures à 20 heures, "
+         "7 heures 45, midi, 1 heure."),
+        ("fr", "38 °C, 3 km, 2 min, 30 cm, n° 1, 5 %", "38 degrés, 3 kilomètres, 2 minutes, "
+         "30 centimètres, numéro 1, 5 pour cent"),
+        ("en", "Since 07:45. Update on Tuesday 24 November 2026 at 14:30 on https://a.lu.",
+         "Since 7:45 a.m. Update on Tuesday 24 November at 2:30 p.m. on the site."),
+        ("de", "Seit 07:45 Uhr. Am Dienstag, 24. November 2026, um 11:00 Uhr.",
+         "Seit 7 Uhr 45. Am Dienstag, 24. November, um 11 Uhr."),
+    ],
+)  # fmt: skip
+def test_scripts_are_written_for_the_ear(language: str, written: str, said: str) -> None:
+    site = {"fr": "le site de la préfecture", "en": "the site", "de": "der Website"}[language]
+    assert for_the_ear(written, language, site) == said
+
+
+def test_a_script_without_a_spoken_site_name_says_our_website() -> None:
+    assert for_the_ear("Voir https://a.fr.", "fr") == "Voir notre site internet."

@@ -17,7 +17,8 @@ Parameters and facts are data handed to the template, never template source: tex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from typing import Any
 from jinja2 import TemplateError, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from tocsin.channels import HTML_CHANNELS, measure, profile
+from tocsin.channels import HTML_CHANNELS, Markup, measure, profile
+from tocsin.channels.spoken import for_the_ear
 from tocsin.models import (
     Channel,
     ChannelSettings,
@@ -38,6 +40,7 @@ from tocsin.models import (
     StatementText,
 )
 from tocsin.sandbox import Environments, environments_for
+from tocsin.typography import typeset
 
 SHARED_FOLDER = "_shared"
 DEFAULT_TEMPLATE = "default"
@@ -60,9 +63,11 @@ RESERVED_NAMES = frozenset(
         "court",
         "limit",
         "timezone",
+        "contact_presse",
     }
 )
 
+SHORTER = (0, 1, 2)  # the values of ``court``: as written, shorter, shortest
 EXERCISE_LABEL = {"fr": "EXERCICE", "en": "EXERCISE", "de": "ÜBUNG"}
 
 
@@ -200,8 +205,19 @@ def statement_context(
         timezone=playbook.timezone,
         numero=number,
         court=False,
+        contact_presse=_press_contact(playbook),
     )
     return context
+
+
+def _press_contact(playbook: Playbook) -> dict[str, str] | None:
+    """The press office for the press release (``contact_presse.nom``, ``.telephone``,
+    ``.courriel``); none when the playbook gives none, and the release falls back on the
+    hotline."""
+    found = playbook.press_contact
+    if found is None:
+        return None
+    return {"nom": found.name, "telephone": found.phone or "", "courriel": found.email or ""}
 
 
 def render_messages(
@@ -252,6 +268,33 @@ def _with_exercise_label(text: str, language: str, channel: Channel) -> str:
     return f"{label} – {text}"
 
 
+def prepared_text(
+    env: ImmutableSandboxedEnvironment,
+    template: str,
+    context: Mapping[str, Any],
+    channel: Channel,
+    language: str,
+    exercise: bool,
+    *,
+    short: int,
+) -> str:
+    """One variant of a text as it will be sent: rendered, set in its language's typography
+    (``tocsin.typography``), written for the ear when it is read aloud, labelled as a drill,
+    and prepared for its channel.
+
+    A script read aloud (hotline, radio) names the site as the playbook's ``site_oral`` message
+    says it, never spells it out; dates, times and units are written as they are said. SMS and
+    cell broadcast turn French spaces into plain ones (GSM-7)."""
+    text = typeset(render_statement(env, template, {**context, "court": short}), language)
+    if profile(channel).markup is Markup.SPOKEN:
+        said = str(context.get("msg", {}).get("site_oral", ""))
+        text = for_the_ear(text, language, said)
+    if exercise:
+        text = _with_exercise_label(text, language, channel)
+    # Prepared after the label, so that the label's dash is GSM-7 too on SMS.
+    return profile(channel).prepare(text)
+
+
 def render_text(
     env: ImmutableSandboxedEnvironment,
     template: str,
@@ -263,16 +306,14 @@ def render_text(
 ) -> StatementText:
     """One channel in one language, prepared as sent and measured as the platform counts.
 
-    A text over its channel's limit is rendered again with ``court`` true; the shorter variant
-    is kept if the template gives one that measures less. Nothing is ever cut.
+    A text over its channel's limit is rendered again with ``court`` 1, then 2 (each level
+    drops more: the bundled templates drop the hashtag and the explanation, then word the first
+    message as the alert does); the variant that measures least is kept if it is shorter.
+    Nothing is ever cut.
     """
     chosen: StatementText | None = None
-    for short in (False, True):
-        text = render_statement(env, template, {**context, "court": short})
-        if exercise:
-            text = _with_exercise_label(text, language, channel)
-        # Prepared after the label, so that the label's dash is GSM-7 too on SMS.
-        text = profile(channel).prepare(text)
+    for short in SHORTER:
+        text = prepared_text(env, template, context, channel, language, exercise, short=short)
         found = measure(channel, text, overrides)
         item = StatementText(
             channel=channel,
@@ -293,11 +334,22 @@ def render_text(
     return chosen
 
 
-def render_draft(request: DraftRequest) -> Draft:
-    """Render every channel in every language for one phase. Pure: no clock, no I/O."""
+@dataclass(frozen=True)
+class Slot:
+    """One text of a draft before it is rendered: its channel and language, the compiled
+    template and everything the template is given."""
+
+    channel: Channel
+    language: str
+    env: ImmutableSandboxedEnvironment
+    template: str
+    context: dict[str, Any]
+
+
+def draft_slots(request: DraftRequest) -> Iterator[Slot]:
+    """Every channel in every language of a phase, ready to render."""
     envs = environments_for(request.templates)
     playbook = request.playbook
-    texts: list[StatementText] = []
     for language in playbook.languages:
         base = statement_context(
             playbook=playbook,
@@ -324,17 +376,24 @@ def render_draft(request: DraftRequest) -> Draft:
                     "gabarit introuvable / template not found",
                 )
             context = {**base, "channel": channel.value, "limit": profile(channel).limit}
-            texts.append(
-                render_text(
-                    envs.for_channel(channel),
-                    template,
-                    context,
-                    channel,
-                    language,
-                    request.exercise,
-                    playbook.channel_settings,
-                )
-            )
+            yield Slot(channel, language, envs.for_channel(channel), template, context)
+
+
+def render_draft(request: DraftRequest) -> Draft:
+    """Render every channel in every language for one phase. Pure: no clock, no I/O."""
+    playbook = request.playbook
+    texts = [
+        render_text(
+            slot.env,
+            slot.template,
+            slot.context,
+            slot.channel,
+            slot.language,
+            request.exercise,
+            playbook.channel_settings,
+        )
+        for slot in draft_slots(request)
+    ]
     order = {channel: i for i, channel in enumerate(playbook.channels)}
     texts.sort(
         key=lambda item: (order.get(item.channel, 99), playbook.languages.index(item.language))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from jinja2 import (
@@ -21,31 +21,13 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from tocsin.channels import HTML_CHANNELS
 from tocsin.models import Channel
+from tocsin.typography import clock, day_and_month, spoken_clock
 
 ENVIRONMENTS_KEPT = 64
-
-_DAYS = {
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
-}
-_MONTHS = {
-    "fr": [
-        "janvier", "février", "mars", "avril", "mai", "juin",
-        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ],
-    "en": [
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ],
-    "de": [
-        "Januar", "Februar", "März", "April", "Mai", "Juni",
-        "Juli", "August", "September", "Oktober", "November", "Dezember",
-    ],
-}  # fmt: skip
 
 
 class SnapshotLoader(BaseLoader):
@@ -79,41 +61,64 @@ def _local(value: datetime | str, ctx: Context) -> datetime:
 
 @pass_context
 def _time_filter(ctx: Context, value: datetime | str) -> str:
-    local = _local(value, ctx)
-    lang = ctx.get("lang", "fr")
-    if lang == "en":
-        return local.strftime("%H:%M")
-    if lang == "de":
-        return f"{local:%H:%M} Uhr"
-    return f"{local.hour}\u202fh\u202f{local.minute:02d}"
+    return clock(_local(value, ctx), str(ctx.get("lang", "fr")))
 
 
 @pass_context
 def _date_filter(ctx: Context, value: datetime | str) -> str:
     local = _local(value, ctx)
-    lang = str(ctx.get("lang", "fr"))
-    days = _DAYS.get(lang, _DAYS["fr"])
-    months = _MONTHS.get(lang, _MONTHS["fr"])
-    day, month = days[local.weekday()], months[local.month - 1]
-    if lang == "en":
-        return f"{day} {local.day} {month} {local.year}"
-    if lang == "de":
-        return f"{day}, {local.day}. {month} {local.year}"
-    first = "1er" if local.day == 1 else str(local.day)
-    return f"{day} {first} {month} {local.year}"
+    return f"{day_and_month(local, str(ctx.get('lang', 'fr')))} {local.year}"
+
+
+_AT = {"fr": " à ", "en": " at ", "de": " um "}
 
 
 @pass_context
 def _datetime_filter(ctx: Context, value: datetime | str) -> str:
-    lang = ctx.get("lang", "fr")
-    joiner = {"en": " at ", "de": " um "}.get(str(lang), " à ")
-    return f"{_date_filter(ctx, value)}{joiner}{_time_filter(ctx, value)}"
+    lang = str(ctx.get("lang", "fr"))
+    comma = "," if lang == "de" else ""  # « Dienstag, 24. November 2026, um 09:00 Uhr »
+    return f"{_date_filter(ctx, value)}{comma}{_AT.get(lang, ' à ')}{_time_filter(ctx, value)}"
+
+
+SOON = timedelta(hours=12)
+_TODAY = {"fr": "aujourd’hui", "en": "today", "de": "heute"}
+_TOMORROW = {"fr": "demain", "en": "tomorrow", "de": "morgen"}
+_ON = {"fr": "", "en": "on ", "de": "am "}
+
+
+@pass_context
+def _when_filter(ctx: Context, value: datetime | str, style: str = "court") -> str:
+    """When a coming moment is, said from ``now``, after « Prochain point » (DOMAIN.md: a next
+    update more than 12 hours away, or on another day, names the day).
+
+    ``court`` (short texts) and ``oral`` (read aloud): ``à 10 h`` the same day within 12 hours,
+    ``aujourd’hui à 23 h`` beyond, ``demain à 8 h 25``, ``jeudi 3 décembre à 8 h`` later; ``oral``
+    says the time as people say it (``8 heures 25``). ``ecrit`` (long texts, read later):
+    always the day, without the year (``: mardi 24 novembre à 10 h``)."""
+    local = _local(value, ctx)
+    lang = str(ctx.get("lang", "fr"))
+    at = _AT.get(lang, " à ")
+    time = spoken_clock(local.hour, local.minute, lang) if style == "oral" else clock(local, lang)
+    comma = "," if lang == "de" else ""
+    if style == "ecrit":
+        return f"{day_and_month(local, lang)}{comma}{at}{time}"
+    now = _local(ctx.get("now") or local, ctx)
+    days = (local.date() - now.date()).days
+    if days == 0 and local - now <= SOON:
+        return f"{at.strip()} {time}"
+    if days == 0:
+        return f"{_TODAY.get(lang, _TODAY['fr'])}{at}{time}"
+    if days == 1:
+        return f"{_TOMORROW.get(lang, _TOMORROW['fr'])}{at}{time}"
+    return f"{_ON.get(lang, '')}{day_and_month(local, lang)}{comma}{at}{time}"
 
 
 def _first_upper(value: object) -> str:
-    """« la Somme » -> « La Somme »: only the first letter (Jinja2's capitalize lowers the rest)."""
+    """« la Somme » -> « La Somme »: only the first letter (Jinja2's capitalize lowers the rest).
+    Text already escaped for HTML stays marked as such, so that it is not escaped twice."""
     text = str(value)
-    return text[:1].upper() + text[1:]
+    upper = text[:1].upper() + text[1:]
+    return Markup(upper) if isinstance(value, Markup) else upper
 
 
 def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSandboxedEnvironment:
@@ -138,6 +143,8 @@ def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSan
     env.filters["long_date"] = _date_filter
     env.filters["jour_heure"] = _datetime_filter
     env.filters["datetime"] = _datetime_filter
+    env.filters["quand"] = _when_filter
+    env.filters["when"] = _when_filter
     return env
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
@@ -41,20 +40,6 @@ def plain(text: str) -> str:
     return " ".join(GUILLEMETS.sub('"', text).translate(PLAIN).split())
 
 
-def gsm7_letters(text: str) -> str:
-    """Letters outside GSM-7 (« ê », « ô », « ç ») to their base letter, for a cell broadcast:
-    its pages are 93 GSM-7 characters, and one « ê » would cut that to 41. German umlauts,
-    « é », « è », « à », « ù » are GSM-7 and stay."""
-    out: list[str] = []
-    for char in text:
-        if char.isalpha() and gsm7_septets(char) is None:
-            base = unicodedata.normalize("NFD", char)[0]
-            if gsm7_septets(base) is not None:
-                char = base
-        out.append(char)
-    return "".join(out)
-
-
 def gsm7_septets(text: str) -> int | None:
     """Septets the text takes in GSM-7 (escaped characters such as € count 2), or None."""
     try:
@@ -69,6 +54,46 @@ def ucs2_units(text: str) -> int:
 
 def first_non_gsm(text: str) -> str:
     return next((ch for ch in text if gsm7_septets(ch) is None), "")
+
+
+def outside_gsm7(text: str) -> list[str]:
+    """The characters of ``text`` that GSM-7 lacks, each once, in the order they come."""
+    return list(dict.fromkeys(ch for ch in text if gsm7_septets(ch) is None))
+
+
+# French words that force UCS-2, and a wording that stays in GSM-7 and stays correct: an accent
+# is never stripped into a misspelling (« fenetres »). Stems: « fenêtre » covers « fenêtres ».
+REWORDING = {
+    "°c": "« degrés » (« 38 degrés »)",
+    "°": "« degrés »",
+    "fenêtre": "« fermez tout » ou « fermez portes et volets »",
+    "arrêt": "« coupez », « coupure »",
+    "même": "« aussi »",
+    "forêt": "« bois »",
+    "âgé": "« de plus de 65 ans », « seniors »",
+    "hôpita": "« centre hospitalier »",
+    "hôtel de ville": "« mairie »",
+    "contrôle": "« vérification »",
+    "bientôt": "« sous peu »",
+    "plutôt": "« de préférence »",
+    "côté": "« près de »",
+    "sûr": "« certain »",
+    "ça": "« cela »",
+    "reçu": "« obtenu »",
+    "gêne": "« difficulté »",
+    "gêné": "« incommodé »",
+    "connaît": "« savoir »",
+    "maîtris": "« contenu »",
+    "coût": "« prix »",
+    "enquête": "« investigation »",
+    "fête": "l’adresse du lieu (son nom ne s’écrit pas sans « ê »)",
+}
+
+
+def gsm7_rewording(word: str) -> str:
+    """A GSM-7 wording for ``word`` (« 38 °C », « fenêtres »), or an empty string."""
+    key = word.lower()
+    return next((said for stem, said in REWORDING.items() if stem in key), "")
 
 
 @dataclass(frozen=True)
@@ -102,7 +127,9 @@ class CellBroadcastProfile(ChannelProfile):
     default_pages: int = 4
 
     def prepare(self, text: str) -> str:
-        return gsm7_letters(plain(text))
+        # Letters outside GSM-7 are kept: « fenetres » would be a misspelling. The text then
+        # counts in UCS-2 and the draft says which character imposes it, with a rewording.
+        return plain(text)
 
     def measure(self, text: str, settings: ChannelSettings) -> Measure:
         septets = gsm7_septets(text)

@@ -54,7 +54,7 @@ __all__ = [
 ]
 _REGISTERED = (accessibility, delivery, neutrality, privacy, voice)  # each registers its rules
 
-# Key messages get an easy-to-read (FALC-friendly) variant offered with the draft.
+# Key messages get a plainer (« plus simple ») variant offered with the draft: every fact kept.
 KEY_PHASES = frozenset({PhaseName.ACKNOWLEDGE, PhaseName.CLOSE})
 
 
@@ -146,6 +146,10 @@ def official_context(
             phones.append(str(value))
         elif kind in (ParameterType.URL, ParameterType.EMAIL):
             domains.add(_domain(str(value)))
+    press = playbook.press_contact if playbook else None
+    if press is not None:  # the press office is the organisation's own
+        phones += [press.phone] if press.phone else []
+        domains |= {_domain(press.email)} if press.email else set()
     hotlines = frozenset(filter(None, (_e164(p, region) for p in phones)))
     names = {n.lower() for n in settings.public_names}
     if playbook is not None:
@@ -216,7 +220,9 @@ def checked_draft(request: DraftRequest) -> Draft:
                 texts, key=lambda t: len(t.text), default=None
             )
             if source is not None:
-                offered[language] = easy_read(source.text, markup=source.channel in HTML_CHANNELS)
+                offered[language] = easy_read(
+                    source.text, markup=source.channel in HTML_CHANNELS, language=language
+                )
     spec = request.playbook.phases.get(request.phase)
     return draft.model_copy(
         update={

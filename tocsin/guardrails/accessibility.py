@@ -1,10 +1,11 @@
 """R-A11Y: accessibility of public communication (loi 2005-102 art. 47, RGAA, charte
-d’accessibilité de la communication de l’État), and the easy-to-read variant offered for key
-messages."""
+d’accessibilité de la communication de l’État), and the plainer (« plus simple ») variant offered
+for key messages."""
 
 from __future__ import annotations
 
 import functools
+import html
 import re
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import regex
 
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences, whole
 from tocsin.models import Finding, Severity
+from tocsin.typography import MONTHS, typeset
 
 WORDS_FILE = Path(__file__).parent / "data" / "hashtag-words.txt"
 HASHTAG = re.compile(r"(?<![\w&])#(\w{2,})")
@@ -91,7 +93,7 @@ HARD = Say(
     "Hard to read: score {score:.0f} ({formula}), below {limit:.0f}.",
 )
 HARD_FIX = Say(
-    "Phrases plus courtes, mots plus simples ; voyez la version FALC proposée.",
+    "Phrases plus courtes, mots plus simples ; voyez la version plus simple proposée.",
     "Shorter sentences, simpler words; see the easy-to-read version offered.",
 )
 FORMULA = {"fr": "Kandel-Moles", "en": "Flesch", "de": "Amstad"}
@@ -255,20 +257,133 @@ def readability(text: str, lang: str) -> float:
         return float(textstat.flesch_reading_ease(text))
 
 
-_ASIDE = re.compile(r"\s*\([^)]*\)")
-_BREAKS = re.compile(r"\s*(?:;|\s:\s|\s–\s)\s*")
+# --------------------------------------------------------------------------- plus simple
+
+# Facts that a sentence split must never cut: web and e-mail addresses, numbers with a point,
+# abbreviations ending in a point.
+_WHOLE = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"«»]*[^\s<>\"«».,;:!?)]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b\w+(?:\.\w+)+\b"
+    r"|\b(?:n°|No\.|Nr\.|M\.|Mme|St\.|z\.\s?B\.|e\.g\.|i\.e\.)"
+    rf"|\b\d{{1,2}}\.(?=\s+(?:{'|'.join(MONTHS['de'])}))",  # « 24. November »
+    re.IGNORECASE,
+)
+_HOLE = "\ue001"
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|ul|ol|article|div|tr)\s*>|<br\s*/?>", re.IGNORECASE)
+_HEAD = re.compile(r"<(head|style|script)\b.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_MARKDOWN_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*–]\s+)")
+_EMPHASIS = re.compile(r"(?<!\w)[*_]{1,2}([^*_\n]+)[*_]{1,2}(?!\w)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[«\"(]?[A-ZÀ-ÖØ-Þ0-9])")
+_CLAUSE = re.compile(r"\s*;\s+")
+_COLON = re.compile(r"\s*:\s+")
+LONG_SENTENCE = 20  # words: past it, a list after a colon goes on its own line
+# Plainer words for connectors and set phrases only: a swap that never changes a fact nor the
+# grammar around it.
+PLAINER = {
+    "fr": {
+        "afin de": "pour",
+        "afin que": "pour que",
+        "en raison de": "à cause de",
+        "néanmoins": "mais",
+        "toutefois": "mais",
+        "cependant": "mais",
+        "par conséquent": "donc",
+        "désormais": "maintenant",
+        "dès que": "quand",
+        "au fur et à mesure": "petit à petit",
+        "ultérieurement": "plus tard",
+        "immédiatement": "tout de suite",
+        "préalablement": "avant",
+    },
+    "en": {
+        "in order to": "to",
+        "however": "but",
+        "therefore": "so",
+        "as soon as": "when",
+        "immediately": "at once",
+    },
+    "de": {
+        "jedoch": "aber",
+        "unverzüglich": "sofort",
+        "umgehend": "sofort",
+    },
+}
 
 
-def easy_read(statement: str, *, markup: bool = False) -> str:
-    """A FALC-friendly starting point for a key message: the visible text, one short sentence a
-    line, asides in brackets dropped, lists and clauses after « ; » or « : » on their own line.
-    A person rewrites it with simple words; no tool on PyPI checks FALC."""
-    plain = Text.of(statement, markup=markup).plain
+def _visible_lines(statement: str, markup: bool) -> list[str]:
+    """The visible text, one block (paragraph, list item, heading) a line."""
+    if markup:
+        statement = _BLOCK_END.sub("\n", _HEAD.sub("", statement))
+        statement = html.unescape(_TAG.sub(" ", statement))
+    lines = []
+    for line in statement.splitlines():
+        line = _EMPHASIS.sub(r"\1", _MARKDOWN_LEAD.sub("", line))
+        line = " ".join(line.split())
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _plainer(sentence: str, language: str) -> str:
+    for formal, plain in PLAINER.get(language, {}).items():
+
+        def swap(found: re.Match[str], plain: str = plain) -> str:
+            word = found.group()
+            return plain[:1].upper() + plain[1:] if word[:1].isupper() else plain
+
+        sentence = re.sub(rf"(?<!\w){re.escape(formal)}(?!\w)", swap, sentence, flags=re.I)
+    return sentence
+
+
+def _sentences_of(line: str) -> list[str]:
+    """``line`` cut into sentences, then at « ; », without ever cutting an address, a number
+    or an abbreviation."""
+    kept: list[str] = []
+
+    def hide(found: re.Match[str]) -> str:
+        kept.append(found.group())
+        return _HOLE
+
+    hidden = _WHOLE.sub(hide, line)
+    pieces = []
+    for sentence in _SENTENCE_END.split(hidden):
+        clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+        # A clause cut at « ; » becomes a sentence: it ends with a full stop.
+        pieces += [c.rstrip() + "." for c in clauses[:-1]] + clauses[-1:]
+    out = []
+    restore = iter(kept)
+    for piece in pieces:
+        piece = re.sub(_HOLE, lambda _: next(restore), piece)
+        out.append(piece)
+    return out
+
+
+def easy_read(statement: str, *, markup: bool = False, language: str = "fr") -> str:
+    """A plainer version of a statement, offered as « plus simple » next to the draft: one
+    sentence a line, clauses after « ; » on their own line, a few formal connectors in plainer
+    words (« afin de » → « pour »), headings and list items kept on their lines.
+
+    It keeps every fact: each number, time, date, place, name, web address, e-mail address and
+    phone number of the statement is in it, as written (a test checks it over every bundled
+    statement). It is not a certified FALC version: no tool checks FALC, and only a person can
+    choose simpler words for what the crisis says; this is where that person starts."""
     lines: list[str] = []
-    for start, end in sentences(plain):
-        sentence = _ASIDE.sub("", plain[start:end]).strip()
-        for part in _BREAKS.split(sentence):
-            part = " ".join(part.split()).strip(" .")
-            if len(WORD.findall(part)) >= 2:
-                lines.append(part[:1].upper() + part[1:] + ".")
-    return "\n".join(dict.fromkeys(lines))
+    for line in _visible_lines(statement, markup):
+        for sentence in _sentences_of(line):
+            sentence = _plainer(sentence.strip(), language)
+            lines.extend(_announced(sentence[:1].upper() + sentence[1:]))
+    return typeset("\n".join(dict.fromkeys(lines)), language)
+
+
+def _announced(sentence: str) -> list[str]:
+    """A long sentence whose colon announces a list (« : Petit-Couronne, Grand-Couronne et … »):
+    the announcement on one line, the list on the next, as a list item."""
+    parts = _COLON.split(sentence, maxsplit=1)
+    if len(WORD.findall(sentence)) <= LONG_SENTENCE or len(parts) < 2:
+        return [sentence]
+    head, rest = parts
+    if len(WORD.findall(head)) < 3 or "," not in rest or _HOLE in head:
+        return [sentence]
+    return [f"{head} :", f"– {rest}"]

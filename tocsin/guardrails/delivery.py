@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
+from tocsin.channels import profile
+from tocsin.channels.messaging import gsm7_rewording, outside_gsm7
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, whole
 from tocsin.models import Channel, Finding, PhaseName, Severity
 
@@ -19,6 +21,35 @@ OVER_FIX = Say(
 )
 
 
+UCS2 = Say(
+    "{channel} en UCS-2 à cause de « {char} » (« {word} ») : GSM-7 ne l’a pas, et {unit} "
+    "porte {ucs2} caractères au lieu de {gsm7}.",
+    "{channel_en} in UCS-2 because of '{char}' ('{word}'): GSM-7 lacks it, and {unit_en} "
+    "carries {ucs2} characters instead of {gsm7}.",
+)
+UCS2_FIX = Say(
+    "Écrivez plutôt {rewording}.",
+    "Write {rewording} instead.",
+)
+UCS2_FIX_ANY = Say(
+    "Choisissez un mot sans « {char} » : retirer l’accent ferait une faute.",
+    "Choose a word without '{char}': stripping the accent would be a misspelling.",
+)
+# What one unit carries in GSM-7 and in UCS-2: an SMS segment, a broadcast page.
+GSM_UNITS = {
+    Channel.SMS: ("SMS", "SMS", "un segment", "a segment", 160, 70),
+    Channel.CELL_BROADCAST: (
+        "Diffusion cellulaire",
+        "Cell broadcast",
+        "une page",
+        "a page",
+        93,
+        41,
+    ),
+}
+_WORD_AROUND = re.compile(r"\S+")
+
+
 @rule(
     "R-LIMIT",
     Severity.BLOCKING,
@@ -29,7 +60,10 @@ OVER_FIX = Say(
 def channel_limits(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """A text over its channel's limit, counted as the platform counts (X's weighted
     characters, SMS segments, broadcast pages, Instagram's five hashtags...), is blocking: the
-    platform would refuse or cut it."""
+    platform would refuse or cut it. An SMS or a cell broadcast that a character pushes out of
+    GSM-7 into UCS-2 (« ° », « ê », « ç ») is a warning naming the character, with a wording
+    that stays in GSM-7 and stays correct (« 38 degrés »)."""
+    yield from _ucs2(text, ctx)
     if ctx.measure is None or ctx.channel is None:
         return
     start, end = whole(text)
@@ -42,6 +76,49 @@ def channel_limits(text: Text, ctx: CheckContext) -> Iterator[Finding]:
             end,
             OVER.format(channel=ctx.channel.value, problem=problem),
             OVER_FIX,
+        )
+
+
+def _ucs2(text: Text, ctx: CheckContext) -> Iterator[Finding]:
+    if ctx.channel not in GSM_UNITS:
+        return
+    label, label_en, unit, unit_en, gsm7, ucs2 = GSM_UNITS[ctx.channel]
+    for char in outside_gsm7(profile(ctx.channel).prepare(text.raw))[:5]:
+        at = text.plain.find(char)
+        if at < 0:
+            continue
+        word = next(w for w in _WORD_AROUND.finditer(text.plain) if w.start() <= at < w.end())
+        start, end = word.start(), word.end()
+        if char == "°":  # « 38 °C »: the number goes with its unit
+            before = re.search(r"\d+\s?$", text.plain[:start])
+            start = before.start() if before else start
+        while end > start + 1 and text.plain[end - 1] in ".,;:!?)»\"'":
+            end -= 1
+        while start < at and text.plain[start] in "(«\"'":
+            start += 1
+        raw_start, raw_end = text.raw_span(start, end)
+        shown = text.raw[raw_start:raw_end]
+        window = text.plain[start : end + 20]
+        rewording = gsm7_rewording(shown) or gsm7_rewording(window)
+        fix = UCS2_FIX.format(rewording=rewording) if rewording else UCS2_FIX_ANY.format(char=char)
+        yield finding(
+            text,
+            ctx,
+            "R-LIMIT",
+            start,
+            end,
+            UCS2.format(
+                channel=label,
+                channel_en=label_en,
+                char=char,
+                word=shown,
+                unit=unit,
+                unit_en=unit_en,
+                ucs2=ucs2,
+                gsm7=gsm7,
+            ),
+            fix,
+            Severity.WARNING,
         )
 
 
@@ -65,7 +142,36 @@ _ANNOUNCE = {
         re.IGNORECASE,
     ),
 }
-_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s?(?:h|:|\.|Uhr\s?)\s?([0-5]\d)?(?!\d)")
+_TIME = re.compile(
+    # « 12 Uhr 5 » is said in German for 12:05.
+    r"(?<!\d)([01]?\d|2[0-3])\s?(?:heures?|h|:|\.|Uhr\s?)\s?([0-5]\d|(?<=Uhr )\d)?(?!\d)",
+    re.IGNORECASE,
+)
+# « 8:25 a.m. », « 2 p.m. » (a script read aloud in English), and the hours said as words.
+_TWELVE = re.compile(r"(?<![\d:])(1[0-2]|0?\d)(?::([0-5]\d))?\s?([ap])\.?m\b\.?", re.IGNORECASE)
+_SAID_HOURS = re.compile(
+    r"\b(midi|minuit|noon|midnight|Mitternacht)\b(?:\s([0-5]\d)(?!\d))?", re.IGNORECASE
+)
+_HOUR_WORDS = {"midi": 12, "noon": 12, "minuit": 0, "midnight": 0, "mitternacht": 0}
+
+
+def announced_times(window: str) -> list[tuple[re.Match[str], tuple[int, int]]]:
+    """The times written or said in ``window``, in order: « 10 h 30 », « 8 heures 25 »,
+    « 10:30 », « 10:30 Uhr », « 2:30 p.m. », « midi »."""
+    found: list[tuple[re.Match[str], tuple[int, int]]] = []
+    for m in _TWELVE.finditer(window):
+        hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+        found.append((m, (hour, int(m.group(2) or 0))))
+    for m in _SAID_HOURS.finditer(window):
+        found.append((m, (_HOUR_WORDS[m.group(1).lower()], int(m.group(2) or 0))))
+    taken = [(m.start(), m.end()) for m, _ in found]
+    for m in _TIME.finditer(window):
+        if any(start < m.end() and m.start() < end for start, end in taken):
+            continue
+        if m.group(2) or "h" in m.group().lower() or "Uhr" in m.group():
+            found.append((m, (int(m.group(1)), int(m.group(2) or 0))))
+    return sorted(found, key=lambda item: item[0].start())
+
 
 MISSING = Say(
     "Le message n’annonce pas l’heure du prochain point{expected}.",
@@ -108,11 +214,7 @@ def cadence(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     times = []
     if phrase is not None:
         window = plain[phrase.end() : phrase.end() + 60]
-        times = [
-            (m, (int(m.group(1)), int(m.group(2) or 0)))
-            for m in _TIME.finditer(window)
-            if m.group(2) or "h" in m.group() or "Uhr" in m.group()
-        ]
+        times = announced_times(window)
     if phrase is None or not times:
         start, end = whole(text)
         shown = f"{expected[0]:02d}:{expected[1]:02d}" if expected else ""

@@ -177,6 +177,28 @@ class ReviewPolicy(Strict):
         return value
 
 
+PHONE_PATTERN = r"^\+?[0-9][0-9 .\-()]{2,24}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class PressContact(Strict):
+    """Who journalists call: the press office, not the public's hotline. A service, not a
+    person's name (R-PRIVACY): « Bureau de la communication de la préfecture »."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    phone: Annotated[str, Field(pattern=PHONE_PATTERN)] | None = None
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> PressContact:
+        if not self.phone and not self.email:
+            raise ValueError(
+                "un contact presse a un téléphone ou une adresse e-mail / "
+                "a press contact needs a phone or an e-mail address"
+            )
+        return self
+
+
 class EndingRoles(Strict):
     """Who may end a crisis: ``resolve`` it (its close statement follows), and ``cancel`` it
     before anything went out or retract what went out. Left empty, the close phase's
@@ -202,6 +224,8 @@ class Playbook(Strict):
     # The crisis's own words per language, used by the channel templates (templates/README.md).
     messages: dict[Language, dict[Identifier, MessageValue]] = {}
     channel_settings: dict[Channel, ChannelSettings] = {}
+    # The press release's contact; without it, the release gives the public's hotline.
+    press_contact: PressContact | None = None
     guardrails: GuardrailsPolicy = GuardrailsPolicy()
     review: ReviewPolicy = ReviewPolicy()
 
