@@ -821,3 +821,42 @@ def test_the_plainer_variant_has_short_lines_and_plainer_words() -> None:
     assert easy_read("Suivez les consignes : elles vous protègent.") == (
         f"Suivez les consignes{NBSP}: elles vous protègent."
     )
+
+
+RETRACTION = {
+    "fr": ("L’analyse était erronée : il n’y a aucun danger.", "annul"),
+    "en": ("The analysis was wrong: there is no danger.", "withdr"),
+    "de": ("Die Analyse war falsch: es besteht keine Gefahr.", "widerruf"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY.files()))
+def test_a_retraction_close_says_so_on_every_channel(name: str) -> None:
+    """The close of a retracted crisis withdraws what was published: never the playbook's
+    « the danger is over », always that the alert is withdrawn, on every channel and language,
+    with the person's reason in the long texts; every text still fits and raises nothing."""
+    loaded = LIBRARY.load(name)
+    [request] = preview_requests(loaded, LIBRARY.template_folders, {}, [PhaseName.CLOSE])
+    normal = render_draft(request)
+    languages = loaded.playbook.languages
+    reasons = {lang: RETRACTION[lang][0] for lang in languages}
+    retracted = checked_draft(
+        request.model_copy(update={"retraction": " / ".join(reasons.values())})
+    )
+    assert {(t.channel, t.language) for t in retracted.texts} == {
+        (t.channel, t.language) for t in normal.texts
+    }
+    for item in retracted.texts:
+        before = normal.text_for(item.channel, item.language)
+        assert before is not None
+        assert item.text != before, (item.channel, item.language)
+        word = RETRACTION.get(item.language, RETRACTION["fr"])[1]
+        assert word in item.text.lower(), (item.channel, item.language, item.text)
+        assert item.measure is not None
+        assert item.measure.fits, (item.channel, item.language, item.measure.problems)
+    long = [t for t in retracted.texts if t.channel in (Channel.FACEBOOK, Channel.WEBSITE)]
+    assert long
+    for item in long:
+        plain_text = html.unescape(re.sub(r"<[^>]+>", " ", item.text))
+        assert "L’analyse était erronée" in " ".join(plain_text.split()) or item.language != "fr"
+    assert [f for f in retracted.findings if f.severity is Severity.BLOCKING] == []

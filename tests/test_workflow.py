@@ -486,6 +486,13 @@ async def test_after_a_publication_only_a_retraction_ends_the_crisis(
     folder = crisis_folder(settings.outbox, cid, exercise=False)
     published = sorted(p.name for p in folder.iterdir() if p.is_dir())
     assert published == ["2-acknowledge", "6-close", "7-retex"]
+    # What the public reads last: the alert is withdrawn, and why (not « the water is safe
+    # again », the playbook's usual close).
+    close_sms = (folder / "6-close" / "sms.fr.txt").read_text(encoding="utf-8")
+    assert "alerte annulée" in close_sms
+    close_page = (folder / "6-close" / "website.fr.html").read_text(encoding="utf-8")
+    assert "Message annulé" in close_page
+    assert "L’analyse de l’ARS était erronée" in close_page
     final = await crises.status(client, cid)
     assert final.state == "retracted"
     kinds = [e.kind for e in final.events]

@@ -55,6 +55,7 @@ RESERVED_NAMES = frozenset(
         "next_update",
         "exercise",
         "resolution",
+        "retraction",
         "lang",
         "channel",
         "playbook",
@@ -187,6 +188,7 @@ def statement_context(
     exercise: bool,
     resolution: str,
     number: int = 1,
+    retraction: str = "",
 ) -> dict[str, Any]:
     context: dict[str, Any] = dict(params)
     context.update(
@@ -200,6 +202,7 @@ def statement_context(
         next_update=next_update_at,
         exercise=exercise,
         resolution=resolution,
+        retraction=retraction,
         lang=language,
         channel=channel.value if channel else "",
         timezone=playbook.timezone,
@@ -365,6 +368,7 @@ def draft_slots(request: DraftRequest) -> Iterator[Slot]:
             exercise=request.exercise,
             resolution=request.resolution,
             number=request.number,
+            retraction=request.retraction,
         )
         base["msg"] = render_messages(envs, playbook, language, base)
         for channel, name in playbook.statement_templates(request.phase).items():
