@@ -10,6 +10,7 @@ for sure.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -40,6 +41,20 @@ def chromium_path() -> str:
             "Chromium is missing and cannot be installed here: run "
             "'apt-get install --no-install-recommends chromium' as root"
         )
+    # Two test processes may both get here on a fresh machine: one installs, the other waits.
+    with open("/tmp/tocsin-chromium-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = shutil.which("chromium")
+        if found:
+            return found
+        _install_chromium()
+    found = shutil.which("chromium")
+    if not found:
+        raise BrowserMissing("apt-get installed chromium but it is not on PATH")
+    return found
+
+
+def _install_chromium() -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (
         ["apt-get", "update", "-qq"],
@@ -48,10 +63,6 @@ def chromium_path() -> str:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200)
         if done.returncode != 0:
             raise BrowserMissing(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    found = shutil.which("chromium")
-    if not found:
-        raise BrowserMissing("apt-get installed chromium but it is not on PATH")
-    return found
 
 
 @contextlib.asynccontextmanager
