@@ -160,3 +160,45 @@ async def test_watch_redoes_the_preview_at_each_save(
         code = await watcher.stop()
     assert code == 0, watcher.output()
     assert "Traceback" not in watcher.output()
+
+
+async def test_the_preview_page_in_chromium_shows_the_documents_rendered(tmp_path: Path) -> None:
+    """The French preview page as its reader sees it (headless Chromium): each document in a
+    frame, rendered, where no script runs; kept as tests/artifacts/preview.png."""
+    from tests.browser import chromium, chromium_path, png_size
+    from tests.helpers import LIBRARY
+    from tocsin.models import PhaseName
+    from tocsin.preview import html_page, preview_drafts
+
+    loaded = LIBRARY.load(PLAYBOOK)
+    drafts = preview_drafts(
+        loaded,
+        LIBRARY.template_folders,
+        {"commune": "Saint-Aubin <script>alert(1)</script>"},
+        [PhaseName.ACKNOWLEDGE],
+        guardrails=LIBRARY.guardrail_settings(),
+    )
+    page_file = tmp_path / "apercu.html"
+    page_file.write_text(html_page(loaded.playbook.title, drafts), encoding="utf-8")
+    artifacts = Path(__file__).parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    async with chromium(chromium_path(), width=1100, height=900) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: dialogs.append(d.message))
+        await page.goto(page_file.as_uri(), wait_until="load")
+        # Sandboxed: the page itself cannot reach into them; the browser can.
+        assert await page.evaluate(
+            "() => [...document.querySelectorAll('iframe')].every((f) => !f.contentDocument)"
+        )
+        shown = [await frame.locator("body").inner_text() for frame in page.frames[1:]]
+        # Frames below the fold are painted only once in view: the whole page in the viewport.
+        height = await page.evaluate("() => document.documentElement.scrollHeight")
+        await page.set_viewport_size({"width": 1100, "height": height})
+        await page.wait_for_timeout(500)
+        size = png_size(await page.screenshot(path=artifacts / "preview.png"))
+    assert dialogs == []  # the parameter's script is text, nowhere run
+    assert len(shown) == 3  # website, press release, poster
+    assert all("Saint-Aubin <script>alert(1)</script>" in text for text in shown), shown
+    assert not any("<p>" in text or "\n# " in text for text in shown)  # rendered, not source
+    assert size[0] == 1100
+    assert size[1] > 2000
