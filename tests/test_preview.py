@@ -144,7 +144,7 @@ async def test_watch_redoes_the_preview_at_each_save(
     try:
         await watcher.wait_for_output("chaque enregistrement refait l’aperçu", within=120)
         assert "Les gymnases" not in page.read_text(encoding="utf-8")
-        edited = source.replace("salle des fêtes, de 8 h à 20 h", "Les gymnases, de 8 h à 20 h")
+        edited = source.replace("salle polyvalente, de 8 h à 20 h", "Les gymnases, de 8 h à 20 h")
         assert edited != source
         mine.write_text(edited, encoding="utf-8")
         await watcher.wait_for_output("Aperçu refait en ", within=60)
