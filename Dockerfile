@@ -2,13 +2,18 @@
 # Used by docker-compose.yml; tests/test_deployment.py checks it against the project.
 FROM python:3.11-slim-bookworm
 
-# EXTRAS: names adds spaCy and its French model (names of persons in statements, R-PRIVACY);
-# tracing adds OpenTelemetry's SDK and OTLP/HTTP exporter (TOCSIN_OTLP_ENDPOINT).
-ARG EXTRAS=names,tracing
+# EXTRAS: names adds spaCy, its French models and the polarity lexicons (persons, judgements:
+# R-PRIVACY, R-NEUTRAL, R-ELECTION); tracing adds OpenTelemetry's SDK and OTLP/HTTP exporter
+# (TOCSIN_OTLP_ENDPOINT); pdf adds WeasyPrint for `tocsin review --pdf`, which needs Pango.
+ARG EXTRAS=names,tracing,pdf
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
