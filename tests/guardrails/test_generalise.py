@@ -165,6 +165,12 @@ def test_denigration_in_english_and_german(lang: str, text: str) -> None:
         ("en", "The Government has activated its crisis cell after a chemical leak."),
         ("de", "Die Gemeinde hat die Straße vorsorglich gesperrt."),
         ("de", "Das Ministerium informiert: Bei Hitze sind ältere Menschen gefährdet."),
+        # A function word a propagated lexicon rated ("plus" +1) judges nothing.
+        (
+            "fr",
+            "Nous annulons nos messages sur « Saint-Aubin : les services municipaux visés par une "
+            "cyberattaque » : les consignes données ne s’appliquent plus.",
+        ),
     ],
 )
 def test_facts_about_a_public_body_are_not_judgements(lang: str, text: str) -> None:

@@ -195,7 +195,7 @@ def _evaluation(token: Any, lang: str = "fr") -> tuple[int, bool] | None:
     for sign in (-1, 1):
         if lemma in table.evaluative[sign] or lower in table.evaluative[sign]:
             return sign, False
-    if token.pos_ not in LEXICON_POS:
+    if token.pos_ not in LEXICON_POS or lower in _stop_words(lang) or lemma in _stop_words(lang):
         return None
     value = language.polarity(lang).get(lemma) or language.polarity(lang).get(lower)
     if value is None or abs(value) < MIN_POLARITY:
@@ -412,6 +412,8 @@ def _stop_words(lang: str) -> frozenset[str]:
     try:
         if lang == "de":
             from spacy.lang.de.stop_words import STOP_WORDS
+        elif lang == "fr":
+            from spacy.lang.fr.stop_words import STOP_WORDS
         else:
             from spacy.lang.en.stop_words import STOP_WORDS
     except ImportError:
