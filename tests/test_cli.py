@@ -367,7 +367,8 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     # Mistakes: the wrong person, no revision and no terminal, a stale revision.
     wrong = tocsin(env, "approve", crisis, "--as", "noor", "-y")
     assert wrong.code == 1
-    assert wrong.err.startswith("Erreur : Refusé : noor n’a pas le rôle attendu (director)")
+    # People by name and roles by label, never their ids.
+    assert wrong.err.startswith("Erreur : Refusé : Noor Haddad n’a pas le rôle attendu (directeur)")
     blind = tocsin(env, "approve", crisis, "--as", "dominique")
     assert blind.code == 1
     assert "--revision N" in blind.err
@@ -489,8 +490,8 @@ def test_cancel_and_unknown_crisis(up: Up) -> None:
     author = tocsin(env, "cancel", crisis, "--as", "camille", "--reason", "Fausse alerte.")
     assert author.code == 1
     assert author.err.strip() == (
-        "Erreur : Refusé : camille ne peut pas mettre fin à la crise "
-        "(rôles autorisés : director, deputy_director)"
+        "Erreur : Refusé : Camille Martin ne peut pas mettre fin à la crise "
+        "(rôles autorisés : directeur, directeur adjoint)"
     )
     cancelled = tocsin(env, "cancel", crisis, "--as", "dominique", "--reason", "Fausse alerte.")
     assert cancelled.out.strip() == "Crise annulée."
@@ -543,6 +544,7 @@ def test_demo_runs_a_whole_crisis(tmp_path: Path) -> None:
     # The refusal it announces is the four-eyes one: the author holds the approver's role.
     tried = result.out.index("tente d’approuver sa propre révision 1")
     assert "principe des quatre yeux" in result.out[tried : tried + 400]
+    assert "Camille Martin est l’auteur de la révision 1" in result.out[tried : tried + 400]
     # The revision really changes the SMS, and the review shows the change.
     retex = next(kept.rglob("7-retex/retex.json"))
     review = Review.model_validate_json(retex.read_text(encoding="utf-8"))

@@ -30,6 +30,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from tocsin import names
 from tocsin.config import Settings
 from tocsin.i18n import has, t
+from tocsin.i18n.formats import role_name
 from tocsin.models import (
     Ack,
     CancelRequest,
@@ -65,20 +66,35 @@ class UnknownCrisis(Exception):
 class Refused(Exception):
     """The workflow refused an update (validator), with a code the UI translates."""
 
-    def __init__(self, code: str, params: Mapping[str, str], message: str) -> None:
+    def __init__(
+        self,
+        code: str,
+        params: Mapping[str, str],
+        message: str,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.params = dict(params)
         self.message = message
+        self.names = dict(names or {})  # the crisis's people: id -> name
 
     def localized(self) -> str:
+        """The refusal in the person's language, with people by name and roles by label."""
         key = f"refuse.{self.code}"
-        if has(key):
-            try:
-                return t(key, **self.params)
-            except KeyError:
-                pass
-        return self.message
+        if not has(key):
+            return self.message
+        values: dict[str, object] = dict(self.params)
+        person = values.get("person")
+        if isinstance(person, str):
+            values["person"] = self.names.get(person, person)
+        roles = values.get("roles")
+        if isinstance(roles, str) and roles.strip() not in ("", "-"):
+            values["roles"] = ", ".join(role_name(r.strip()) for r in roles.split(","))
+        try:
+            return t(key, **values)
+        except KeyError:
+            return self.message
 
 
 class DifferentParameters(Exception):
@@ -276,6 +292,7 @@ async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, res
                 cause.type,
                 params if isinstance(params, dict) else {},
                 cause.message,
+                await _people(client, crisis_id),
             ) from exc
         raise
     except RPCError as exc:
@@ -288,6 +305,15 @@ async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, res
             if description.status != WorkflowExecutionStatus.RUNNING:
                 raise Refused("Ended", {}, "crisis ended") from exc
         raise
+
+
+async def _people(client: Client, crisis_id: str) -> dict[str, str]:
+    """The crisis's people by id, to name them in a refusal; none when it cannot say."""
+    try:
+        found = await status(client, crisis_id, events=False, draft=False)
+    except Exception:  # a refusal is said with ids rather than not at all
+        return {}
+    return {person: who.name for person, who in found.people.items()}
 
 
 async def decide(client: Client, crisis_id: str, request: DecisionRequest) -> Decision:
