@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timedelta
-from typing import Literal, NoReturn
+from typing import NoReturn
 
 from temporalio import workflow
 
@@ -38,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from tocsin.statements import apply_edits
     from workflows import rules, steps
     from workflows.handlers import CrisisHandlers
-    from workflows.notices import ASKS, Notice, NoticeQueue, approval_label, build
+    from workflows.notices import ASKS, Notice, NoticeQueue, approval_label, build, withdrawn
 
 
 @workflow.defn(name=names.WORKFLOW)
@@ -89,7 +89,7 @@ class CrisisWorkflow(CrisisHandlers):
                 await self._quiet()
                 self._continue_as_new()
         self.ended = True
-        status = self._end_status()
+        status = rules.end_status(self.state)
         self.activity_label = status
         if self.state.cancelled:
             workflow.upsert_memo({"ended": status})
@@ -111,11 +111,6 @@ class CrisisWorkflow(CrisisHandlers):
         """Resolved or retracted: the crisis goes to its close."""
         return self.state.resolved or self.state.retracted
 
-    def _end_status(self) -> Literal["closed", "cancelled", "retracted"]:
-        if self.state.cancelled:
-            return "cancelled"
-        return "retracted" if self.state.retracted else "closed"
-
     async def _quiet(self) -> None:
         """Every notice delivered and every handler finished: the run may end or move on."""
         await workflow.wait_condition(lambda: self.notices.idle)
@@ -132,7 +127,9 @@ class CrisisWorkflow(CrisisHandlers):
         )
         self.review_at = workflow.now() + playbook.review.after
         # `tocsin list` reads the memo: the crisis is over while its workflow waits to review it.
-        workflow.upsert_memo({"ended": self._end_status(), "review_at": self.review_at.isoformat()})
+        workflow.upsert_memo(
+            {"ended": rules.end_status(self.state), "review_at": self.review_at.isoformat()}
+        )
         self._notify(
             Notice(
                 NotifyKind.CLOSED,
@@ -270,10 +267,6 @@ class CrisisWorkflow(CrisisHandlers):
                 # The published statement promised this time: the next follow-up keeps it.
                 self.state.next_update_at = announced
 
-    def _withdrawn(self, gate: Gate) -> bool:
-        """A retraction withdraws the statement a gate holds: it must not go out any more."""
-        return self.state.retracted and gate.phase is not PhaseName.CLOSE
-
     async def _gate_loop(self, gate: Gate) -> tuple[list[StatementText], Decision] | None:
         while True:
             self.activity_label = gate.status.value
@@ -284,7 +277,7 @@ class CrisisWorkflow(CrisisHandlers):
                         self.pending_decision is not None
                         or self.pending_revision is not None
                         or self.state.cancelled
-                        or self._withdrawn(gate)
+                        or rules.withdrawn(self.state, gate)
                         or self._gate_can_move()
                     ),
                     timeout=max(timeout, timedelta(0)),
@@ -292,25 +285,8 @@ class CrisisWorkflow(CrisisHandlers):
             except TimeoutError:
                 self._on_timers(gate)
                 continue
-            if self._withdrawn(gate):
-                self._notify(
-                    Notice(
-                        NotifyKind.INFO,
-                        gate.phase,
-                        gate.sequence,
-                        gate.draft.revision,
-                        rules.people_with(
-                            self.crisis.playbook,
-                            [
-                                *self.crisis.playbook.authors,
-                                *rules.approver_roles(self.crisis.playbook, gate.phase),
-                            ],
-                        ),
-                        f"Rétractation : {phase_label(gate.phase, gate.sequence)}, révision "
-                        f"{gate.draft.revision}, ne sera pas publiée. La déclaration de "
-                        "rétractation suit.",
-                    )
-                )
+            if rules.withdrawn(self.state, gate):
+                self._notify(withdrawn(self.crisis.playbook, gate))
                 return None
             if self.state.cancelled:
                 return None

@@ -17,9 +17,11 @@ from tocsin.models import (
     NotifyKind,
     NotifyRequest,
     PhaseName,
+    Playbook,
     StatementText,
+    phase_label,
 )
-from workflows.rules import approval_of, people_with, slack_ids
+from workflows.rules import approval_of, approver_roles, people_with, slack_ids
 
 # The notices that show the statement carry its draft: the card, its update by escalation, and
 # the card brought up to date once decided. A reminder or a missed deadline points at the card
@@ -82,6 +84,19 @@ def build(
         author_slack_ids=slack_ids(playbook, people_with(playbook, playbook.authors)),
         timezone=playbook.timezone,
         made_at=now,
+    )
+
+
+def withdrawn(playbook: Playbook, gate: Gate) -> Notice:
+    """The gate's statement will not be published: a retraction took its place."""
+    return Notice(
+        NotifyKind.INFO,
+        gate.phase,
+        gate.sequence,
+        gate.draft.revision,
+        people_with(playbook, [*playbook.authors, *approver_roles(playbook, gate.phase)]),
+        f"Rétractation : {phase_label(gate.phase, gate.sequence)}, révision "
+        f"{gate.draft.revision}, ne sera pas publiée. La déclaration de rétractation suit.",
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from temporalio.exceptions import ApplicationError
 
@@ -108,6 +109,18 @@ def check_ending(playbook: Playbook, person: str, action: str) -> None:
     allowed = ending_roles(playbook, action)
     if not any(role in allowed for role in playbook.roles_of(person)):
         raise refuse("NotAnEnder", person=person, roles=", ".join(allowed))
+
+
+def end_status(state: CrisisState) -> Literal["closed", "cancelled", "retracted"]:
+    """How the crisis ends: cancelled, retracted, or closed."""
+    if state.cancelled:
+        return "cancelled"
+    return "retracted" if state.retracted else "closed"
+
+
+def withdrawn(state: CrisisState, gate: Gate) -> bool:
+    """A retraction withdraws the statement a gate holds: it must not go out any more."""
+    return state.retracted and gate.phase is not PhaseName.CLOSE
 
 
 def check_person(playbook: Playbook, person: str, *, with_role: bool = False) -> None:
