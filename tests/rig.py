@@ -200,6 +200,7 @@ async def running(
     channel: str = "C0CRISE",
     app: App | None = None,
     library: PlaybookLibrary | None = None,
+    models: bool = True,
     **env: str,
 ) -> AsyncIterator[Rig]:
     """The rig a test asks for, stopped for sure when the block ends.
@@ -207,9 +208,13 @@ async def running(
     ``workers``: how many `tocsin worker` processes a ``"dev"`` server starts with (the other
     servers have one worker, their own). ``fake`` and ``channel``: Slack, the fake one, for the
     workers' notices; ``app``: the Slack app too (``"socket"`` on the ``"test"`` server only).
-    ``library``: the app's playbooks on the ``"test"`` server. ``env``: more settings for the
-    processes.
+    ``library``: the app's playbooks on the ``"test"`` server. ``models=False``: the
+    processes' guardrails read with their word lists alone (``TOCSIN_SPACY_PARSER`` empty), for
+    tests of process faults that restart workers many times, each start otherwise loading
+    spaCy's French model (about 6 s of CPU). ``env``: more settings for the processes.
     """
+    if not models:
+        env = {"TOCSIN_SPACY_PARSER": "", **env}
     if server != "dev" and workers != 1:
         raise ValueError(f"a {server!r} server has one worker, its own")
     if app is not None and fake is None:

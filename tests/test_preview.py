@@ -1,4 +1,5 @@
-"""``tocsin preview`` as a playbook author runs it: real processes, no server. In the terminal,
+"""``tocsin preview`` as a playbook author runs it: no server; a real process first, then in the
+test's process where the language models are loaded already. In the terminal,
 as a page that shows the documents as the public will see them, as JSON, and redone at each save
 with the language model loaded once."""
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import PLAYBOOK
+from tests.inprocess import tocsin_here
 from tests.processes import spawn, tocsin, tocsin_env
 from tocsin.config import BUNDLED_PLAYBOOKS
 from tocsin.temporal import free_port
@@ -44,7 +46,7 @@ def test_preview_with_no_parameter_html_json_and_over_limit(
     assert "/ 280 caractères pondérés" in plain.out
     # An HTML page on request, with a fact and as an exercise.
     page = tmp_path / "apercu.html"
-    shown = tocsin(
+    shown = tocsin_here(
         offline,
         "preview",
         PLAYBOOK,
@@ -72,7 +74,7 @@ def test_preview_with_no_parameter_html_json_and_over_limit(
     assert "\n# " not in press
     assert "<script" not in written
     # JSON: every text with its phase, channel, language, count, limit, unit and findings.
-    as_json = tocsin(offline, "preview", PLAYBOOK, "--phase", "acknowledge", "--json")
+    as_json = tocsin_here(offline, "preview", PLAYBOOK, "--phase", "acknowledge", "--json")
     assert as_json.code == 0, as_json.text
     rows = json.loads(as_json.out)
     playbook = (BUNDLED_PLAYBOOKS / f"{PLAYBOOK}.yml").read_text(encoding="utf-8")
@@ -91,7 +93,7 @@ def test_preview_with_no_parameter_html_json_and_over_limit(
     assert sms["findings"] == []
     # A parameter that makes a text too long: said precisely, exit 1, nothing cut.
     long_place = "salle des fêtes " * 20
-    over = tocsin(
+    over = tocsin_here(
         offline,
         "preview",
         PLAYBOOK,
@@ -104,7 +106,7 @@ def test_preview_with_no_parameter_html_json_and_over_limit(
     assert "! Affiche A4 : " in over.out
     assert "mots pour une limite de 150" in over.out
     assert long_place.strip() in over.out
-    flagged = tocsin(
+    flagged = tocsin_here(
         offline,
         "preview",
         PLAYBOOK,
@@ -123,7 +125,7 @@ def test_preview_with_no_parameter_html_json_and_over_limit(
     assert ("sms", "blocking") in privacy
     assert {severity for _, severity in privacy} == {"blocking"}
     # A user mistake is one clear line.
-    wrong = tocsin(offline, "preview", PLAYBOOK, "-p", "site=pas une adresse")
+    wrong = tocsin_here(offline, "preview", PLAYBOOK, "-p", "site=pas une adresse")
     assert wrong.code != 0
     assert "site" in wrong.err
     assert "adresse web attendue" in wrong.err

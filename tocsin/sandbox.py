@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import (
     BaseLoader,
     Environment,
+    FileSystemBytecodeCache,
     StrictUndefined,
     Template,
     TemplateNotFound,
@@ -121,6 +122,17 @@ def _first_upper(value: object) -> str:
     return Markup(upper) if isinstance(value, Markup) else upper
 
 
+# Compiled templates kept on disk between processes, keyed by each template's name and source
+# (Jinja2's FileSystemBytecodeCache, in its own per-user folder that it checks is private): a
+# CLI command or a worker that loads the playbooks compiles them once, not at every start.
+# Plain and HTML compile differently (autoescape is decided at compile time) and the cache key
+# does not hold the environment, hence one file pattern each.
+_BYTECODE = {
+    html: FileSystemBytecodeCache(pattern=f"__tocsin_{'html' if html else 'plain'}_%s.cache")
+    for html in (False, True)
+}
+
+
 def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSandboxedEnvironment:
     """The sandbox templates run in. For an HTML channel every template is autoescaped,
     the shared macros included: Jinja2 decides escaping when it compiles a template, so a
@@ -134,6 +146,7 @@ def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSan
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,
+        bytecode_cache=_BYTECODE[html],
     )
     env.filters["majuscule"] = _first_upper
     env.filters["capfirst"] = _first_upper

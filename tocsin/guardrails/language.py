@@ -44,6 +44,9 @@ _lock = threading.Lock()
 def french() -> Any:
     """The French pipeline with its parser, entities and vectors, or None when spaCy or the
     model is not installed."""
+    if not PARSER:  # set empty on purpose: the word lists alone, no model loaded
+        log.info("guardrails.language.parser_off", message="TOCSIN_SPACY_PARSER is empty")
+        return None
     try:
         import spacy
 
