@@ -28,13 +28,14 @@ from tocsin.channels import HTML_CHANNELS, ChannelSettings, profile
 from tocsin.channels.messaging import gsm7_septets, outside_gsm7, plain
 from tocsin.channels.spoken import for_the_ear
 from tocsin.guardrails import CheckContext, check_text, checked_draft, easy_read
+from tocsin.i18n.formats import DAYS, MONTHS
 from tocsin.models import PHASE_ORDER, Channel, DraftRequest, PhaseName, Severity
 from tocsin.models.playbook import PressContact
 from tocsin.playbook import LoadedPlaybook
 from tocsin.preview import preview_drafts, preview_requests, publishing_phases
 from tocsin.render import SHORTER, draft_slots, prepared_text, render_draft
 from tocsin.sandbox import ENVIRONMENTS_KEPT, SnapshotLoader, build_environment, environments_for
-from tocsin.typography import DAYS, MONTHS, NBSP, NNBSP, typeset
+from tocsin.typography import NBSP, NNBSP, typeset
 
 PLAYBOOKS = sorted(LIBRARY.files())
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)

@@ -25,8 +25,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from tocsin.channels import HTML_CHANNELS
+from tocsin.i18n.formats import clock, day_and_month, spoken_clock
 from tocsin.models import Channel
-from tocsin.typography import clock, day_and_month, spoken_clock
 
 ENVIRONMENTS_KEPT = 64
 

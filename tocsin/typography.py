@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
 
 NNBSP = "\u202f"  # espace fine insécable
 NBSP = "\u00a0"  # espace insécable
@@ -79,69 +78,3 @@ def typeset(text: str, language: str) -> str:
     kept = _PROTECTED.findall(text)
     done = apply(_PROTECTED.sub(_HOLE, text)).split(_HOLE)
     return done[0] + "".join(k + rest for k, rest in zip(kept, done[1:], strict=True))
-
-
-# --------------------------------------------------------------------------- dates and times
-
-DAYS = {
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
-}
-MONTHS = {
-    "fr": [
-        "janvier", "février", "mars", "avril", "mai", "juin",
-        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ],
-    "en": [
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ],
-    "de": [
-        "Januar", "Februar", "März", "April", "Mai", "Juni",
-        "Juli", "August", "September", "Oktober", "November", "Dezember",
-    ],
-}  # fmt: skip
-
-
-def clock(local: datetime, lang: str) -> str:
-    """A time as it is written: ``9 h``, ``8 h 25`` (narrow no-break spaces) in French,
-    ``09:00`` in English, ``09:00 Uhr`` in German."""
-    if lang == "en":
-        return local.strftime("%H:%M")
-    if lang == "de":
-        return f"{local:%H:%M} Uhr"
-    if local.minute == 0:
-        return f"{local.hour}\u202fh"
-    return f"{local.hour}\u202fh\u202f{local.minute:02d}"
-
-
-def spoken_clock(hour: int, minute: int, lang: str) -> str:
-    """A time as people say it: ``8 heures 25``, ``midi``; ``8:25 a.m.``, ``noon``;
-    ``8 Uhr 25``."""
-    if lang == "en":
-        if minute == 0 and hour in (0, 12):
-            return "midnight" if hour == 0 else "noon"
-        suffix = "a.m." if hour < 12 else "p.m."
-        twelve = hour % 12 or 12
-        return f"{twelve} {suffix}" if minute == 0 else f"{twelve}:{minute:02d} {suffix}"
-    if lang == "de":
-        return f"{hour} Uhr" if minute == 0 else f"{hour} Uhr {minute}"
-    if minute == 0 and hour in (0, 12):
-        return "minuit" if hour == 0 else "midi"
-    if hour == 0:
-        return f"minuit {minute:02d}"
-    hours = "heure" if hour == 1 else "heures"
-    return f"{hour} {hours}" if minute == 0 else f"{hour} {hours} {minute:02d}"
-
-
-def day_and_month(local: datetime, lang: str) -> str:
-    """``jeudi 3 décembre``, ``Thursday 3 December``, ``Donnerstag, 3. Dezember``: no year."""
-    day = DAYS.get(lang, DAYS["fr"])[local.weekday()]
-    month = MONTHS.get(lang, MONTHS["fr"])[local.month - 1]
-    if lang == "en":
-        return f"{day} {local.day} {month}"
-    if lang == "de":
-        return f"{day}, {local.day}. {month}"
-    first = "1er" if local.day == 1 else str(local.day)
-    return f"{day} {first} {month}"

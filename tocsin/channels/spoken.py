@@ -6,9 +6,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from tocsin import typography
 from tocsin.channels.base import ChannelProfile, Markup
 from tocsin.channels.documents import words
+from tocsin.i18n.formats import MONTHS, spoken_clock
 from tocsin.models import Channel, ChannelSettings, Measure
 
 WORDS_PER_MINUTE = 150  # a clear, calm reading pace for the public
@@ -50,9 +50,9 @@ _GERMAN_TIME = re.compile(rf"(?<![\w:.])([01]?\d|2[0-3])[:.]([0-5]\d){_SP}?Uhr\b
 _YEAR = {
     lang: re.compile(rf"(\b(?:1er|\d{{1,2}})\.?{_SP}(?:{'|'.join(months)})){_SP}\d{{4}}\b")
     for lang, months in (
-        ("fr", typography.MONTHS["fr"]),
-        ("en", typography.MONTHS["en"]),
-        ("de", typography.MONTHS["de"]),
+        ("fr", MONTHS["fr"]),
+        ("en", MONTHS["en"]),
+        ("de", MONTHS["de"]),
     )
 }
 # Units and signs as they are said (French; English and German below).
@@ -96,15 +96,15 @@ def for_the_ear(text: str, language: str, site_said: str = "") -> str:
     text = _YEAR[lang].sub(r"\1", text)
     if lang == "fr":
         text = _FRENCH_TIME.sub(
-            lambda m: typography.spoken_clock(int(m.group(1)), int(m.group(2) or 0), "fr"), text
+            lambda m: spoken_clock(int(m.group(1)), int(m.group(2) or 0), "fr"), text
         )
     elif lang == "en":
         text = _ENGLISH_TIME.sub(
-            lambda m: typography.spoken_clock(int(m.group(1)), int(m.group(2)), "en"), text
+            lambda m: spoken_clock(int(m.group(1)), int(m.group(2)), "en"), text
         )
     else:
         text = _GERMAN_TIME.sub(
-            lambda m: typography.spoken_clock(int(m.group(1)), int(m.group(2)), "de"), text
+            lambda m: spoken_clock(int(m.group(1)), int(m.group(2)), "de"), text
         )
     for pattern, said in _SAID[lang]:
         text = re.sub(pattern, said, text)

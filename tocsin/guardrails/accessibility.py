@@ -14,8 +14,9 @@ from pathlib import Path
 import regex
 
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences, whole
+from tocsin.i18n.formats import MONTHS
 from tocsin.models import Finding, Severity
-from tocsin.typography import MONTHS, typeset
+from tocsin.typography import typeset
 
 WORDS_FILE = Path(__file__).parent / "data" / "hashtag-words.txt"
 HASHTAG = re.compile(r"(?<![\w&])#(\w{2,})")

@@ -2,7 +2,8 @@
 
 One place for them, formatted by Babel (CLDR) for fr, en and de, with tocsin's choices where the
 CLDR default reads worse: « 14 h 05 » in French, 14:05 in English (24-hour, as Luxembourg and
-France read it), « 14:05 Uhr » in German.
+France read it), « 14:05 Uhr » in German. Statements (the template filters of tocsin/sandbox.py,
+the spoken channels), the CLI, Slack and the review all take their dates and times from here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_day_names, get_month_names
 from babel.numbers import format_decimal
 
 from tocsin.i18n import has, language, text_in
@@ -78,3 +79,61 @@ def role_name(role: str, lang: str | None = None) -> str:
     its id with spaces (a playbook's own roles)."""
     key = f"role.{role}"
     return text_in(_lang(lang), key) if has(key) else role.replace("_", " ")
+
+
+# --------------------------------------------------------------------------- in statements
+
+NNBSP = "\u202f"  # espace fine insécable: « 8 h 25 » in a statement
+# The month names of each language (CLDR's, lower case in French), for the patterns that find
+# a date in a text: the spoken channels and the accessibility rule.
+MONTHS = {
+    lang: [get_month_names("wide", "format", LOCALES[lang])[month] for month in range(1, 13)]
+    for lang in LOCALES
+}
+# The weekday names, Monday first (datetime.weekday()'s order).
+DAYS = {
+    lang: [get_day_names("wide", "format", LOCALES[lang])[weekday] for weekday in range(7)]
+    for lang in LOCALES
+}
+_WRITTEN = {"en": "HH:mm", "de": "HH:mm' Uhr'"}
+_DAY_AND_MONTH = {"fr": "EEEE d MMMM", "en": "EEEE d MMMM", "de": "EEEE, d. MMMM"}
+
+
+def clock(local: datetime, lang: str) -> str:
+    """A time as a statement writes it: ``9 h``, ``8 h 25`` (narrow no-break spaces) in French,
+    ``09:00`` in English, ``09:00 Uhr`` in German."""
+    chosen = lang if lang in LOCALES else "fr"
+    if chosen == "fr":
+        pattern = f"H'{NNBSP}h'" if local.minute == 0 else f"H'{NNBSP}h{NNBSP}'mm"
+    else:
+        pattern = _WRITTEN[chosen]
+    return _pattern(local, pattern, chosen)
+
+
+def day_and_month(local: datetime, lang: str) -> str:
+    """``jeudi 3 décembre``, ``Thursday 3 December``, ``Donnerstag, 3. Dezember``: no year;
+    « 1er » for the first of the month in French."""
+    chosen = lang if lang in LOCALES else "fr"
+    pattern = _DAY_AND_MONTH[chosen]
+    if chosen == "fr" and local.day == 1:
+        pattern = "EEEE '1er' MMMM"
+    return _pattern(local, pattern, chosen)
+
+
+def spoken_clock(hour: int, minute: int, lang: str) -> str:
+    """A time as people say it: ``8 heures 25``, ``midi``; ``8:25 a.m.``, ``noon``;
+    ``8 Uhr 25``. (CLDR has no spoken form: these are tocsin's, per language.)"""
+    if lang == "en":
+        if minute == 0 and hour in (0, 12):
+            return "midnight" if hour == 0 else "noon"
+        suffix = "a.m." if hour < 12 else "p.m."
+        twelve = hour % 12 or 12
+        return f"{twelve} {suffix}" if minute == 0 else f"{twelve}:{minute:02d} {suffix}"
+    if lang == "de":
+        return f"{hour} Uhr" if minute == 0 else f"{hour} Uhr {minute}"
+    if minute == 0 and hour in (0, 12):
+        return "minuit" if hour == 0 else "midi"
+    if hour == 0:
+        return f"minuit {minute:02d}"
+    hours = "heure" if hour == 1 else "heures"
+    return f"{hour} {hours}" if minute == 0 else f"{hour} {hours} {minute:02d}"

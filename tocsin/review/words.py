@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 
 from tocsin.i18n import has, language, text_in
 from tocsin.models import Channel, DecisionAction, PhaseName
@@ -138,7 +138,7 @@ class Words:
                     f"{shown.second:02d}{NBSP}s"
                 )
             return f"{shown.hour}{NBSP}h" + (f"{NBSP}{shown.minute:02d}" if shown.minute else "")
-        return shown.strftime("%H:%M:%S" if seconds else "%H:%M")
+        return format_time(shown, "HH:mm:ss" if seconds else "HH:mm", locale=self.lang)
 
     def day(self, moment: datetime | date, *, long: bool = False) -> str:
         shown = self.local(moment).date() if isinstance(moment, datetime) else moment
