@@ -17,6 +17,8 @@ import ast
 import io
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import click
@@ -40,18 +42,47 @@ def po_path(lang: str) -> Path:
     return LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+NAMES = {"fr": "French", "en": "English", "de": "German"}
+TEAM = "tocsin developers"
+
+
 def load(lang: str) -> Catalog:
     path = po_path(lang)
     if path.exists():
         with path.open("rb") as file:
-            return read_po(file, locale=lang, domain=DOMAIN)
-    return Catalog(locale=lang, domain=DOMAIN, project="tocsin", fuzzy=False)
+            catalogue = read_po(file, locale=lang, domain=DOMAIN)
+    else:
+        catalogue = Catalog(locale=lang, domain=DOMAIN, fuzzy=False)
+    return headed(catalogue, lang)
+
+
+def headed(catalogue: Catalog, lang: str) -> Catalog:
+    """The header says whose file it is, not Babel's placeholders (PROJECT, EMAIL@ADDRESS)."""
+    catalogue.project = "tocsin"
+    catalogue.version = version("tocsin")
+    catalogue.copyright_holder = "the tocsin authors"
+    catalogue.msgid_bugs_address = ""  # no list yet: the project's issue tracker
+    catalogue.last_translator = TEAM
+    catalogue.language_team = f"{NAMES.get(lang, lang)} ({TEAM})"
+    catalogue.header_comment = (
+        f"# {NAMES.get(lang, lang)} messages of tocsin.\n"
+        f"# Copyright (C) {catalogue.creation_date:%Y} the tocsin authors\n"
+        "# This file is distributed under the same license as the tocsin project (EUPL-1.2)."
+    )
+    if not isinstance(catalogue.revision_date, datetime):  # still Babel's "YEAR-MO-DA"
+        catalogue.revision_date = catalogue.creation_date
+    return catalogue
 
 
 def po_bytes(catalogue: Catalog) -> bytes:
     out = io.BytesIO()
     write_po(out, catalogue, width=100, sort_output=True, ignore_obsolete=True)
     return out.getvalue()
+
+
+def _revised(po: bytes) -> bytes:
+    """The file without its revision date: what tells whether its messages changed."""
+    return b"\n".join(line for line in po.splitlines() if not line.startswith(b'"PO-Revision-Date'))
 
 
 def mo_bytes(catalogue: Catalog) -> bytes:
@@ -120,6 +151,9 @@ def write(catalogues: dict[str, Catalog]) -> list[Path]:
     for lang, catalogue in catalogues.items():
         po = po_path(lang)
         text = po_bytes(catalogue)
+        if po.exists() and _revised(po.read_bytes()) != _revised(text):
+            catalogue.revision_date = datetime.now(UTC)  # its messages changed: revised now
+            text = po_bytes(catalogue)
         # The .mo is compiled from the .po as written, as the test that compares them does.
         compiled = mo_bytes(read_po(io.BytesIO(text), locale=lang, domain=DOMAIN))
         for path, data in ((po, text), (po.with_suffix(".mo"), compiled)):
