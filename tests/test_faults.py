@@ -47,7 +47,8 @@ async def test_the_embedded_server_killed_and_restarted_on_the_same_database(
     was and closes, each statement written once."""
     keys = [f"coupure-{n}" for n in range(4)]
     ids = [f"crisis-eau-non-potable-{key}" for key in keys]
-    async with running(tmp_path, server="up") as rig:
+    # Process faults, not guardrails: the processes read with the word lists alone (models=False).
+    async with running(tmp_path, server="up", models=False) as rig:
         for key in keys:
             await rig.trigger_cli("eau-non-potable", "--key", key)
         for cid in ids:

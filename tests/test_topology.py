@@ -29,7 +29,14 @@ async def test_two_workers_and_the_slack_app_carry_every_crisis(
     tmp_path: Path, fake: FakeSlack
 ) -> None:
     async with running(
-        tmp_path, server="dev", workers=2, queue="topology", fake=fake, channel=CHANNEL, app="http"
+        tmp_path,
+        server="dev",
+        workers=2,
+        queue="topology",
+        fake=fake,
+        channel=CHANNEL,
+        app="http",
+        models=False,  # the processes' topology is tested, not the guardrails' model
     ) as rig:
         client = rig.client
         first, second = rig.workers()

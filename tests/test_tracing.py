@@ -93,6 +93,7 @@ async def test_a_crisis_is_one_trace_from_trigger_to_publication(
         tmp_path,
         server="dev",
         queue="tracing",
+        models=False,  # the trace is tested, not the guardrails' model: word lists alone
         TOCSIN_OTLP_ENDPOINT=endpoint,
         OTEL_BSP_SCHEDULE_DELAY="200",  # the batch goes out every 0.2 s
     ) as rig:
