@@ -1,13 +1,16 @@
 """Names vulture (``make lint``) takes for dead code but that are read where it cannot look.
 
-Each is a field of data that leaves or enters Python as JSON or YAML: a playbook's YAML, an
-activity's result or the state recorded in the workflow's history (read by people in the web UI
-and by the review), the review's JSON report. Framework callbacks, validators and rules are
-ignored by name or decorator in pyproject.toml (``[tool.vulture]``). Never imported: vulture
+Each is a field of data that leaves or enters Python as JSON, YAML or a gettext header: a
+playbook's YAML, an activity's result or the state recorded in the workflow's history (read by
+people in the web UI and by the review), the review's JSON report, a catalogue's header.
+Framework callbacks, validators and rules are ignored by name or decorator in pyproject.toml
+(``[tool.vulture]``). Never imported: vulture
 reads it, mypy and ruff check that every name here still exists.
 """
 
 from __future__ import annotations
+
+from babel.messages.catalog import Catalog
 
 from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
 from tocsin.review.model import PhaseReview, RunInfo
@@ -23,4 +26,10 @@ _ = (
     PhaseReview.approved_via,  # the review's JSON report
     PhaseReview.warnings,
     RunInfo.ended_at,
+    Catalog.project,  # a catalogue's header, written into the .po by Babel's write_po
+    Catalog.copyright_holder,
+    Catalog.msgid_bugs_address,
+    Catalog.last_translator,
+    Catalog.language_team,
+    Catalog.header_comment,
 )
