@@ -15,6 +15,7 @@ from babel.messages.catalog import Catalog
 from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
 from tocsin.review.model import PhaseReview, RunInfo
 
+HEADER = Catalog()  # the header fields are an instance's
 _ = (
     MediaPeople.NONE,  # playbook YAML: who an image shows
     MediaPeople.CROWD,
@@ -26,10 +27,10 @@ _ = (
     PhaseReview.approved_via,  # the review's JSON report
     PhaseReview.warnings,
     RunInfo.ended_at,
-    Catalog.project,  # a catalogue's header, written into the .po by Babel's write_po
-    Catalog.copyright_holder,
-    Catalog.msgid_bugs_address,
-    Catalog.last_translator,
-    Catalog.language_team,
-    Catalog.header_comment,
+    HEADER.project,  # a catalogue's header, written into the .po by Babel's write_po
+    HEADER.copyright_holder,
+    HEADER.msgid_bugs_address,
+    HEADER.last_translator,
+    HEADER.language_team,
+    HEADER.header_comment,
 )
