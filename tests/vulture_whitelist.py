@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
 from tocsin.review.model import PhaseReview, RunInfo
+from tocsin.site.pages import StatementView
+from tocsin.site.serve import _Handler
+
+
+def _site_templates(view: StatementView) -> object:
+    """What the status site's templates read (tocsin/site/templates)."""
+    return view.published_iso, view.previous
+
 
 _ = (
     MediaPeople.NONE,  # playbook YAML: who an image shows
@@ -23,4 +31,6 @@ _ = (
     PhaseReview.approved_via,  # the review's JSON report
     PhaseReview.warnings,
     RunInfo.ended_at,
+    _site_templates,
+    _Handler.list_directory,  # http.server calls it for a folder: the status site lists none
 )

@@ -5,9 +5,9 @@ on loopback or copied to any web server.
 ``publish(site, path)`` writes it; ``build(site)`` gives its files; ``serve(path)`` serves it.
 """
 
+from tocsin.site.atomic import SiteError, publish
 from tocsin.site.build import build
 from tocsin.site.models import Crisis, Site, Statement
-from tocsin.site.publish import SiteError, publish
 from tocsin.site.serve import SiteServer, serve
 
 __all__ = ["Crisis", "Site", "SiteError", "SiteServer", "Statement", "build", "publish", "serve"]

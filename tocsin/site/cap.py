@@ -202,11 +202,11 @@ def to_xml(site: Site, message: Message) -> bytes:
         fields = info.fields
         block = ET.SubElement(alert, "info")
         _sub(block, "language", info.language)
-        _sub(block, "category", fields.category.value)
+        _sub(block, "category", fields.category)
         _sub(block, "event", fields.event)
-        _sub(block, "urgency", fields.urgency.value)
-        _sub(block, "severity", fields.severity.value)
-        _sub(block, "certainty", fields.certainty.value)
+        _sub(block, "urgency", fields.urgency)
+        _sub(block, "severity", fields.severity)
+        _sub(block, "certainty", fields.certainty)
         if fields.expires is not None:
             _sub(block, "expires", cap_time(fields.expires, zone))
         _sub(block, "senderName", crisis.sender_name)

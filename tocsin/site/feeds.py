@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from tocsin.site.cap import Message
 from tocsin.site.models import Site, SiteLanguage
@@ -15,6 +16,21 @@ from tocsin.site.pages import Words, crisis_path, suffix
 from tocsin.typography import typeset
 
 MAX_ENTRIES = 200  # the newest; the pages keep everything
+ATOM = "http://www.w3.org/2005/Atom"
+CAP_TYPE = "application/cap+xml"
+
+
+def _typed_links(feed: bytes) -> bytes:
+    """``type="application/cap+xml"`` on each entry's link: feedgen 1.0.0 drops a link's
+    ``rel`` and ``type`` when it writes an entry (it reads them from the element it has just
+    made instead of from the link given), and aggregators look for that type."""
+    root = etree.fromstring(feed)  # feedgen's own output, just written
+    for link in root.iter(f"{{{ATOM}}}link"):
+        if "/cap/" in (link.get("href") or ""):
+            link.set("rel", "alternate")
+            link.set("type", CAP_TYPE)
+    written: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+    return written
 
 
 def _url(site: Site, path: str) -> str:
@@ -88,7 +104,7 @@ def cap_index(site: Site, latest: list[Message], generated: datetime) -> bytes:
         entry.title(first.headline or first.fields.headline if first else message.identifier)
         entry.updated(message.sent)
         entry.published(message.sent)
-        entry.link(href=url, rel="alternate", type="application/cap+xml")
+        entry.link(href=url, rel="alternate", type=CAP_TYPE)
         if first is not None:
             entry.summary(first.fields.event, type="text")
-    return bytes(feed.atom_str(pretty=True))
+    return _typed_links(bytes(feed.atom_str(pretty=True)))

@@ -23,6 +23,7 @@ _ENV = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    keep_trailing_newline=True,
 )
 
 
@@ -86,6 +87,7 @@ class Link:
     href: str
     text: str
     lang: SiteLanguage | None = None
+    note: str = ""  # said after the link, outside it
 
 
 def languages_of(crisis: Crisis) -> list[SiteLanguage]:
@@ -201,9 +203,10 @@ def index_page(site: Site, lang: SiteLanguage, generated: datetime) -> str:
         label = typeset(crisis.title, page_lang)
         if crisis.exercise:
             label = f"{words('site.exercise_tag')} – {label}"
-        if changed is not None:
-            label += f" · {words('site.last', when=words.when(changed))}"
-        link = Link(crisis_path(crisis, page_lang), label, page_lang if page_lang != lang else None)
+        note = words("site.last", when=words.when(changed)) if changed is not None else ""
+        link = Link(
+            crisis_path(crisis, page_lang), label, page_lang if page_lang != lang else None, note
+        )
         (ended if crisis.closed_at else ongoing).append(link)
     return _ENV.get_template("index.html.j2").render(
         **_base(site, words, 0, generated),

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from tocsin.i18n import t
-from tocsin.site.publish import SiteError
+from tocsin.site.atomic import SiteError
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -53,7 +53,6 @@ class SiteServer:
     def __init__(self, folder: Path, host: str, port: int) -> None:
         handler = partial(_Handler, directory=str(folder))
         self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
         bound_port = self._server.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{bound_port}/"

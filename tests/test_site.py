@@ -1,0 +1,661 @@
+"""The public status site (tocsin/site): its CAP 1.2 messages against the OASIS schema
+(tests/schemas, vendored), its Atom feeds parsed, hostile statement texts kept as text in HTML,
+Atom and CAP, its regeneration atomic under a concurrent reader, its loopback server, and its
+pages in headless Chromium: accessibility checked, screenshots kept in tests/artifacts/
+(site-crisis.png, site-index.png, site-print.png).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import threading
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xmlschema
+from pydantic import ValidationError
+
+from tests.browser import BrowserMissing, chromium, chromium_path, png_size
+from tocsin.site import Site, SiteError, atomic, build, publish, serve
+
+HERE = Path(__file__).parent
+ARTIFACTS = HERE / "artifacts"
+SCHEMA = xmlschema.XMLSchema(HERE / "schemas" / "CAP-v1.2.xsd")
+CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SENDER = "crise@metz.example.fr"
+
+T0 = datetime(2026, 12, 3, 7, 5, tzinfo=UTC)  # 8 h 05 in Metz
+SCRIPT = "<script>alert('x')</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+HOSTILE = f"Restez chez vous ! {SCRIPT} {IMG} & « fin »"
+ALERT = {
+    "category": "Met",
+    "event": "Crue",
+    "urgency": "Immediate",
+    "severity": "Severe",
+    "certainty": "Observed",
+    "headline": "Crue de la Moselle",
+    "instruction": "Évitez les berges.",
+    "expires": (T0 + timedelta(hours=12)).isoformat(),
+}
+
+
+def at(minutes: int) -> str:
+    return (T0 + timedelta(minutes=minutes)).isoformat()
+
+
+def crisis_data(**changes: Any) -> dict[str, Any]:
+    """A flood: a first message in French (corrected once) and English, both alerts; a second
+    alert, then retracted; a third point without CAP, in French."""
+    data: dict[str, Any] = {
+        "id": "crue-2026",
+        "title": f"Crue de la Moselle {SCRIPT}",
+        "playbook": "inondation",
+        "area": {
+            "description": "Metz, bords de Moselle",
+            "geocodes": [{"value_name": "INSEE", "value": "57463"}],
+        },
+        "sender_name": "Mairie de Metz",
+        "contact": "03 87 00 00 00",
+        "statements": [
+            {
+                "phase": "acknowledge",
+                "language": "fr",
+                "channel": "website",
+                "text": HOSTILE,
+                "published_at": at(20),
+                "history": [{"text": f"La Moselle deborde. {IMG}", "published_at": at(0)}],
+                "next_update": at(120),
+                "cap": ALERT,
+            },
+            {
+                "phase": "acknowledge",
+                "language": "en",
+                "channel": "website",
+                "text": f"The Moselle is flooding. {SCRIPT}",
+                "published_at": at(0),
+                "next_update": at(120),
+                "cap": ALERT,
+            },
+            {
+                "phase": "follow_up",
+                "sequence": 2,
+                "language": "fr",
+                "channel": "website",
+                "text": "Les écoles sont fermées.",
+                "published_at": at(120),
+                "retracted_at": at(150),
+                "cap": ALERT,
+            },
+            {
+                "phase": "follow_up",
+                "sequence": 3,
+                "language": "fr",
+                "channel": "website",
+                "text": "L'eau baisse : prochaine mise à jour à midi.",
+                "published_at": at(180),
+                "next_update": at(240),
+            },
+        ],
+    }
+    data.update(changes)
+    return data
+
+
+def drill_data() -> dict[str, Any]:
+    """An exercise, ended: an Alert, then a Cancel at its close."""
+    return {
+        "id": "exercice-seveso",
+        "title": "Exercice Seveso",
+        "playbook": "industriel",
+        "exercise": True,
+        "area": {"description": "Zone industrielle nord"},
+        "sender_name": "Préfecture de la Moselle",
+        "contact": "crise@moselle.example.fr",
+        "web": "https://www.moselle.example.fr/seveso",
+        "closed_at": at(60),
+        "statements": [
+            {
+                "phase": "acknowledge",
+                "language": "fr",
+                "channel": "cell_broadcast",
+                "text": "Exercice : mettez-vous à l'abri.",
+                "published_at": at(10),
+                "cap": {**ALERT, "category": "CBRNE", "event": "Fuite de gaz"},
+            }
+        ],
+    }
+
+
+def make_site(crises: list[dict[str, Any]] | None = None, **changes: Any) -> Site:
+    return Site.model_validate(
+        {
+            "name": "Mairie de Metz",
+            "base_url": "https://crise.example.fr/",
+            "sender": SENDER,
+            "crises": [crisis_data(), drill_data()] if crises is None else crises,
+            **changes,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, bytes]:
+    return build(make_site(), T0 + timedelta(hours=4))
+
+
+def cap_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {p: d for p, d in files.items() if p.endswith(".xml")}
+
+
+def thread(files: dict[str, bytes], crisis: str) -> list[ET.Element]:
+    """A crisis's messages in cap/, in the order they were sent."""
+    found = [
+        ET.fromstring(d)
+        for p, d in files.items()
+        if p.startswith(f"cap/{crisis}-") and p.endswith(".xml")
+    ]
+    return sorted(found, key=lambda m: m.findtext(f"{CAP}identifier") or "")
+
+
+# CAP
+
+
+def test_every_cap_message_is_valid_against_the_oasis_schema(files: dict[str, bytes]) -> None:
+    found = cap_files(files)
+    assert len([p for p in found if p.startswith("cap/")]) == 6  # 4 of the flood, 2 of the drill
+    assert {"cap.xml", "crises/crue-2026.cap.xml", "crises/exercice-seveso.cap.xml"} <= set(found)
+    for path, data in found.items():
+        errors = list(SCHEMA.iter_errors(data.decode()))
+        assert errors == [], f"{path}: {errors[0] if errors else ''}"
+
+
+def test_alert_then_updates_with_references_then_cancel_at_retraction(
+    files: dict[str, bytes],
+) -> None:
+    messages = thread(files, "crue-2026")
+    kinds = [m.findtext(f"{CAP}msgType") for m in messages]
+    assert kinds == ["Alert", "Update", "Update", "Cancel"]
+    assert {m.findtext(f"{CAP}status") for m in messages} == {"Actual"}
+    for n, message in enumerate(messages):
+        references = (message.findtext(f"{CAP}references") or "").split()
+        earlier = [
+            f"{SENDER},{m.findtext(f'{CAP}identifier')},{m.findtext(f'{CAP}sent')}"
+            for m in messages[:n]
+        ]
+        assert references == earlier  # every earlier message of the thread, the previous last
+    first, corrected, second, cancel = messages
+    assert first.findtext(f"{CAP}sent") == "2026-12-03T08:05:00+01:00"
+    # One info per language, French first; the correction carries the new French text.
+    assert [i.findtext(f"{CAP}language") for i in first.iter(f"{CAP}info")] == ["fr", "en"]
+    assert "deborde" in (first.find(f"{CAP}info/{CAP}description").text or "")  # type: ignore[union-attr]
+    texts = [i.findtext(f"{CAP}description") for i in corrected.iter(f"{CAP}info")]
+    assert texts[0] is not None
+    assert texts[0].startswith("Restez chez vous")
+    assert [i.findtext(f"{CAP}language") for i in second.iter(f"{CAP}info")] == ["fr"]
+    assert cancel.findtext(f"{CAP}note") == "retracted"
+    assert cancel.findtext(f"{CAP}info/{CAP}headline") == "Annulé\u00a0: Crue de la Moselle"
+    # The crisis's cap.xml is its latest message; the site's, the newest of all.
+    assert ET.fromstring(files["crises/crue-2026.cap.xml"]).findtext(f"{CAP}msgType") == "Cancel"
+    latest = ET.fromstring(files["cap.xml"])
+    assert latest.findtext(f"{CAP}identifier") == cancel.findtext(f"{CAP}identifier")
+
+
+def test_every_info_has_what_aggregators_read(files: dict[str, bytes]) -> None:
+    info = thread(files, "crue-2026")[0].find(f"{CAP}info")
+    assert info is not None
+    got = {child.tag.removeprefix(CAP): (child.text or "").strip() for child in info}
+    assert got["category"] == "Met"
+    assert (got["event"], got["urgency"], got["severity"], got["certainty"]) == (
+        "Crue",
+        "Immediate",
+        "Severe",
+        "Observed",
+    )
+    assert got["expires"] == "2026-12-03T20:05:00+01:00"
+    assert got["senderName"] == "Mairie de Metz"
+    assert got["headline"] == "Crue de la Moselle"
+    assert got["instruction"] == "Évitez les berges."
+    assert got["web"] == "https://crise.example.fr/crises/crue-2026.html"
+    assert got["contact"] == "03 87 00 00 00"
+    assert info.findtext(f"{CAP}area/{CAP}areaDesc") == "Metz, bords de Moselle"
+    assert info.findtext(f"{CAP}area/{CAP}geocode/{CAP}valueName") == "INSEE"
+    assert info.findtext(f"{CAP}area/{CAP}geocode/{CAP}value") == "57463"
+    english = thread(files, "crue-2026")[0].findall(f"{CAP}info")[1]
+    assert english.findtext(f"{CAP}web") == "https://crise.example.fr/crises/crue-2026.en.html"
+
+
+def test_a_drill_is_an_exercise_and_its_close_a_cancel(files: dict[str, bytes]) -> None:
+    messages = thread(files, "exercice-seveso")
+    assert [m.findtext(f"{CAP}msgType") for m in messages] == ["Alert", "Cancel"]
+    assert {m.findtext(f"{CAP}status") for m in messages} == {"Exercise"}
+    assert messages[1].findtext(f"{CAP}note") == "closed"
+    assert messages[1].findtext(f"{CAP}sent") == "2026-12-03T09:05:00+01:00"
+    assert messages[0].find(f"{CAP}info/{CAP}area/{CAP}geocode") is None  # none given
+    assert messages[0].findtext(f"{CAP}info/{CAP}web") == "https://www.moselle.example.fr/seveso"
+
+
+DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([^,\s<]*)")
+
+
+def test_dates_carry_an_offset_never_z() -> None:
+    for zone, offset in (("Europe/Paris", "+01:00"), ("UTC", "+00:00")):
+        built = build(make_site(zone=zone), T0)
+        offsets = {
+            m.group(1) for p, d in cap_files(built).items() for m in DATE.finditer(d.decode())
+        }
+        assert offsets == {offset}, zone
+        for data in cap_files(built).values():
+            assert SCHEMA.is_valid(data.decode())
+
+
+def test_hostile_text_stays_text_in_cap(files: dict[str, bytes]) -> None:
+    corrected = thread(files, "crue-2026")[1]
+    assert corrected.findtext(f"{CAP}info/{CAP}description") == HOSTILE  # as approved
+    for data in cap_files(files).values():
+        assert b"<script" not in data
+        assert b"<img" not in data
+
+
+# Atom
+
+
+def test_the_atom_feeds_parse_and_keep_hostile_text_as_text(files: dict[str, bytes]) -> None:
+    feed = ET.fromstring(files["feed.atom"])
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 4  # the French statements of both crises
+    contents = {e.findtext(f"{ATOM}id"): e.find(f"{ATOM}content") for e in entries}
+    for content in contents.values():
+        assert content is not None
+        assert content.get("type") == "text"
+        assert list(content) == []  # no element inside: markup stays text
+    first = contents["https://crise.example.fr/crises/crue-2026.html#acknowledge-1-website"]
+    assert first is not None
+    assert "<script>alert('x')</script>" in (first.text or "")
+    assert '"><img src=x onerror=alert(1)>' in (first.text or "")
+    assert (first.text or "").startswith("Mis à jour le jeudi 3 décembre 2026 à 8 h 25")
+    retracted = contents["https://crise.example.fr/crises/crue-2026.html#follow_up-2-website"]
+    assert retracted is not None
+    assert (retracted.text or "").startswith("Ce message a été retiré le")
+    english = ET.fromstring(files["feed.en.atom"])
+    assert len(english.findall(f"{ATOM}entry")) == 1
+    assert "feed.de.atom" not in files  # no statement in German
+
+
+def test_the_cap_index_links_each_crisis_s_latest_message(files: dict[str, bytes]) -> None:
+    index = ET.fromstring(files["cap.atom"])
+    links = [
+        (link.get("href"), link.get("type"))
+        for entry in index.findall(f"{ATOM}entry")
+        for link in entry.findall(f"{ATOM}link")
+    ]
+    assert sorted(links) == [
+        (
+            "https://crise.example.fr/cap/crue-2026-20261203T093500-cancel.xml",
+            "application/cap+xml",
+        ),
+        (
+            "https://crise.example.fr/cap/exercice-seveso-20261203T080500-cancel.xml",
+            "application/cap+xml",
+        ),
+    ]
+    for href, _ in links:
+        assert href is not None
+        assert href.removeprefix("https://crise.example.fr/") in files
+
+
+# HTML
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.data: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+
+
+def parsed(html: bytes) -> _Tags:
+    parser = _Tags()
+    parser.feed(html.decode())
+    return parser
+
+
+def test_hostile_text_stays_text_in_the_pages(files: dict[str, bytes]) -> None:
+    for path in (p for p in files if p.endswith(".html")):
+        page = parsed(files[path])
+        assert "script" not in page.tags, path
+        assert "img" not in page.tags, path
+    french = "".join(parsed(files["crises/crue-2026.html"]).data)
+    assert "<script>alert('x')</script>" in french  # the title, shown as typed
+    assert '"><img src=x onerror=alert(1)>' in french  # the old text, kept visible
+
+
+def test_french_first_with_its_typography_and_the_other_languages_beside(
+    files: dict[str, bytes],
+) -> None:
+    french = files["crises/crue-2026.html"].decode()
+    assert '<html lang="fr">' in french
+    assert "Restez chez vous\u202f!" in french
+    assert "Zone\u00a0: Metz" in french
+    assert "L’eau baisse\u00a0: prochaine" in french
+    assert "Mis à jour le jeudi 3 décembre 2026 à 8 h 25\u00a0: correction" in french
+    assert "Publié le jeudi 3 décembre 2026 à 8 h 05, remplacé le" in french
+    assert "Ce message a été retiré le jeudi 3 décembre 2026 à 10 h 35." in french
+    assert "Les écoles sont fermées" not in french  # retracted: its text is gone
+    assert "Prochaine mise à jour\u00a0: jeudi 3 décembre 2026 à 12 h 05" in french
+    english = files["crises/crue-2026.en.html"].decode()
+    assert '<html lang="en">' in english
+    assert "Next update: Thursday 3 December 2026 at 10:05" in english
+    assert "crises/exercice-seveso.en.html" not in files  # French only
+    assert "index.de.html" not in files
+    drill = files["crises/exercice-seveso.html"].decode()
+    assert "EXERCICE\u00a0: ceci n’est pas une alerte réelle." in drill
+    assert "Crise terminée le jeudi 3 décembre 2026 à 9 h 05." in drill
+
+
+# The input
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"title": "Crue\x07"}, "control character U+0007"),
+        ({"id": "../etc"}, "crises.0.id"),
+        (
+            {
+                "statements": [
+                    {
+                        **crisis_data()["statements"][0],
+                        "history": [{"text": "x", "published_at": at(30)}],
+                    }
+                ]
+            },
+            "each version must be older",
+        ),
+    ],
+)
+def test_bad_input_is_refused_saying_where(change: dict[str, Any], where: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_site([crisis_data(**change)])
+    assert where in str(caught.value)
+
+
+# Writing the folder
+
+
+def _expected(files: dict[str, bytes]) -> set[str]:
+    return set(files)
+
+
+def _read_all(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_reader_never_sees_a_partial_site(tmp_path: Path) -> None:
+    """One thread regenerates the site again and again, each time with a new text; another
+    reads it meanwhile: every folder it reads is whole, one version throughout."""
+    target = tmp_path / "crise"
+    versions = 40
+
+    def site_of(n: int) -> Site:
+        data = crisis_data()
+        data["statements"][3] = {**data["statements"][3], "text": f"Version {n:03d} du point."}
+        return make_site([data, drill_data()])
+
+    expected = _expected(build(site_of(0), T0))
+    publish(site_of(0), target, generated=T0)
+    problems: list[str] = []
+    reads = 0
+    done = threading.Event()
+
+    def reader() -> None:
+        nonlocal reads
+        while not done.is_set():
+            try:
+                root = target.resolve(strict=True)
+                seen = _read_all(root)
+                (target / "index.html").read_bytes()  # by the site's own path, as a server does
+            except OSError as exc:
+                problems.append(f"read failed: {exc!r}")
+                continue
+            reads += 1
+            if set(seen) != expected:
+                problems.append(f"files: {sorted(set(seen) ^ expected)}")
+            marks = {
+                m
+                for path, data in seen.items()
+                for m in re.findall(rb"Version (\d{3}) du point", data)
+            }
+            if len(marks) != 1:
+                problems.append(f"versions mixed: {sorted(marks)}")
+            for path, data in seen.items():
+                if path.endswith(".html") and not data.endswith(b"</html>\n"):
+                    problems.append(f"{path}: cut")
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for n in range(1, versions):
+            publish(site_of(n), target, generated=T0 + timedelta(seconds=n))
+    finally:
+        done.set()
+        thread.join()
+    assert problems == []
+    assert reads >= 5
+    assert b"Version 039 du point" in (target / "crises" / "crue-2026.html").read_bytes()
+
+
+def test_replaced_versions_go_after_the_grace_and_a_failed_write_leaves_the_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "crise"
+    site = make_site()
+    for _ in range(3):
+        publish(site, target, generated=T0, grace=3600)
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith(".crise.") and p.is_dir()]
+    assert len(kept) == 3  # within the grace: a reader of a replaced version can finish
+    current = publish(site, target, generated=T0, grace=0)
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".crise.") and p.is_dir()]
+    assert left == [current]
+    assert target.resolve() == current
+
+    def broken(folder: Path, content: dict[str, bytes]) -> None:
+        (folder / "index.html").write_bytes(b"<!DOCTYPE html><html")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic, "write_version", broken)
+    with pytest.raises(OSError, match="disk full"):
+        publish(make_site([]), target, generated=T0)
+    assert target.resolve() == current  # still the whole previous site
+    assert (target / "index.html").read_bytes().endswith(b"</html>\n")
+    names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".crise."))
+    assert names == sorted([".crise.lock", current.name])  # nothing half written left
+
+
+def test_a_folder_not_made_by_tocsin_is_never_replaced(tmp_path: Path) -> None:
+    taken = tmp_path / "www"
+    taken.mkdir()
+    (taken / "index.html").write_text("their site", encoding="utf-8")
+    with pytest.raises(SiteError, match=r"www existe et n’a pas été produit par tocsin"):
+        publish(make_site(), taken)
+    assert (taken / "index.html").read_text(encoding="utf-8") == "their site"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    publish(make_site(), empty)
+    assert empty.is_symlink()
+    assert (empty / "index.html").is_file()
+    assert os.stat(empty / "index.html").st_mode & 0o044 == 0o044  # a web server may read it
+
+
+# Serving
+
+
+def test_served_on_loopback_with_types_and_headers_and_no_listing(tmp_path: Path) -> None:
+    target = tmp_path / "crise"
+    publish(make_site(), target, generated=T0)
+    with pytest.raises(SiteError, match="boucle locale"):
+        serve(target, host="0.0.0.0")
+    with serve(target) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(server.url + "crises/crue-2026.html", timeout=10) as answer:
+            assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+            assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
+            assert answer.headers["X-Content-Type-Options"] == "nosniff"
+            assert b"Crue de la Moselle" in answer.read()
+        with urllib.request.urlopen(server.url + "feed.atom", timeout=10) as answer:
+            assert answer.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+        with urllib.request.urlopen(server.url + "cap.xml", timeout=10) as answer:
+            assert SCHEMA.is_valid(answer.read().decode())
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(server.url + "crises/", timeout=10)
+        missing.value.close()
+        assert missing.value.code == 404
+        # Regenerated while served: the next request reads the new version.
+        publish(make_site([drill_data()]), target, generated=T0)
+        with urllib.request.urlopen(server.url + "index.html", timeout=10) as answer:
+            assert b"crue-2026" not in answer.read()
+
+
+# In the browser
+
+PAGE_FACTS = """() => {
+  const headings = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
+    .map((h) => Number(h.tagName[1]));
+  const opaque = (c) => c && c !== 'transparent' && !c.startsWith('rgba(0, 0, 0, 0)');
+  const background = (e) => {
+    for (let n = e; n; n = n.parentElement) {
+      const c = getComputedStyle(n).backgroundColor;
+      if (opaque(c)) return c;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const pairs = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    const box = e.getBoundingClientRect();
+    if (!own || box.width === 0 || box.height === 0) continue;
+    pairs.push([e.tagName + '.' + e.className, getComputedStyle(e).color, background(e)]);
+  }
+  return {
+    lang: document.documentElement.lang,
+    langs: [...document.querySelectorAll('[lang]')].map((e) => e.lang),
+    h1: document.querySelectorAll('h1').length,
+    headings,
+    scripts: document.scripts.length,
+    images: document.images.length,
+    unlabelledNav: [...document.querySelectorAll('nav')].filter(
+      (n) => !n.getAttribute('aria-label')).length,
+    emptyLinks: [...document.querySelectorAll('a')].filter(
+      (a) => !a.textContent.trim()).length,
+    pairs,
+    texts: [...document.querySelectorAll('.text')].map((e) => e.innerText),
+    nav: getComputedStyle(document.querySelector('nav') || document.body).display,
+  };
+}"""
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css)[:3]]
+    return numbers[0], numbers[1], numbers[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two CSS colours."""
+
+    def luminance(css: str) -> float:
+        def linear(c: float) -> float:
+            c /= 255
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (linear(c) for c in _rgb(css))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_is_the_wcag_ratio() -> None:
+    assert round(contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)"), 1) == 21.0
+    assert contrast("rgb(119, 119, 119)", "rgb(255, 255, 255)") < 4.5  # #777 on white fails
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    try:
+        return chromium_path()
+    except BrowserMissing as exc:
+        pytest.fail(str(exc))
+
+
+def _accessible(facts: dict[str, Any], lang: str) -> None:
+    assert facts["lang"] == lang
+    assert facts["h1"] == 1
+    levels = facts["headings"]
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
+    assert facts["scripts"] == 0
+    assert facts["images"] == 0
+    assert facts["unlabelledNav"] == 0
+    assert facts["emptyLinks"] == 0
+    low = [(what, fg, bg) for what, fg, bg in facts["pairs"] if contrast(fg, bg) < 4.5]
+    assert low == []
+    assert len(facts["pairs"]) > 10
+
+
+async def test_the_pages_in_chromium_are_accessible_and_print(browser: str, tmp_path: Path) -> None:
+    target = tmp_path / "crise"
+    publish(make_site(), target, generated=T0 + timedelta(hours=4))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(target) as server:
+        async with chromium(browser, width=1000, height=900) as page:
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: dialogs.append(d.message))
+            await page.goto(server.url + "crises/crue-2026.html", wait_until="load")
+            french = await page.evaluate(PAGE_FACTS)
+            size = png_size(
+                await page.screenshot(path=ARTIFACTS / "site-crisis.png", full_page=True)
+            )
+            await page.goto(server.url + "crises/crue-2026.en.html", wait_until="load")
+            english = await page.evaluate(PAGE_FACTS)
+            await page.goto(server.url + "index.html", wait_until="load")
+            index = await page.evaluate(PAGE_FACTS)
+            await page.screenshot(path=ARTIFACTS / "site-index.png", full_page=True)
+            await page.goto(server.url + "crises/exercice-seveso.html", wait_until="load")
+            drill = await page.evaluate(PAGE_FACTS)
+            await page.emulate_media(media="print")
+            await page.goto(server.url + "crises/crue-2026.html", wait_until="load")
+            printed = await page.evaluate(PAGE_FACTS)
+            await page.screenshot(path=ARTIFACTS / "site-print.png", full_page=True)
+    _accessible(french, "fr")
+    _accessible(english, "en")
+    _accessible(index, "fr")
+    _accessible(drill, "fr")
+    _accessible(printed, "fr")
+    assert french["headings"] == [1, 2, 3, 3, 3, 4]  # newest first; the corrected one last
+    assert {"fr", "en"} <= set(french["langs"])  # each language's link says its language
+    assert dialogs == []
+    assert any("<script>alert('x')</script>" in text for text in french["texts"])
+    assert any('"><img src=x onerror=alert(1)>' in text for text in french["texts"])
+    assert french["nav"] == "block"
+    assert printed["nav"] == "none"  # the print style sheet drops the navigation
+    assert size[0] == 1000
+    assert size[1] > 900
