@@ -478,7 +478,7 @@ def test_replaced_versions_go_after_the_grace_and_a_failed_write_leaves_the_old_
     assert left == [current]
     assert target.resolve() == current
 
-    def broken(folder: Path, content: dict[str, bytes]) -> None:
+    def broken(folder: Path, content: dict[str, bytes], previous: Path | None) -> None:
         (folder / "index.html").write_bytes(b"<!DOCTYPE html><html")
         raise OSError("disk full")
 
@@ -489,6 +489,21 @@ def test_replaced_versions_go_after_the_grace_and_a_failed_write_leaves_the_old_
     assert (target / "index.html").read_bytes().endswith(b"</html>\n")
     names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".crise."))
     assert names == sorted([".crise.lock", current.name])  # nothing half written left
+
+
+def test_an_unchanged_file_is_linked_from_the_previous_version(tmp_path: Path) -> None:
+    target = tmp_path / "crise"
+    before = publish(make_site(), target, generated=T0)
+    changed = crisis_data()
+    changed["statements"][3] = {**changed["statements"][3], "text": "L’eau baisse encore."}
+    after = publish(make_site([changed, drill_data()]), target, generated=T0 + timedelta(hours=1))
+    page = "crises/crue-2026.html"
+    drill = "crises/exercice-seveso.html"
+    assert os.stat(after / drill).st_ino == os.stat(before / drill).st_ino  # one file, linked
+    assert os.stat(after / page).st_ino != os.stat(before / page).st_ino
+    assert b"L\xe2\x80\x99eau baisse encore." in (after / page).read_bytes()
+    assert b"L\xe2\x80\x99eau baisse encore." not in (before / page).read_bytes()
+    assert (after / drill).read_bytes() == build(make_site(), T0)[drill]
 
 
 def test_a_folder_not_made_by_tocsin_is_never_replaced(tmp_path: Path) -> None:

@@ -67,20 +67,40 @@ def _sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_version(folder: Path, content: Mapping[str, bytes]) -> None:
-    """Every file of ``content`` under ``folder``, synced to disk, readable by a web server."""
+def _same(old: Path, data: bytes) -> bool:
+    try:
+        return old.stat().st_size == len(data) and old.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_version(folder: Path, content: Mapping[str, bytes], previous: Path | None = None) -> None:
+    """Every file of ``content`` under ``folder``, readable by a web server, synced to disk.
+
+    A file the ``previous`` version holds as it is becomes a hard link to it (already on disk;
+    most files do not change from one publication to the next); the others are written, then
+    each synced."""
     folder.chmod(0o755)
     made = {folder}
+    paths = []
     for relative, data in content.items():
         path = folder / relative
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
             made.add(path.parent)
-        with open(path, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+        old = previous / relative if previous is not None else None
+        if old is not None and _same(old, data):
+            os.link(old, path)
+            continue
+        path.write_bytes(data)
         path.chmod(0o644)
+        paths.append(path)
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     for directory in made:
         _sync_dir(directory)
 
@@ -92,10 +112,11 @@ def swap(target: Path, content: Mapping[str, bytes], *, grace: float = GRACE) ->
     with _locked(target):
         if not _ours(target):
             raise SiteError(t("site.err.taken", path=str(target)))
+        previous = target.resolve() if target.is_symlink() else None
         stamp = f"{_prefix(target)}{time.time_ns():020d}-"
         part = Path(tempfile.mkdtemp(prefix=stamp, suffix=PART, dir=target.parent))
         try:
-            write_version(part, content)
+            write_version(part, content, previous)
             version = part.with_name(part.name.removesuffix(PART))
             part.rename(version)
         except BaseException:

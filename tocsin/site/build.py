@@ -38,7 +38,7 @@ def build(site: Site, generated: datetime | None = None) -> dict[str, bytes]:
     for crisis in site.crises:
         languages = pages.languages_of(crisis)
         for lang in languages:
-            html = pages.crisis_page(site, crisis, lang, now)
+            html = pages.crisis_page(site, crisis, lang)
             out[pages.crisis_path(crisis, lang)] = html.encode()
         urls = {
             lang: str(site.base_url).rstrip("/") + "/" + pages.crisis_path(crisis, lang)

@@ -145,7 +145,9 @@ def last_change(crisis: Crisis) -> datetime | None:
     return max(times, default=None)
 
 
-def _base(site: Site, words: Words, depth: int, generated: datetime) -> dict[str, object]:
+def _base(site: Site, words: Words, depth: int, generated: datetime | None) -> dict[str, object]:
+    """What every page shows; ``generated`` on the index only, so that a crisis's pages stay
+    the same bytes until the crisis changes (the next version links them, unwritten)."""
     up = "../" * depth
     return {
         "lang": words.lang,
@@ -155,11 +157,11 @@ def _base(site: Site, words: Words, depth: int, generated: datetime) -> dict[str
         "home": Link(f"{up}index{suffix(words.lang)}.html", words("site.all")),
         "feed": Link(f"{up}feed{suffix(words.lang)}.atom", words("site.feed")),
         "cap": Link(f"{up}cap.atom", words("site.cap")),
-        "generated": words("site.generated", when=words.when(generated)),
+        "generated": words("site.generated", when=words.when(generated)) if generated else "",
     }
 
 
-def crisis_page(site: Site, crisis: Crisis, lang: SiteLanguage, generated: datetime) -> str:
+def crisis_page(site: Site, crisis: Crisis, lang: SiteLanguage) -> str:
     words = Words(lang, site.zone)
     statements = sorted(
         (s for s in crisis.statements if s.language == lang),
@@ -175,7 +177,7 @@ def crisis_page(site: Site, crisis: Crisis, lang: SiteLanguage, generated: datet
         status = words("site.next_update", when=words.when(latest.next_update))
     title = typeset(crisis.title, lang)
     return _ENV.get_template("crisis.html.j2").render(
-        **_base(site, words, 1, generated),
+        **_base(site, words, 1, None),
         title=title,
         page_title=f"{words('site.exercise_tag')} – {title}" if crisis.exercise else title,
         exercise=words("site.exercise") if crisis.exercise else None,
