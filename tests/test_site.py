@@ -21,10 +21,13 @@ from typing import Any
 
 import pytest
 import xmlschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tests.browser import BrowserMissing, chromium, chromium_path, png_size
 from tocsin.site import Site, SiteError, atomic, build, publish, serve
+from tocsin.typography import typeset
 
 HERE = Path(__file__).parent
 ARTIFACTS = HERE / "artifacts"
@@ -264,6 +267,37 @@ def test_hostile_text_stays_text_in_cap(files: dict[str, bytes]) -> None:
     for data in cap_files(files).values():
         assert b"<script" not in data
         assert b"<img" not in data
+
+
+# Any text a person can type: no control character but tab and line ends (the model refuses
+# the others, saying where).
+TYPED = st.text(
+    st.characters(
+        exclude_categories=["Cs"],
+        exclude_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f\ufffe\uffff",
+    ),
+    min_size=1,
+    max_size=200,
+).filter(lambda text: text.strip() != "")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TYPED)
+def test_any_typed_text_keeps_cap_valid_and_comes_back_as_it_was(text: str) -> None:
+    data = crisis_data()
+    data["statements"][1] = {**data["statements"][1], "text": text}
+    built = build(make_site([data]), T0)
+    sent = text.replace("\r\n", "\n").replace("\r", "\n")
+    alert = built[next(p for p in built if p.endswith("-alert.xml"))]
+    assert SCHEMA.is_valid(alert.decode())
+    first = ET.fromstring(alert)
+    english = [i for i in first.iter(f"{CAP}info") if i.findtext(f"{CAP}language") == "en"]
+    assert english[0].findtext(f"{CAP}description") == sent
+    feed = ET.fromstring(built["feed.en.atom"])
+    assert feed.findtext(f"{ATOM}entry/{ATOM}content") == typeset(sent, "en")
+    shown = "".join(parsed(built["crises/crue-2026.en.html"]).data)
+    assert typeset(sent, "en").strip() in shown
 
 
 # Atom

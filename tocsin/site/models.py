@@ -34,7 +34,19 @@ Line = Annotated[
     Field(min_length=1, max_length=300, pattern=r"^[^\r\n]*$"),
     AfterValidator(_printable),
 ]
-Text = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_printable)]
+
+
+def _newlines(value: str) -> str:
+    """One kind of line end: XML readers turn « \r\n » and « \r » into « \n » anyway."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+Text = Annotated[
+    str,
+    Field(min_length=1, max_length=20_000),
+    AfterValidator(_printable),
+    AfterValidator(_newlines),
+]
 # CAP's sender and identifiers: no space, comma, « < » or « & » (CAP 1.2, 3.2.1).
 CapId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s,<&]+$")]
 
