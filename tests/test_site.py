@@ -240,6 +240,24 @@ def test_a_drill_is_an_exercise_and_its_close_a_cancel(files: dict[str, bytes]) 
     assert messages[0].findtext(f"{CAP}info/{CAP}web") == "https://www.moselle.example.fr/seveso"
 
 
+def test_one_language_withdrawn_the_others_go_on_in_an_update() -> None:
+    """The English translation of the first message is retracted, the French stands: an
+    Update with the French alone, not a Cancel of the whole alert."""
+    data = crisis_data()
+    data["statements"] = data["statements"][:2]
+    data["statements"][1] = {**data["statements"][1], "retracted_at": at(20)}
+    built = build(make_site([data]), T0)
+    messages = thread(built, "crue-2026")
+    kinds = [(m.findtext(f"{CAP}msgType"), m.findtext(f"{CAP}note")) for m in messages]
+    assert kinds == [("Alert", None), ("Update", None), ("Update", "retracted")]
+    assert [i.findtext(f"{CAP}language") for i in messages[1].iter(f"{CAP}info")] == ["fr", "en"]
+    assert [i.findtext(f"{CAP}language") for i in messages[2].iter(f"{CAP}info")] == ["fr"]
+    identifiers = [m.findtext(f"{CAP}identifier") for m in messages]
+    assert len(set(identifiers)) == 3  # the correction and the withdrawal share their second
+    for data_ in cap_files(built).values():
+        assert SCHEMA.is_valid(data_.decode())
+
+
 DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([^,\s<]*)")
 
 
@@ -329,11 +347,11 @@ def test_the_cap_index_links_each_crisis_s_latest_message(files: dict[str, bytes
     ]
     assert sorted(links) == [
         (
-            "https://crise.example.fr/cap/crue-2026-20261203T093500-cancel.xml",
+            "https://crise.example.fr/cap/crue-2026-20261203T093500-cancel-retracted.xml",
             "application/cap+xml",
         ),
         (
-            "https://crise.example.fr/cap/exercice-seveso-20261203T080500-cancel.xml",
+            "https://crise.example.fr/cap/exercice-seveso-20261203T080500-cancel-closed.xml",
             "application/cap+xml",
         ),
     ]

@@ -4,8 +4,9 @@ public alert aggregators and the FR-Alert operator read.
 The messages are rebuilt from the statements as they stand, the same each time: every moment
 the public saw an alert text change is one message. The first is an Alert; each new or
 corrected text after it is an Update that references every earlier message of the thread; a
-retraction of the text the thread shows, or the end of the crisis, is a Cancel. After a Cancel a
-new alert statement starts a new thread with an Alert.
+retraction of the text the thread shows, or the end of the crisis, is a Cancel (an Update
+without it when only one language of it is withdrawn and others stand). After a Cancel a new
+alert statement starts a new thread with an Alert.
 
 One ``info`` per language, French first. Times are written with their offset (``+01:00``,
 ``+00:00`` for UTC), never ``Z``, to the second, as CAP 1.2 requires.
@@ -102,7 +103,8 @@ def messages(site: Site, crisis: Crisis, page_url: Mapping[SiteLanguage, str]) -
     def message(at: datetime, kind: MsgType, infos: list[Info], note: str | None) -> Message:
         made = Message(
             crisis=crisis,
-            identifier=f"{crisis.id}-{at:%Y%m%dT%H%M%S}-{kind.lower()}",
+            identifier=f"{crisis.id}-{at:%Y%m%dT%H%M%S}-{kind.lower()}"
+            + (f"-{note}" if note else ""),
             sent=at,
             msg_type=kind,
             references=list(thread),
@@ -111,6 +113,14 @@ def messages(site: Site, crisis: Crisis, page_url: Mapping[SiteLanguage, str]) -
         )
         out.append(made)
         return made
+
+    def standing() -> list[Info]:
+        """The infos of the statements the thread shows, those not withdrawn, French first."""
+        return [
+            _info(texts[shown][lang], web.get(lang, fallback))
+            for lang in LANGUAGES
+            if lang in texts[shown] and (shown, lang) not in withdrawn
+        ]
 
     def cancel(at: datetime, key: str, note: str) -> None:
         infos = []
@@ -146,16 +156,16 @@ def messages(site: Site, crisis: Crisis, page_url: Mapping[SiteLanguage, str]) -
         if changed:
             # The thread shows the newest publication among those that changed now.
             shown = max(changed, key=lambda e: e.statement.first_published_at).statement.anchor
-            infos = [
-                _info(texts[shown][lang], web.get(lang, fallback))
-                for lang in LANGUAGES
-                if lang in texts[shown] and (shown, lang) not in withdrawn
-            ]
-            message(at, "Update" if thread else "Alert", infos, None)
+            message(at, "Update" if thread else "Alert", standing(), None)
             thread.append(out[-1])
-        for event in (e for e in events[at] if e.kind == "retract"):
-            withdrawn.add((event.statement.anchor, event.statement.language))
-            if thread and event.statement.anchor == shown:
+        retracted = [e for e in events[at] if e.kind == "retract"]
+        withdrawn.update((e.statement.anchor, e.statement.language) for e in retracted)
+        if thread and any(e.statement.anchor == shown for e in retracted):
+            left = standing()
+            if left:  # one language withdrawn, the others stand: they go on alone
+                message(at, "Update", left, "retracted")
+                thread.append(out[-1])
+            else:
                 cancel(at, "site.cap.cancelled", "retracted")
         if at == closing and thread:
             cancel(at, "site.cap.ended", "closed")
