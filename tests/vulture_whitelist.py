@@ -14,6 +14,14 @@ from babel.messages.catalog import Catalog
 
 from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
 from tocsin.review.model import PhaseReview, RunInfo
+from tocsin.site.pages import StatementView
+from tocsin.site.serve import _Handler
+
+
+def _site_templates(view: StatementView) -> object:
+    """What the status site's templates read (tocsin/site/templates)."""
+    return view.published_iso, view.previous
+
 
 HEADER = Catalog()  # the header fields are an instance's
 _ = (
@@ -33,4 +41,6 @@ _ = (
     HEADER.last_translator,
     HEADER.language_team,
     HEADER.header_comment,
+    _site_templates,
+    _Handler.list_directory,  # http.server calls it for a folder: the status site lists none
 )
