@@ -80,10 +80,10 @@ MESSAGES = {
     ),
     # Why a publication did not happen (kept in history: French and English together).
     "publish.err.credentials": (
-        "«\u202f{account}\u202f»\u00a0: identifiants refusés (HTTP {status})\u202f; "
+        "«\u202f{account}\u202f»\u00a0: identifiants refusés ({status})\u202f; "
         "vérifiez {source}",
-        "'{account}': credentials refused (HTTP {status}); check {source}",
-        "„{account}“: Zugangsdaten abgelehnt (HTTP {status}); {source} prüfen",
+        "'{account}': credentials refused ({status}); check {source}",
+        "„{account}“: Zugangsdaten abgelehnt ({status}); {source} prüfen",
     ),
     "publish.err.secret_env": (
         "«\u202f{account}\u202f»\u00a0: la variable {source} est vide ou absente{problem}",
@@ -114,21 +114,21 @@ MESSAGES = {
         "unbekanntes Konto „{account}“ in der Kontendatei",
     ),
     "publish.err.rejected": (
-        "«\u202f{account}\u202f»\u00a0: publication refusée (HTTP {status})\u00a0: {problem}",
-        "'{account}': publication refused (HTTP {status}): {problem}",
-        "„{account}“: Veröffentlichung abgelehnt (HTTP {status}): {problem}",
+        "«\u202f{account}\u202f»\u00a0: publication refusée ({status})\u00a0: {problem}",
+        "'{account}': publication refused ({status}): {problem}",
+        "„{account}“: Veröffentlichung abgelehnt ({status}): {problem}",
     ),
     "publish.err.rate_limited": (
-        "«\u202f{account}\u202f»\u00a0: limite de débit atteinte (HTTP {status}), nouvel essai "
+        "«\u202f{account}\u202f»\u00a0: limite de débit atteinte ({status}), nouvel essai "
         "dans {wait} s",
-        "'{account}': rate limit reached (HTTP {status}), retrying in {wait} s",
-        "„{account}“: Ratenlimit erreicht (HTTP {status}), neuer Versuch in {wait} s",
+        "'{account}': rate limit reached ({status}), retrying in {wait} s",
+        "„{account}“: Ratenlimit erreicht ({status}), neuer Versuch in {wait} s",
     ),
     "publish.err.unavailable": (
-        "«\u202f{account}\u202f»\u00a0: plateforme indisponible (HTTP {status}, {problem}), "
+        "«\u202f{account}\u202f»\u00a0: plateforme indisponible ({status}, {problem}), "
         "nouvel essai",
-        "'{account}': platform unavailable (HTTP {status}, {problem}), retrying",
-        "„{account}“: Plattform nicht erreichbar (HTTP {status}, {problem}), neuer Versuch",
+        "'{account}': platform unavailable ({status}, {problem}), retrying",
+        "„{account}“: Plattform nicht erreichbar ({status}, {problem}), neuer Versuch",
     ),
     "publish.err.webhook_secret": (
         "«\u202f{account}\u202f»\u00a0: le secret de {source} doit commencer par whsec_ suivi de "
@@ -179,9 +179,9 @@ MESSAGES = {
         "„{account}“: {host} nicht erreichbar ({problem}).",
     ),
     "accounts.check.webhook_ok": (
-        "«\u202f{account}\u202f» (webhook)\u00a0: événement de test signé accepté (HTTP {status}).",
-        "'{account}' (webhook): signed test event accepted (HTTP {status}).",
-        "„{account}“ (Webhook): signiertes Testereignis angenommen (HTTP {status}).",
+        "«\u202f{account}\u202f» (webhook)\u00a0: événement de test signé accepté ({status}).",
+        "'{account}' (webhook): signed test event accepted ({status}).",
+        "„{account}“ (Webhook): signiertes Testereignis angenommen ({status}).",
     ),
     "accounts.check.site_ok": (
         "«\u202f{account}\u202f» (site de crise)\u00a0: dossier {path} accessible en écriture.",

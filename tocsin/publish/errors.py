@@ -22,6 +22,11 @@ from tocsin.i18n import both, text_in
 MAX_DETAIL = 300  # what a platform says about an error, cut: it is untrusted text
 
 
+def code(protocol: str, status: int) -> str:
+    """``HTTP 503``, ``SMTP 535``; the protocol alone when no answer came (status 0)."""
+    return f"{protocol} {status}" if status else protocol
+
+
 def detail(text: object) -> str:
     """A platform's words about an error, on one line and bounded."""
     flat = " ".join(str(text).split())
@@ -61,8 +66,10 @@ class BadCredentials(NotRetryable):
     """401 or 403: the token, password or secret was refused; ``source`` says where it comes
     from (``MASTODON_TOKEN``, ``/run/secrets/smtp``)."""
 
-    def __init__(self, account: str, status: int, source: str) -> None:
-        super().__init__(account, "publish.err.credentials", status=status, source=source)
+    def __init__(self, account: str, status: int, source: str, protocol: str = "HTTP") -> None:
+        super().__init__(
+            account, "publish.err.credentials", status=code(protocol, status), source=source
+        )
         self.status = status
         self.source = source
 
@@ -85,8 +92,10 @@ class DrillRefused(NotRetryable):
 class Rejected(NotRetryable):
     """The platform refused the input itself (a 4xx other than 401, 403, 408 and 429)."""
 
-    def __init__(self, account: str, status: int, problem: str) -> None:
-        super().__init__(account, "publish.err.rejected", status=status, problem=detail(problem))
+    def __init__(self, account: str, status: int, problem: str, protocol: str = "HTTP") -> None:
+        super().__init__(
+            account, "publish.err.rejected", status=code(protocol, status), problem=detail(problem)
+        )
         self.status = status
 
 
@@ -94,14 +103,19 @@ class Unavailable(Retryable):
     """The platform is down, busy or unreachable; ``status`` 0 for a network failure."""
 
     def __init__(
-        self, account: str, status: int, problem: str, retry_after: float | None = None
+        self,
+        account: str,
+        status: int,
+        problem: str,
+        retry_after: float | None = None,
+        protocol: str = "HTTP",
     ) -> None:
         key = "publish.err.rate_limited" if status == 429 else "publish.err.unavailable"
         super().__init__(
             account,
             key,
             retry_after=retry_after,
-            status=status,
+            status=code(protocol, status),
             problem=detail(problem),
             wait=round(retry_after) if retry_after is not None else "-",
         )
