@@ -232,4 +232,8 @@ MESSAGES = {
         "Try each account and say in one sentence what is wrong.",
         "Prüft jedes Konto und sagt in einem Satz, was nicht stimmt.",
     ),
+    # The subject of an e-mail, before the statement's first line.
+    "publish.mail.exercise": ("[EXERCICE]", "[EXERCISE]", "[ÜBUNG]"),
+    "publish.mail.correction": ("Correction\u00a0:", "Correction:", "Korrektur:"),
+    "publish.mail.retraction": ("Retrait\u00a0:", "Withdrawn:", "Zurückgezogen:"),
 }
