@@ -7,16 +7,25 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from tests.fakemastodon import TOKEN, FakeMastodon
 from tocsin.models import Channel, PhaseName
-from tocsin.publish.accounts import MastodonAccount
-from tocsin.publish.errors import BadCredentials, Rejected, Unavailable
+from tocsin.publish.accounts import MastodonAccount, load_accounts
+from tocsin.publish.errors import (
+    BadCredentials,
+    DrillRefused,
+    MissingSecret,
+    NotRetryable,
+    Rejected,
+    Unavailable,
+)
 from tocsin.publish.mastodon import publish_mastodon, verify
 from tocsin.publish.models import Action, Publication, PublishRequest
+from tocsin.publish.publisher import publish
 from tocsin.publish.ratelimit import Limits
 
 
@@ -183,3 +192,34 @@ async def test_the_bucket_paces_posts_at_the_accounts_rate(server: FakeMastodon)
     # 3 at once, then one each third of a second: 6 posts take about 1 s, not less.
     assert elapsed >= 0.95
     assert len(server.posts()) == 6
+
+
+async def test_a_drill_never_reaches_a_real_account(server: FakeMastodon, tmp_path: Path) -> None:
+    file = tmp_path / "accounts.yaml"
+    file.write_text(
+        "accounts:\n"
+        f"  mairie-mastodon: {{kind: mastodon, url: '{server.url}', token_env: MASTODON_TOKEN}}\n"
+        f"  drill-mastodon: {{kind: mastodon, url: '{server.url}', token_env: DRILL_TOKEN,"
+        " exercise: true}\n"
+        "channels:\n"
+        "  mastodon: [mairie-mastodon, drill-mastodon]\n",
+        encoding="utf-8",
+    )
+    server.tokens["drill-token-abc"] = "exercice"
+    accounts = load_accounts(file)
+    env = {"MASTODON_TOKEN": TOKEN, "DRILL_TOKEN": "drill-token-abc"}
+    with pytest.raises(DrillRefused):
+        await publish(_request(1, exercise=True), accounts, env=env, limits=Limits())
+    assert server.calls == []  # refused before any request
+    [name] = accounts.for_channel(Channel.MASTODON, exercise=True).accounts
+    drill = await publish(
+        _request(1, exercise=True, account=name), accounts, env=env, limits=Limits()
+    )
+    assert [s.id for s in server.posts("exercice")] == [drill.remote_id]
+    assert server.posts("crise") == []
+    real = await publish(_request(2), accounts, env=env, limits=Limits())
+    assert [s.id for s in server.posts("crise")] == [real.remote_id]
+    with pytest.raises(NotRetryable, match="channel sms"):
+        await publish(_request(3, channel=Channel.SMS), accounts, env=env, limits=Limits())
+    with pytest.raises(MissingSecret, match="MASTODON_TOKEN"):
+        await publish(_request(4), accounts, env={}, limits=Limits())

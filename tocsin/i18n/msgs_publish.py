@@ -236,4 +236,10 @@ MESSAGES = {
     "publish.mail.exercise": ("[EXERCICE]", "[EXERCISE]", "[ÜBUNG]"),
     "publish.mail.correction": ("Correction\u00a0:", "Correction:", "Korrektur:"),
     "publish.mail.retraction": ("Retrait\u00a0:", "Withdrawn:", "Zurückgezogen:"),
+    "publish.err.not_in_channel": (
+        "«\u202f{account}\u202f» n’est pas un compte du canal {channel} dans le fichier de "
+        "comptes",
+        "'{account}' is not an account of the channel {channel} in the accounts file",
+        "„{account}“ ist kein Konto des Kanals {channel} in der Kontendatei",
+    ),
 }

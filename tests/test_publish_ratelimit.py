@@ -1,0 +1,97 @@
+"""The token bucket per account: the platforms' published limits, Retry-After, and a wait too
+long handed back as a retryable error (the activity's next retry delay)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from tocsin.publish.errors import Unavailable
+from tocsin.publish.ratelimit import BLUESKY_CREATE_COST, Limits, TokenBucket, TooLong
+
+
+class Clock:
+    """A clock that moves only when the bucket sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+async def test_mastodon_300_requests_per_5_minutes() -> None:
+    clock = Clock()
+    bucket = TokenBucket(300, 300, clock=clock, sleep=clock.sleep)
+    for _ in range(300):
+        assert await bucket.acquire() == 0
+    assert clock.slept == []
+    # The 301st waits for one token: 1 s at 300 per 300 s.
+    assert await bucket.acquire() == pytest.approx(1.0)
+    # Over 10 minutes from empty, no more than the limit goes out.
+    start, taken = clock.now, 0
+    while clock.now - start < 600:
+        await bucket.acquire()
+        taken += 1
+    assert taken == pytest.approx(600, abs=1)
+
+
+async def test_bluesky_5000_points_an_hour_a_create_costing_3() -> None:
+    clock = Clock()
+    bucket = TokenBucket(5_000, 3_600, clock=clock, sleep=clock.sleep)
+    creates = 0
+    while bucket.delay(BLUESKY_CREATE_COST) == 0:
+        await bucket.acquire(BLUESKY_CREATE_COST)
+        creates += 1
+    assert creates == 1_666  # 5,000 // 3
+    # Two points are left: the next create waits for one more, 0.72 s at 5,000 an hour.
+    assert bucket.delay(BLUESKY_CREATE_COST) == pytest.approx(3_600 / 5_000)
+
+
+async def test_retry_after_pauses_the_bucket() -> None:
+    clock = Clock()
+    bucket = TokenBucket(300, 300, clock=clock, sleep=clock.sleep)
+    bucket.pause(30)
+    assert bucket.delay() == pytest.approx(30)
+    assert await bucket.acquire() == pytest.approx(30)
+    # The pause emptied the bucket; it refilled at the account's rate meanwhile (30 in 30 s).
+    assert bucket.tokens == pytest.approx(29)
+
+
+async def test_a_wait_too_long_is_handed_back_as_retryable() -> None:
+    clock = Clock()
+    bucket = TokenBucket(1, 60, clock=clock, sleep=clock.sleep)
+    await bucket.acquire()
+    with pytest.raises(TooLong) as too_long:
+        await bucket.acquire(max_wait=10)
+    assert too_long.value.wait == pytest.approx(60)
+    assert clock.slept == []
+    limits = Limits()
+    await limits.take("presse", 1, 60)
+    with pytest.raises(Unavailable) as later:
+        await limits.take("presse", 1, 60, max_wait=5)
+    assert later.value.retryable
+    assert later.value.retry_after is not None
+    assert 55 < later.value.retry_after <= 60
+    # Another account has its own bucket.
+    await limits.take("site", 1, 60, max_wait=0)
+
+
+async def test_concurrent_callers_share_the_bucket_in_real_time() -> None:
+    bucket = TokenBucket(5, 0.5)  # 10 a second, 5 at once
+    started = time.monotonic()
+    await asyncio.gather(*(bucket.acquire() for _ in range(15)))
+    elapsed = time.monotonic() - started
+    assert 0.9 <= elapsed < 3.0  # 5 at once, 10 more at 10 a second
+
+
+def test_a_cost_above_the_capacity_is_a_mistake() -> None:
+    with pytest.raises(ValueError, match="more than the bucket holds"):
+        TokenBucket(2, 60).delay(3)
