@@ -161,9 +161,7 @@ class FakeMastodon:
                 return web.json_response(self._json(self.statuses[found[0]]))
         text = str(form.get("status", ""))
         if not text.strip():
-            return web.json_response(
-                {"error": "Validation failed: Text can't be blank"}, status=422
-            )
+            return web.json_response({"error": BLANK}, status=422)
         if len(text) > 500:
             return web.json_response({"error": "Validation failed: Text is too long"}, status=422)
         reply = form.get("in_reply_to_id")
@@ -201,9 +199,7 @@ class FakeMastodon:
         form = await request.post()
         text = str(form.get("status", ""))
         if not text.strip():
-            return web.json_response(
-                {"error": "Validation failed: Text can't be blank"}, status=422
-            )
+            return web.json_response({"error": BLANK}, status=422)
         status.history.append(status.text)
         status.text = text
         status.edited_at = datetime.now(UTC)

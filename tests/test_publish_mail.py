@@ -4,6 +4,7 @@ requires STARTTLS before AUTH, with a self-signed certificate made for the test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import ssl
@@ -68,7 +69,7 @@ class Handler:
 
 
 def _authenticate(
-    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    server: SMTP, session: Session, envelope: Envelope, _mechanism: str, auth_data: Any
 ) -> AuthResult:
     ok = (
         isinstance(auth_data, LoginPassword)
@@ -85,9 +86,11 @@ class Smtp:
     cert: Path
 
 
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[Smtp]:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+@contextlib.contextmanager
+def smtp_server(folder: Path) -> Iterator[Smtp]:
+    """aiosmtpd on a free loopback port, STARTTLS required before AUTH, with a self-signed
+    certificate for 127.0.0.1 made in ``folder`` (the client trusts it through ``ca_file``)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         [
             "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -115,6 +118,12 @@ def smtp(tmp_path: Path) -> Iterator[Smtp]:
         yield Smtp(handler, port, cert)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[Smtp]:
+    with smtp_server(tmp_path) as server:
+        yield server
 
 
 def _account(smtp: Smtp, **changes: object) -> EmailAccount:

@@ -9,7 +9,10 @@ reads it, mypy and ruff check that every name here still exists.
 
 from __future__ import annotations
 
+from tests.test_publish_mail import Handler
 from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
+from tocsin.publish.accounts import StatusSiteAccount
+from tocsin.publish.models import AccountKind
 from tocsin.review.model import PhaseReview, RunInfo
 
 _ = (
@@ -23,4 +26,7 @@ _ = (
     PhaseReview.approved_via,  # the review's JSON report
     PhaseReview.warnings,
     RunInfo.ended_at,
+    StatusSiteAccount.base_url,  # accounts YAML: the status site's address (site not built yet)
+    AccountKind.STATUS_SITE,  # a Publication's kind, once the status site publishes
+    Handler.handle_DATA,  # aiosmtpd calls its handler's hooks by name
 )

@@ -1,6 +1,8 @@
 """Messages of the publishing accounts and publishers (tocsin/publish, tocsin accounts).
 French typography: \u00a0 before a colon, \u202f before ; ! ? and inside « »."""
 
+__all__ = ["MESSAGES"]  # read by tocsin.i18n.convert
+
 MESSAGES = {
     # The accounts file, said at its line.
     "accounts.err.https": (
@@ -80,8 +82,7 @@ MESSAGES = {
     ),
     # Why a publication did not happen (kept in history: French and English together).
     "publish.err.credentials": (
-        "«\u202f{account}\u202f»\u00a0: identifiants refusés ({status})\u202f; "
-        "vérifiez {source}",
+        "«\u202f{account}\u202f»\u00a0: identifiants refusés ({status})\u202f; vérifiez {source}",
         "'{account}': credentials refused ({status}); check {source}",
         "„{account}“: Zugangsdaten abgelehnt ({status}); {source} prüfen",
     ),
@@ -179,9 +180,9 @@ MESSAGES = {
         "„{account}“: {host} nicht erreichbar ({problem}).",
     ),
     "accounts.check.webhook_ok": (
-        "«\u202f{account}\u202f» (webhook)\u00a0: événement de test signé accepté ({status}).",
-        "'{account}' (webhook): signed test event accepted ({status}).",
-        "„{account}“ (Webhook): signiertes Testereignis angenommen ({status}).",
+        "«\u202f{account}\u202f» (webhook)\u00a0: événement de test signé accepté (HTTP {status}).",
+        "'{account}' (webhook): signed test event accepted (HTTP {status}).",
+        "„{account}“ (Webhook): signiertes Testereignis angenommen (HTTP {status}).",
     ),
     "accounts.check.site_ok": (
         "«\u202f{account}\u202f» (site de crise)\u00a0: dossier {path} accessible en écriture.",
@@ -201,11 +202,6 @@ MESSAGES = {
         "not built yet.",
         "„{account}“ (Bluesky): Geheimnis vorhanden; Anmeldung nicht versucht, "
         "Veröffentlichen auf Bluesky ist noch nicht eingebaut.",
-    ),
-    "accounts.check.exercise": (
-        " (exercice)",
-        " (drill)",
-        " (Übung)",
     ),
     "accounts.check.none": (
         "Aucun fichier de comptes (TOCSIN_ACCOUNTS)\u00a0: chaque canal garde la boîte d’envoi.",
@@ -237,8 +233,7 @@ MESSAGES = {
     "publish.mail.correction": ("Correction\u00a0:", "Correction:", "Korrektur:"),
     "publish.mail.retraction": ("Retrait\u00a0:", "Withdrawn:", "Zurückgezogen:"),
     "publish.err.not_in_channel": (
-        "«\u202f{account}\u202f» n’est pas un compte du canal {channel} dans le fichier de "
-        "comptes",
+        "«\u202f{account}\u202f» n’est pas un compte du canal {channel} dans le fichier de comptes",
         "'{account}' is not an account of the channel {channel} in the accounts file",
         "„{account}“ ist kein Konto des Kanals {channel} in der Kontendatei",
     ),

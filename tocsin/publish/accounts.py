@@ -88,12 +88,8 @@ class AccountBase(Strict):
     rate: Rate | None = None
 
     def secret_source(self) -> tuple[str | None, Path | None]:
-        if not self.secret_field:
-            return None, None
-        return (
-            getattr(self, f"{self.secret_field}_env", None),
-            getattr(self, f"{self.secret_field}_file", None),
-        )
+        """The variable or the file that holds the secret (none for a kind without one)."""
+        return None, None
 
     def source_name(self) -> str:
         """Where the secret comes from, for messages: the variable or the file, never the value."""
@@ -125,6 +121,9 @@ class MastodonAccount(AccountBase):
     token_env: EnvName | None = None
     token_file: Path | None = None
 
+    def secret_source(self) -> tuple[str | None, Path | None]:
+        return self.token_env, self.token_file
+
 
 class BlueskyAccount(AccountBase):
     """Described here so that the file can name it; publishing to Bluesky is not built yet."""
@@ -137,6 +136,9 @@ class BlueskyAccount(AccountBase):
     handle: str = Field(min_length=3, max_length=253, pattern=r"^[A-Za-z0-9.-]+$")
     password_env: EnvName | None = None
     password_file: Path | None = None
+
+    def secret_source(self) -> tuple[str | None, Path | None]:
+        return self.password_env, self.password_file
 
 
 class EmailAccount(AccountBase):
@@ -151,6 +153,10 @@ class EmailAccount(AccountBase):
     username: str | None = Field(default=None, min_length=1, max_length=320)
     password_env: EnvName | None = None
     password_file: Path | None = None
+
+    def secret_source(self) -> tuple[str | None, Path | None]:
+        return self.password_env, self.password_file
+
     from_: str = Field(alias="from", min_length=3, max_length=400)
     to: list[Annotated[str, Field(pattern=_ADDRESS.pattern)]] = Field(
         min_length=1, max_length=MAX_RECIPIENTS
@@ -183,6 +189,9 @@ class WebhookAccount(AccountBase):
     url: SecureUrl
     secret_env: EnvName | None = None
     secret_file: Path | None = None
+
+    def secret_source(self) -> tuple[str | None, Path | None]:
+        return self.secret_env, self.secret_file
 
 
 class StatusSiteAccount(AccountBase):
