@@ -7,7 +7,7 @@ with ``Retry-After`` and ``X-RateLimit-Reset``; statuses created, edited (with t
 and deleted (404 once gone); replies only to a status that exists.
 
 What it can be told: to make a post and drop the connection before answering (``drop_next``),
-to be down (``down``: 503), to revoke a token.
+to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``).
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class FakeMastodon:
         self.retry_after = 5
         self.drop_next = 0  # creates whose answer is lost after the post is made
         self.down = False
+        self.tamper: dict[str, Any] = {}  # fields every status answer says instead (hostile)
         self.calls: list[tuple[str, str]] = []  # (method, path)
         self.clock = time.monotonic
         self._ids = itertools.count(109_000_000_000_000_001)
@@ -133,6 +134,7 @@ class FakeMastodon:
             "emojis": [],
             "reblog": None,
             "account": self._account(status.username),
+            **self.tamper,
         }
 
     def _account(self, username: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import structlog
+from pydantic import ValidationError
 
 from tocsin.models import Channel, PhaseName
 from tocsin.publish.accounts import (
@@ -20,7 +21,7 @@ from tocsin.publish.accounts import (
     read_secret,
 )
 from tocsin.publish.errors import DrillRefused, MissingSecret, NotRetryable
-from tocsin.publish.models import idempotency_key
+from tocsin.publish.models import Publication, idempotency_key
 
 # The file of issue 25, point 1, as it is written there, with the drill account in a channel.
 EXAMPLE = """\
@@ -245,3 +246,23 @@ def test_the_idempotency_key_is_deterministic_and_tells_every_field_apart() -> N
     keys = {idempotency_key(*other) for other in others}
     assert len(keys) == len(others)
     assert key not in keys
+
+
+def test_no_secret_in_an_address_and_no_line_break_in_a_remote_id(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path,
+        "accounts:\n  w: {kind: webhook, url: 'https://gw:hunter2@gw.example.fr/hook',"
+        " secret_env: S}\n",
+    )
+    assert ":2:" in problems[0]
+    assert "*_env" in problems[0]
+    assert "hunter2" not in problems[0]
+    published = {
+        "remote_id": "<a@example.fr>\r\nBcc: everyone@example.fr",
+        "published_at": "2026-12-03T08:00:00+01:00",
+        "account": "presse",
+        "kind": "email",
+        "key": "k",
+    }
+    with pytest.raises(ValidationError):
+        Publication.model_validate(published)

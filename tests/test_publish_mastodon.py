@@ -223,3 +223,12 @@ async def test_a_drill_never_reaches_a_real_account(server: FakeMastodon, tmp_pa
         await publish(_request(3, channel=Channel.SMS), accounts, env=env, limits=Limits())
     with pytest.raises(MissingSecret, match="MASTODON_TOKEN"):
         await publish(_request(4), accounts, env={}, limits=Limits())
+
+
+async def test_a_hostile_answer_is_not_kept(server: FakeMastodon) -> None:
+    server.tamper = {"url": "javascript:alert(1)"}
+    publication = await _post(server, _request(1))
+    assert publication.url is None  # the post stands, without a link nobody should follow
+    server.tamper = {"id": "1\r\nX-Injected: yes"}
+    with pytest.raises(NotRetryable, match="unusable"):
+        await _post(server, _request(2))

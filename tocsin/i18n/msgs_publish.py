@@ -237,4 +237,15 @@ MESSAGES = {
         "'{account}' is not an account of the channel {channel} in the accounts file",
         "„{account}“ ist kein Konto des Kanals {channel} in der Kontendatei",
     ),
+    "accounts.err.userinfo": (
+        "pas d’identifiant ni de mot de passe dans l’adresse\u202f; le secret vient de *_env "
+        "ou *_file",
+        "no user name or password in the address; the secret comes from *_env or *_file",
+        "kein Benutzername oder Passwort in der Adresse; das Geheimnis kommt aus *_env oder *_file",
+    ),
+    "publish.err.bad_answer": (
+        "«\u202f{account}\u202f»\u00a0: réponse de la plateforme inutilisable ({problem})",
+        "'{account}': the platform's answer is unusable ({problem})",
+        "„{account}“: die Antwort der Plattform ist unbrauchbar ({problem})",
+    ),
 }

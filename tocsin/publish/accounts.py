@@ -55,6 +55,8 @@ def is_loopback(host: str) -> bool:
 def _https_unless_loopback(url: str) -> str:
     """A credential never crosses the network in clear: http only to this machine."""
     parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise ValueError(t("accounts.err.userinfo"))
     if parts.scheme != "https" and not is_loopback(parts.hostname or ""):
         raise ValueError(t("accounts.err.https", url=url))
     return url.rstrip("/")

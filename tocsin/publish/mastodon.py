@@ -23,20 +23,22 @@ from mastodon import (
     MastodonNotFoundError,
     MastodonRatelimitError,
 )
-from pydantic import SecretStr
+from pydantic import SecretStr, TypeAdapter, ValidationError
 
 from tocsin.publish.accounts import MastodonAccount
 from tocsin.publish.errors import (
+    NotRetryable,
     PublishError,
     Unavailable,
     detail,
     from_status,
     retry_after_seconds,
 )
-from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
+from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest, Url
 from tocsin.publish.ratelimit import LIMITS, Limits
 
 TIMEOUT = 30.0  # seconds for one request
+_URL: TypeAdapter[str] = TypeAdapter(Url)
 
 
 class _Answers:
@@ -120,19 +122,27 @@ def _call(
         return None, error, pause
     finally:
         api.session.close()
-    return (
-        Publication(
+    url = status.get("url") if hasattr(status, "get") else None
+    try:
+        url = _URL.validate_python(url) if url else None
+    except ValidationError:
+        url = None  # a link the public would not be sent to: the post stands, without it
+    try:
+        publication = Publication(
             remote_id=str(status["id"]),
-            url=status.get("url") or None,
+            url=url,
             published_at=when,
             account=request.account,
             kind=AccountKind.MASTODON,
             key=request.key,
             action=request.action,
-        ),
-        None,
-        None,
-    )
+        )
+    except (ValidationError, KeyError, TypeError) as exc:
+        # An answer from outside: an id or a URL that cannot be kept (too long, not http).
+        problem = detail(type(exc).__name__)
+        unusable = NotRetryable(request.account, "publish.err.bad_answer", problem=problem)
+        return None, unusable, None
+    return publication, None, None
 
 
 async def publish_mastodon(

@@ -22,7 +22,8 @@ from tocsin.models.base import Channel, Identifier, Language, PhaseName, Strict
 MAX_TEXT = 100_000  # a press release, with room; a post is far shorter
 MAX_URL = 2_000
 Url = Annotated[str, Field(max_length=MAX_URL, pattern=r"^https?://[^\s<>\"]+$")]
-RemoteId = Annotated[str, Field(min_length=1, max_length=500)]
+# A platform's id of a post: printable, one line (it goes into e-mail headers and URLs).
+RemoteId = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
 class AccountKind(StrEnum):
