@@ -232,3 +232,15 @@ async def test_a_hostile_answer_is_not_kept(server: FakeMastodon) -> None:
     server.tamper = {"id": "1\r\nX-Injected: yes"}
     with pytest.raises(NotRetryable, match="unusable"):
         await _post(server, _request(2))
+
+
+async def test_a_key_is_remembered_for_an_hour(server: FakeMastodon) -> None:
+    moment = [0.0]
+    server.clock = lambda: moment[0]
+    await _post(server, _request(1))
+    moment[0] = 3599.0
+    await _post(server, _request(1))
+    assert len(server.posts()) == 1
+    moment[0] = 3601.0  # Mastodon forgets the key after an hour: the same request posts again
+    await _post(server, _request(1))
+    assert len(server.posts()) == 2

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 import pytest
 
-from tocsin.publish.errors import Unavailable
+from tocsin.publish.errors import BadCredentials, Unavailable, as_application_error
 from tocsin.publish.ratelimit import BLUESKY_CREATE_COST, Limits, TokenBucket, TooLong
 
 
@@ -95,3 +96,17 @@ async def test_concurrent_callers_share_the_bucket_in_real_time() -> None:
 def test_a_cost_above_the_capacity_is_a_mistake() -> None:
     with pytest.raises(ValueError, match="more than the bucket holds"):
         TokenBucket(2, 60).delay(3)
+
+
+def test_errors_become_activity_errors_a_workflow_can_tell_apart() -> None:
+    limited = as_application_error(Unavailable("social", 429, "slow down", retry_after=42))
+    assert limited.type == "Unavailable"
+    assert not limited.non_retryable
+    assert limited.next_retry_delay == timedelta(seconds=42)
+    refused = as_application_error(BadCredentials("social", 401, "MASTODON_TOKEN"))
+    assert refused.type == "BadCredentials"
+    assert refused.non_retryable
+    assert refused.next_retry_delay is None
+    assert refused.details[0]["key"] == "publish.err.credentials"
+    assert refused.details[0]["values"]["source"] == "MASTODON_TOKEN"
+    assert "MASTODON_TOKEN" in refused.message

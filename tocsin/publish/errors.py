@@ -15,7 +15,10 @@ they name where a secret comes from, never its value.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
+
+from temporalio.exceptions import ApplicationError
 
 from tocsin.i18n import both, text_in
 
@@ -150,3 +153,18 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return min(max(seconds, 0.0), 86_400.0)
+
+
+def as_application_error(error: PublishError) -> ApplicationError:
+    """The error as a publishing activity raises it: its type is the class's name (what a
+    workflow tells apart), its details the message key and values (to say it again in another
+    language), not retried when retrying cannot help, and a platform's ``Retry-After`` as the
+    next retry's delay."""
+    delay = getattr(error, "retry_after", None)
+    return ApplicationError(
+        str(error),
+        {"key": error.message_key, "values": {k: str(v) for k, v in error.values.items()}},
+        type=type(error).__name__,
+        non_retryable=not error.retryable,
+        next_retry_delay=timedelta(seconds=delay) if delay else None,
+    )
