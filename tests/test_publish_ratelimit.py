@@ -9,7 +9,13 @@ from datetime import timedelta
 
 import pytest
 
-from tocsin.publish.errors import BadCredentials, Unavailable, as_application_error
+from tocsin.publish.errors import (
+    BadCredentials,
+    Unavailable,
+    as_application_error,
+    from_status,
+    retry_after_seconds,
+)
 from tocsin.publish.ratelimit import BLUESKY_CREATE_COST, Limits, TokenBucket, TooLong
 
 
@@ -110,3 +116,29 @@ def test_errors_become_activity_errors_a_workflow_can_tell_apart() -> None:
     assert refused.details[0]["key"] == "publish.err.credentials"
     assert refused.details[0]["values"]["source"] == "MASTODON_TOKEN"
     assert "MASTODON_TOKEN" in refused.message
+
+
+def test_retry_after_in_both_forms_and_statuses_sorted_into_kinds() -> None:
+    now = 1_764_748_800.0  # Wed, 03 Dec 2025 08:00:00 GMT
+    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds("Wed, 03 Dec 2025 08:01:30 GMT", now=now) == 90
+    assert retry_after_seconds("Wed, 03 Dec 2025 07:00:00 GMT", now=now) == 0  # past
+    assert retry_after_seconds("99999999") == 86_400  # bounded to a day
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
+    kinds = {
+        status: type(from_status("a", status, "x", "TOKEN")).__name__
+        for status in (400, 401, 403, 404, 408, 422, 429, 500, 502, 503)
+    }
+    assert kinds == {
+        400: "Rejected",
+        401: "BadCredentials",
+        403: "BadCredentials",
+        404: "Rejected",
+        408: "Unavailable",
+        422: "Rejected",
+        429: "Unavailable",
+        500: "Unavailable",
+        502: "Unavailable",
+        503: "Unavailable",
+    }
