@@ -69,6 +69,7 @@ async def test_retry_after_pauses_the_bucket() -> None:
     assert bucket.delay() == pytest.approx(30)
     assert await bucket.acquire() == pytest.approx(30)
     # The pause emptied the bucket; it refilled at the account's rate meanwhile (30 in 30 s).
+    assert bucket.delay() == 0
     assert bucket.tokens == pytest.approx(29)
 
 
@@ -94,9 +95,28 @@ async def test_a_wait_too_long_is_handed_back_as_retryable() -> None:
 async def test_concurrent_callers_share_the_bucket_in_real_time() -> None:
     bucket = TokenBucket(5, 0.5)  # 10 a second, 5 at once
     started = time.monotonic()
-    await asyncio.gather(*(bucket.acquire() for _ in range(15)))
+    waits = await asyncio.gather(*(bucket.acquire() for _ in range(15)))
     elapsed = time.monotonic() - started
     assert 0.9 <= elapsed < 3.0  # 5 at once, 10 more at 10 a second
+    # In the order they came, each told its wait when it asked.
+    assert waits == sorted(waits)
+    assert waits[:5] == [0] * 5
+    assert waits[-1] == pytest.approx(1.0, abs=0.05)
+    # One that would wait past its bound reserves nothing and is told how long.
+    with pytest.raises(TooLong):
+        await bucket.acquire(cost=5, max_wait=0.1)
+    assert bucket.delay(5) <= 0.5 + 0.05
+
+
+async def test_a_cancelled_waiter_gives_its_tokens_back() -> None:
+    bucket = TokenBucket(1, 10)
+    await bucket.acquire()
+    waiter = asyncio.create_task(bucket.acquire())
+    await asyncio.sleep(0.05)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert bucket.delay() == pytest.approx(10 - 0.05, abs=0.1)  # not 20: nothing reserved
 
 
 def test_a_cost_above_the_capacity_is_a_mistake() -> None:

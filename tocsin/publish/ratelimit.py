@@ -41,7 +41,6 @@ class TokenBucket:
         self._sleep = sleep
         self._updated = clock()
         self._paused_until = 0.0
-        self._lock = asyncio.Lock()
 
     def _refill(self) -> None:
         now = self._clock()
@@ -66,18 +65,21 @@ class TokenBucket:
         self.tokens = min(self.tokens, 0.0)
 
     async def acquire(self, cost: float = 1.0, max_wait: float | None = None) -> float:
-        """Take ``cost`` tokens, waiting for them (in turn: first come, first served). With
-        ``max_wait``, a longer wait is not taken: :class:`TooLong` says how long it would be.
-        Returns the seconds waited."""
-        async with self._lock:
-            wait = self.delay(cost)
-            if max_wait is not None and wait > max_wait:
-                raise TooLong(wait)
-            if wait > 0:
+        """Take ``cost`` tokens, waiting for them. The tokens are reserved at once (the bucket
+        may go below zero), so callers are served in the order they came and each one's wait
+        is known when it asks. With ``max_wait``, a longer wait is not taken: :class:`TooLong`
+        says how long it would be, and nothing is reserved. Returns the seconds waited."""
+        wait = self.delay(cost)
+        if max_wait is not None and wait > max_wait:
+            raise TooLong(wait)
+        self.tokens -= cost
+        if wait > 0:
+            try:
                 await self._sleep(wait)
-                self._refill()
-            self.tokens -= cost
-            return wait
+            except asyncio.CancelledError:
+                self.tokens += cost  # not taken after all
+                raise
+        return wait
 
 
 class TooLong(Exception):
