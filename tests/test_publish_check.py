@@ -139,8 +139,10 @@ async def test_each_failure_in_one_sentence_naming_what_to_fix(
     env["TOCSIN_LANG"] = "fr"
     result = await _check(env)
     presse = result.out.splitlines()[1]
-    assert presse.startswith(
-        f"✗ «\u202fpresse\u202f»\u00a0: impossible de joindre 127.0.0.1:{closed}"
+    where = f"127.0.0.1:{closed}"
+    assert (
+        presse
+        == f"✗ «\u202fpresse\u202f»\u00a0: impossible de joindre {where} (Connection refused)."
     )
 
 

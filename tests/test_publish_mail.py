@@ -230,6 +230,7 @@ async def test_an_untrusted_certificate_is_refused(smtp: Smtp, tmp_path: Path) -
     step, error = await try_login("presse", account, SecretStr(PASSWORD))
     assert step == "STARTTLS"
     assert isinstance(error, Unavailable)
+    assert "certificate" in str(error)
     assert not smtp.handler.received
 
 

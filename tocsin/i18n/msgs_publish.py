@@ -132,10 +132,12 @@ MESSAGES = {
         "„{account}“: Plattform nicht erreichbar ({status}, {problem}), neuer Versuch",
     ),
     "publish.err.webhook_secret": (
-        "«\u202f{account}\u202f»\u00a0: le secret de {source} doit commencer par whsec_ suivi de "
+        "«\u202f{account}\u202f»\u00a0: le secret de {source} doit être whsec_ suivi d’au "
+        "moins 16 octets en base64",
+        "'{account}': the secret in {source} must be whsec_ followed by at least 16 bytes in "
         "base64",
-        "'{account}': the secret in {source} must be whsec_ followed by base64",
-        "„{account}“: das Geheimnis in {source} muss whsec_ gefolgt von Base64 sein",
+        "„{account}“: das Geheimnis in {source} muss whsec_ gefolgt von mindestens 16 Bytes "
+        "in Base64 sein",
     ),
     "publish.err.no_previous": (
         "«\u202f{account}\u202f»\u00a0: une correction ou un retrait nomme la publication visée",

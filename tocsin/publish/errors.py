@@ -14,6 +14,8 @@ they name where a secret comes from, never its value.
 
 from __future__ import annotations
 
+import os
+import ssl
 import time
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -28,6 +30,29 @@ MAX_DETAIL = 300  # what a platform says about an error, cut: it is untrusted te
 def code(protocol: str, status: int) -> str:
     """``HTTP 503``, ``SMTP 535``; the protocol alone when no answer came (status 0)."""
     return f"{protocol} {status}" if status else protocol
+
+
+def network_problem(exc: BaseException) -> str:
+    """What went wrong on the wire, in a few words: the certificate's problem, the system's
+    words for a refused or reset connection, a timeout; else the error's class. Found along the
+    chain of causes, since libraries wrap it (Mastodon.py, requests, urllib3, aiohttp)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return detail(current.verify_message or "certificate")
+        if isinstance(current, TimeoutError):
+            return "timeout"
+        if isinstance(current, OSError) and (current.errno or current.strerror):
+            return detail(os.strerror(current.errno) if current.errno else current.strerror)
+        for inner in current.args:
+            if isinstance(inner, BaseException):
+                found = network_problem(inner)
+                if found != type(inner).__name__:
+                    return found
+        current = current.__cause__ or current.__context__
+    return type(exc).__name__
 
 
 def detail(text: object) -> str:

@@ -24,7 +24,13 @@ from pydantic import SecretStr
 
 from tocsin.i18n import text_in
 from tocsin.publish.accounts import EmailAccount
-from tocsin.publish.errors import BadCredentials, PublishError, Rejected, Unavailable, detail
+from tocsin.publish.errors import (
+    BadCredentials,
+    PublishError,
+    Rejected,
+    Unavailable,
+    network_problem,
+)
 from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
 from tocsin.publish.ratelimit import LIMITS, Limits
 
@@ -101,7 +107,7 @@ def smtp_error(name: str, account: EmailAccount, exc: Exception) -> PublishError
         return Rejected(name, exc.code, exc.message, protocol="SMTP")
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return Unavailable(name, exc.code, exc.message, protocol="SMTP")
-    return Unavailable(name, 0, detail(type(exc).__name__), protocol="SMTP")
+    return Unavailable(name, 0, network_problem(exc), protocol="SMTP")
 
 
 async def publish_email(

@@ -32,6 +32,7 @@ from tocsin.publish.errors import (
     Unavailable,
     detail,
     from_status,
+    network_problem,
     retry_after_seconds,
 )
 from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest, Url
@@ -77,7 +78,7 @@ def _error(
         return from_status(name, exc.args[1], str(said), source, wait)
     if isinstance(exc, MastodonNetworkError):
         # The post may have been made and the answer lost: the retry's Idempotency-Key finds it.
-        return Unavailable(name, 0, detail(type(exc).__name__))
+        return Unavailable(name, 0, network_problem(exc))
     return Unavailable(name, 0, detail(exc))
 
 

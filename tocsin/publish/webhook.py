@@ -44,6 +44,7 @@ from tocsin.publish.errors import (
     Unavailable,
     detail,
     from_status,
+    network_problem,
     retry_after_seconds,
 )
 from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
@@ -124,7 +125,7 @@ async def deliver(
             error = from_status(name, answer.status, said, account.source_name(), wait)
     except (TimeoutError, aiohttp.ClientError) as exc:
         # Sent, perhaps received, answer lost: the retry carries the same webhook-id.
-        raise Unavailable(name, 0, detail(type(exc).__name__)) from None
+        raise Unavailable(name, 0, network_problem(exc)) from None
     raise error
 
 
