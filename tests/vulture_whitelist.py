@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from babel.messages.catalog import Catalog
 
+from tests.test_publish_mail import Handler
 from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
+from tocsin.publish.accounts import StatusSiteAccount
+from tocsin.publish.models import AccountKind
 from tocsin.review.model import PhaseReview, RunInfo
 from tocsin.site.pages import StatementView
 from tocsin.site.serve import _Handler
@@ -43,4 +46,7 @@ _ = (
     HEADER.header_comment,
     _site_templates,
     _Handler.list_directory,  # http.server calls it for a folder: the status site lists none
+    StatusSiteAccount.base_url,  # accounts YAML: the status site's address (site not built yet)
+    AccountKind.STATUS_SITE,  # a Publication's kind, once the status site publishes
+    Handler.handle_DATA,  # aiosmtpd calls its handler's hooks by name
 )

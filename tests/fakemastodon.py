@@ -1,0 +1,227 @@
+"""A stateful fake of Mastodon's status API on loopback, for the real Mastodon.py code.
+
+What it keeps as Mastodon does: a bearer token per account (401 without a valid one, a token
+can be revoked); ``Idempotency-Key`` remembered per account for an hour, a second create with
+the same key answering the first status; a rate budget per token after which it answers 429
+with ``Retry-After`` and ``X-RateLimit-Reset``; statuses created, edited (with their history)
+and deleted (404 once gone); replies only to a status that exists.
+
+What it can be told: to make a post and drop the connection before answering (``drop_next``),
+to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from tocsin.temporal import free_port
+
+TOKEN = "fake-mastodon-token-0123456789"
+BLANK = "Validation failed: Text can't be blank"
+IDEMPOTENCY_TTL = 3600.0  # seconds Mastodon remembers an Idempotency-Key
+
+
+@dataclass
+class Status:
+    id: str
+    username: str
+    text: str
+    language: str | None
+    visibility: str
+    in_reply_to_id: str | None
+    created_at: datetime
+    edited_at: datetime | None = None
+    history: list[str] = field(default_factory=list)  # earlier texts, oldest first
+
+
+class FakeMastodon:
+    def __init__(self, tokens: dict[str, str] | None = None) -> None:
+        self.tokens = dict(tokens or {TOKEN: "crise"})  # token -> username
+        self.statuses: dict[str, Status] = {}
+        self.deleted: set[str] = set()
+        self.keys: dict[tuple[str, str], tuple[str, float]] = {}  # (user, key) -> (id, when)
+        self.budget: int | None = None  # requests a token may make before 429s
+        self.used: dict[str, int] = {}
+        self.retry_after = 5
+        self.drop_next = 0  # creates whose answer is lost after the post is made
+        self.down = False
+        self.tamper: dict[str, Any] = {}  # fields every status answer says instead (hostile)
+        self.calls: list[tuple[str, str]] = []  # (method, path)
+        self.clock = time.monotonic
+        self._ids = itertools.count(109_000_000_000_000_001)
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    # ---------------------------------------------------------------- life
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/api/v1/statuses", self._create)
+        app.router.add_put("/api/v1/statuses/{id}", self._edit)
+        app.router.add_delete("/api/v1/statuses/{id}", self._delete)
+        app.router.add_get("/api/v1/accounts/verify_credentials", self._verify)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        port = free_port()
+        await web.TCPSite(self.runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    def revoke(self, token: str) -> None:
+        self.tokens.pop(token, None)
+
+    def posts(self, username: str = "crise") -> list[Status]:
+        return [s for s in self.statuses.values() if s.username == username]
+
+    # ---------------------------------------------------------------- gate
+
+    def _gate(self, request: web.Request) -> str | web.Response:
+        """The caller's username, or the answer that refuses it."""
+        self.calls.append((request.method, request.path))
+        if self.down:
+            return web.json_response({"error": "Service Unavailable"}, status=503)
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else ""
+        username = self.tokens.get(token)
+        if username is None:
+            return web.json_response({"error": "The access token is invalid"}, status=401)
+        if self.budget is not None:
+            used = self.used[token] = self.used.get(token, 0) + 1
+            if used > self.budget:
+                reset = datetime.now(UTC) + timedelta(seconds=self.retry_after)
+                return web.json_response(
+                    {"error": "Too many requests"},
+                    status=429,
+                    headers={
+                        "Retry-After": str(self.retry_after),
+                        "X-RateLimit-Limit": str(self.budget),
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset": reset.isoformat(),
+                    },
+                )
+        return username
+
+    def _json(self, status: Status) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat().replace("+00:00", "Z") if value else None
+
+        return {
+            "id": status.id,
+            "uri": f"{self.url}/users/{status.username}/statuses/{status.id}",
+            "url": f"{self.url}/@{status.username}/{status.id}",
+            "created_at": iso(status.created_at),
+            "edited_at": iso(status.edited_at),
+            "content": f"<p>{html.escape(status.text)}</p>",
+            "language": status.language,
+            "visibility": status.visibility,
+            "in_reply_to_id": status.in_reply_to_id,
+            "sensitive": False,
+            "spoiler_text": "",
+            "media_attachments": [],
+            "mentions": [],
+            "tags": [],
+            "emojis": [],
+            "reblog": None,
+            "account": self._account(status.username),
+            **self.tamper,
+        }
+
+    def _account(self, username: str) -> dict[str, Any]:
+        return {
+            "id": "1",
+            "username": username,
+            "acct": username,
+            "display_name": username,
+            "url": f"{self.url}/@{username}",
+            "created_at": "2024-01-01T00:00:00.000Z",
+        }
+
+    # ---------------------------------------------------------------- routes
+
+    async def _create(self, request: web.Request) -> web.StreamResponse:
+        gate = self._gate(request)
+        if isinstance(gate, web.Response):
+            return gate
+        form = await request.post()
+        key = request.headers.get("Idempotency-Key")
+        now = self.clock()
+        if key:
+            found = self.keys.get((gate, key))
+            fresh = found is not None and now - found[1] < IDEMPOTENCY_TTL
+            if found is not None and fresh and found[0] in self.statuses:
+                return web.json_response(self._json(self.statuses[found[0]]))
+        text = str(form.get("status", ""))
+        if not text.strip():
+            return web.json_response({"error": BLANK}, status=422)
+        if len(text) > 500:
+            return web.json_response({"error": "Validation failed: Text is too long"}, status=422)
+        reply = form.get("in_reply_to_id")
+        if reply is not None and str(reply) not in self.statuses:
+            return web.json_response({"error": "Record not found"}, status=404)
+        status = Status(
+            id=str(next(self._ids)),
+            username=gate,
+            text=text,
+            language=str(form["language"]) if "language" in form else None,
+            visibility=str(form.get("visibility", "public")),
+            in_reply_to_id=str(reply) if reply is not None else None,
+            created_at=datetime.now(UTC),
+        )
+        self.statuses[status.id] = status
+        if key:
+            self.keys[(gate, key)] = (status.id, now)
+        if self.drop_next > 0:
+            self.drop_next -= 1
+            # Made, and the answer never arrives: the connection is cut.
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response(status=200)
+        return web.json_response(self._json(status))
+
+    async def _edit(self, request: web.Request) -> web.Response:
+        gate = self._gate(request)
+        if isinstance(gate, web.Response):
+            return gate
+        status = self.statuses.get(request.match_info["id"])
+        if status is None:
+            return web.json_response({"error": "Record not found"}, status=404)
+        if status.username != gate:
+            return web.json_response({"error": "This action is not allowed"}, status=403)
+        form = await request.post()
+        text = str(form.get("status", ""))
+        if not text.strip():
+            return web.json_response({"error": BLANK}, status=422)
+        status.history.append(status.text)
+        status.text = text
+        status.edited_at = datetime.now(UTC)
+        return web.json_response(self._json(status))
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        gate = self._gate(request)
+        if isinstance(gate, web.Response):
+            return gate
+        status = self.statuses.get(request.match_info["id"])
+        if status is None:
+            return web.json_response({"error": "Record not found"}, status=404)
+        if status.username != gate:
+            return web.json_response({"error": "This action is not allowed"}, status=403)
+        del self.statuses[status.id]
+        self.deleted.add(status.id)
+        return web.json_response({**self._json(status), "text": status.text})
+
+    async def _verify(self, request: web.Request) -> web.Response:
+        gate = self._gate(request)
+        if isinstance(gate, web.Response):
+            return gate
+        return web.json_response(self._account(gate))
