@@ -8,7 +8,9 @@ values, the HTTP port open to every interface, a request replayed to a second ap
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,19 +19,21 @@ import pytest
 
 from tests.fakeslack import (
     FakeSlack,
+    block_actions,
     form,
+    has_buttons,
     sign,
     slack_library,
     slash,
     view_submission,
     with_slack_people,
 )
-from tests.helpers import crisis_input, until, wait_status
+from tests.helpers import crisis_input, until, until_quiet, wait_status
 from tests.rig import Rig, running
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS
 from tocsin.playbook.reading import read_yaml
-from tocsin.slack.ids import ViewId
+from tocsin.slack.ids import ActionId, BlockId, ViewId
 
 CHANNEL = "C0CRISE"
 
@@ -160,3 +164,150 @@ async def test_statut_answers_only_the_people_of_the_crisis(rig: Rig) -> None:
     current = await crises.status(rig.client, cid)
     assert current.facts == []
     assert not current.resolved
+
+
+# --------------------------------------------------------------------------- markup
+
+
+HOSTILE = "<!channel> <!here> <https://evil.example/x|cliquez ici> <@U0BOSS> & ``` fin"
+LIVE = ("<!channel>", "<!here>", "<https://evil", "<@U0BOSS>")
+
+
+async def test_what_people_type_is_shown_inert(rig: Rig) -> None:
+    """Change-request and rejection comments went unescaped into the message's ``text``
+    fallback: ``<!channel>`` notified the whole channel, ``<https://evil|…>`` made a link. Every
+    string a person typed (comments, proposed and revised texts, a note, a fact) is shown as
+    typed, in ``text`` and in blocks, and notifies or links nothing."""
+    cid = await rig.trigger(with_slack_people(crisis_input("balises")))
+    card = await rig.card()
+    assert await rig.click("UDOMINIQUE", ActionId.REQUEST_CHANGES, card) == 200
+    modal = (await until(lambda: rig.fake.views, 10, "the change dialog"))[0]
+    sms = "tocsin_text__sms__fr"
+    asked = view_submission(
+        "UDOMINIQUE", modal, {BlockId.COMMENT: HOSTILE, sms: f"Eau non potable. {HOSTILE}"}
+    )
+    assert await rig.post(asked) == 200
+    ask = await until(
+        lambda: [
+            m for m in rig.fake.thread(CHANNEL, card["ts"]) if ActionId.REVISE in str(m["blocks"])
+        ],
+        15,
+        "the change request in the thread",
+    )
+    assert await command(rig, "UCAMILLE", f"fait {cid} {HOSTILE}")
+    revise_value = ask[0]["blocks"][1]["elements"][0]["value"]
+    click = block_actions(
+        "UCAMILLE", ActionId.REVISE, revise_value, CHANNEL, ask[0]["ts"], ask[0]["blocks"]
+    )
+    assert await rig.post(click) == 200
+    revise = (await until(lambda: rig.fake.views[1:], 10, "the revise dialog"))[0]
+    revised = view_submission(
+        "UCAMILLE", revise, {sms: f"Eau non potable : {HOSTILE}", BlockId.COMMENT: HOSTILE}
+    )
+    assert await rig.post(revised) == 200
+    await wait_status(rig.client, cid, lambda s: s.revision == 2, what="revision 2")
+    card2 = await until(
+        lambda: (
+            (m := rig.fake.message(CHANNEL, card["ts"]))
+            and has_buttons(m)
+            and '"revision":2' in str(m["blocks"])
+            and m
+        ),
+        15,
+        "the card at revision 2",
+    )
+    assert await rig.click("UDOMINIQUE", ActionId.REJECT, card2) == 200
+    reject = (await until(lambda: rig.fake.views[2:], 10, "the reject dialog"))[0]
+    assert await rig.post(view_submission("UDOMINIQUE", reject, {BlockId.REASON: HOSTILE})) == 200
+    done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 2, what="rejected")
+    assert done.decisions[1].comment == HOSTILE  # recorded as typed
+    await until(
+        lambda: not has_buttons(rig.fake.message(CHANNEL, card["ts"]) or {}), 15, "card decided"
+    )
+    await until_quiet(rig.client, cid)
+    shown = list(rig.fake.shown())
+    assert any("&lt;!channel&gt;" in text for text in shown)  # shown, as typed
+    live = [text for text in shown if any(markup in text for markup in LIVE)]
+    assert live == []
+
+
+# --------------------------------------------------------------------------- malformed values
+
+
+def _click(value: Any, **changes: Any) -> dict[str, Any]:
+    payload = block_actions("UDOMINIQUE", ActionId.APPROVE, "", CHANNEL, "1700000001.000100", [])
+    payload["actions"][0]["value"] = value
+    payload.update(changes)
+    return payload
+
+
+async def test_malformed_signed_values_are_acknowledged_and_refused_politely(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Malformed values in signed requests (bad JSON in a button's value, wrong types, missing
+    fields, overlong) ended in a traceback and no acknowledgement. Each is acknowledged, the
+    clicker is told politely, nothing is decided, and the app answers the next click."""
+    cid = await rig.trigger(with_slack_people(crisis_input("malforme")))
+    card = await rig.card()
+    clicks = [
+        _click("pas du json"),
+        _click('{"crisis": "x"}'),
+        _click(json.dumps({"crisis": ["x"], "revision": "1"})),
+        _click(json.dumps({"crisis": cid, "revision": True})),
+        _click(json.dumps({"crisis": cid, "revision": 10**30})),
+        _click(json.dumps({"crisis": "../../etc", "revision": 1})),
+        _click("x" * 100_000),
+        _click(None),
+        _click(7),
+    ]
+    for told, payload in enumerate(clicks):
+        code, _ = await rig.post_raw(form(payload), sign(form(payload)))
+        assert code == 200, payload["actions"][0]["value"]
+        await until(lambda: len(rig.fake.ephemeral) > told, 10, "a polite refusal")  # noqa: B023
+        refusal = rig.fake.ephemeral[told]
+        assert refusal["user"] == "UDOMINIQUE"
+        assert "n’a pas pu être lue" in refusal["text"]
+    # Shapes Bolt itself reads: no user, a user that is a string, actions that are no list.
+    for payload in (
+        _click("{}", user="UDOMINIQUE"),
+        _click("{}", user={"id": ["U1"]}),
+        {**_click("{}"), "actions": "tocsin_approve"},
+        {**_click("{}"), "actions": [{"action_id": "tocsin_approve", "value": {"crisis": 1}}]},
+    ):
+        code, _ = await rig.post_raw(form(payload), sign(form(payload)))
+        assert code == 200
+
+    # Dialogs whose metadata is not what the app wrote: refused at the dialog's field.
+    comment: dict[str, str] = {BlockId.COMMENT: "Ajouter les horaires."}
+    dialogs: list[tuple[ViewId, str, dict[str, str]]] = [
+        (ViewId.REQUEST_CHANGES, "pas du json", comment),
+        (ViewId.REQUEST_CHANGES, json.dumps({"crisis": cid, "revision": "deux"}), comment),
+        (ViewId.REQUEST_CHANGES, json.dumps([cid, 1]), comment),
+        (ViewId.REJECT, json.dumps({"crisis": cid}), {BlockId.REASON: "Non."}),
+        (ViewId.START, "pas du json", {"tocsin_param__commune": "Saint-Aubin"}),
+        (ViewId.START, json.dumps({"playbook": ["eau-non-potable"]}), {}),
+    ]
+    for callback, meta, values in dialogs:
+        view = {"type": "modal", "callback_id": callback, "private_metadata": meta, "blocks": []}
+        payload = view_submission("UDOMINIQUE", view, values)
+        code, text = await rig.post_raw(form(payload), sign(form(payload)))
+        assert code == 200, (callback, meta)
+        assert "errors" in text, (callback, meta, text)
+    # A typed value that is no text.
+    good = json.dumps({"crisis": cid, "revision": 1, "channel": CHANNEL, "ts": card["ts"]})
+    view = {"type": "modal", "callback_id": ViewId.REJECT, "private_metadata": good}
+    payload = view_submission("UDOMINIQUE", view, {})
+    payload["view"]["state"]["values"] = {BlockId.REASON: {"value": {"value": 5}}}
+    code, text = await rig.post_raw(form(payload), sign(form(payload)))
+    assert code == 200
+    assert "errors" in text
+    # A slash command with no user and no text.
+    body = urllib.parse.urlencode({"command": "/tocsin", "response_url": rig.fake.response_url()})
+    assert (await rig.post_raw(body, sign(body)))[0] == 200
+
+    assert (await crises.status(rig.client, cid)).decisions == []
+    # The app still answers the next click.
+    assert await rig.click("UDOMINIQUE", ActionId.APPROVE, card) == 200
+    await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="the decision")
+    tracebacks = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+    assert tracebacks == [], [r.getMessage() for r in tracebacks]

@@ -16,8 +16,9 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tocsin.config import Settings
+from tocsin.i18n import t
 from tocsin.playbook import PlaybookLibrary
-from tocsin.slack import actions, commands, views
+from tocsin.slack import actions, commands, payloads, views
 from tocsin.slack.front import SlackFront, TemporalClient
 from tocsin.slack.notifier import web_client
 from tocsin.slack.settings import SlackSettings
@@ -78,7 +79,22 @@ def build_app(
                 return BoltResponse(status=401, body='{"error":"replayed request"}')
         return await next()
 
+    async def well_formed(
+        req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        """A payload Bolt cannot route is acknowledged and its sender told, never a traceback."""
+        if payloads.bolt_can_route(req.body):
+            return await next()
+        log.warning("slack.malformed", kind=str(req.body.get("type"))[:40])
+        user, channel = payloads.where(req.body)
+        if user and channel and req.context.client is not None:
+            await req.context.client.chat_postEphemeral(
+                channel=channel, user=user, text=t("slack.malformed")
+            )
+        return BoltResponse(status=200, body="")
+
     app.use(replay_guard)
+    app.use(well_formed)
     front = SlackFront(slack, temporal, settings, library)
     for listeners in (actions, views, commands):
         listeners.register(app, front)

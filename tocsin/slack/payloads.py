@@ -156,3 +156,24 @@ def typed(values: dict[str, Any], block_id: str, action_id: str) -> str:
     """What a person typed in a dialog's input block ("" when absent or not text); its length
     is the validators' to refuse, with a message."""
     return field(mapping(mapping(values, block_id), action_id), "value", limit=None).strip()
+
+
+def bolt_can_route(body: object) -> bool:
+    """Whether Bolt's own matchers can read ``body`` without failing: a block action's
+    ``actions`` a list of objects each with a text ``action_id``, a dialog's ``view`` an object
+    with a text ``callback_id``. Anything else of those two kinds is refused before Bolt routes
+    it (Bolt indexes into them unchecked)."""
+    if not isinstance(body, dict):
+        return False
+    kind = body.get("type")
+    if kind == "block_actions":
+        actions = body.get("actions")
+        return (
+            isinstance(actions, list)
+            and bool(actions)
+            and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+        )
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        return isinstance(view, dict) and isinstance(view.get("callback_id"), str)
+    return True
