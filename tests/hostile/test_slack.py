@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from temporalio.client import Client
 
 from tests.fakeslack import (
     FakeSlack,
     block_actions,
+    button_value,
     form,
     has_buttons,
     sign,
@@ -29,11 +32,16 @@ from tests.fakeslack import (
     with_slack_people,
 )
 from tests.helpers import crisis_input, until, until_quiet, wait_status
+from tests.processes import spawn
 from tests.rig import Rig, running
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS
 from tocsin.playbook.reading import read_yaml
 from tocsin.slack.ids import ActionId, BlockId, ViewId
+from tocsin.slack.replays import guard_for
+from tocsin.slack.run import slack_app
+from tocsin.slack.settings import SlackSettings
+from tocsin.temporal import free_port
 
 CHANNEL = "C0CRISE"
 
@@ -311,3 +319,94 @@ async def test_malformed_signed_values_are_acknowledged_and_refused_politely(
     await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="the decision")
     tracebacks = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
     assert tracebacks == [], [r.getMessage() for r in tracebacks]
+
+
+# --------------------------------------------------------------------------- where the app listens
+
+
+def listening(port: int) -> set[str]:
+    """The local addresses a TCP socket listens on at ``port`` (Linux: /proc/net/tcp{,6})."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text(encoding="ascii").splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
+
+
+async def test_the_http_mode_listens_on_loopback_unless_told(fake: FakeSlack) -> None:
+    """The HTTP mode bound 0.0.0.0: every interface of the host took Slack requests."""
+    slack = SlackSettings.from_env({**fake.env(CHANNEL, app_port=free_port())})
+    assert slack is not None
+    assert slack.host == "127.0.0.1"
+    async with slack_app(slack, cast(Client, None)) as where:
+        assert where.startswith("http://127.0.0.1:")
+        bound = listening(slack.port)
+        assert bound
+        assert bound <= LOOPBACK
+    told = SlackSettings.from_env({**fake.env(CHANNEL, app_port=1), "TOCSIN_SLACK_HOST": "::1"})
+    assert told is not None
+    assert told.host == "::1"
+
+
+# --------------------------------------------------------------------------- replays
+
+
+async def test_a_request_replayed_to_another_app_process_is_refused(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    """The replay guard was kept per process: the same signed click, sent again within Slack's
+    five minutes to a second `tocsin slack` behind the same address, was taken a second time.
+    Two app processes sharing the data directory: the second answers 401."""
+    slack_library(tmp_path)
+    async with running(
+        tmp_path,
+        server="dev",
+        fake=fake,
+        channel=CHANNEL,
+        app="http",
+        models=False,
+        TOCSIN_PLAYBOOKS=str(tmp_path / "playbooks"),
+    ) as rig:
+        other_port = free_port()
+        other = await spawn(
+            ["slack"], {**rig.env, "TOCSIN_SLACK_PORT": str(other_port)}, tmp_path / "slack-2.log"
+        )
+        rig.processes.append(other)
+        await other.wait_for_output("App Slack prête", within=90)
+        cid = await rig.trigger(with_slack_people(crisis_input("rejeu")))
+        card = await rig.card(within=30)
+        value = button_value(card, ActionId.APPROVE)
+        body = form(block_actions("UDOMINIQUE", ActionId.APPROVE, value, CHANNEL, card["ts"], []))
+        headers = sign(body)
+        assert (await rig.post_raw(body, headers))[0] == 200
+        rig.slack_url = rig.slack_url.replace(str(rig.env["TOCSIN_SLACK_PORT"]), str(other_port))
+        assert (await rig.post_raw(body, headers))[0] == 401  # the other process refuses it
+        # Signed at another second, it is another request: taken (the workflow refuses a second
+        # decision, and only the clicker hears of it).
+        fresh = sign(body, timestamp=int(headers["X-Slack-Request-Timestamp"]) - 1)
+        assert (await rig.post_raw(body, fresh))[0] == 200
+        done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, what="one")
+        assert done.decisions[0].person == "dominique"
+
+
+async def test_the_shared_record_forgets_a_request_once_slack_would_refuse_it(
+    tmp_path: Path,
+) -> None:
+    first, second = guard_for(tmp_path), guard_for(tmp_path)
+    now = 1_800_000_000.0
+    assert await first.first_time("v0=abc", str(int(now)), now=now)
+    assert not await second.first_time("v0=abc", str(int(now)), now=now + 10)
+    assert await second.first_time("v0=abd", str(int(now)), now=now + 10)  # another request
+    # Once its timestamp has left the 5-minute window, Bolt refuses the request itself: the
+    # record is dropped, and the file stays small.
+    assert await first.first_time("v0=new", str(int(now + 400)), now=now + 400)
+    with sqlite3.connect(tmp_path / "slack-requests.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM seen").fetchone() == (1,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert (tmp_path / "slack-requests.sqlite").stat().st_mode & 0o077 == 0

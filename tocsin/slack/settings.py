@@ -22,6 +22,7 @@ class SlackSettings(BaseModel):
     channel: str  # the crisis channel's id (C...)
     api_url: str = DEFAULT_API_URL
     mode: Literal["socket", "http"] = "socket"
+    host: str = "127.0.0.1"  # HTTP mode: loopback unless TOCSIN_SLACK_HOST says otherwise
     port: int = 3000
     path: str = "/slack/events"
 
@@ -43,6 +44,7 @@ class SlackSettings(BaseModel):
             channel=env.get("TOCSIN_SLACK_CHANNEL", ""),
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             mode="http" if mode == "http" else "socket",
+            host=env.get("TOCSIN_SLACK_HOST") or "127.0.0.1",
             port=whole_number(env, "TOCSIN_SLACK_PORT", 3000, 1, 65535),
         )
 
