@@ -36,6 +36,11 @@ MESSAGES = {
         "*Approval* {who}",
         "*Freigabe* {who}",
     ),
+    "slack.bad_mode": (
+        "TOCSIN_SLACK_MODE\xa0: «\u202f{mode}\u202f», socket ou http attendu",
+        "TOCSIN_SLACK_MODE: “{mode}”, socket or http expected",
+        "TOCSIN_SLACK_MODE: „{mode}“, socket oder http erwartet",
+    ),
     "slack.blocking_hint": (
         (
             "_Constat bloquant\xa0: corrigez le texte, ou *Approuver avec "
@@ -228,6 +233,21 @@ MESSAGES = {
             "Versuchen Sie es erneut über die Karte oder mit dem Befehl tocsin."
         ),
     ),
+    "slack.missing_app_token": (
+        "SLACK_APP_TOKEN manque (xapp-…, mode Socket)",
+        "SLACK_APP_TOKEN is missing (xapp-…, Socket Mode)",
+        "SLACK_APP_TOKEN fehlt (xapp-…, Socket-Modus)",
+    ),
+    "slack.missing_channel": (
+        "TOCSIN_SLACK_CHANNEL manque (l’id du canal de crise, C…)",
+        "TOCSIN_SLACK_CHANNEL is missing (the crisis channel's id, C…)",
+        "TOCSIN_SLACK_CHANNEL fehlt (die ID des Krisenkanals, C…)",
+    ),
+    "slack.missing_signing_secret": (
+        "SLACK_SIGNING_SECRET manque (mode HTTP)",
+        "SLACK_SIGNING_SECRET is missing (HTTP mode)",
+        "SLACK_SIGNING_SECRET fehlt (HTTP-Modus)",
+    ),
     "slack.modal.approve_with_edits": (
         "Approuver, modifié",
         "Approve with edits",
@@ -385,6 +405,51 @@ MESSAGES = {
         "Justification de la dérogation aux constats bloquants",
         "Justification for overriding the blocking findings",
         "Begründung für das Übergehen der blockierenden Befunde",
+    ),
+    "slack.parameter.boolean": (
+        "oui ou non attendu",
+        "yes or no expected",
+        "ja oder nein erwartet",
+    ),
+    "slack.parameter.datetime": (
+        "date et heure attendues (2026-11-23T14:30)",
+        "date and time expected (2026-11-23T14:30)",
+        "Datum und Uhrzeit erwartet (2026-11-23T14:30)",
+    ),
+    "slack.parameter.email": (
+        "adresse e-mail attendue",
+        "e-mail address expected",
+        "E-Mail-Adresse erwartet",
+    ),
+    "slack.parameter.integer": (
+        "nombre entier attendu",
+        "whole number expected",
+        "ganze Zahl erwartet",
+    ),
+    "slack.parameter.number": (
+        "nombre attendu",
+        "number expected",
+        "Zahl erwartet",
+    ),
+    "slack.parameter.phone": (
+        "numéro de téléphone attendu",
+        "phone number expected",
+        "Telefonnummer erwartet",
+    ),
+    "slack.parameter.string": (
+        "une ligne de texte attendue, pas trop longue",
+        "one line of text expected, not too long",
+        "eine Zeile Text erwartet, nicht zu lang",
+    ),
+    "slack.parameter.text": (
+        "un texte attendu, pas trop long",
+        "a text expected, not too long",
+        "ein Text erwartet, nicht zu lang",
+    ),
+    "slack.parameter.url": (
+        "adresse web attendue (https://…)",
+        "web address expected (https://…)",
+        "Webadresse erwartet (https://…)",
     ),
     "slack.playbook_invalid": (
         (

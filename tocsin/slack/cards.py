@@ -27,7 +27,7 @@ from slack_sdk.models.blocks import (
 )
 
 from tocsin.channels import HTML_CHANNELS
-from tocsin.i18n import t
+from tocsin.i18n import language, t
 from tocsin.i18n.formats import moment, phase_name
 from tocsin.models import (
     Decision,
@@ -241,7 +241,7 @@ def findings_text(draft: Draft) -> str:
                 rule=escape(item.rule),
                 where=where,
                 words=words,
-                message=escape(item.message),
+                message=escape(item.text(language())[0]),
             )
         )
     if len(ordered) > MAX_FINDINGS_SHOWN:

@@ -131,7 +131,7 @@ def start_modal(playbook: Playbook, channel: str) -> View:
         blocks.append(
             InputBlock(
                 block_id=f"{PARAM_BLOCK_PREFIX}{param.name}",
-                label=param.name,
+                label=param.name.replace("_", " ").capitalize(),  # the playbook's own word
                 hint=param.description[:2000] or None,
                 element=PlainTextInputElement(
                     action_id=INPUT_ACTION,

@@ -143,8 +143,8 @@ class Start:
         except ParameterProblems as exc:
             for missing in exc.missing:
                 errors[f"{PARAM_BLOCK_PREFIX}{missing}"] = t("slack.required")
-            for invalid, _, problem in exc.invalid:
-                errors[f"{PARAM_BLOCK_PREFIX}{invalid}"] = problem[:150]
+            for invalid, kind, _ in exc.invalid:
+                errors[f"{PARAM_BLOCK_PREFIX}{invalid}"] = t(f"slack.parameter.{kind}")
         if errors:
             await ack(response_action="errors", errors=errors)
             return
