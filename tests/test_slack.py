@@ -786,3 +786,17 @@ async def test_in_english_the_app_says_nothing_in_french(
             problems.append((found, prose[:200]))
     assert problems == [], "\n".join(map(str, problems))
     monkeypatch.setenv("TOCSIN_LANG", "fr")
+
+
+def test_the_slack_app_s_french_follows_french_typography() -> None:
+    """A non-breaking space before a colon, a narrow one before ; ! ? and inside « », the
+    typographic apostrophe: in every French message of the Slack app."""
+    keys = [key for key in _catalogue_keys() if key.startswith("slack.")]
+    assert len(keys) > 100
+    for key in keys:
+        french = text_in("fr", key)
+        assert not re.search(r"\S[ ]?[:](?=\s|$)", french.replace("\u00a0:", "")), key
+        assert not re.search(r"(?<!\u202f)[;!?](?=\s|$)", french), key
+        assert "« " not in french, key
+        assert " »" not in french, key
+        assert "'" not in french, key
