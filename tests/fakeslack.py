@@ -303,42 +303,47 @@ class FakeSlack:
     def said_in_thread(self, channel: str, ts: str, words: str) -> list[dict[str, Any]]:
         return [m for m in self.thread(channel, ts) if words in m["text"]]
 
-    def shown(self) -> Iterator[str]:
+    def shown(self, *, markup: bool = False) -> Iterator[str]:
         """Every text a person can read of what the app sent: messages (their ``text`` and every
         text object of their blocks, as posted and as updated), ephemeral messages, answers to
-        slash commands, and dialogs (titles, labels, hints, placeholders, options)."""
+        slash commands, and dialogs (titles, labels, hints, placeholders, options). With
+        ``markup``, only the texts Slack reads as mrkdwn (a message's ``text``, ``mrkdwn``
+        objects), where ``<!channel>`` would notify and ``<https://…|…>`` link."""
         for call in self.calls:
             if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
                 yield str(call.args.get("text") or "")
-                yield from texts_of(call.args.get("blocks") or [])
+                yield from texts_of(call.args.get("blocks") or [], markup=markup)
             elif call.method == "views.open":
-                yield from texts_of(call.args.get("view") or {})
+                yield from texts_of(call.args.get("view") or {}, markup=markup)
         for answer in self.responses:
             yield str(answer.get("text") or "")
-            yield from texts_of(answer.get("blocks") or [])
+            yield from texts_of(answer.get("blocks") or [], markup=markup)
         for ack in self.acks:
-            yield from texts_of(ack.get("payload") or {})
+            yield from texts_of(ack.get("payload") or {}, markup=markup)
 
 
 # Keys of Block Kit objects that hold what a person reads (ids and values are the app's own).
 _READ = ("text", "title", "label", "hint", "placeholder", "submit", "close", "confirm", "deny")
 
 
-def texts_of(item: Any) -> Iterator[str]:
-    """The texts a person reads in Block Kit (blocks, a view): every ``text`` object."""
+def texts_of(item: Any, *, markup: bool = False) -> Iterator[str]:
+    """The texts a person reads in Block Kit (blocks, a view): every ``text`` object; with
+    ``markup``, the ``mrkdwn`` ones only."""
+    kinds = ("mrkdwn",) if markup else ("mrkdwn", "plain_text")
     if isinstance(item, list):
         for element in item:
-            yield from texts_of(element)
+            yield from texts_of(element, markup=markup)
     elif isinstance(item, dict):
         if item.get("type") in ("mrkdwn", "plain_text") and isinstance(item.get("text"), str):
-            yield item["text"]
+            if item["type"] in kinds:
+                yield item["text"]
             return
         for key, value in item.items():
-            if key in _READ or isinstance(value, (list, dict)):
-                if isinstance(value, str) and key in _READ:
+            if isinstance(value, str) and key in _READ:
+                if not markup:
                     yield value
-                else:
-                    yield from texts_of(value)
+            elif isinstance(value, (list, dict)):
+                yield from texts_of(value, markup=markup)
 
 
 def has_buttons(message: dict[str, Any]) -> bool:

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import urllib.parse
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,13 +32,22 @@ from tests.fakeslack import (
     view_submission,
     with_slack_people,
 )
-from tests.helpers import crisis_input, until, until_quiet, wait_status
+from tests.helpers import LIBRARY, crisis_input, samples, until, until_quiet, wait_status
 from tests.processes import spawn
 from tests.rig import Rig, running
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS
+from tocsin.models import (
+    Decision,
+    DecisionAction,
+    NotifyKind,
+    NotifyRequest,
+    PhaseName,
+)
 from tocsin.playbook.reading import read_yaml
+from tocsin.preview import preview_drafts
 from tocsin.slack.ids import ActionId, BlockId, ViewId
+from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.replays import guard_for
 from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
@@ -233,7 +243,7 @@ async def test_what_people_type_is_shown_inert(rig: Rig) -> None:
         lambda: not has_buttons(rig.fake.message(CHANNEL, card["ts"]) or {}), 15, "card decided"
     )
     await until_quiet(rig.client, cid)
-    shown = list(rig.fake.shown())
+    shown = list(rig.fake.shown(markup=True))
     assert any("&lt;!channel&gt;" in text for text in shown)  # shown, as typed
     live = [text for text in shown if any(markup in text for markup in LIVE)]
     assert live == []
@@ -410,3 +420,62 @@ async def test_the_shared_record_forgets_a_request_once_slack_would_refuse_it(
         assert db.execute("SELECT count(*) FROM seen").fetchone() == (1,)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert (tmp_path / "slack-requests.sqlite").stat().st_mode & 0o077 == 0
+
+
+async def test_names_titles_roles_and_parameters_are_shown_inert(fake: FakeSlack) -> None:
+    """What a notice carries from the playbook and the trigger (its title, people's names, a
+    role, parameters in the texts, a Slack id) reaches Slack inert, whatever the notice."""
+    loaded = LIBRARY.load("eau-non-potable")
+    params = {**samples(), "commune": f"Saint-Aubin {HOSTILE}"}
+    draft = preview_drafts(loaded, LIBRARY.template_folders, params, [PhaseName.ACKNOWLEDGE])[0]
+    assert any(HOSTILE in item.text for item in draft.texts)
+    decision = Decision(
+        phase=PhaseName.ACKNOWLEDGE,
+        sequence=1,
+        revision=1,
+        person="dominique",
+        person_name=HOSTILE,
+        roles=["director"],
+        action=DecisionAction.REQUEST_CHANGES,
+        comment=HOSTILE,
+        decided_at=datetime.now(UTC),
+        waited=timedelta(minutes=3),
+        level=0,
+    )
+    notifier = SlackNotifier(web_client(fake.settings(CHANNEL)), CHANNEL)
+    base = NotifyRequest(
+        crisis_id="crisis-balises",
+        title=HOSTILE,
+        kind=NotifyKind.APPROVAL_REQUESTED,
+        phase=PhaseName.ACKNOWLEDGE,
+        sequence=1,
+        revision=1,
+        recipient_names=[HOSTILE],
+        recipient_slack_ids=["U1> <!channel"],
+        approver_role=HOSTILE,
+        message=HOSTILE,
+        idempotency_key="k-approval",
+        draft=draft,
+    )
+    first = await notifier.notify(base, retry=False)
+    for kind in NotifyKind:
+        if kind is NotifyKind.APPROVAL_REQUESTED:
+            continue
+        await notifier.notify(
+            base.model_copy(
+                update={
+                    "kind": kind,
+                    "idempotency_key": f"k-{kind.value}",
+                    "card": first.card,
+                    "decision": decision,
+                    "texts": draft.texts,
+                    "recipient_slack_ids": [],
+                    "author_slack_ids": ["<!here>"],
+                }
+            ),
+            retry=False,
+        )
+    shown = list(fake.shown(markup=True))
+    assert len(shown) > 30
+    live = [text for text in shown if any(markup in text for markup in LIVE)]
+    assert live == [], live

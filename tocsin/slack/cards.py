@@ -39,14 +39,22 @@ from tocsin.models import (
     StatementText,
 )
 from tocsin.slack.ids import ActionId, BlockId
-from tocsin.slack.words import code, escape, language_name, one_language, text_name, unit_name
+from tocsin.slack.words import (
+    code,
+    escape,
+    language_name,
+    mentions,
+    one_language,
+    text_name,
+    unit_name,
+)
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 
 
 def mention(user_id: str | None, name: str) -> str:
-    return f"<@{user_id}>" if user_id else escape(name)
+    return mentions([user_id] if user_id else [], [name])
 
 
 def phase_title(phase: PhaseName | None, sequence: int) -> str:

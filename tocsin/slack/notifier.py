@@ -46,7 +46,7 @@ from tocsin.slack.cards import (
 )
 from tocsin.slack.ids import CARD_EVENT, NOTICE_EVENT
 from tocsin.slack.settings import SlackSettings
-from tocsin.slack.words import channel_name, escape, language_name, text_name
+from tocsin.slack.words import channel_name, escape, language_name, mentions, text_name
 
 log = structlog.get_logger("tocsin.slack")
 HISTORY_SCAN = 200  # messages looked through to find a card again
@@ -98,10 +98,6 @@ def review_block(request: NotifyRequest) -> str:
     title, _, rest = request.message.partition("\n")
     head = f"📋 *{escape(title)}*"
     return f"{head}\n{shown(rest, head)}"
-
-
-def mentions(ids: list[str], names: list[str]) -> str:
-    return ", ".join(f"<@{i}>" for i in ids) if ids else escape(", ".join(names))
 
 
 class SlackNotifier:

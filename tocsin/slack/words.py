@@ -3,6 +3,8 @@ the reader's language, and Slack's markup made inert in anything typed by someon
 
 from __future__ import annotations
 
+import re
+
 from babel import Locale
 
 from tocsin.i18n import has, language, t
@@ -66,3 +68,13 @@ def one_language(text: str) -> str:
 def code(text: str) -> str:
     """A text shown as a Slack code block: markup inert, and a typed ``` cannot close it."""
     return "```" + escape(text).replace("```", "`\u200b`\u200b`") + "```"
+
+
+SLACK_USER = re.compile(r"^[UW][A-Z0-9]{1,20}$")
+
+
+def mentions(user_ids: list[str], names: list[str]) -> str:
+    """``<@U…>`` for each well-formed Slack member id (a playbook's ``slack_user_id`` is not
+    trusted to be one); the names, inert, when none is."""
+    ids = [i for i in user_ids if SLACK_USER.match(i)]
+    return ", ".join(f"<@{i}>" for i in ids) if ids else escape(", ".join(names))
