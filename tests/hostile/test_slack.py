@@ -479,3 +479,18 @@ async def test_names_titles_roles_and_parameters_are_shown_inert(fake: FakeSlack
     assert len(shown) > 30
     live = [text for text in shown if any(markup in text for markup in LIVE)]
     assert live == [], live
+
+
+async def test_card_buttons_open_no_dialog_for_strangers(rig: Rig) -> None:
+    """A member of the channel who is nobody in the crisis clicked Reject or Request changes
+    on a card and got the dialog, with the statement's texts: told privately, no dialog."""
+    await rig.trigger(with_slack_people(crisis_input("inconnu")))
+    card = await rig.card()
+    buttons = (ActionId.REJECT, ActionId.REQUEST_CHANGES, ActionId.APPROVE_WITH_EDITS)
+    for told, action in enumerate(buttons):
+        assert await rig.click("UNOBODY", action, card) == 200
+        await until(lambda: len(rig.fake.ephemeral) > told, 10, "the refusal")  # noqa: B023
+        assert rig.fake.ephemeral[told]["user"] == "UNOBODY"
+    assert rig.fake.views == []
+    assert await rig.click("UDOMINIQUE", ActionId.REJECT, card) == 200  # a person gets it
+    await until(lambda: rig.fake.views, 10, "the reject dialog")

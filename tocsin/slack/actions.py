@@ -95,12 +95,15 @@ class Actions:
             return
         reject = click.action == ActionId.REJECT
         meta = (click.crisis_id, click.revision, click.channel, click.ts)
-        if not reject:
-            try:
-                status = await self.front.status(click.crisis_id)
-            except crises.UnknownCrisis as exc:
-                await self.front.tell(client, click.channel, click.user, self.front.refusal(exc))
-                return
+        try:
+            # No dialog for someone who is nobody in the crisis.
+            people, _ = await self.front.people_of(click.crisis_id)
+            person_of(people, click.user)
+            status = None if reject else await self.front.status(click.crisis_id)
+        except (crises.UnknownCrisis, Unmapped) as exc:
+            await self.front.tell(client, click.channel, click.user, self.front.refusal(exc))
+            return
+        if status is not None:
             current = _waiting(status, click.revision)
             if current is not None:
                 # The texts in the dialog too: a director may propose new wording.
