@@ -14,12 +14,16 @@ import itertools
 import json
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES
 from tocsin.models import CrisisInput
+from tocsin.playbook import PlaybookLibrary
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import free_port
 
@@ -299,6 +303,48 @@ class FakeSlack:
     def said_in_thread(self, channel: str, ts: str, words: str) -> list[dict[str, Any]]:
         return [m for m in self.thread(channel, ts) if words in m["text"]]
 
+    def shown(self, *, markup: bool = False) -> Iterator[str]:
+        """Every text a person can read of what the app sent: messages (their ``text`` and every
+        text object of their blocks, as posted and as updated), ephemeral messages, answers to
+        slash commands, and dialogs (titles, labels, hints, placeholders, options). With
+        ``markup``, only the texts Slack reads as mrkdwn (a message's ``text``, ``mrkdwn``
+        objects), where ``<!channel>`` would notify and ``<https://…|…>`` link."""
+        for call in self.calls:
+            if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+                yield str(call.args.get("text") or "")
+                yield from texts_of(call.args.get("blocks") or [], markup=markup)
+            elif call.method == "views.open":
+                yield from texts_of(call.args.get("view") or {}, markup=markup)
+        for answer in self.responses:
+            yield str(answer.get("text") or "")
+            yield from texts_of(answer.get("blocks") or [], markup=markup)
+        for ack in self.acks:
+            yield from texts_of(ack.get("payload") or {}, markup=markup)
+
+
+# Keys of Block Kit objects that hold what a person reads (ids and values are the app's own).
+_READ = ("text", "title", "label", "hint", "placeholder", "submit", "close", "confirm", "deny")
+
+
+def texts_of(item: Any, *, markup: bool = False) -> Iterator[str]:
+    """The texts a person reads in Block Kit (blocks, a view): every ``text`` object; with
+    ``markup``, the ``mrkdwn`` ones only."""
+    kinds = ("mrkdwn",) if markup else ("mrkdwn", "plain_text")
+    if isinstance(item, list):
+        for element in item:
+            yield from texts_of(element, markup=markup)
+    elif isinstance(item, dict):
+        if item.get("type") in ("mrkdwn", "plain_text") and isinstance(item.get("text"), str):
+            if item["type"] in kinds:
+                yield item["text"]
+            return
+        for key, value in item.items():
+            if isinstance(value, str) and key in _READ:
+                if not markup:
+                    yield value
+            elif isinstance(value, (list, dict)):
+                yield from texts_of(value, markup=markup)
+
 
 def has_buttons(message: dict[str, Any]) -> bool:
     return any(block.get("type") == "actions" for block in message.get("blocks") or [])
@@ -378,6 +424,39 @@ def view_submission(user: str, view: dict[str, Any], values: dict[str, str]) -> 
             },
         },
     }
+
+
+def slack_library(root: Path) -> PlaybookLibrary:
+    """The bundled playbooks, the water one with each person's Slack id, as an organisation's
+    folder would have them."""
+    folder = root / "playbooks"
+    folder.mkdir(exist_ok=True)
+    bundled = PlaybookLibrary([BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
+    text = (BUNDLED_PLAYBOOKS / "eau-non-potable.yml").read_text(encoding="utf-8")
+    people = bundled.load("eau-non-potable").playbook.people
+    for person, slack_id in SLACK_IDS.items():
+        name = people[person].name
+        text = text.replace(
+            f"  {person}:\n    name: {name}\n",
+            f"  {person}:\n    name: {name}\n    slack_user_id: {slack_id}\n",
+        )
+    (folder / "eau-non-potable.yml").write_text(text, encoding="utf-8")
+    return PlaybookLibrary([folder, BUNDLED_PLAYBOOKS], [BUNDLED_TEMPLATES])
+
+
+def slash(text: str, user: str, channel: str, response_url: str) -> str:
+    """A ``/tocsin`` command's body, as Slack posts it."""
+    return urllib.parse.urlencode(
+        {
+            "command": "/tocsin",
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": "T1",
+            "response_url": response_url,
+            "trigger_id": f"trigger-{user}-slash",
+        }
+    )
 
 
 def with_slack_people(crisis: CrisisInput) -> CrisisInput:

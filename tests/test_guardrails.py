@@ -333,8 +333,9 @@ def test_slack_card_and_dialog_show_findings_and_offer_an_override() -> None:
     from datetime import UTC, datetime
 
     from tocsin.models import Draft, NotifyKind, NotifyRequest, PhaseName, StatementText
-    from tocsin.slack.cards import approval_card, edits_modal
+    from tocsin.slack.cards import approval_card
     from tocsin.slack.ids import BlockId, ViewId
+    from tocsin.slack.modals import edits_modal
 
     text = "Livraisons : Mme Bernard au 06 12 34 56 78."
     findings = check_text(text, ctx(channel=Channel.SMS))

@@ -1,6 +1,7 @@
 """Button clicks on an approval card: approve at once, or open the dialog a decision needs.
 
-Each listener acknowledges first (Slack waits 3 seconds at most), then does the work.
+Each listener acknowledges first (Slack waits 3 seconds at most), then reads the click; a click
+whose value is not what the card carried is refused politely to the clicker alone.
 """
 
 from __future__ import annotations
@@ -11,22 +12,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tocsin import crises
+from tocsin.i18n import t
 from tocsin.models import CrisisStatus, DecisionAction
-from tocsin.slack import cards
+from tocsin.slack import modals, payloads
 from tocsin.slack.front import SlackFront, Unmapped, person_of
 from tocsin.slack.ids import ActionId, ViewId
-
-STALE = "⛔ Cette révision n’est plus celle en attente."
-
-
-def _clicked(body: dict[str, Any]) -> tuple[str, str, str, int, str]:
-    """Who clicked, where (channel, message), and on which crisis's revision."""
-    action = body["actions"][0]
-    crisis_id, revision = cards.parse_value(action["value"])
-    container = body.get("container") or {}
-    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
-    ts = str(container.get("message_ts") or "")
-    return str(body["user"]["id"]), channel, ts, revision, crisis_id
 
 
 def _waiting(status: CrisisStatus, revision: int) -> crises.Current | None:
@@ -42,74 +32,93 @@ class Actions:
     def __init__(self, front: SlackFront) -> None:
         self.front = front
 
+    async def clicked(self, body: dict[str, Any], client: AsyncWebClient) -> payloads.Click | None:
+        """The click, or None once the clicker is told it could not be read."""
+        try:
+            return payloads.click(body)
+        except payloads.Malformed:
+            user, channel = payloads.where(body)
+            if user and channel:
+                await self.front.tell(client, channel, user, t("slack.malformed"))
+            return None
+
     async def on_approve(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        user, channel, ts, revision, crisis_id = _clicked(body)
-        blocks = (body.get("message") or {}).get("blocks") or []
+        click = await self.clicked(body, client)
+        if click is None:
+            return
+        message = payloads.mapping(body, "message")
+        blocks = message.get("blocks")
         await self.front.decide(
             client,
-            user,
-            crisis_id,
-            revision,
+            click.user,
+            click.crisis_id,
+            click.revision,
             DecisionAction.APPROVE,
-            where=(channel, ts),
-            blocks=blocks,
+            where=(click.channel, click.ts),
+            blocks=[b for b in blocks if isinstance(b, dict)] if isinstance(blocks, list) else [],
         )
 
     async def on_open_edits(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        user, channel, ts, revision, crisis_id = _clicked(body)
-        action = body["actions"][0]["action_id"]
+        click = await self.clicked(body, client)
+        if click is None:
+            return
         try:
-            status = await self.front.status(crisis_id)
-            person_of(status.people, user)
+            status = await self.front.status(click.crisis_id)
+            person_of(status.people, click.user)
         except (crises.UnknownCrisis, Unmapped) as exc:
-            await self.front.tell(client, channel, user, self.front.refusal(exc))
+            await self.front.tell(client, click.channel, click.user, self.front.refusal(exc))
             return
-        current = _waiting(status, revision)
+        current = _waiting(status, click.revision)
         if current is None:
-            await self.front.tell(client, channel, user, STALE)
+            await self.front.tell(client, click.channel, click.user, t("slack.stale"))
             return
-        revise = action == ActionId.REVISE
-        view = cards.edits_modal(
+        revise = click.action == ActionId.REVISE
+        view = modals.edits_modal(
             ViewId.REVISE if revise else ViewId.APPROVE_WITH_EDITS,
-            "Réviser" if revise else "Approuver, modifié",
-            "Envoyer" if revise else "Approuver",
+            t("slack.revise") if revise else t("slack.modal.approve_with_edits"),
+            t("slack.send") if revise else t("slack.approve"),
             current.draft,
-            (crisis_id, revision, channel, ts),
+            (click.crisis_id, click.revision, click.channel, click.ts),
         )
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await client.views_open(trigger_id=click.trigger_id, view=view)
 
     async def on_open_comment(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        user, channel, ts, revision, crisis_id = _clicked(body)
-        reject = body["actions"][0]["action_id"] == ActionId.REJECT
-        if not reject:
-            try:
-                status = await self.front.status(crisis_id)
-            except crises.UnknownCrisis as exc:
-                await self.front.tell(client, channel, user, self.front.refusal(exc))
-                return
-            current = _waiting(status, revision)
+        click = await self.clicked(body, client)
+        if click is None:
+            return
+        reject = click.action == ActionId.REJECT
+        meta = (click.crisis_id, click.revision, click.channel, click.ts)
+        try:
+            # No dialog for someone who is nobody in the crisis.
+            people, _ = await self.front.people_of(click.crisis_id)
+            person_of(people, click.user)
+            status = None if reject else await self.front.status(click.crisis_id)
+        except (crises.UnknownCrisis, Unmapped) as exc:
+            await self.front.tell(client, click.channel, click.user, self.front.refusal(exc))
+            return
+        if status is not None:
+            current = _waiting(status, click.revision)
             if current is not None:
                 # The texts in the dialog too: a director may propose new wording.
                 await client.views_open(
-                    trigger_id=body["trigger_id"],
-                    view=cards.changes_modal(current.draft, (crisis_id, revision, channel, ts)),
+                    trigger_id=click.trigger_id, view=modals.changes_modal(current.draft, meta)
                 )
                 return
-        view = cards.comment_modal(
+        view = modals.comment_modal(
             ViewId.REJECT if reject else ViewId.REQUEST_CHANGES,
-            "Rejeter" if reject else "Demander des modifs",
-            "Rejeter" if reject else "Envoyer",
-            "Motif du rejet" if reject else "Ce qu’il faut changer",
-            (crisis_id, revision, channel, ts),
+            t("slack.reject") if reject else t("slack.modal.request_changes"),
+            t("slack.reject") if reject else t("slack.send"),
+            t("slack.reason") if reject else t("slack.what_to_change"),
+            meta,
         )
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await client.views_open(trigger_id=click.trigger_id, view=view)
 
 
 def register(app: AsyncApp, front: SlackFront) -> None:

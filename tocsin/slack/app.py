@@ -6,7 +6,6 @@ register their listeners; ``front`` holds what they share.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -16,36 +15,15 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tocsin.config import Settings
+from tocsin.i18n import t
 from tocsin.playbook import PlaybookLibrary
-from tocsin.slack import actions, commands, views
+from tocsin.slack import actions, commands, payloads, views
 from tocsin.slack.front import SlackFront, TemporalClient
 from tocsin.slack.notifier import web_client
+from tocsin.slack.replays import guard_for
 from tocsin.slack.settings import SlackSettings
 
 log = structlog.get_logger("tocsin.slack")
-REPLAY_WINDOW = 5 * 60  # seconds: Slack's own window for a request's timestamp
-
-
-class ReplayGuard:
-    """Refuses a signed request seen before. Bolt checks the signature and the 5-minute window;
-    within that window the same signed request could be sent again, so each signature is kept
-    until its timestamp leaves the window."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, float] = {}
-
-    def first_time(self, signature: str, timestamp: str, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
-        for key, at in list(self.seen.items()):
-            if at < now - REPLAY_WINDOW:
-                del self.seen[key]
-        if not signature or signature in self.seen:
-            return False
-        try:
-            self.seen[signature] = float(timestamp)
-        except ValueError:
-            return False
-        return True
 
 
 def build_app(
@@ -57,7 +35,8 @@ def build_app(
     library: PlaybookLibrary | None = None,
 ) -> AsyncApp:
     """The Bolt app. Over HTTP, Bolt verifies each request's signature and its 5-minute window,
-    and the replay guard refuses a request already seen; in Socket Mode no request comes in."""
+    and the replay guard refuses a request already seen by any app process sharing the data
+    directory (``replays``); in Socket Mode no request comes in."""
     http = slack.mode == "http"
     app = AsyncApp(
         client=client or web_client(slack),
@@ -65,20 +44,35 @@ def build_app(
         request_verification_enabled=http,
         process_before_response=False,
     )
-    guard = ReplayGuard()
+    guard = guard_for(settings.data_dir if settings is not None else None) if http else None
 
     async def replay_guard(
         req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse:
-        if req.mode == "http":
+        if guard is not None and req.mode == "http":
             signature = (req.headers.get("x-slack-signature") or [""])[0]
             timestamp = (req.headers.get("x-slack-request-timestamp") or [""])[0]
-            if not guard.first_time(signature, timestamp):
+            if not await guard.first_time(signature, timestamp):
                 log.warning("slack.replayed")
                 return BoltResponse(status=401, body='{"error":"replayed request"}')
         return await next()
 
+    async def well_formed(
+        req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        """A payload Bolt cannot route is acknowledged and its sender told, never a traceback."""
+        if payloads.bolt_can_route(req.body):
+            return await next()
+        log.warning("slack.malformed", kind=str(req.body.get("type"))[:40])
+        user, channel = payloads.where(req.body)
+        if user and channel and req.context.client is not None:
+            await req.context.client.chat_postEphemeral(
+                channel=channel, user=user, text=t("slack.malformed")
+            )
+        return BoltResponse(status=200, body="")
+
     app.use(replay_guard)
+    app.use(well_formed)
     front = SlackFront(slack, temporal, settings, library)
     for listeners in (actions, views, commands):
         listeners.register(app, front)

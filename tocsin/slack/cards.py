@@ -17,19 +17,14 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    CheckboxesElement,
     ConfirmObject,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from tocsin.channels import HTML_CHANNELS
 from tocsin.i18n import language, t
@@ -38,33 +33,28 @@ from tocsin.models import (
     Decision,
     DecisionAction,
     Draft,
+    NotifyKind,
     NotifyRequest,
     PhaseName,
-    Playbook,
     StatementText,
 )
-from tocsin.slack.ids import (
-    EXERCISE_BLOCK,
-    INPUT_ACTION,
-    PARAM_BLOCK_PREFIX,
-    TEXT_BLOCK_PREFIX,
-    ActionId,
-    BlockId,
-    ViewId,
+from tocsin.slack.ids import ActionId, BlockId
+from tocsin.slack.words import (
+    code,
+    escape,
+    language_name,
+    mentions,
+    one_language,
+    text_name,
+    unit_name,
 )
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
-INPUT_LIMIT = 3000
-
-
-def escape(text: str) -> str:
-    """Slack's mrkdwn control characters, made inert (a statement may hold HTML)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def mention(user_id: str | None, name: str) -> str:
-    return f"<@{user_id}>" if user_id else escape(name)
+    return mentions([user_id] if user_id else [], [name])
 
 
 def phase_title(phase: PhaseName | None, sequence: int) -> str:
@@ -78,12 +68,8 @@ def local(at: datetime, timezone: str) -> str:
 
 
 def button_value(crisis_id: str, revision: int) -> str:
+    """What a card's buttons carry back (read by ``payloads.click``)."""
     return json.dumps({"crisis": crisis_id, "revision": revision}, separators=(",", ":"))
-
-
-def parse_value(value: str) -> tuple[str, int]:
-    data = json.loads(value)
-    return str(data["crisis"]), int(data["revision"])
 
 
 class _Visible(HTMLParser):
@@ -126,26 +112,33 @@ def readable(item: StatementText) -> str:
 
 def _text_block(item: StatementText) -> SectionBlock:
     measure = item.measure
-    head = f"*{item.channel.value} · {item.language}*"
+    head = f"*{text_name(item.channel, item.language)}*"
     if measure is not None:
         limit = f" / {measure.limit}" if measure.limit else ""
         mark = "✅" if measure.fits else "⚠️"
-        head += f" — {measure.count}{limit} {escape(measure.unit)} {mark}"
+        head += f" — {measure.count}{limit} {escape(unit_name(measure.unit))} {mark}"
         if measure.problems:
-            head += "\n" + "\n".join(f"> {escape(p)}" for p in measure.problems)
-    body = escape(readable(item))
+            head += "\n" + "\n".join(f"> {escape(one_language(p))}" for p in measure.problems)
     if item.channel in HTML_CHANNELS:
         head += t("slack.no_markup")
-    room = SECTION_LIMIT - len(head) - 40
-    if len(body) > room:
-        body = body[: max(room, 0)] + t("slack.cut")
-    return SectionBlock(text=MarkdownTextObject(text=f"{head}\n```{body}```"))
+    return SectionBlock(text=MarkdownTextObject(text=f"{head}\n{shown(readable(item), head)}"))
+
+
+def shown(text: str, head: str = "") -> str:
+    """``text`` as a code block that fits a section under ``head``: cut where needed (the cut
+    said), never inside an escaped character."""
+    room = SECTION_LIMIT - len(head) - 10
+    block = code(text)
+    while len(block) > room and text:
+        text = text[: max(0, len(text) - (len(block) - room) - len(t("slack.cut")))]
+        block = code(text + t("slack.cut"))
+    return block
 
 
 def _texts(texts: Sequence[StatementText], room: int) -> list[Block]:
     blocks: list[Block] = [_text_block(item) for item in texts[:room]]
     if len(texts) > room:
-        rest = ", ".join(f"{t.channel.value}.{t.language}" for t in texts[room:])
+        rest = ", ".join(text_name(x.channel, x.language) for x in texts[room:])
         blocks.append(
             ContextBlock(
                 elements=[
@@ -163,17 +156,23 @@ def card_text(request: NotifyRequest) -> str:
     organisation's language: built from the notice's kind, phase and revision, not from the
     workflow's French ``message``."""
     drill = f"[{t('slack.exercise')}] " if request.exercise else ""
-    return (
-        f"{drill}{request.title} – {phase_title(request.phase, request.sequence)} : "
-        f"{notice_words(request)}"
+    phase = phase_title(request.phase, request.sequence)
+    return t(
+        "slack.card_text",
+        drill=drill,
+        title=escape(request.title) + (f" – {phase}" if phase else ""),
+        what=notice_words(request),
     )
 
 
 def notice_words(request: NotifyRequest) -> str:
-    """What the notice says: the workflow's own words in French, else the words of its kind."""
-    if language() == "fr":
-        return request.message
-    return t(f"slack.notice.{request.kind.value}", revision=request.revision or "")
+    """What the notice says, in the catalogue's words for its kind, phase and revision. Never
+    the workflow's ``message``: it is French, names codes (``detect``, ``deputy_director``) and
+    carries people's comments and parameters verbatim."""
+    kind = request.kind.value
+    if request.kind is NotifyKind.INFO:
+        kind = "withdrawn" if request.revision else "info"
+    return t(f"slack.notice.{kind}", revision=request.revision or "")
 
 
 def approval_card(
@@ -212,7 +211,7 @@ def approval_card(
                 text=MarkdownTextObject(
                     text=t(
                         "slack.too_long",
-                        texts=", ".join(f"{x.channel.value}.{x.language}" for x in over),
+                        texts=", ".join(text_name(x.channel, x.language) for x in over),
                     )
                 )
             )
@@ -239,9 +238,20 @@ def findings_text(draft: Draft) -> str:
     lines = []
     for item in ordered[:MAX_FINDINGS_SHOWN]:
         mark = "⛔" if item.severity.value == "blocking" else "⚠️"
-        where = f"{item.channel.value}.{item.language}" if item.channel else item.language
-        words = f" « {escape(item.excerpt[:60])} »" if item.excerpt else ""
-        lines.append(f"{mark} *{item.rule}* {where}{words} : {escape(item.message)}")
+        where = (
+            text_name(item.channel, item.language) if item.channel else language_name(item.language)
+        )
+        words = t("slack.quoted", words=escape(item.excerpt[:60])) if item.excerpt else ""
+        lines.append(
+            t(
+                "slack.finding",
+                mark=mark,
+                rule=escape(item.rule),
+                where=where,
+                words=words,
+                message=escape(item.text(language())[0]),
+            )
+        )
     if len(ordered) > MAX_FINDINGS_SHOWN:
         lines.append(t("slack.more_findings", count=len(ordered) - MAX_FINDINGS_SHOWN))
     if draft.blocking():
@@ -311,137 +321,4 @@ def revise_button(crisis_id: str, revision: int) -> ActionsBlock:
                 style="primary",
             )
         ]
-    )
-
-
-# --------------------------------------------------------------------------- modals
-
-
-def _metadata(crisis_id: str, revision: int, channel: str, ts: str) -> str:
-    return json.dumps(
-        {"crisis": crisis_id, "revision": revision, "channel": channel, "ts": ts},
-        separators=(",", ":"),
-    )
-
-
-def text_inputs(draft: Draft) -> list[Block]:
-    """One multi-line input per channel and language, prefilled with the text."""
-    blocks: list[Block] = []
-    for item in draft.texts[: MAX_BLOCKS - 2]:
-        blocks.append(
-            InputBlock(
-                block_id=f"{TEXT_BLOCK_PREFIX}{item.channel.value}__{item.language}",
-                label=f"{item.channel.value} · {item.language}",
-                element=PlainTextInputElement(
-                    action_id=INPUT_ACTION,
-                    multiline=True,
-                    initial_value=item.text[:INPUT_LIMIT],
-                    max_length=INPUT_LIMIT,
-                ),
-                optional=False,
-            )
-        )
-    return blocks
-
-
-def comment_input(block_id: str, label: str, *, optional: bool) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        element=PlainTextInputElement(action_id=INPUT_ACTION, multiline=True, max_length=3000),
-        optional=optional,
-    )
-
-
-def _modal(view_id: ViewId, title: str, submit: str, metadata: str, blocks: list[Block]) -> View:
-    return View(
-        type="modal",
-        callback_id=view_id,
-        title=title[:24],  # Slack's limits for a modal's title and buttons
-        submit=submit[:24],
-        close="Annuler",
-        private_metadata=metadata,
-        blocks=blocks,
-    )
-
-
-def edits_modal(
-    view_id: ViewId, title: str, submit: str, draft: Draft, meta: tuple[str, int, str, str]
-) -> View:
-    comment_label = "Note (facultative)" if view_id is ViewId.REVISE else "Commentaire"
-    inputs = [*text_inputs(draft), comment_input(BlockId.COMMENT, comment_label, optional=True)]
-    if view_id is ViewId.APPROVE_WITH_EDITS and draft.blocking():
-        inputs.append(
-            comment_input(
-                BlockId.OVERRIDE,
-                "Justification de la dérogation aux constats bloquants",
-                optional=True,
-            )
-        )
-    return _modal(view_id, title, submit, _metadata(*meta), inputs)
-
-
-def changes_modal(draft: Draft, meta: tuple[str, int, str, str]) -> View:
-    """Request changes: what to change (required), and the texts, which the director may
-    rewrite as proposals for the author."""
-    return _modal(
-        ViewId.REQUEST_CHANGES,
-        "Demander des modifs",
-        "Envoyer",
-        _metadata(*meta),
-        [
-            comment_input(BlockId.COMMENT, "Ce qu’il faut changer", optional=False),
-            *text_inputs(draft),
-        ],
-    )
-
-
-def comment_modal(
-    view_id: ViewId, title: str, submit: str, label: str, meta: tuple[str, int, str, str]
-) -> View:
-    block = BlockId.REASON if view_id is ViewId.REJECT else BlockId.COMMENT
-    return _modal(
-        view_id, title, submit, _metadata(*meta), [comment_input(block, label, optional=False)]
-    )
-
-
-def start_modal(playbook: Playbook, channel: str) -> View:
-    """/tocsin lancer PLAYBOOK: one input per parameter, the example as a hint, and the drill
-    box. Values are checked by the same rules as on the command line when submitted."""
-    blocks: list[Block] = []
-    for param in playbook.parameters[: MAX_BLOCKS - 2]:
-        hint = f"ex. {param.example}" if param.example is not None else None
-        initial = str(param.default) if param.default is not None else None
-        blocks.append(
-            InputBlock(
-                block_id=f"{PARAM_BLOCK_PREFIX}{param.name}",
-                label=param.name,
-                hint=param.description[:2000] or None,
-                element=PlainTextInputElement(
-                    action_id=INPUT_ACTION,
-                    multiline=param.type.value == "text",
-                    placeholder=hint[:150] if hint else None,
-                    initial_value=initial,
-                    max_length=2000,
-                ),
-                optional=not param.required or param.default is not None,
-            )
-        )
-    blocks.append(
-        InputBlock(
-            block_id=EXERCISE_BLOCK,
-            label="Exercice",
-            element=CheckboxesElement(
-                action_id=INPUT_ACTION,
-                options=[Option(value="exercise", text="C’est un exercice (rien de réel)")],
-            ),
-            optional=True,
-        )
-    )
-    return _modal(
-        ViewId.START,
-        playbook.title,
-        "Déclencher",
-        json.dumps({"playbook": playbook.id, "channel": channel}),
-        blocks,
     )

@@ -19,7 +19,7 @@ from temporalio.client import Client
 
 from tocsin import crises
 from tocsin.config import Settings
-from tocsin.i18n import invalid_input
+from tocsin.i18n import invalid_input, t
 from tocsin.models import (
     CrisisStatus,
     DecisionAction,
@@ -29,7 +29,7 @@ from tocsin.models import (
     TextEdit,
 )
 from tocsin.playbook import PlaybookLibrary
-from tocsin.slack import cards
+from tocsin.slack import cards, payloads, words
 from tocsin.slack.ids import INPUT_ACTION, TEXT_BLOCK_PREFIX, BlockId
 from tocsin.slack.settings import SlackSettings
 
@@ -43,14 +43,21 @@ class Unmapped(Exception):
     """A Slack user that is no person of the crisis's playbook."""
 
 
+class NotYours(Exception):
+    """A crisis that does not exist, or of which the Slack user is nobody: told alike."""
+
+    def __init__(self, crisis: str) -> None:
+        super().__init__(crisis)
+        self.crisis = crisis
+
+
 # What a listener tells the person (``SlackFront.refusal``) instead of acting.
-REFUSALS = (crises.Refused, crises.UnknownCrisis, Unmapped, ValidationError)
+REFUSALS = (crises.Refused, crises.UnknownCrisis, Unmapped, NotYours, ValidationError)
 
 
 def value_of(values: dict[str, Any], block_id: str) -> str:
     """What a person typed in a modal's input block."""
-    field = (values.get(block_id) or {}).get(INPUT_ACTION) or {}
-    return str(field.get("value") or "").strip()
+    return payloads.typed(values, block_id, INPUT_ACTION)
 
 
 def person_of(people: dict[str, Person], user_id: str) -> str:
@@ -76,8 +83,11 @@ def _edits(status: CrisisStatus, values: dict[str, Any]) -> list[TextEdit]:
 
 
 def _with_proposals(comment: str, proposed: list[TextEdit]) -> str:
-    lines = [f"- {e.channel.value}.{e.language} : « {e.text} »" for e in proposed]
-    return (comment + "\n\nPropositions :\n" + "\n".join(lines))[:10_000]
+    lines = [
+        t("slack.proposal", text=words.text_name(e.channel, e.language), proposal=e.text)
+        for e in proposed
+    ]
+    return (comment + "\n\n" + t("slack.proposals") + "\n" + "\n".join(lines))[:10_000]
 
 
 class SlackFront:
@@ -105,6 +115,17 @@ class SlackFront:
         self.crisis_people[crisis_id] = (found.people, found.timezone)
         return found
 
+    async def member(self, crisis_id: str, user: str) -> tuple[CrisisStatus, str]:
+        """The crisis and the person the Slack user is in it; ``NotYours`` when there is no such
+        crisis or the user is nobody in it, so that a stranger learns nothing of it."""
+        if not payloads.CRISIS_ID.match(crisis_id):
+            raise NotYours(crisis_id)
+        try:
+            found = await self.status(crisis_id)
+            return found, person_of(found.people, user)
+        except (crises.UnknownCrisis, Unmapped) as exc:
+            raise NotYours(crisis_id) from exc
+
     async def people_of(self, crisis_id: str) -> tuple[dict[str, Person], str]:
         known = self.crisis_people.get(crisis_id)
         if known is None:
@@ -119,17 +140,14 @@ class SlackFront:
     @staticmethod
     def refusal(exc: Exception) -> str:
         if isinstance(exc, crises.Refused):
-            return f"⛔ Refusé : {exc.localized()}"
-        if isinstance(exc, crises.UnknownCrisis):
-            return f"⛔ Crise inconnue : {exc.crisis}"
+            return t("slack.refused", reason=words.escape(exc.localized()))
+        if isinstance(exc, (crises.UnknownCrisis, NotYours)):
+            return t("slack.no_crisis", crisis=words.escape(words.shorten(exc.crisis, 60)))
         if isinstance(exc, Unmapped):
-            return (
-                "⛔ Votre compte Slack n’est relié à aucune personne de ce playbook "
-                "(people.<id>.slack_user_id)."
-            )
+            return t("slack.unmapped")
         if isinstance(exc, ValidationError):
             # A text too long, an empty reason...: said, nothing sent.
-            return f"⛔ {cards.escape(invalid_input(exc))}"
+            return "⛔ " + words.escape(invalid_input(exc))
         raise exc
 
     async def decide(

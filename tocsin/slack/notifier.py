@@ -39,13 +39,14 @@ from tocsin.slack.cards import (
     approval_card,
     card_text,
     decided_status,
-    escape,
     notice_words,
     phase_title,
     revise_button,
+    shown,
 )
 from tocsin.slack.ids import CARD_EVENT, NOTICE_EVENT
 from tocsin.slack.settings import SlackSettings
+from tocsin.slack.words import channel_name, escape, language_name, mentions, text_name
 
 log = structlog.get_logger("tocsin.slack")
 HISTORY_SCAN = 200  # messages looked through to find a card again
@@ -92,14 +93,11 @@ def split_card(card: str) -> tuple[str, str]:
 
 
 def review_block(request: NotifyRequest) -> str:
-    """The summary as Slack shows it: the title in bold, the rest as preformatted lines."""
+    """The summary as Slack shows it: the title in bold, the rest as preformatted lines (the
+    review module writes it in the organisation's language)."""
     title, _, rest = request.message.partition("\n")
-    body = escape(rest)[: SECTION_LIMIT - len(title) - 20]
-    return f"📋 *{escape(title)}*\n```{body}```"
-
-
-def mentions(ids: list[str], names: list[str]) -> str:
-    return ", ".join(f"<@{i}>" for i in ids) if ids else escape(", ".join(names))
+    head = f"📋 *{escape(title)}*"
+    return f"{head}\n{shown(rest, head)}"
 
 
 class SlackNotifier:
@@ -227,7 +225,7 @@ class SlackNotifier:
             line = (
                 t("slack.reminder_line", who=who, revision=request.revision)
                 if request.approver_role
-                else f"🔔 {escape(notice_words(request))}"
+                else f"🔔 {notice_words(request)}"
             )
             ts = await self.post_once(
                 card_channel, key, line, thread_ts=card_ts or None, known=seen
@@ -244,13 +242,13 @@ class SlackNotifier:
             ts = await self.post_once(
                 self.channel,
                 key,
-                f"📋 {escape(notice_words(request))}",
+                f"📋 {notice_words(request)}",
                 [SectionBlock(text=MarkdownTextObject(text=review_block(request)))],
                 crisis=request.crisis_id,
                 known=seen,
             )
         else:
-            line = f"ℹ️ {escape(text)}"
+            line = f"ℹ️ {text}"
             ts = await self.post_once(
                 card_channel,
                 key,
@@ -271,7 +269,7 @@ class SlackNotifier:
     ) -> str:
         """The card loses its buttons and says who decided what; the thread says what follows."""
         decision = request.decision
-        status = decided_status(decision, request.timezone) if decision else escape(request.message)
+        status = decided_status(decision, request.timezone) if decision else notice_words(request)
         if card_ts and (request.draft or request.texts):
             await self.client.chat_update(
                 channel=channel,
@@ -303,26 +301,23 @@ class SlackNotifier:
                 known=known,
             )
             for index, item in enumerate(request.texts):
-                body = escape(item.text)
-                if len(body) > 2900:
-                    body = body[:2900] + "\n…"
                 await self.post_once(
                     channel,
                     f"{key}-{index}",
-                    f"{item.channel.value}.{item.language}",
+                    text_name(item.channel, item.language),
                     [
                         ContextBlock(
                             elements=[
                                 MarkdownTextObject(
                                     text=t(
                                         "slack.published_text",
-                                        channel=item.channel.value,
-                                        lang=item.language,
+                                        channel=channel_name(item.channel),
+                                        lang=language_name(item.language),
                                     )
                                 )
                             ]
                         ),
-                        SectionBlock(text=MarkdownTextObject(text=f"```{body}```")),
+                        SectionBlock(text=MarkdownTextObject(text=shown(item.text))),
                     ],
                     thread_ts=card_ts or None,
                     known=known,

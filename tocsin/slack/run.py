@@ -31,7 +31,7 @@ async def slack_app(
     slack: SlackSettings,
     temporal: Client,
     *,
-    host: str = "0.0.0.0",  # HTTP mode listens for Slack; Socket Mode opens no port
+    host: str | None = None,  # HTTP mode: where to listen, else ``slack.host`` (loopback)
     client: AsyncWebClient | None = None,
     settings: Settings | None = None,
     library: PlaybookLibrary | None = None,
@@ -56,6 +56,7 @@ async def slack_app(
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]  # slack-bolt untyped
             return
+        host = host or slack.host
         runner = web.AppRunner(app.web_app(path=slack.path, port=slack.port))
         await runner.setup()
         site = web.TCPSite(runner, host, slack.port)

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from tocsin.config import whole_number
+from tocsin.i18n import t
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -22,6 +23,7 @@ class SlackSettings(BaseModel):
     channel: str  # the crisis channel's id (C...)
     api_url: str = DEFAULT_API_URL
     mode: Literal["socket", "http"] = "socket"
+    host: str = "127.0.0.1"  # HTTP mode: loopback unless TOCSIN_SLACK_HOST says otherwise
     port: int = 3000
     path: str = "/slack/events"
 
@@ -34,7 +36,7 @@ class SlackSettings(BaseModel):
             return None
         mode = env.get("TOCSIN_SLACK_MODE") or "socket"
         if mode not in ("socket", "http"):
-            raise ValueError(f"TOCSIN_SLACK_MODE : « {mode} » (socket ou http / socket or http)")
+            raise ValueError(t("slack.bad_mode", mode=mode[:40]))
         api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
         return cls(
             bot_token=token,
@@ -43,6 +45,7 @@ class SlackSettings(BaseModel):
             channel=env.get("TOCSIN_SLACK_CHANNEL", ""),
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             mode="http" if mode == "http" else "socket",
+            host=env.get("TOCSIN_SLACK_HOST") or "127.0.0.1",
             port=whole_number(env, "TOCSIN_SLACK_PORT", 3000, 1, 65535),
         )
 
@@ -50,11 +53,11 @@ class SlackSettings(BaseModel):
         """What is missing, in words: for the app (``app``), or only for workers to post."""
         found: list[str] = []
         if not self.channel:
-            found.append("TOCSIN_SLACK_CHANNEL manque (le canal de crise, C…)")
+            found.append(t("slack.missing_channel"))
         if not app:
             return found
         if self.mode == "socket" and not self.app_token:
-            found.append("SLACK_APP_TOKEN manque (xapp-…, mode Socket)")
+            found.append(t("slack.missing_app_token"))
         if self.mode == "http" and not self.signing_secret:
-            found.append("SLACK_SIGNING_SECRET manque (mode HTTP)")
+            found.append(t("slack.missing_signing_secret"))
         return found
