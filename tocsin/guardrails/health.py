@@ -47,14 +47,15 @@ SENSITIVE = {
     ),
 }
 _HOSPITAL = {
-    "fr": r"(?:à\s+l['’]\s?hôpital|au\s+CHU|aux\s+urgences|au\s+centre\s+hospitalier|"
-    r"à\s+la\s+clinique)",
-    "en": r"(?:(?:the\s+)?hospital|A\s*&\s*E|intensive\s+care)",
-    "de": r"(?:Krankenhaus|Klinik|Klinikum|Spital)",
+    "fr": r"(?:à\s+l['’]\s?hôpital|au\s+(?:CHU|CHL|CHR|CHEM)|aux\s+urgences|"
+    r"au\s+centre\s+hospitalier|à\s+la\s+clinique)",
+    "en": r"(?:(?:the\s+)?hospital|A\s*&\s*E|intensive\s+care|ICU|CHU|CHL|"
+    r"(?:the\s+)?Centre\s+Hospitalier)",
+    "de": r"(?:Krankenhaus|Klinik|Klinikum|Spital|CHL|CHU|CHEM)",
 }
 PERSONAL = {
     "fr": re.compile(
-        rf"(?<![\w\-])(?:victime|malaise|inconsciente?|en\s+état\s+de\s+choc|"
+        rf"(?<![\w\-])(?:victime|malaise|inconsciente?|en\s+état\s+de\s+choc|hypothermie|"
         rf"(?:état\s+de\s+santé|pronostic\s+vital)|fractures?|brûlures?|intoxication|"
         rf"asthmatiques?|cardiaques?|soignée?\s+pour|pris(?:e|es)?\s+en\s+charge\s+médicalement|"
         rf"(?:transportée?|évacuée?|conduite?|admise?|emmenée?|héliportée?|hospitalisée?|"
@@ -64,7 +65,8 @@ PERSONAL = {
         re.IGNORECASE,
     ),
     "en": re.compile(
-        rf"(?<![\w\-])(?:victim|collapsed|fainted|heart\s+attack|stroke|unconscious|"
+        rf"(?<![\w\-])(?:victim|collapsed|fainted|heart\s+attack|stroke|unconscious|hypothermia|"
+        rf"burn(?:ed|t|s)|ICU|concussion|treated\s+(?:[\w'’]+\s+){{0,6}}?for|"
         rf"(?:critical|serious|stable)\s+condition|broken\s+(?:leg|arm|hip|ribs?)|burns|"
         rf"smoke\s+inhalation|suffer(?:s|ed|ing)?\s+from|in\s+{_HOSPITAL['en']}|"
         rf"(?:taken|rushed|airlifted|admitted|brought|flown)\s+to\s+{_HOSPITAL['en']})"
@@ -72,7 +74,8 @@ PERSONAL = {
         re.IGNORECASE,
     ),
     "de": re.compile(
-        rf"(?<![\w\-])(?:Opfer|Schwächeanfall|Herzinfarkt|Schlaganfall|bewusstlos|"
+        rf"(?<![\w\-])(?:Opfer|Schwächeanfall|Herzinfarkt|Schlaganfall|bewusstlos|Unterkühlung|"
+        rf"Verbrennungen|Gehirnerschütterung|"
         rf"zusammengebrochen|kollabiert|Rauchvergiftung|Verletzungen|Knochenbruch|leidet\s+an|"
         rf"(?:ins|im|in\s+die|in\s+der)\s+{_HOSPITAL['de']})(?![\w\-])",
         re.IGNORECASE,
@@ -117,35 +120,41 @@ _BACK = {
         r"rappelé|prévu)))|celle-ci|celui-ci|ce\s+dernier|cette\s+dernière|"
         r"l['’]\s?intéressée?|la\s+victime|la\s+blessée|le\s+blessé|la\s+patiente|le\s+patient|"
         r"cette\s+(?:femme|habitante|riveraine|dame|jeune\s+femme)|cet\s+(?:homme|habitant)|"
-        r"ce\s+(?:riverain|jeune\s+homme|monsieur))(?![\w\-])",
+        r"ce\s+(?:riverain|jeune\s+homme|monsieur)|(?:le|leur)\s+(?:père|fils|grand-père)|"
+        r"(?:la|leur)\s+(?:mère|fille|grand-mère)|l['’]\s?enfant|leur\s+enfant)(?![\w\-])",
         re.IGNORECASE,
     ),
     "en": re.compile(
-        r"(?<![\w\-])(?:she|he|the\s+victim|the\s+(?:wo)?man|the\s+patient|the\s+resident)"
+        r"(?<![\w\-])(?:she|he|the\s+victim|the\s+(?:wo)?man|the\s+patient|the\s+resident|"
+        r"(?:the|their)\s+(?:father|mother|son|daughter|child|grandfather|grandmother))"
         r"(?![\w\-])",
         re.IGNORECASE,
     ),
     # « sie » is also "they", « Sie » the polite "you": only a capital opening a sentence or a
     # clause after a comma counts.
     "de": re.compile(
-        r"(?:(?<![^\s])(?:Sie|Er)|(?<=,\s)(?:sie|er)|(?<![\w\-])(?:das\s+Opfer|die\s+Frau|"
-        r"der\s+Mann|die\s+Patientin|der\s+Patient))(?![\w\-])"
+        r"(?:(?<![^\s])(?:Sie|Er)|(?<=,\s)(?:sie|er)|(?<=\s)(?:er|sie)(?=\s)|"
+        r"(?<![\w\-])(?i:das|die|der)\s+(?:Opfer|Frau|Mann|Patientin|Patient|Vater|Mutter|"
+        r"Sohn|Tochter|Kind))(?![\w\-])"
     ),
 }
 _POSSESSIVE = {
     "fr": re.compile(
         r"(?<![\w\-])(?:son\s+état(?:\s+de\s+santé)?|ses\s+jours|sa\s+vie\s+n['’]\s?est|"
-        r"ses\s+blessures|son\s+pronostic\s+vital|sa\s+maladie|son\s+traitement)(?![\w\-])",
+        r"(?:ses|sa|son)\s+(?:blessures?|brûlures?|fractures?|malaise|maladie|traitement|"
+        r"hospitalisation|pronostic\s+vital|handicap|grossesse))(?![\w\-])",
         re.IGNORECASE,
     ),
     "en": re.compile(
-        r"(?<![\w\-])(?:(?:his|her)\s+(?:condition|injuries|life\s+is|illness|treatment))"
+        r"(?<![\w\-])(?:(?:his|her)\s+(?:condition|injuries|injury|burns|life\s+is|illness|"
+        r"treatment|pregnancy|disability))"
         r"(?![\w\-])",
         re.IGNORECASE,
     ),
     "de": re.compile(
         r"(?<![\w\-])(?:(?:sein|ihr)\s+(?:Zustand|Gesundheitszustand|Leben\s+ist)|"
-        r"(?:seine|ihre)\s+(?:Verletzungen|Krankheit|Behandlung))(?![\w\-])",
+        r"(?:seine|ihre|seiner|ihrer|seinen|ihren)\s+(?:Verletzung(?:en)?|Verbrennungen|Krankheit|"
+        r"Behandlung|Schwangerschaft|Behinderung))(?![\w\-])",
         re.IGNORECASE,
     ),
 }

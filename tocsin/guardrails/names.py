@@ -33,7 +33,7 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 NAME = rf"[{_UPPER}][\w'’\-]*(?:\s+[{_UPPER}][\w'’\-]*){{0,2}}"
 HONORIFIC = re.compile(
     rf"(?<![\w\-])(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?"
-    rf"|Herr|Frau|Docteur|Maître|Me)\s+(?P<name>{NAME})"
+    rf"|Herr|Frau|Docteur|Maître|Me|Familie|famille)\s+(?P<name>{NAME})"
 )
 
 

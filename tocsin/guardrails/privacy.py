@@ -222,7 +222,10 @@ OFFICES = (
     r"préfet|préfète|sous-préfet|sous-préfète|procureure?|directeur|directrice|commandant|"
     r"colonel|capitaine|"
     r"lieutenant|général|médecin-chef|porte-parole|prefect|prosecutor|director|chief|"
-    r"spokes(?:person|man|woman)|Präfekt(?:in)?|Staatsanwalt|Direktor(?:in)?|Sprecher(?:in)?"
+    r"spokes(?:person|man|woman)|Präfekt(?:in)?|Staatsanwalt|Direktor(?:in)?|Sprecher(?:in)?|"
+    r"chargée?\s+de\s+(?:communication|presse|mission)|attachée?\s+de\s+presse|responsable|"
+    r"cheffe?|secrétaire\s+générale?|contact\s+presse|press\s+(?:officer|contact)|head|"
+    r"communications\s+officer|Pressesprecher(?:in)?|Pressekontakt|Leiter(?:in)?"
 )
 _ADDRESS = re.compile(
     r"(?<!\w)\d{1,4}(?:\s?(?:bis|ter|[a-c]))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|"
@@ -262,7 +265,8 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     titles = TITLES.get(ctx.language, "maire")
     title = re.compile(
         rf"(?:{titles}|{OFFICES})(?:\s+(?:de|du|des|de\s+la|d['’]|of|of\s+the|des|der|von)"
-        rf"\s*[\w\-’']+(?:\s+[\w\-’']+)?)?\s*,?\s*(?:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau)?"
+        rf"\s*[\w\-’']+(?:\s+[\w\-’']+)?)?\s*[,:]?\s*(?:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|"
+        rf"Dr\.?|Docteur|Prof\.?)?"
         rf"\s*$",
         re.IGNORECASE,
     )
