@@ -28,8 +28,9 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """Partisan or political wording and denigration of the administration or of other public
     bodies are blocking; personal opinions are a warning. Lexicons in French, English and
     German (data/lexicon.yml), extended by the organisation; and, past the lists, a judgement
-    said of a public body, a political camp or an office holder (appraisal.py): blame of any,
-    praise of a camp or of an office holder."""
+    said of a public body, a political camp or an office holder (appraisal.py) or a body run
+    down by contrast, repetition, delay or irony (rhetoric.py): blame of any, praise of a camp
+    or of an office holder."""
     yield from lexicon_findings("R-NEUTRAL", text, ctx)
     for item in judged(text.plain, ctx.language):
         if item.polarity < 0:

@@ -114,7 +114,7 @@ def _sentence(
     us = _pattern(lang, "us_and_them")
     for match in us.finditer(plain, start, end) if us else ():
         named = {plain[s:e].lower() for s, e in [*here, *before]}
-        dislocated = match.group().startswith(",")
+        dislocated = match.group().lower() in {"lui", "elle", "eux", "elles"}
         if (dislocated and len(named) >= 2) or (not dislocated and named):
             yield blame(match, (here or before)[0])
     doubt = _pattern(lang, "doubt")
