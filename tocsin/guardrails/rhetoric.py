@@ -28,7 +28,6 @@ from tocsin.guardrails.appraisal import KINDS, Appraisal
 from tocsin.guardrails.base import sentences
 from tocsin.guardrails.lexicon import WORD_END, WORD_START, entry_body
 
-PARTS = ("contrast", "us_and_them", "again", "reminder", "doubt", "thanks", "metonyms")
 CONTRAST_REACH = 60  # characters after a contrast marker where its target may start
 _CLAUSE = re.compile(r"[.;:!?]")
 # Others in general (« plus que toute autre commune »): a ranking, R-ELECTION's, not a body run
