@@ -30,10 +30,11 @@ from tocsin.guardrails.lexicon import WORD_END, WORD_START, entry_body
 
 CONTRAST_REACH = 60  # characters after a contrast marker where its target may start
 _CLAUSE = re.compile(r"[.;:!?]")
+_OURS = re.compile(r"\b(?:nos|notre|our|unser\w*)\s+$", re.IGNORECASE)
 # Others in general (« plus que toute autre commune »): a ranking, R-ELECTION's, not a body run
 # down.
 _ANY_OTHER = re.compile(
-    r"\b(?:tout(?:e|es)?\s+(?:les\s+)?autres?|aucune?\s+autre|les\s+autres|any\s+other|all\s+other|"
+    r"\b(?:jamais|ever|je|tout(?:e|es)?\s+(?:les\s+)?autres?|aucune?\s+autre|les\s+autres|any\s+other|all\s+other|"
     r"every\s+other|jede[rsnm]?\s+andere|alle\s+anderen|keine\s+andere)\b",
     re.IGNORECASE,
 )
@@ -122,6 +123,12 @@ def _sentence(
     if not here:
         return
     yield from _phrases(plain, start, end, lang, here)
+    thanks = _pattern(lang, "thanks")
+    for match in thanks.finditer(plain, start, end) if thanks else ():
+        yield Appraisal(match.start(), match.end(), 1, frozenset({"office"}), match.group())
+    here = [t for t in here if not _OURS.search(plain, max(start, t[0] - 12), t[0])]
+    if not here:  # « une fois de plus, nos équipes… »: the institution's own people
+        return
     again, reminder = _pattern(lang, "again"), _pattern(lang, "reminder")
     reminded = reminder is not None and reminder.search(plain, start, end)
     praised = any(
@@ -129,9 +136,6 @@ def _sentence(
     )
     for match in again.finditer(plain, start, end) if again and not (reminded or praised) else ():
         yield blame(match, here[0])
-    thanks = _pattern(lang, "thanks")
-    for match in thanks.finditer(plain, start, end) if thanks else ():
-        yield Appraisal(match.start(), match.end(), 1, frozenset({"office"}), match.group())
 
 
 @functools.cache
