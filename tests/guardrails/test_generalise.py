@@ -44,11 +44,12 @@ KNOWN_MISSES = {
     "gave a warning",
     "y-036": "a miss of the rules: « CGDIS », an acronym, is read as a word shouted in capitals",
 }
-# Reached on the held-out set on 2026-12-02, the only time it was run with these rules (bench/
-# RESULTS.md): a floor, so that a change that loses what was reached fails.
-HELD_OUT_RECALL = {"R-ELECTION": 0.82, "R-NEUTRAL": 0.57, "R-PRIVACY": 0.80, "R-VOICE": 0.82}
-HELD_OUT_PRECISION = {"R-ELECTION": 0.99, "R-NEUTRAL": 0.82, "R-PRIVACY": 0.93, "R-VOICE": 0.76}
-HELD_OUT_FALSE_BLOCKING = 1  # not the target (0): what was reached
+# Reached on the held-out set on 2026-12-03, the only time it was run with these rules (bench/
+# RESULTS.md): a floor, so that a change that loses what was reached fails. Not the target
+# (recall 0.9 per rule, no false blocking): what was reached.
+HELD_OUT_RECALL = {"R-ELECTION": 0.86, "R-NEUTRAL": 0.69, "R-PRIVACY": 0.80, "R-VOICE": 0.82}
+HELD_OUT_PRECISION = {"R-ELECTION": 0.99, "R-NEUTRAL": 0.85, "R-PRIVACY": 0.93, "R-VOICE": 0.74}
+HELD_OUT_FALSE_BLOCKING = 1
 
 
 def test_the_outside_writer_s_statements_are_many_and_labelled_for_the_four_rules() -> None:
