@@ -1,10 +1,10 @@
 """Precision and recall of every guardrail rule, on the tuning set and on the held-out set
 separately, and the false blocking findings on their clean statements; the time to check a
-statement. Run: .venv/bin/python -m bench.guardrails_corpus [--no-bundled]
+statement. Run: .venv/bin/python -m bench.guardrails_corpus [--no-bundled] [--no-heldout]
 
-- tuning set: tests/guardrails/corpus.yml (the developers', every rule labelled) and
-  tests/guardrails/extra.yml (an outside writer's, four rules labelled), and every bundled
-  playbook's statement (all clean);
+- tuning set: tests/guardrails/corpus.yml (the developers', every rule labelled),
+  tests/guardrails/extra.yml and extra2.yml (outside writers', four rules labelled), and every
+  bundled playbook's statement (all clean);
 - held-out set: tests/guardrails/heldout.yml, by the same outside writer, never tuned on: read
   only through these figures.
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from tests.guardrails.corpus import (
     EXTRA,
+    EXTRA2,
     HELDOUT,
     Case,
     bundled_cases,
@@ -146,6 +147,11 @@ def timed(load: Callable[[], list[Case]]) -> tuple[list[Case], float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-bundled", action="store_true", help="skip the bundled playbooks")
+    parser.add_argument(
+        "--no-heldout",
+        action="store_true",
+        help="tuning figures only: the held-out set is not run (while rules are being tuned)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     language.french()
@@ -153,11 +159,12 @@ def main() -> None:
     print(f"models loaded in {time.perf_counter() - started:.1f} s")
     corpus, corpus_s = timed(corpus_cases)
     extra, extra_s = timed(lambda: writer_cases(EXTRA))
+    extra2, extra2_s = timed(lambda: writer_cases(EXTRA2))
     print(
         f"check time per statement (models loaded, new text): corpus.yml {corpus_s * 1000:.1f} "
-        f"ms, extra.yml {extra_s * 1000:.1f} ms"
+        f"ms, extra.yml {extra_s * 1000:.1f} ms, extra2.yml {extra2_s * 1000:.1f} ms"
     )
-    tuning = corpus + extra
+    tuning = corpus + extra + extra2
     if not args.no_bundled:
         started = time.perf_counter()
         bundled = bundled_cases()
@@ -165,9 +172,10 @@ def main() -> None:
             f"bundled playbook statements: {len(bundled)} ({time.perf_counter() - started:.1f} s)"
         )
         tuning += bundled
-    show("Tuning set (corpus.yml, extra.yml, bundled playbooks)", figures(tuning))
-    show("of which extra.yml (the outside writer's)", figures(extra))
-    if HELDOUT.is_file():
+    show("Tuning set (corpus.yml, extra.yml, extra2.yml, bundled playbooks)", figures(tuning))
+    show("of which extra.yml (the first outside writer's)", figures(extra))
+    show("of which extra2.yml (the second outside writer's)", figures(extra2))
+    if HELDOUT.is_file() and not args.no_heldout:
         show("Held-out set (heldout.yml)", figures(writer_cases(HELDOUT)), ids=False)
 
 

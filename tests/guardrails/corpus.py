@@ -3,6 +3,8 @@ shared by tests/test_guardrails.py and bench/guardrails_corpus.py.
 
 - corpus.yml: the developers' statements, labelled for every rule (tuning set);
 - extra.yml: statements by a writer who had read only shared/DOMAIN.md (tuning set too);
+- extra2.yml: a second batch by another writer who had read only shared/DOMAIN.md (tuning
+  set; measured once with the rules as they were before they were tuned on it);
 - heldout.yml: statements by the same writer, copied unread, which the rules are never tuned
   on (held-out set). Only its per-rule figures are ever looked at.
 
@@ -36,6 +38,7 @@ from tocsin.preview import preview_drafts, publishing_phases
 
 CORPUS = Path(__file__).with_name("corpus.yml")
 EXTRA = Path(__file__).with_name("extra.yml")
+EXTRA2 = Path(__file__).with_name("extra2.yml")
 HELDOUT = Path(__file__).with_name("heldout.yml")
 # The rules the outside writer was asked to label; the others are not scored on its files.
 WRITER_RULES = frozenset({"R-NEUTRAL", "R-ELECTION", "R-PRIVACY", "R-VOICE"})

@@ -16,21 +16,40 @@ from typing import Any
 import pytest
 
 from bench.guardrails_corpus import figures
-from tests.guardrails.corpus import EXTRA, HELDOUT, writer_cases
+from tests.guardrails.corpus import EXTRA, EXTRA2, HELDOUT, writer_cases
 from tocsin.guardrails import CheckContext, appraisal, check_text, language, names
 from tocsin.models import Channel, Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTRA_CASES = {case.id: case for case in writer_cases(EXTRA)}
+EXTRA2_CASES = {case.id: case for case in writer_cases(EXTRA2)}
 # Where the rules and the writer disagree, said rather than hidden (strict: a fix must remove it).
+EXCLAMATION = (
+    "an exclamation mark is R-VOICE's in a « sobre » tone (corpus.yml voice-05); the writer did "
+    "not count it"
+)
 KNOWN_MISSES = {
-    "x-099": "an exclamation mark is R-VOICE's in a « sobre » tone; the writer did not count it",
+    "x-099": EXCLAMATION,
+    "y-008": EXCLAMATION,
+    "y-079": EXCLAMATION,
+    "y-022": "an elected office mentioned in an electoral window is a warning (corpus.yml "
+    "election-09: check the mention is factual); the writer did not count it",
+    "y-042": "the same: « la maire de Nancy » mentioned in the window, a warning",
+    "y-038": "« personnellement, je trouve » is a personal opinion, R-NEUTRAL's warning as well as "
+    "R-VOICE's (corpus.yml neutral-10); the writer counted R-VOICE only",
+    "y-111": "a private person's name with their street address is blocking (issue 23: a name in "
+    "an address is personal data); the writer gave a warning",
+    "y-162": "the same: a name with « domicilié 5 rue du Moulin », blocking",
+    "y-135": "a private person's mobile number is blocking (corpus.yml privacy-01); the writer "
+    "gave a warning",
+    "y-036": "a miss of the rules: « CGDIS », an acronym, is read as a word shouted in capitals",
 }
-# Reached on the held-out set on 2026-12-02, the only time it was run with these rules (bench/
-# RESULTS.md): a floor, so that a change that loses what was reached fails.
-HELD_OUT_RECALL = {"R-ELECTION": 0.82, "R-NEUTRAL": 0.57, "R-PRIVACY": 0.80, "R-VOICE": 0.82}
-HELD_OUT_PRECISION = {"R-ELECTION": 0.99, "R-NEUTRAL": 0.82, "R-PRIVACY": 0.93, "R-VOICE": 0.76}
-HELD_OUT_FALSE_BLOCKING = 1  # not the target (0): what was reached
+# Reached on the held-out set on 2026-12-03, the only time it was run with these rules (bench/
+# RESULTS.md): a floor, so that a change that loses what was reached fails. Not the target
+# (recall 0.9 per rule, no false blocking): what was reached.
+HELD_OUT_RECALL = {"R-ELECTION": 0.86, "R-NEUTRAL": 0.69, "R-PRIVACY": 0.80, "R-VOICE": 0.82}
+HELD_OUT_PRECISION = {"R-ELECTION": 0.99, "R-NEUTRAL": 0.85, "R-PRIVACY": 0.93, "R-VOICE": 0.74}
+HELD_OUT_FALSE_BLOCKING = 1
 
 
 def test_the_outside_writer_s_statements_are_many_and_labelled_for_the_four_rules() -> None:
@@ -53,6 +72,36 @@ def test_the_outside_writer_s_statements_are_many_and_labelled_for_the_four_rule
 def test_extra_statement(case_id: str) -> None:
     case = EXTRA_CASES[case_id]
     assert case.found == case.expect, [(f.rule, f.severity.value, f.excerpt) for f in case.findings]
+
+
+def test_the_second_writer_s_statements_are_many_and_labelled_for_the_four_rules() -> None:
+    assert len(EXTRA2_CASES) == 180
+    labelled = {rule for case in EXTRA2_CASES.values() for rule in case.expect}
+    assert labelled == {"R-NEUTRAL", "R-ELECTION", "R-PRIVACY", "R-VOICE"}
+    assert sum(1 for case in EXTRA2_CASES.values() if not case.expect) >= 60
+    assert not [case.id for case in EXTRA2_CASES.values() if case.problem]
+
+
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(reason=KNOWN_MISSES[i], strict=True))
+        if i in KNOWN_MISSES
+        else i
+        for i in sorted(EXTRA2_CASES)
+    ],
+)
+def test_extra2_statement(case_id: str) -> None:
+    case = EXTRA2_CASES[case_id]
+    assert case.found == case.expect, [(f.rule, f.severity.value, f.excerpt) for f in case.findings]
+
+
+def test_no_false_blocking_on_the_writers_clean_statements() -> None:
+    """Known disagreements aside, no clean statement of either writer is blocked."""
+    for cases in (EXTRA_CASES, EXTRA2_CASES):
+        found = figures(list(cases.values()))
+        assert found.false_blocking == []
+        assert found.any_blocking == []
 
 
 def test_held_out_figures_hold() -> None:

@@ -70,23 +70,23 @@ class Words:
 
 
 @functools.cache
-def _data() -> dict[str, Any]:
+def data() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(APPRAISAL_FILE.read_text(encoding="utf-8"))
     return loaded
 
 
 @functools.cache
 def words(lang: str) -> Words:
-    data = _data()
+    loaded = data()
 
     def listed(section: Mapping[str, Any], key: str) -> tuple[str, ...]:
         return tuple(str(w).lower() for w in (section.get(key) or {}).get(lang, []))
 
     return Words(
-        {kind: listed(data["targets"], kind) for kind in KINDS},
-        {-1: listed(data["judgements"], "negative"), 1: listed(data["judgements"], "positive")},
-        {-1: listed(data["evaluative"], "negative"), 1: listed(data["evaluative"], "positive")},
-        frozenset(str(w).lower() for w in data["descriptive"].get(lang, [])),
+        {kind: listed(loaded["targets"], kind) for kind in KINDS},
+        {-1: listed(loaded["judgements"], "negative"), 1: listed(loaded["judgements"], "positive")},
+        {-1: listed(loaded["evaluative"], "negative"), 1: listed(loaded["evaluative"], "positive")},
+        frozenset(str(w).lower() for w in loaded["descriptive"].get(lang, [])),
     )
 
 
@@ -105,7 +105,7 @@ def _appraisals(plain: str, lang: str) -> list[Appraisal]:
     spans = [
         (start, end)
         for start, end in sentences(plain)
-        if _target_pattern(lang).search(plain, start, end)
+        if target_pattern(lang).search(plain, start, end)
     ]
     if not spans:
         return []
@@ -283,7 +283,7 @@ def _blamed(verb: Any) -> bool:
 
 
 @functools.cache
-def _target_pattern(lang: str) -> re.Pattern[str]:
+def target_pattern(lang: str) -> re.Pattern[str]:
     """Where a target may stand: a word beginning with an entry (French: its stem)."""
     bodies = []
     for kind in KINDS:
@@ -291,8 +291,10 @@ def _target_pattern(lang: str) -> re.Pattern[str]:
             if entry.startswith("*") or lang == "de":  # German compounds: Landesregierung
                 bodies.append(rf"\w*{re.escape(entry.lstrip('*'))}\w*")
             elif lang == "fr":
-                stem = entry if len(entry) <= 5 else entry[:-2]
-                bodies.append(re.escape(stem) + r"\w*")
+                if len(entry) <= 5:  # « parti », not « partir »: the word and its plural
+                    bodies.append(re.escape(entry) + r"(?:e|s|es|x)?")
+                else:
+                    bodies.append(re.escape(entry[:-2]) + r"\w*")
             else:
                 bodies.append(re.escape(entry) + r"[\w'’]*")
     bodies.sort(key=len, reverse=True)
@@ -333,7 +335,7 @@ def _lexicon_sign(word: str, lang: str) -> int | None:
 def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal]:
     """A sentence read as words: a judgement anywhere with a target; a listed or lexicon word
     just before a target, or after it within its clause."""
-    targets = [(m.start(), m.end()) for m in _target_pattern(lang).finditer(plain, start, end)]
+    targets = [(m.start(), m.end()) for m in target_pattern(lang).finditer(plain, start, end)]
     if not targets:
         return
     kinds = frozenset({"body"})
@@ -352,7 +354,7 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
             if any(s <= match.start() < e for s, e in targets):
                 continue
             claimed.add((match.start(), match.end()))
-            polarity = -sign if _negated_before(plain, start, match.start()) else sign
+            polarity = -sign if negated_before(plain, start, match.start()) else sign
             named = plain[targets[0][0] : targets[0][1]]
             yield Appraisal(match.start(), match.end(), polarity, every, named)
     tokens = list(_WORD.finditer(plain, start, end))
@@ -371,7 +373,7 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
             continue
         for where in targets:
             if _near(plain, tokens, index, where, listed=listed):
-                polarity = -said if _negated_before(plain, start, token.start()) else said
+                polarity = -said if negated_before(plain, start, token.start()) else said
                 yield Appraisal(*span, polarity, target_kinds(where), plain[where[0] : where[1]])
                 break
 
@@ -421,7 +423,7 @@ def _stop_words(lang: str) -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-def _negated_before(plain: str, start: int, at: int) -> bool:
+def negated_before(plain: str, start: int, at: int) -> bool:
     before = plain[max(start, at - 20) : at].lower().split()
     return any(word in NEGATIONS or word.endswith("n't") for word in before[-2:])
 
@@ -431,9 +433,9 @@ def _negated_before(plain: str, start: int, at: int) -> bool:
 
 @functools.cache
 def _record_patterns(lang: str) -> dict[str, re.Pattern[str] | None]:
-    record = _data().get("record", {})
+    record = data().get("record", {})
     found: dict[str, re.Pattern[str] | None] = {}
-    for part in ("period", "credit", "ranking"):
+    for part in ("period", "credit", "ranking", "mandate", "tally"):
         entries = [str(e) for e in (record.get(part) or {}).get(lang, [])]
         bodies = sorted((entry_body(e)[0] for e in entries), key=len, reverse=True)
         found[part] = (
@@ -446,15 +448,24 @@ def _record_patterns(lang: str) -> dict[str, re.Pattern[str] | None]:
 
 def record(plain: str, lang: str) -> Iterator[tuple[int, int]]:
     """Sentences that promote the collectivité's record: what it did over years (a period and
-    a credit to the institution), or how it ranks above others, with the institution named."""
+    a credit to the institution), or how it ranks above others, with the institution named;
+    the term of office itself (« au cours de ce mandat », "this term"); a tally of what was
+    built or renewed (two counted achievements, or one over years)."""
     patterns = _record_patterns(lang)
     period, credit, ranking = patterns["period"], patterns["credit"], patterns["ranking"]
+    mandate, tally = patterns["mandate"], patterns["tally"]
     for start, end in sentences(plain):
         credited = credit is not None and credit.search(plain, start, end)
-        body = _target_pattern(lang).search(plain, start, end) if lang in LANGS else None
+        body = target_pattern(lang).search(plain, start, end) if lang in LANGS else None
         over_years = period is not None and period.search(plain, start, end)
         ranked = ranking is not None and ranking.search(plain, start, end)
-        if (over_years and (credited or body)) or (ranked and (credited or body)):
+        counted = len(list(tally.finditer(plain, start, end))) if tally is not None else 0
+        if (
+            ((over_years or ranked) and (credited or body))
+            or (mandate is not None and mandate.search(plain, start, end))
+            or counted >= 2
+            or (counted and over_years)
+        ):
             yield start, end
 
 

@@ -93,10 +93,12 @@ def parse(sentences: Iterable[str]) -> list[Any]:
 def forget() -> None:
     """Empty the parse cache and the appraisals read from it (benchmarks measure new text)."""
     from tocsin.guardrails.appraisal import appraisals
+    from tocsin.guardrails.rhetoric import judged
 
     with _lock:
         _docs.clear()
     appraisals.cache_clear()
+    judged.cache_clear()
 
 
 def lexicon_folder() -> Path | None:

@@ -65,6 +65,14 @@ WORD_START = r"(?<![\w\-])"
 WORD_END = r"(?!(?<=\w)[\w\-])"
 
 
+# A verb's form after an article is a noun (« les bosses de la chaussée »).
+_NOT_A_NOUN = "".join(
+    rf"(?<!\b{article}\s)"
+    for article in ("le", "la", "les", "des", "une", "un", "ces", "ses", "sa", "aux")
+)
+_ER_FORMS = r"(?:e|es|ent|ons|ez|é|ée|és|ées|er|ais|ait|aient|ions|iez|era|erons|erez|eront|ant)"
+
+
 def entry_body(entry: str) -> tuple[str, bool]:
     """A lexicon entry as a regular expression without its word boundaries, and whether it is
     case-sensitive."""
@@ -73,6 +81,8 @@ def entry_body(entry: str) -> tuple[str, bool]:
         entry = entry[3:]
     if entry.startswith("re:"):
         body = entry[3:]
+    elif entry.startswith("v:") and entry.endswith("er"):  # a French verb, every -er form
+        body = _NOT_A_NOUN + re.escape(entry[2:-2]) + _ER_FORMS
     else:
         prefix = entry.endswith("*")
         words = entry.rstrip("*").replace("’", "'").split()

@@ -33,7 +33,7 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 NAME = rf"[{_UPPER}][\w'’\-]*(?:\s+[{_UPPER}][\w'’\-]*){{0,2}}"
 HONORIFIC = re.compile(
     rf"(?<![\w\-])(?:M\.|MM\.|Mme|Mmes|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?"
-    rf"|Herr|Frau|Docteur|Maître|Me)\s+(?P<name>{NAME})"
+    rf"|Herr|Frau|Docteur|Maître|Me|Familie|famille)\s+(?P<name>{NAME})"
 )
 
 
@@ -218,7 +218,7 @@ def persons(plain: str, language: str) -> list[Person]:
         offset = 0
         for line, entities in zip(lines, known, strict=True):
             for start, end, text in entities:
-                if not any(p.start <= offset + start < p.end for p in found):
+                if not any(p.start < offset + end and offset + start < p.end for p in found):
                     found.append(Person(offset + start, offset + end, text, "spacy"))
             offset += len(line)
     return sorted(found, key=lambda p: p.start)

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from tocsin.guardrails.appraisal import appraisals, record
+from tocsin.guardrails.appraisal import record
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule
 from tocsin.guardrails.elections import active_windows
 from tocsin.guardrails.lexicon import lexicon_findings
 from tocsin.guardrails.names import NAME
+from tocsin.guardrails.rhetoric import judged
 from tocsin.models import Finding, Severity
 
 
@@ -27,10 +28,11 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """Partisan or political wording and denigration of the administration or of other public
     bodies are blocking; personal opinions are a warning. Lexicons in French, English and
     German (data/lexicon.yml), extended by the organisation; and, past the lists, a judgement
-    said of a public body, a political camp or an office holder (appraisal.py): blame of any,
-    praise of a camp or of an office holder."""
+    said of a public body, a political camp or an office holder (appraisal.py) or a body run
+    down by contrast, repetition, delay or irony (rhetoric.py): blame of any, praise of a camp
+    or of an office holder."""
     yield from lexicon_findings("R-NEUTRAL", text, ctx)
-    for item in appraisals(text.plain, ctx.language):
+    for item in judged(text.plain, ctx.language):
         if item.polarity < 0:
             message = DENIGRATION.format(
                 match=text.plain[item.start : item.end], target=item.target
@@ -158,8 +160,8 @@ def electoral_period(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     yield from _elected_officials(text, ctx, label)
     yield from _free_numbers(text, ctx)
     plain = text.plain
-    for item in appraisals(plain, ctx.language):
-        if item.polarity > 0 and "body" in item.kinds:
+    for item in judged(plain, ctx.language):
+        if item.polarity > 0 and item.kinds & {"body", "office"}:
             message = SELF_PRAISE.format(match=plain[item.start : item.end], window=label)
             yield finding(text, ctx, "R-ELECTION", item.start, item.end, message, RECORD_FIX)
     for start, end in record(plain, ctx.language):

@@ -10,8 +10,9 @@ from stdnum import iban
 from stdnum.fr import nir
 
 from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences, whole
+from tocsin.guardrails.health import SENSITIVE, Said, personal, said_again
 from tocsin.guardrails.lexicon import lexicon_findings
-from tocsin.guardrails.names import first_names, persons
+from tocsin.guardrails.names import Person, first_names, persons
 from tocsin.guardrails.neutrality import TITLES, e164, phone_matches
 from tocsin.models import Finding, MediaPeople, Severity
 
@@ -27,29 +28,6 @@ NIR_CANDIDATE = re.compile(
 IBAN_CANDIDATE = re.compile(
     r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?"
 )
-SENSITIVE = {
-    "fr": re.compile(
-        r"(?<![\w\-])(?:hospitalisée?s?|atteinte?s?\s+d[eu']|malades?|diagnostiquée?s?|"
-        r"positi(?:f|ve)s?\s+au|séropositi\w*|cancer|VIH|sida|dépression|enceinte|dialys\w*|"
-        r"intoxiquée?s?|blessée?s?|handicapée?s?|en\s+réanimation|décédée?s?|brûlée?s?|ivres?|"
-        r"diabétiques?|épileptiques?|alzheimer|dépressi(?:f|ve)s?|viol(?:ée?s?)?|agressée?s?|"
-        r"victimes?\s+d[e']\s*(?:l['’]\s?)?(?:une?\s+)?(?:viol|agression|attouchements?))(?![\w\-])",
-        re.IGNORECASE,
-    ),
-    "en": re.compile(
-        r"(?<![\w\-])(?:hospitali[sz]ed|diagnosed|tested\s+positive|HIV|cancer|pregnant|"
-        r"injured|in\s+intensive\s+care|died|assaulted|raped|abused|poisoning|treated\s+for|"
-        r"victim\s+of\s+(?:rape|(?:sexual\s+)?assault))(?![\w\-])",
-        re.IGNORECASE,
-    ),
-    "de": re.compile(
-        r"(?<![\w\-])(?:ins\s+Krankenhaus\s+eingeliefert|erkrankt|diagnostiziert|positiv\s+getestet|"
-        r"HIV|Krebs|schwanger|verletzt|verstorben|auf\s+der\s+Intensivstation|gehbehindert|"
-        r"behindert|pflegebedürftig|vergewaltigt)(?![\w\-])",
-        re.IGNORECASE,
-    ),
-}
-
 PHONE = Say(
     "Numéro de téléphone qui n’est pas un numéro officiel du playbook : « {match} »{kind}.",
     "Phone number that is not one of the playbook's official numbers: '{match}'{kind_en}.",
@@ -244,7 +222,10 @@ OFFICES = (
     r"préfet|préfète|sous-préfet|sous-préfète|procureure?|directeur|directrice|commandant|"
     r"colonel|capitaine|"
     r"lieutenant|général|médecin-chef|porte-parole|prefect|prosecutor|director|chief|"
-    r"spokes(?:person|man|woman)|Präfekt(?:in)?|Staatsanwalt|Direktor(?:in)?|Sprecher(?:in)?"
+    r"spokes(?:person|man|woman)|Präfekt(?:in)?|Staatsanwalt|Direktor(?:in)?|Sprecher(?:in)?|"
+    r"chargée?\s+de\s+(?:communication|presse|mission)|attachée?\s+de\s+presse|responsable|"
+    r"cheffe?|secrétaire\s+générale?|contact\s+presse|press\s+(?:officer|contact)|head|"
+    r"communications\s+officer|Pressesprecher(?:in)?|Pressekontakt|Leiter(?:in)?"
 )
 _ADDRESS = re.compile(
     r"(?<!\w)\d{1,4}(?:\s?(?:bis|ter|[a-c]))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|"
@@ -284,14 +265,16 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     titles = TITLES.get(ctx.language, "maire")
     title = re.compile(
         rf"(?:{titles}|{OFFICES})(?:\s+(?:de|du|des|de\s+la|d['’]|of|of\s+the|des|der|von)"
-        rf"\s*[\w\-’']+(?:\s+[\w\-’']+)?)?\s*,?\s*(?:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau)?"
+        rf"\s*[\w\-’']+(?:\s+[\w\-’']+)?)?\s*[,:]?\s*(?:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|"
+        rf"Dr\.?|Docteur|Prof\.?)?"
         rf"\s*$",
         re.IGNORECASE,
     )
     after = re.compile(rf"\s*,\s*(?:{titles}|{OFFICES})(?![\w\-])", re.IGNORECASE)
+    everyone = persons(plain, ctx.language)
     named = [
         p
-        for p in persons(plain, ctx.language)
+        for p in everyone
         if p.name.lower() not in ctx.allowed_names
         and not any(p.name in v or v in p.name for v in ctx.known_values if v)
         # An elected official is R-ELECTION's, an officer is named as such: public figures in
@@ -302,7 +285,6 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     ]
     if not named:
         return
-    sensitive = SENSITIVE.get(ctx.language)
     mobiles = [
         (m.start, m.end)
         for m in phone_matches(plain, ctx)
@@ -310,15 +292,18 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     ]
     procedure = [(f.start, f.end) for f in lexicon_findings("R-PRIVACY", text, ctx)]
     flagged: set[tuple[int, int]] = set()
-    for start, end in sentences(plain):
+    spans = list(sentences(plain))
+    for index, (start, end) in enumerate(spans):
         inside = [p for p in named if start <= p.start < end]
         if not inside:
             continue
         person = inside[0]
-        health = sensitive.search(plain, start, end) if sensitive is not None else None
+        health = next(personal(plain, start, end, ctx.language), None) or _said_later(
+            plain, spans[index + 1 :], everyone, ctx.language
+        )
         if health is not None:
-            span = (min(person.start, health.start()), max(person.end, health.end()))
-            message, fix = HEALTH.format(match=plain[span[0] : span[1]]), HEALTH_FIX
+            span = (min(person.start, health.start), max(person.end, health.end))
+            message, fix = HEALTH.format(match=_excerpt(plain, *span)), HEALTH_FIX
         elif _ADDRESS.search(plain, start, end) or any(
             start <= s < end for s, _ in [*mobiles, *procedure]
         ):
@@ -341,6 +326,30 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
             NAME_FIX,
             Severity.WARNING,
         )
+
+
+LATER_SENTENCES = 2  # how far a person named once is spoken of again
+
+
+def _said_later(
+    plain: str, later: list[tuple[int, int]], everyone: list[Person], lang: str
+) -> Said | None:
+    """Health or victim information about the person named in a sentence, said in one of the
+    next sentences (« Mme X a été évacuée. Victime d'un malaise, elle est hospitalisée. »),
+    up to the next sentence that names anyone (whose the pronoun then is)."""
+    for start, end in later[:LATER_SENTENCES]:
+        if any(start <= p.start < end for p in everyone):
+            return None
+        said = said_again(plain, start, end, lang)
+        if said is not None:
+            return said
+    return None
+
+
+def _excerpt(plain: str, start: int, end: int) -> str:
+    """The words found, at most a line: across sentences, the person's name … what is said."""
+    chunk = " ".join(plain[start:end].split())
+    return chunk if len(chunk) <= 120 else f"{chunk[:55]} … {chunk[-55:]}"
 
 
 def _singled_out(text: Text, ctx: CheckContext) -> Iterator[Finding]:
