@@ -21,8 +21,10 @@ _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 # « # » starts a heading at the start of a line, and closes one after a space.
 _HASH = re.compile(r"(^|\s)#")
 # What opens a block at the start of a line: a list item, a quote, a thematic break or setext
-# underline, an ordered list item (« 1. », « 2) »).
-_BLOCK_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
+# underline, an ordered list item (« 1. », « 2) »). A value that starts with « ! ? ; : » is
+# escaped too: French typography would otherwise glue it to a heading's « ## » with a no-break
+# space, and the heading would be lost.
+_BLOCK_START = re.compile(r"^([-+=!?;:])|^(\d{1,9})([.)])")
 
 
 def _visible(char: str) -> bool:
@@ -42,6 +44,11 @@ def one_line(text: str) -> str:
     return "".join(c for c in spaced if _visible(c))
 
 
+def visible(text: str) -> str:
+    """``text`` without control characters other than line breaks and tabs."""
+    return "".join(c for c in text if _visible(c) or c in "\n\t")
+
+
 def inline(text: str) -> str:
     """``text`` as one line of Markdown that reads back as these words, wherever it is put: at
     the start of a line, in a heading, a list item or a table cell."""
@@ -55,7 +62,7 @@ def fence(text: str, info: str = "") -> list[str]:
     """``text`` as a fenced code block, its lines kept: the fence is one backtick longer than the
     longest run of backticks in the text (three at least), so no line of it can close the block.
     Control characters other than line breaks and tabs are dropped."""
-    body = "".join(c for c in text if _visible(c) or c in "\n\t")
+    body = visible(text)
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     marks = "`" * max(3, longest + 1)
     return [f"{marks}{info}", *body.splitlines(), marks]

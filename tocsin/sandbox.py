@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from tocsin.channels import Markup as Kind
 from tocsin.channels import profile
-from tocsin.mdescape import inline
+from tocsin.mdescape import inline, visible
 from tocsin.models import Channel
 from tocsin.typography import clock, day_and_month, spoken_clock
 
@@ -125,6 +125,14 @@ def _first_upper(value: object) -> str:
     return Markup(upper) if isinstance(value, Markup) else upper
 
 
+def _html_value(value: object) -> object:
+    """What an HTML template prints: a text without its control characters (HTML forbids them;
+    they can hide words), then autoescaped."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
+
+
 def _markdown_value(value: object) -> object:
     """What a Markdown template prints: a text as text (``tocsin.mdescape.inline``), marked as
     escaped so that it is not escaped again; a macro's output and anything already escaped as
@@ -139,10 +147,13 @@ def _markdown_value(value: object) -> object:
 # (Jinja2's FileSystemBytecodeCache, in its own per-user folder that it checks is private): a
 # CLI command or a worker that loads the playbooks compiles them once, not at every start.
 # Plain, HTML and Markdown compile differently (autoescape and finalize are decided at compile
-# time) and the cache key does not hold the environment, hence one file pattern each.
+# time) and the cache key does not hold the environment, hence one file pattern each; change
+# ``ESCAPING`` whenever what a kind does to values changes, or older compiled copies are used.
 ESCAPED = (Kind.TEXT, Kind.HTML, Kind.MARKDOWN)
+ESCAPING = "2"
 _BYTECODE = {
-    kind: FileSystemBytecodeCache(pattern=f"__tocsin_{kind.value}_%s.cache") for kind in ESCAPED
+    kind: FileSystemBytecodeCache(pattern=f"__tocsin_{kind.value}{ESCAPING}_%s.cache")
+    for kind in ESCAPED
 }
 
 
@@ -159,7 +170,7 @@ def build_environment(
         loader=loader,
         undefined=StrictUndefined,
         autoescape=kind is not Kind.TEXT,
-        finalize=_markdown_value if kind is Kind.MARKDOWN else None,
+        finalize={Kind.HTML: _html_value, Kind.MARKDOWN: _markdown_value}.get(kind),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
