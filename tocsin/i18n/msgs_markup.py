@@ -26,4 +26,14 @@ MESSAGES = {
         "web address without a valid site name (https://www.example.org/page): “{value}”",
         "Webadresse ohne gültigen Servernamen (https://www.beispiel.de/seite): „{value}“",
     ),
+    "review.help.redact": (
+        "Pour publication (demande CADA) : les personnes du playbook par leur rôle, les"
+        " données personnelles et les textes libres qui en contiennent occultés ; les textes"
+        " publiés intacts.",
+        "For publication (access-to-documents request): the playbook's people by their role,"
+        " personal data and the free texts holding some redacted; the published texts whole.",
+        "Zur Veröffentlichung (Antrag auf Informationszugang): die Personen des Playbooks mit"
+        " ihrer Rolle, personenbezogene Daten und freie Texte, die solche enthalten,"
+        " geschwärzt; die veröffentlichten Texte vollständig.",
+    ),
 }
