@@ -45,10 +45,6 @@ class _Cleaner(HTMLParser):
         self.out: list[str] = []
         self.silent: list[str] = []  # the silent elements open, innermost last
 
-    def handle_decl(self, decl: str) -> None:
-        if decl.lower() == "doctype html" and not self.silent:
-            self.out.append("<!DOCTYPE html>")
-
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.silent or tag in SILENT:
             if tag in SILENT and tag not in VOID:
@@ -61,11 +57,6 @@ class _Cleaner(HTMLParser):
                 if name in ATTRIBUTES
             )
             self.out.append(f"<{tag}{kept}>")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in self.silent[-1:]:
-            self.silent.pop()
 
     def handle_endtag(self, tag: str) -> None:
         if self.silent:
@@ -88,7 +79,8 @@ def clean_html(text: str, before: str = "") -> str:
     cleaner = _Cleaner(before)
     cleaner.feed(text)
     cleaner.close()
-    return "".join(cleaner.out)
+    page = re.match(r"\s*<!doctype html\s*>", text, re.IGNORECASE)
+    return ("<!DOCTYPE html>" if page else "") + "".join(cleaner.out)
 
 
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"

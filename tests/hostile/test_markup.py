@@ -275,6 +275,12 @@ def test_edits_of_documents_keep_only_the_templates_markup() -> None:
     assert edit_problems(release) == []
     assert "[x](javascript:1)" in "".join(read_html(MD.render(release)).words)  # as words
     assert clean_edit(Channel.SMS, "<b>x</b>") == "<b>x</b>"  # plain text: sent as typed
+    # The poster keeps its own style sheet, never one an edit brings.
+    poster = "<!DOCTYPE html><html><head><style>h1 { font-size: 32pt; }</style></head>"
+    kept = clean_edit(Channel.POSTER, poster + "<body><h1>Titre</h1></body></html>", poster)
+    assert kept == poster + "<body><h1>Titre</h1></body></html>"
+    other = poster.replace("32pt", "1pt; background: url(https://evil.example/)")
+    assert "evil" not in clean_edit(Channel.POSTER, other, poster)
 
 
 # ---------------------------------------------------------------------- URL parameters
