@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from temporalio.client import Client
@@ -32,7 +34,7 @@ from tests.helpers import (
 from tests.processes import tocsin, tocsin_env
 from tocsin import crises
 from tocsin.config import Settings
-from tocsin.mdescape import fence, inline
+from tocsin.mdescape import fence, inline, one_line
 from tocsin.models import (
     Channel,
     DecisionAction,
@@ -214,6 +216,30 @@ def test_inline_markdown_reads_back_as_the_words(value: str) -> None:
     page = read_html(MD.render(source))
     assert not page.problems
     assert words("".join(page.words)).count(shown(value)) == 3
+
+
+PIECES = st.sampled_from(
+    [*"ab1 .-+#*_[]()<>!&;|`~\\:=\n\t\"'/é", "\u00a0", "\x1b", "&amp;", "&#60;", "javascript:"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join).filter(lambda v: one_line(v).strip()))
+def test_any_text_reads_back_as_itself(value: str) -> None:
+    """Whatever the text, Markdown reads ``inline`` of it back as its words, on one line: in a
+    paragraph, a list item and a table cell, the table keeping its two columns."""
+    source = f"{inline(value)}\n\n- {inline(value)}\n\n| {inline(value)} | x |\n|---|---|\n"
+    tree = MD.parse(source)
+    texts = [
+        "".join(c.content for c in t.children or [] if c.type in ("text", "text_special"))
+        for t in tree
+        if t.type == "inline"
+    ]
+    expected = " ".join(one_line(value).split())
+    assert [" ".join(text.split()) for text in texts] == [expected, expected, expected, "x"]
+    assert [t.type for t in tree if t.type in ("th_open", "td_open")] == ["th_open"] * 2
+    formatted = {*NEVER, "em_open", "strong_open", "s_open"}
+    assert not [t.type for t in tokens(tree) if t.type in formatted]
 
 
 @pytest.mark.parametrize("value", ["```\n```` x\n`````", "a\n```\n# out", "````text"])
