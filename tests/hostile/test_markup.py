@@ -98,7 +98,8 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
-        sandboxed = tag == "iframe" and dict(attrs).get("sandbox") == ""
+        # A frame sandboxed with no permission (no allow-scripts) runs nothing.
+        sandboxed = tag == "iframe" and "sandbox" in dict(attrs) and not dict(attrs)["sandbox"]
         if tag in ("script", "iframe", "object", "embed", "img", "form", "a") and not sandboxed:
             self.problems.append(f"<{tag}>")
         for name, value in attrs:
@@ -360,7 +361,9 @@ def test_the_preview_page_runs_nothing(tmp_path: Path) -> None:
         *("--fact", MULTILINE, "--html", str(page)),
         timeout=60,
     )
-    assert result.code in (0, 2), result.err
+    # 1 or 2: a text over its channel's limit (how long depends on the day and hour), shown.
+    assert result.code in (0, 1, 2), result.err
+    assert "Traceback" not in result.err
     found = read_html(page.read_text(encoding="utf-8"))
     assert not found.problems
     assert "iframe" in found.tags  # the documents were there, and read
