@@ -76,10 +76,10 @@ def url_problem(text: str) -> str | None:
     without a user name or password in it."""
     if not text:
         return None  # an empty value is refused below, as for every type
-    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text):
-        return t("param.url.spaces", value=_shown(text))
     if not _SCHEME.match(text):
         return t("param.url.scheme", value=_shown(text))
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        return t("param.url.spaces", value=_shown(text))
     bad = sorted({c for c in text if c in _NOT_IN_URL})
     if bad:
         return t("param.url.character", value=_shown(text), chars=" ".join(bad))
