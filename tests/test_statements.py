@@ -28,6 +28,7 @@ from tocsin.channels import HTML_CHANNELS, ChannelSettings, markdown_to_html, pr
 from tocsin.channels.messaging import gsm7_septets, outside_gsm7, plain
 from tocsin.channels.spoken import for_the_ear
 from tocsin.guardrails import CheckContext, check_text, checked_draft, easy_read
+from tocsin.mdescape import visible
 from tocsin.models import PHASE_ORDER, Channel, DraftRequest, PhaseName, Severity
 from tocsin.models.playbook import PressContact
 from tocsin.playbook import LoadedPlaybook
@@ -252,9 +253,10 @@ def test_any_parameter_text_renders_without_crash_or_code(value: str, fact: str)
     assert page.tags <= {"article", "h2", "h3", "p", "ul", "li"}, page.tags
     # And the reader sees what was typed, as text, set in French typography (« 0» » is shown
     # « 0 » », with a narrow no-break space) and, on the hotline, written for the ear.
+    # (HTML drops control characters: they are never words.)
     shown = _words("".join(page.text))
-    assert _words(typeset(fact.strip(), "fr")) in shown
-    assert _words(typeset(value.strip(), "fr")) in shown
+    assert _words(typeset(visible(fact.strip()), "fr")) in shown
+    assert _words(typeset(visible(value.strip()), "fr")) in shown
     said = for_the_ear(typeset(fact.strip(), "fr"), "fr", "le site de la mairie")
     assert _words(said) in _words(texts[(Channel.HOTLINE, "fr")])
 

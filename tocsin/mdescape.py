@@ -45,8 +45,9 @@ def one_line(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` without control characters other than line breaks and tabs."""
-    return "".join(c for c in text if _visible(c) or c in "\n\t")
+    """``text`` without control characters: those that separate (form feed, carriage return,
+    the information separators) become a space, line breaks and tabs stay, the others go."""
+    return "".join(c if _visible(c) or c in "\n\t" else " " if c.isspace() else "" for c in text)
 
 
 def inline(text: str) -> str:
@@ -62,7 +63,7 @@ def fence(text: str, info: str = "") -> list[str]:
     """``text`` as a fenced code block, its lines kept: the fence is one backtick longer than the
     longest run of backticks in the text (three at least), so no line of it can close the block.
     Control characters other than line breaks and tabs are dropped."""
-    body = visible(text)
+    body = "".join(c for c in text if _visible(c) or c in "\n\t")
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     marks = "`" * max(3, longest + 1)
     return [f"{marks}{info}", *body.splitlines(), marks]
