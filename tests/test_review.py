@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import random
+import re
 from collections import Counter
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -319,7 +320,7 @@ def test_markdown_and_json(review: Review) -> None:
     text = markdown(review, lang="fr")
     assert text.startswith("# Retour d’expérience — Eau non potable")
     assert "| Phase | Issue |" in text
-    assert text.count("````text") == len(review.publications)
+    assert len(re.findall(r"^`{3,}text$", text, re.MULTILINE)) == len(review.publications)
     assert "```diff" in text
     assert f"+ {review.decisions[-1].edits[0].after.splitlines()[0]}" in text
     again = Review.model_validate_json(review.model_dump_json())

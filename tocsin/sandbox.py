@@ -1,5 +1,6 @@
-"""The Jinja2 sandbox statements are rendered in: ``StrictUndefined``, autoescaping for HTML
-channels, the filters for dates and times in French, English and German, a loader over a
+"""The Jinja2 sandbox statements are rendered in: ``StrictUndefined``, every value escaped for
+its channel's markup (HTML for the website and the poster, Markdown for the press release), the
+filters for dates and times in French, English and German, a loader over a
 crisis's snapshot of templates, and the compiled environments kept per snapshot.
 """
 
@@ -24,8 +25,10 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from tocsin.channels import HTML_CHANNELS
+from tocsin.channels import Markup as Kind
+from tocsin.channels import profile
 from tocsin.i18n.formats import clock, day_and_month, spoken_clock
+from tocsin.mdescape import inline, visible
 from tocsin.models import Channel
 
 ENVIRONMENTS_KEPT = 64
@@ -122,31 +125,57 @@ def _first_upper(value: object) -> str:
     return Markup(upper) if isinstance(value, Markup) else upper
 
 
+def _html_value(value: object) -> object:
+    """What an HTML template prints: a text without its control characters (HTML forbids them;
+    they can hide words), then autoescaped."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
+
+
+def _markdown_value(value: object) -> object:
+    """What a Markdown template prints: a text as text (``tocsin.mdescape.inline``), marked as
+    escaped so that it is not escaped again; a macro's output and anything already escaped as
+    it is. The Markdown environment is an autoescaping one whose escape is this: template source
+    is Markdown, values are words."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(inline(value))
+    return value
+
+
 # Compiled templates kept on disk between processes, keyed by each template's name and source
 # (Jinja2's FileSystemBytecodeCache, in its own per-user folder that it checks is private): a
 # CLI command or a worker that loads the playbooks compiles them once, not at every start.
-# Plain and HTML compile differently (autoescape is decided at compile time) and the cache key
-# does not hold the environment, hence one file pattern each.
+# Plain, HTML and Markdown compile differently (autoescape and finalize are decided at compile
+# time) and the cache key does not hold the environment, hence one file pattern each; change
+# ``ESCAPING`` whenever what a kind does to values changes, or older compiled copies are used.
+ESCAPED = (Kind.TEXT, Kind.HTML, Kind.MARKDOWN)
+ESCAPING = "2"
 _BYTECODE = {
-    html: FileSystemBytecodeCache(pattern=f"__tocsin_{'html' if html else 'plain'}_%s.cache")
-    for html in (False, True)
+    kind: FileSystemBytecodeCache(pattern=f"__tocsin_{kind.value}{ESCAPING}_%s.cache")
+    for kind in ESCAPED
 }
 
 
-def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSandboxedEnvironment:
-    """The sandbox templates run in. For an HTML channel every template is autoescaped,
-    the shared macros included: Jinja2 decides escaping when it compiles a template, so a
-    macro compiled for plain text would hand raw parameters to an HTML page. Each kind of
+def build_environment(
+    loader: BaseLoader, *, kind: Kind = Kind.TEXT
+) -> ImmutableSandboxedEnvironment:
+    """The sandbox templates run in. For an HTML channel every template is autoescaped, the
+    shared macros included: Jinja2 decides escaping when it compiles a template, so a macro
+    compiled for plain text would hand raw parameters to an HTML page. For a Markdown channel
+    every printed value goes through ``tocsin.mdescape.inline`` the same way. Each kind of
     channel therefore gets its own environment (and its own compiled copies)."""
+    kind = kind if kind in ESCAPED else Kind.TEXT
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=StrictUndefined,
-        autoescape=html,
+        autoescape=kind is not Kind.TEXT,
+        finalize={Kind.HTML: _html_value, Kind.MARKDOWN: _markdown_value}.get(kind),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,
-        bytecode_cache=_BYTECODE[html],
+        bytecode_cache=_BYTECODE[kind],
     )
     env.filters["majuscule"] = _first_upper
     env.filters["capfirst"] = _first_upper
@@ -162,19 +191,20 @@ def build_environment(loader: BaseLoader, *, html: bool = False) -> ImmutableSan
 
 
 class Environments:
-    """The compiled templates of one snapshot: a plain-text and an HTML environment sharing one
-    loader, and the playbook messages compiled once. Compiling is most of the cost of a draft,
-    and a snapshot never changes, so they are kept for the next draft of the same crisis."""
+    """The compiled templates of one snapshot: a plain-text, an HTML and a Markdown environment
+    sharing one loader, and the playbook messages compiled once. Compiling is most of the cost
+    of a draft, and a snapshot never changes, so they are kept for the next draft of the same
+    crisis."""
 
     def __init__(self, sources: Mapping[str, str]) -> None:
         loader = SnapshotLoader(sources)
         self.plain = build_environment(loader)
-        self.html = build_environment(loader, html=True)
+        self.by_kind = {kind: build_environment(loader, kind=kind) for kind in ESCAPED[1:]}
         self._messages: dict[str, Template] = {}
         self._lock = threading.Lock()
 
     def for_channel(self, channel: Channel) -> ImmutableSandboxedEnvironment:
-        return self.html if channel in HTML_CHANNELS else self.plain
+        return self.by_kind.get(profile(channel).markup, self.plain)
 
     def message(self, source: str) -> Template:
         with self._lock:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from tocsin.models import Draft, EditDiff, StatementText, TextEdit
+from tocsin.sanitize import clean_edit
 
 
 def unknown_edits(draft: Draft, edits: Sequence[TextEdit]) -> list[TextEdit]:
@@ -16,12 +17,15 @@ def unknown_edits(draft: Draft, edits: Sequence[TextEdit]) -> list[TextEdit]:
 def apply_edits(
     draft: Draft, edits: Sequence[TextEdit]
 ) -> tuple[list[StatementText], list[EditDiff]]:
-    """The draft's texts with ``edits`` applied, and the diff of every text that changed."""
+    """The draft's texts with ``edits`` applied, and the diff of every text that changed. An
+    edit of a document channel keeps only the markup its templates write (``tocsin.sanitize``)."""
     replacements = {(e.channel, e.language): e.text.strip() for e in edits}
     texts: list[StatementText] = []
     diffs: list[EditDiff] = []
     for item in draft.texts:
         new = replacements.get((item.channel, item.language))
+        if new is not None:
+            new = clean_edit(item.channel, new, item.text)
         if new is not None and new != item.text:
             diffs.append(
                 EditDiff(channel=item.channel, language=item.language, before=item.text, after=new)

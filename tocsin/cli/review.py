@@ -8,8 +8,17 @@ from pathlib import Path
 
 import click
 
-from tocsin.cli.common import UserError, friendly, json_option, load_settings, run, with_client
+from tocsin.cli.common import (
+    UserError,
+    friendly,
+    json_option,
+    load_settings,
+    playbook_library,
+    run,
+    with_client,
+)
 from tocsin.i18n import t
+from tocsin.review.model import Review
 
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -32,6 +41,7 @@ OUTPUT = click.Path(dir_okay=False, path_type=Path)
     default=None,
     help=t("review.help.lang"),
 )
+@click.option("--redact", "redacted", is_flag=True, help=t("review.help.redact"))
 @click.option(
     "--history",
     "history_files",
@@ -49,6 +59,7 @@ def review(
     notes_file: Path | None,
     lang: str | None,
     history_files: tuple[Path, ...],
+    redacted: bool,
     as_json: bool,
 ) -> None:
     from tocsin.review import HistoryError, build_review, fetch_chain, load_chain
@@ -79,6 +90,8 @@ def review(
             lines = [t("review.notes_invalid")] + [f"  {problem}" for problem in exc.problems]
             raise UserError("\n".join(lines)) from None
         built = built.model_copy(update={"notes": notes})
+    if redacted:
+        built = _redacted(built, lang)
     outputs: list[tuple[str, str | bytes]] = []
     if html_file is not None:
         outputs.append((str(html_file), html(built, lang=lang)))
@@ -105,6 +118,30 @@ def review(
         click.echo(built.model_dump_json(indent=2))
     elif not any(target == "-" for target, _ in outputs):
         click.echo(summary(built, lang=lang))
+
+
+def _redacted(built: Review, lang: str | None) -> Review:
+    """The review for publication (access-to-documents requests): people by role, personal data
+    marked, the published texts whole. The playbook, when the library still has it, says what is
+    the organisation's own (hotlines, domains)."""
+    from tocsin.guardrails import official_context, warm_up
+    from tocsin.i18n import language
+    from tocsin.playbook import PlaybookError
+    from tocsin.review.redact import redact
+
+    settings = load_settings()
+    library = playbook_library(settings)
+    try:
+        guardrails = library.guardrail_settings()
+    except PlaybookError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        playbook = library.load(built.playbook_id).playbook
+    except (KeyError, PlaybookError):
+        playbook = None
+    warm_up()
+    official = official_context(playbook, built.params, guardrails)
+    return redact(built, lang=lang or language(), official=official, settings=guardrails)
 
 
 COMMANDS: tuple[click.Command, ...] = (review,)

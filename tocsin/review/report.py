@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from tocsin.mdescape import fence, inline
 from tocsin.review import tables
 from tocsin.review.model import Review
 from tocsin.review.notes import Notes
@@ -75,39 +76,38 @@ def summary(review: Review, *, lang: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------------- Markdown
+# Every text written into the Markdown goes through ``inline`` (or ``fence`` for a text that
+# keeps its lines): names, comments, facts and edits are words, never Markdown.
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    lines = ["| " + " | ".join(inline(h) for h in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(inline(c) for c in row) + " |" for row in rows]
     return lines
 
 
 def _summary_md(said: Summary) -> list[str]:
     return [
-        " ".join(said.opening),
+        inline(" ".join(said.opening)),
         "",
-        *(f"- {p}" for p in said.phases),
+        *(f"- {inline(p)}" for p in said.phases),
         "",
-        " ".join(said.closing),
+        inline(" ".join(said.closing)),
     ]
 
 
 def _notes_md(notes: Notes, review: Review, words: Words) -> list[str]:
-    out = [f"## {words('review.h.notes')}", ""]
+    out = [f"## {inline(words('review.h.notes'))}", ""]
     if notes.held_on or notes.participants:
-        out += [notes_meta(notes, words), ""]
+        out += [inline(notes_meta(notes, words)), ""]
     for key, items in (
         ("review.notes.went_well", notes.went_well),
         ("review.notes.to_improve", notes.to_improve),
     ):
         if items:
-            out += [f"### {words(key)}", "", *(f"- {item}" for item in items), ""]
+            out += [f"### {inline(words(key))}", "", *(f"- {inline(item)}" for item in items), ""]
     if notes.actions:
-        out += [f"### {words('review.notes.actions')}", ""]
+        out += [f"### {inline(words('review.notes.actions'))}", ""]
         out += _table(
             [words(f"review.col.{c}") for c in ("to_do", "owner", "due", "done")],
             [list(row) for row in action_rows(notes, review, words)],
@@ -143,51 +143,54 @@ def markdown(review: Review, *, lang: str | None = None) -> str:
     """The whole report for a wiki, in the order of the page."""
     words = words_for(review, lang)
     cells = tables.Cells(review, words)
-    out = [f"# {title(review, words)}", "", status_line(review, words), ""]
-    out += [f"## {words('review.h.summary')}", "", *_summary_md(executive(review, words)), ""]
+    out = [f"# {inline(title(review, words))}", "", inline(status_line(review, words)), ""]
+    out += [_heading(2, words("review.h.summary")), *_summary_md(executive(review, words)), ""]
     if review.notes is not None:
         out += _notes_md(review.notes, review, words)
-    out += [f"## {words('review.h.phases')}", ""]
+    out += [_heading(2, words("review.h.phases"))]
     out += _table(
         [words(f"review.col.{c}") for c in PHASE_COLUMNS],
         [tables.phase_row(p, cells) for p in review.phases],
     )
-    out += ["", f"## {words('review.h.figures')}", ""]
+    out += ["", _heading(2, words("review.h.figures"))]
     out += _table(
         [words("review.col.figure"), words("review.col.value")],
         [list(r) for r in tables.figure_rows(review, words)],
     )
-    out += ["", f"## {words('review.h.decisions')}", ""]
+    out += ["", _heading(2, words("review.h.decisions"))]
     out += _table(
         [words(f"review.col.{c}") for c in DECISION_COLUMNS],
         [tables.decision_row(d, cells) for d in review.decisions],
     )
     found = tables.changes(review, cells)
     if found:
-        out += ["", f"## {words('review.h.changes')}", ""]
+        out += ["", _heading(2, words("review.h.changes"))]
     for change in found:
-        out += [f"{change.at} — {change.title}", "", "```diff"]
-        out += [f"- {line}" for line in change.before.splitlines()]
-        out += [f"+ {line}" for line in change.after.splitlines()]
-        out += ["```", ""]
-    out += ["", f"## {words('review.h.cadence')}", "", cadence_line(review, words), ""]
+        diff = [f"- {line}" for line in change.before.splitlines()]
+        diff += [f"+ {line}" for line in change.after.splitlines()]
+        out += [inline(f"{change.at} — {change.title}"), "", *fence("\n".join(diff), "diff"), ""]
+    out += ["", _heading(2, words("review.h.cadence")), inline(cadence_line(review, words)), ""]
     if review.figures.announcements:
         out += _table(
             [words(f"review.col.{c}") for c in CADENCE_COLUMNS],
             tables.cadence_rows(review, cells),
         )
-    out += ["", f"## {words('review.h.texts')}", ""]
+    out += ["", _heading(2, words("review.h.texts"))]
     for group in tables.publications_by_phase(review, cells):
-        out += [f"### {group.title}", "", group.meta, ""]
+        out += [_heading(3, group.title), inline(group.meta), ""]
         for shown in group.texts:
-            out += [f"#### {shown.channel}", "", "````text", shown.text, "````", ""]
-            out += [shown.fingerprint, ""]
-    out += [f"## {words('review.h.timeline')}", ""]
-    out += [f"- {line.at} — {line.text}" for line in tables.timeline(review, cells)]
-    out += ["", f"## {words('review.h.people')}", ""]
-    out += [f"- {words.person(p.name, p.roles)}" for p in review.people]
-    out += ["", source_line(review, words)]
+            out += [_heading(4, shown.channel), *fence(shown.text, "text"), ""]
+            out += [inline(shown.fingerprint), ""]
+    out += [_heading(2, words("review.h.timeline"))]
+    out += [f"- {inline(f'{line.at} — {line.text}')}" for line in tables.timeline(review, cells)]
+    out += ["", _heading(2, words("review.h.people"))]
+    out += [f"- {inline(words.person(p.name, p.roles))}" for p in review.people]
+    out += ["", inline(source_line(review, words))]
     return "\n".join(out) + "\n"
+
+
+def _heading(level: int, text: str) -> str:
+    return f"{'#' * level} {inline(text)}\n"
 
 
 def cadence_line(review: Review, words: Words) -> str:
