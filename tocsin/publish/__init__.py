@@ -1,0 +1,1 @@
+"""Publishing approved statements to the organisation's accounts (issue 25)."""
