@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from tests.bluesky.faults import FaultProxy
@@ -83,6 +84,14 @@ def test_record_key_is_a_valid_tid_fixed_by_the_key() -> None:
 
 
 # --- Against the PDS ------------------------------------------------------------------------
+
+
+def test_accounts_live_in_the_plc_directory(pds: LocalPds, account: tuple[Account, str]) -> None:
+    """The PDS registered the account's DID in the loopback PLC directory, nowhere else."""
+    _acct, did = account
+    document = httpx.get(f"{pds.plc}/{did}", timeout=30).json()
+    assert document["service"][0]["serviceEndpoint"].startswith("http://localhost:")
+    assert pds.url.startswith("http://127.0.0.1:")
 
 
 TEXT = (

@@ -77,7 +77,7 @@ def ensure(log: Path | None = None) -> Path:
     """Install if needed (waiting for an install already under way) and return the folder."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        raise InstallError("node and npm are needed for the Bluesky test servers (node 20 or later)")
+        raise InstallError("the Bluesky test servers need node (20 or later) and npm")
     target = install_dir(node)
     if (target / DONE).is_file():
         return target

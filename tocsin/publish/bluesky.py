@@ -121,7 +121,8 @@ class BlueskyError(Exception):
         **values: object,
     ) -> None:
         self.message_key = key
-        self.values = {"status": status, **values}
+        # "HTTP 503"; "HTTP" alone when no answer came.
+        self.values = {"status": f"HTTP {status}" if status else "HTTP", **values}
         self.retryable = retryable
         self.status = status
         self.retry_after = retry_after
