@@ -30,6 +30,11 @@ from tocsin.publish.bluesky import (
     reset_seconds,
 )
 
+# The first test here may wait for the PDS's install that ``make test`` started in the
+# background (minutes when the cache is cold: tests/bluesky/install.py): more than the suite's
+# 300 s a test.
+pytestmark = pytest.mark.timeout(1200)
+
 _handles = itertools.count()
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 FILES = ("package.json", "package-lock.json")
 DONE = ".tocsin-installed"
+NPM_TIMEOUT = 1800.0  # seconds; a cold install takes about 7 minutes on two busy cores
 
 
 class InstallError(RuntimeError):
@@ -86,8 +87,9 @@ def ensure(log: Path | None = None) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if (target / DONE).is_file():
             return target
+        for stale in target.parent.glob(f"{target.name}.tmp-*"):  # an install that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         work = target.parent / f"{target.name}.tmp-{os.getpid()}"
-        shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
         for name in FILES:
             shutil.copy2(HERE / name, work / name)
@@ -101,7 +103,11 @@ def ensure(log: Path | None = None) -> Path:
                 stdout=out,
                 stderr=subprocess.STDOUT if log else subprocess.PIPE,
                 check=False,
+                timeout=NPM_TIMEOUT,
             )
+        except subprocess.TimeoutExpired:
+            shutil.rmtree(work, ignore_errors=True)
+            raise InstallError(f"npm ci took more than {NPM_TIMEOUT:.0f} s") from None
         finally:
             if log:
                 out.close()  # type: ignore[union-attr]
