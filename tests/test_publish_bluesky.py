@@ -267,6 +267,10 @@ async def test_too_long_is_refused_before_any_call() -> None:
     with pytest.raises(BlueskyError) as long:
         await publish_post(nowhere, "é" * (MAX_GRAPHEMES + 1), "fr", "k")
     assert not long.value.retryable
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one grapheme, 18 bytes
+    with pytest.raises(BlueskyError) as heavy:
+        await publish_post(nowhere, family * 200, "fr", "k")
+    assert not heavy.value.retryable
     # 300 accented letters made of two code points each are 300 graphemes: not too long.
     with pytest.raises(BlueskyError) as unreachable:
         await publish_post(nowhere, "e\u0301" * MAX_GRAPHEMES, "fr", "k")

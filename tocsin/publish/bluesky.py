@@ -41,7 +41,8 @@ from atproto_core.exceptions import AtProtocolError
 from tocsin.i18n import both, text_in
 
 POST = "app.bsky.feed.post"
-MAX_GRAPHEMES = 300  # Bluesky's limit on a post's text
+MAX_GRAPHEMES = 300  # Bluesky's limit on a post's text, and in UTF-8 bytes:
+MAX_BYTES = 3000
 MAX_TAG = 64  # graphemes in a hashtag, without its '#'
 HOUR_POINTS = 5_000  # Bluesky: points an account may spend in an hour
 CREATE_COST = 3
@@ -411,7 +412,7 @@ async def publish_post(
     ``idempotency_key``; in ``thread`` when given. Calling it again with the same key returns
     the same post and posts nothing."""
     count = graphemes(text)
-    if not text.strip() or count > MAX_GRAPHEMES:
+    if not text.strip() or count > MAX_GRAPHEMES or len(text.encode()) > MAX_BYTES:
         raise BlueskyError(
             "bluesky.err.too_long", retryable=False, count=count, limit=MAX_GRAPHEMES
         )
