@@ -56,9 +56,6 @@ TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable
 TID_PATTERN = regex.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 
 
-# --- Inputs and answers ---------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Account:
     """An account on a PDS. ``password``: the app password's value, never shown;
@@ -102,9 +99,6 @@ class Posted:
         """The thread for the crisis's next post: under ``root`` (this post when it is the
         root), answering this post."""
         return Thread(root=root or self.ref, parent=self.ref)
-
-
-# --- Errors ---------------------------------------------------------------------------------
 
 
 class BlueskyError(Exception):
@@ -200,9 +194,6 @@ def _error(account: Account, exc: Exception) -> BlueskyError:
     return BlueskyError("bluesky.err.rejected", retryable=False, status=status, problem=problem)
 
 
-# --- Record keys, text and facets -----------------------------------------------------------
-
-
 def record_key(idempotency_key: str) -> str:
     """A valid TID (13 characters, base32-sortable, top bit 0) derived from ``idempotency_key``
     alone: 53 bits of timestamp and 10 of clock id taken from its SHA-256."""
@@ -276,9 +267,6 @@ def correction_text(text: str, language: str) -> str:
     return text_in(language, "bluesky.correction", text=text)
 
 
-# --- Rate -----------------------------------------------------------------------------------
-
-
 class PointsBucket:
     """Bluesky's budget of an account: ``capacity`` points refilled evenly over an hour.
     A wait longer than ``max_wait`` is not taken: it becomes a retryable error whose
@@ -328,8 +316,6 @@ def bucket_for(account: Account) -> PointsBucket:
     return _buckets[key]
 
 
-# --- Sessions -------------------------------------------------------------------------------
-
 # One logged-in client per account and password: createSession is limited far more tightly
 # than posting (30 per 5 minutes on bsky.social), so a session is reused while it lasts (the SDK
 # refreshes its tokens). A changed password gives a new entry.
@@ -372,9 +358,6 @@ async def close_sessions() -> None:
         await client.request.close()
 
 
-# --- Publishing -----------------------------------------------------------------------------
-
-
 def public_url(handle: str, uri: str, web: str = WEB) -> str:
     return f"{web}/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
 
@@ -395,6 +378,17 @@ async def _existing(client: AsyncClient, did: str, rkey: str) -> tuple[str, str,
             return None  # RecordNotFound
         raise
     return found.uri, found.cid or "", _text_of(found.value) or ""
+
+
+_CID = regex.compile(r"[A-Za-z0-9]{8,200}")
+
+
+def _posted(account: Account, did: str, rkey: str, uri: str, cid: str, web: str) -> Posted:
+    """The PDS's answer, checked: the record is the one asked for (its answer is untrusted, and
+    its id goes into history and the review)."""
+    if uri != f"at://{did}/{POST}/{rkey}" or not _CID.fullmatch(cid):
+        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=_detail(uri))
+    return Posted(uri, cid, public_url(account.handle, uri, web))
 
 
 async def publish_post(
@@ -439,7 +433,7 @@ async def publish_post(
                 repo=did, collection=POST, rkey=rkey, record=record
             )
         )
-        return Posted(created.uri, created.cid, public_url(account.handle, created.uri, web))
+        return _posted(account, did, rkey, created.uri, created.cid, web)
     except FAILURES as exc:
         failure = _error(account, exc)
         if failure.status in (401, 403, 429):
@@ -457,7 +451,7 @@ async def publish_post(
         raise BlueskyError(
             "bluesky.err.conflict", retryable=False, rkey=rkey, handle=account.handle
         )
-    return Posted(uri, cid, public_url(account.handle, uri, web))
+    return _posted(account, did, rkey, uri, cid, web)
 
 
 async def publish_correction(
