@@ -15,18 +15,21 @@ import pytest
 
 from tests.bluesky.faults import FaultProxy
 from tests.bluesky.server import LocalPds, start, stop_process
+from tocsin.publish import bluesky_client
 from tocsin.publish.bluesky import (
     MAX_GRAPHEMES,
     TID_ALPHABET,
     TID_PATTERN,
-    Account,
-    BlueskyError,
-    PointsBucket,
-    close_sessions,
     delete_post,
     publish_correction,
     publish_post,
     record_key,
+)
+from tocsin.publish.bluesky_client import (
+    Account,
+    BlueskyError,
+    PointsBucket,
+    close_sessions,
     reset_seconds,
 )
 
@@ -232,6 +235,40 @@ async def test_bad_password_is_not_retryable_and_names_the_variable(
     assert "BSKY_APP_PASSWORD" in str(refused.value)
     assert "xxxx-xxxx" not in str(refused.value)
     assert pds.records(did) == []
+
+
+async def test_revoked_app_password_is_not_retryable(
+    pds: LocalPds, account: tuple[Account, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Revoked while the worker holds a session: once the session is older than its reuse
+    window (the session's access token outlives the revocation on the PDS), the next post
+    logs in again, is refused, and is not retried."""
+    acct, did = account
+    first = await publish_post(acct, "Avant la révocation.", "fr", "tocsin-rev-0")
+    pds.revoke_app_password(acct.handle, "mot-de-passe-principal", "tocsin")
+    monkeypatch.setattr(bluesky_client, "SESSION_MAX_AGE", 0.0)
+    with pytest.raises(BlueskyError) as revoked:
+        await publish_post(acct, "Après la révocation.", "fr", "tocsin-rev-1")
+    assert not revoked.value.retryable
+    assert revoked.value.status == 401
+    assert "BSKY_APP_PASSWORD" in str(revoked.value)
+    assert [r["uri"] for r in pds.records(did)] == [first.uri]
+
+
+async def test_a_cached_session_refused_logs_in_again(
+    pds: LocalPds, account: tuple[Account, str], proxy: FaultProxy
+) -> None:
+    """A 401 on a session the worker kept (the PDS's keys changed, say) is not the password's
+    fault: one new login, then the post goes out."""
+    acct, did = account
+    through = via(acct, proxy)
+    await publish_post(through, "Premier.", "fr", "tocsin-relog-0")
+    proxy.faults.answer_create = (401, {})
+    second = await publish_post(through, "Second.", "fr", "tocsin-relog-1")
+    logins = [p for p in proxy.faults.seen if p.endswith("com.atproto.server.createSession")]
+    assert len(logins) == 2
+    assert second.uri in [r["uri"] for r in pds.records(did)]
+    assert len(pds.records(did)) == 2
 
 
 async def test_rate_limit_and_outage_are_retryable(

@@ -60,6 +60,21 @@ class LocalPds:
         answer.raise_for_status()
         return str(answer.json()["password"])
 
+    def revoke_app_password(self, handle: str, password: str, name: str) -> None:
+        session = httpx.post(
+            f"{self.url}/xrpc/com.atproto.server.createSession",
+            json={"identifier": handle, "password": password},
+            timeout=30,
+        )
+        session.raise_for_status()
+        answer = httpx.post(
+            f"{self.url}/xrpc/com.atproto.server.revokeAppPassword",
+            json={"name": name},
+            headers={"Authorization": f"Bearer {session.json()['accessJwt']}"},
+            timeout=30,
+        )
+        answer.raise_for_status()
+
     def records(self, did: str, collection: str = "app.bsky.feed.post") -> list[dict[str, Any]]:
         answer = httpx.get(
             f"{self.url}/xrpc/com.atproto.repo.listRecords",

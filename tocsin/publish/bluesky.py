@@ -8,8 +8,9 @@
 - **One thread per crisis.** The crisis's first post is the root; each next post replies to
   the root and to the previous post (:class:`Thread`).
 - **Corrections** are a reply « Correction : … »; a **retraction** deletes the record.
-- **Limits.** 5,000 points an hour, a create costing 3 (:class:`PointsBucket`); 429 with
-  ``ratelimit-reset`` and 5xx are retryable, 401/403 is not and names the password's variable.
+- **Limits and errors** (``bluesky_client``): 5,000 points an hour, a create costing 3; 429
+  with ``ratelimit-reset`` and 5xx are retryable, 401/403 is not and names the password's
+  variable.
 
 Inputs are explicit (the account, its app password's value and the variable it came from);
 nothing here reads the environment or knows about workflows.
@@ -17,54 +18,37 @@ nothing here reads the environment or knows about workflows.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import math
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import regex
 from atproto import AsyncClient, models
-from atproto_client.exceptions import (
-    InvokeTimeoutError,
-    NetworkError,
-    RateLimitExceededError,
-    RequestErrorBase,
-)
-from atproto_client.request import AsyncRequest
-from atproto_core.exceptions import AtProtocolError
+from atproto_client.exceptions import RequestErrorBase
 
-from tocsin.i18n import both, text_in
+from tocsin.i18n import text_in
+from tocsin.publish.bluesky_client import (
+    CREATE_COST,
+    DELETE_COST,
+    FAILURES,
+    Account,
+    BlueskyError,
+    PointsBucket,
+    bucket_for,
+    detail,
+    error,
+    with_session,
+)
 
 POST = "app.bsky.feed.post"
 MAX_GRAPHEMES = 300  # Bluesky's limit on a post's text, and in UTF-8 bytes:
 MAX_BYTES = 3000
 MAX_TAG = 64  # graphemes in a hashtag, without its '#'
-HOUR_POINTS = 5_000  # Bluesky: points an account may spend in an hour
-CREATE_COST = 3
-DELETE_COST = 1
-MAX_DETAIL = 300
-MAX_WAIT = 30.0  # seconds a call waits for its points before handing the wait back
 WEB = "https://bsky.app"
-TIMEOUT = 30.0  # seconds for one request
 
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable
 TID_PATTERN = regex.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
-
-
-@dataclass(frozen=True)
-class Account:
-    """An account on a PDS. ``password``: the app password's value, never shown;
-    ``password_env``: where it came from (a variable's or a file's name), named in errors."""
-
-    service_url: str
-    handle: str
-    password: str = field(repr=False)
-    password_env: str
 
 
 @dataclass(frozen=True)
@@ -99,99 +83,6 @@ class Posted:
         """The thread for the crisis's next post: under ``root`` (this post when it is the
         root), answering this post."""
         return Thread(root=root or self.ref, parent=self.ref)
-
-
-class BlueskyError(Exception):
-    """A publication that did not happen. ``retryable``: worth retrying with the same key;
-    ``retry_after``: the seconds Bluesky asked to wait; ``status``: HTTP status, 0 when no
-    answer came. The message is French and English (it may be kept in a workflow's history)."""
-
-    def __init__(
-        self,
-        key: str,
-        *,
-        retryable: bool,
-        status: int = 0,
-        retry_after: float | None = None,
-        **values: object,
-    ) -> None:
-        self.message_key = key
-        # "HTTP 503"; "HTTP" alone when no answer came.
-        self.values = {"status": f"HTTP {status}" if status else "HTTP", **values}
-        self.retryable = retryable
-        self.status = status
-        self.retry_after = retry_after
-        super().__init__(both(key, **self.values))
-
-    def localized(self, lang: str) -> str:
-        return text_in(lang, self.message_key, **self.values)
-
-
-def _detail(text: object) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= MAX_DETAIL else flat[: MAX_DETAIL - 1] + "…"
-
-
-def reset_seconds(headers: dict[str, Any], now: float | None = None) -> float | None:
-    """Seconds until a 429's window resets: ``ratelimit-reset`` (Unix time, Bluesky's) else
-    ``retry-after``; bounded to a day (the answer is untrusted), None when unreadable."""
-    lower = {str(k).lower(): str(v) for k, v in headers.items()}
-    current = time.time() if now is None else now
-    seconds: float | None = None
-    try:
-        if "ratelimit-reset" in lower:
-            seconds = float(lower["ratelimit-reset"]) - current
-        elif "retry-after" in lower:
-            seconds = float(lower["retry-after"])
-    except ValueError:
-        return None
-    if seconds is None or not math.isfinite(seconds):
-        return None
-    return min(max(seconds, 0.0), 86_400.0)
-
-
-# What a call through the SDK may raise: its own errors, and transport errors of httpx that it
-# lets through (a connection closed before the answer is a RemoteProtocolError).
-FAILURES = (AtProtocolError, httpx.TransportError)
-
-
-def _error(account: Account, exc: Exception) -> BlueskyError:
-    """The SDK's exception as a :class:`BlueskyError`: 401/403 not retryable (naming the
-    password's variable), 408/429/5xx and network failures retryable, other 4xx not."""
-    response = exc.response if isinstance(exc, RequestErrorBase) else None
-    if response is None:
-        if isinstance(exc, NetworkError | InvokeTimeoutError | httpx.TransportError):
-            return BlueskyError(
-                "bluesky.err.unavailable",
-                retryable=True,
-                status=0,
-                problem=_detail(type(exc).__name__),
-            )
-        return BlueskyError("bluesky.err.rejected", retryable=False, status=0, problem=_detail(exc))
-    status = response.status_code
-    problem = _detail(exc)
-    if status in (401, 403):
-        return BlueskyError(
-            "bluesky.err.credentials",
-            retryable=False,
-            status=status,
-            handle=account.handle,
-            source=account.password_env,
-        )
-    if isinstance(exc, RateLimitExceededError) or status == 429:
-        wait = reset_seconds(dict(response.headers))
-        return BlueskyError(
-            "bluesky.err.rate_limited",
-            retryable=True,
-            status=status,
-            retry_after=wait,
-            wait=round(wait) if wait is not None else "-",
-        )
-    if status in (408, 409, 425) or status >= 500:
-        return BlueskyError(
-            "bluesky.err.unavailable", retryable=True, status=status, problem=problem
-        )
-    return BlueskyError("bluesky.err.rejected", retryable=False, status=status, problem=problem)
 
 
 def record_key(idempotency_key: str) -> str:
@@ -267,97 +158,6 @@ def correction_text(text: str, language: str) -> str:
     return text_in(language, "bluesky.correction", text=text)
 
 
-class PointsBucket:
-    """Bluesky's budget of an account: ``capacity`` points refilled evenly over an hour.
-    A wait longer than ``max_wait`` is not taken: it becomes a retryable error whose
-    ``retry_after`` a Temporal activity turns into its next retry delay."""
-
-    def __init__(
-        self,
-        capacity: float = HOUR_POINTS,
-        window: float = 3600.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.capacity = capacity
-        self.rate = capacity / window
-        self.points = capacity
-        self._clock = clock
-        self._sleep = sleep
-        self._at = clock()
-        self._lock = asyncio.Lock()
-
-    async def take(self, cost: float, max_wait: float = MAX_WAIT) -> None:
-        async with self._lock:
-            now = self._clock()
-            self.points = min(self.capacity, self.points + (now - self._at) * self.rate)
-            self._at = now
-            wait = max(0.0, (cost - self.points) / self.rate)
-            if wait > max_wait:
-                raise BlueskyError(
-                    "bluesky.err.rate_limited", retryable=True, retry_after=wait, wait=round(wait)
-                )
-            if wait > 0:
-                await self._sleep(wait)
-                self.points += wait * self.rate
-                self._at = self._clock()
-            self.points -= cost
-
-
-_buckets: dict[tuple[str, str], PointsBucket] = {}
-
-
-def bucket_for(account: Account) -> PointsBucket:
-    """The process's bucket of an account (one per PDS and handle)."""
-    key = (account.service_url, account.handle.lower())
-    if key not in _buckets:
-        _buckets[key] = PointsBucket()
-    return _buckets[key]
-
-
-# One logged-in client per account and password: createSession is limited far more tightly
-# than posting (30 per 5 minutes on bsky.social), so a session is reused while it lasts (the SDK
-# refreshes its tokens). A changed password gives a new entry.
-_clients: dict[tuple[str, str, str], tuple[AsyncClient, str]] = {}
-
-
-async def _client(account: Account) -> tuple[AsyncClient, str]:
-    """A logged-in client for ``account`` and the account's DID."""
-    secret = hashlib.sha256(account.password.encode()).hexdigest()
-    key = (account.service_url, account.handle.lower(), secret)
-    found = _clients.get(key)
-    if found is not None:
-        return found
-    client = AsyncClient(
-        base_url=account.service_url.rstrip("/") + "/xrpc",
-        request=AsyncRequest(timeout=httpx.Timeout(TIMEOUT)),
-    )
-    try:
-        await client.login(account.handle, account.password, fetch_bsky_profile=False)
-    except FAILURES as exc:
-        await client.request.close()
-        raise _error(account, exc) from None
-    did = client.me.did if client.me is not None else _session_did(client)
-    _clients[key] = (client, did)
-    return client, did
-
-
-def _session_did(client: AsyncClient) -> str:
-    session = client._session  # the SDK keeps the session's DID there
-    if session is None:
-        raise BlueskyError("bluesky.err.rejected", retryable=False, problem="no session")
-    return str(session.did)
-
-
-async def close_sessions() -> None:
-    """Close and forget the cached sessions (a worker's shutdown, tests)."""
-    clients = list(_clients.values())
-    _clients.clear()
-    for client, _did in clients:
-        await client.request.close()
-
-
 def public_url(handle: str, uri: str, web: str = WEB) -> str:
     return f"{web}/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
 
@@ -387,7 +187,7 @@ def _posted(account: Account, did: str, rkey: str, uri: str, cid: str, web: str)
     """The PDS's answer, checked: the record is the one asked for (its answer is untrusted, and
     its id goes into history and the review)."""
     if uri != f"at://{did}/{POST}/{rkey}" or not _CID.fullmatch(cid):
-        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=_detail(uri))
+        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=detail(uri))
     return Posted(uri, cid, public_url(account.handle, uri, web))
 
 
@@ -425,33 +225,36 @@ async def publish_post(
             ),
         ),
     )
-    client, did = await _client(account)
-    await (bucket or bucket_for(account)).take(CREATE_COST)
-    try:
-        created = await client.com.atproto.repo.create_record(
-            models.ComAtprotoRepoCreateRecord.Data(
-                repo=did, collection=POST, rkey=rkey, record=record
+
+    async def create(client: AsyncClient, did: str) -> Posted:
+        await (bucket or bucket_for(account)).take(CREATE_COST)
+        try:
+            created = await client.com.atproto.repo.create_record(
+                models.ComAtprotoRepoCreateRecord.Data(
+                    repo=did, collection=POST, rkey=rkey, record=record
+                )
             )
-        )
-        return _posted(account, did, rkey, created.uri, created.cid, web)
-    except FAILURES as exc:
-        failure = _error(account, exc)
-        if failure.status in (401, 403, 429):
-            raise failure from None
-    # The create failed: a record already at this key (a duplicate rkey is a 500) with the same
-    # text is this publication, made by an earlier try whose answer was lost.
-    try:
-        found = await _existing(client, did, rkey)
-    except FAILURES as exc:
-        raise _error(account, exc) from None
-    if found is None:
-        raise failure
-    uri, cid, existing = found
-    if existing != text:
-        raise BlueskyError(
-            "bluesky.err.conflict", retryable=False, rkey=rkey, handle=account.handle
-        )
-    return _posted(account, did, rkey, uri, cid, web)
+            return _posted(account, did, rkey, created.uri, created.cid, web)
+        except FAILURES as exc:
+            failure = error(account, exc)
+            if failure.status in (401, 403, 429):
+                raise failure from None
+        # The create failed: a record already at this key (a duplicate rkey is a 500) with the
+        # same text is this publication, made by an earlier try whose answer was lost.
+        try:
+            found = await _existing(client, did, rkey)
+        except FAILURES as exc:
+            raise error(account, exc) from None
+        if found is None:
+            raise failure
+        uri, cid, existing = found
+        if existing != text:
+            raise BlueskyError(
+                "bluesky.err.conflict", retryable=False, rkey=rkey, handle=account.handle
+            )
+        return _posted(account, did, rkey, uri, cid, web)
+
+    return await with_session(account, create)
 
 
 async def publish_correction(
@@ -474,14 +277,17 @@ async def delete_post(account: Account, uri: str, *, bucket: PointsBucket | None
     that is already gone succeeds: a retry is harmless."""
     parts = uri.removeprefix("at://").split("/")
     if len(parts) != 3 or parts[1] != POST or not TID_PATTERN.match(parts[2]):
-        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=_detail(uri))
-    client, did = await _client(account)
-    if parts[0] not in (did, account.handle):
-        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=_detail(uri))
-    await (bucket or bucket_for(account)).take(DELETE_COST)
-    try:
-        await client.com.atproto.repo.delete_record(
-            models.ComAtprotoRepoDeleteRecord.Data(repo=did, collection=POST, rkey=parts[2])
-        )
-    except FAILURES as exc:
-        raise _error(account, exc) from None
+        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=detail(uri))
+
+    async def delete(client: AsyncClient, did: str) -> None:
+        if parts[0] not in (did, account.handle):
+            raise BlueskyError("bluesky.err.rejected", retryable=False, problem=detail(uri))
+        await (bucket or bucket_for(account)).take(DELETE_COST)
+        try:
+            await client.com.atproto.repo.delete_record(
+                models.ComAtprotoRepoDeleteRecord.Data(repo=did, collection=POST, rkey=parts[2])
+            )
+        except FAILURES as exc:
+            raise error(account, exc) from None
+
+    await with_session(account, delete)
