@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check up clean
+.PHONY: demo test lint typecheck check up clean bluesky-servers bluesky-servers-background
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) lint typecheck
+# The Bluesky tests' real PDS (npm, compiles better-sqlite3: minutes when cold) installs into
+# ~/.cache/tocsin/pds-<hash>/ in the background while pip, lint and typecheck run; the tests'
+# fixture waits for it (a file lock), and a warm cache costs nothing (tests/bluesky/install.py).
+test: bluesky-servers-background $(STAMP) lint typecheck
 	$(BIN)/pytest -q -n 2 --dist worksteal
+
+bluesky-servers-background:
+	@mkdir -p tests/artifacts
+	@($(PYTHON) tests/bluesky/install.py --log tests/artifacts/pds-install.log \
+		>> tests/artifacts/pds-install.log 2>&1 &)
+
+bluesky-servers:
+	$(PYTHON) tests/bluesky/install.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
