@@ -7,9 +7,12 @@ Each is declared under its name in `tocsin.names`; the workflow calls them by me
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import structlog
 from temporalio import activity
@@ -31,7 +34,17 @@ from tocsin.models import (
     ReviewRequest,
     ReviewResult,
 )
-from tocsin.outbox import OutboxConflict, review_paths, sha256, statement_path, write_once
+from tocsin.models.workflow import CRISIS_ID, shown
+from tocsin.outbox import (
+    OutboxConflict,
+    UnsafePath,
+    crisis_folder,
+    inside,
+    review_paths,
+    sha256,
+    statement_path,
+    write_once,
+)
 from tocsin.render import RenderError
 from tocsin.review import HistoryError, build_review, fetch_chain
 from tocsin.review.html import html
@@ -39,6 +52,7 @@ from tocsin.review.report import markdown, summary
 from tocsin.slack.notifier import SlackNotifier
 
 log = structlog.get_logger("tocsin.activities")
+T = TypeVar("T")
 
 
 class CrisisActivities:
@@ -103,7 +117,12 @@ class CrisisActivities:
         configured (its calls are idempotent too: see tocsin.slack.notifier)."""
         _bind(request.crisis_id, request.phase.value if request.phase else None, request.revision)
         record = request.model_dump(mode="json")
-        path = self.notifications / request.crisis_id / f"{_safe(request.idempotency_key)}.json"
+        path = _path(
+            lambda: inside(
+                crisis_folder(self.notifications, request.crisis_id, exercise=False),
+                f"{_safe(request.idempotency_key)}.json",
+            )
+        )
         written = await asyncio.to_thread(
             write_once, path, json.dumps(record, ensure_ascii=False, sort_keys=True)
         )
@@ -133,14 +152,17 @@ class CrisisActivities:
         _bind(request.crisis_id, request.phase.value, request.revision)
         files: list[PublishedFile] = []
         for item in request.texts:
-            path = statement_path(
-                self.outbox,
-                request.crisis_id,
-                request.phase,
-                request.sequence,
-                request.channel,
-                item.language,
-                request.exercise,
+            path = _path(
+                functools.partial(
+                    statement_path,
+                    self.outbox,
+                    request.crisis_id,
+                    request.phase,
+                    request.sequence,
+                    request.channel,
+                    item.language,
+                    request.exercise,
+                )
             )
             entry: dict[str, object] = {
                 "crisis": request.crisis_id,
@@ -196,12 +218,12 @@ class CrisisActivities:
         outbox beside the statements. The same history gives the same files: a retry rewrites
         nothing."""
         _bind(request.crisis_id, None, None)
+        paths = _path(lambda: review_paths(self.outbox, request.crisis_id, request.exercise))
         runs = await fetch_chain(activity.client(), request.crisis_id)
         try:
             built = await asyncio.to_thread(build_review, runs, as_of=request.as_of)
         except HistoryError as exc:
             raise ApplicationError(str(exc), type="HistoryError", non_retryable=True) from exc
-        paths = review_paths(self.outbox, request.crisis_id, request.exercise)
         contents = {
             paths.html: html(built),
             paths.markdown: markdown(built),
@@ -215,9 +237,25 @@ class CrisisActivities:
 
 def _bind(crisis: str, phase: str | None, revision: int | None) -> None:
     """Every log line of this activity (Slack, guardrails, outbox included) says which crisis,
-    phase and revision it is about. Each activity runs in its own task: nothing leaks."""
+    phase and revision it is about. Each activity runs in its own task: nothing leaks.
+    A crisis id outside the pattern is refused first, for good: a retry would not mend it."""
     structlog.contextvars.clear_contextvars()
+    if not CRISIS_ID.fullmatch(crisis):
+        raise ApplicationError(
+            f"identifiant de crise invalide / bad crisis id: {shown(crisis)}",
+            type="InvalidInput",
+            non_retryable=True,
+        )
     structlog.contextvars.bind_contextvars(crisis=crisis, phase=phase, revision=revision)
+
+
+def _path(build: Callable[[], T]) -> T:
+    """A path built from the request, or a non-retryable refusal when it is not the crisis's
+    own (``UnsafePath``)."""
+    try:
+        return build()
+    except UnsafePath as exc:
+        raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from exc
 
 
 def _safe(key: str) -> str:

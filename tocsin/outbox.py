@@ -11,21 +11,42 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from tocsin.channels import Markup, profile
 from tocsin.models import PHASE_ORDER, Channel, PhaseName, phase_label
+from tocsin.models.workflow import CRISIS_ID, shown
 
 SUFFIX = {Markup.HTML: "html", Markup.MARKDOWN: "md"}
+LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
 class OutboxConflict(Exception):
     """The file exists with other content: something tried to publish a second version."""
 
 
+class UnsafePath(ValueError):
+    """A path built from input that is not a crisis's own: a crisis id outside the pattern
+    (``../``, a control character), or a path that would leave its root."""
+
+
+def inside(root: Path, *parts: str) -> Path:
+    """``root / parts``, resolved, checked to stay under ``root`` (``UnsafePath`` otherwise)."""
+    base = root.resolve()
+    path = base.joinpath(*parts).resolve()
+    if path == base or not path.is_relative_to(base):
+        raise UnsafePath(f"{shown(str(path), 200)} sort de {base} / leaves {base}")
+    return path
+
+
 def crisis_folder(root: Path, crisis_id: str, exercise: bool) -> Path:
-    return root / "exercices" / crisis_id if exercise else root / crisis_id
+    """The crisis's folder under ``root``; ``UnsafePath`` unless ``crisis_id`` is a crisis
+    id (``CRISIS_ID``)."""
+    if not CRISIS_ID.fullmatch(crisis_id):
+        raise UnsafePath(f"identifiant de crise invalide / bad crisis id: {shown(crisis_id)}")
+    return inside(root, "exercices", crisis_id) if exercise else inside(root, crisis_id)
 
 
 def statement_path(
@@ -39,7 +60,10 @@ def statement_path(
 ) -> Path:
     step = f"{PHASE_ORDER.index(phase) + 1}-{phase_label(phase, sequence)}"
     suffix = SUFFIX.get(profile(channel).markup, "txt")
-    return crisis_folder(root, crisis_id, exercise) / step / f"{channel.value}.{language}.{suffix}"
+    if not LANGUAGE.fullmatch(language):
+        raise UnsafePath(f"langue invalide / bad language: {shown(language)}")
+    folder = crisis_folder(root, crisis_id, exercise)
+    return inside(folder, step, f"{channel.value}.{language}.{suffix}")
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from tocsin.models import (
     TextEdit,
     TimelineEvent,
 )
+from tocsin.models.workflow import crisis_id_problem, shown
 from tocsin.statements import round_up, unknown_edits
 
 MIN_OVERRIDE_REASON = 10
@@ -52,6 +53,19 @@ def refuse(code: str, **params: object) -> ApplicationError:
     return ApplicationError(
         both(f"refuse.{code}", **params), {k: str(v) for k, v in params.items()}, type=code
     )
+
+
+def check_identity(crisis: CrisisInput, workflow_id: str) -> None:
+    """The crisis runs under the id its playbook and key give, which is its input's: else it
+    fails for good (``BadCrisisId``, ``CrisisIdMismatch``), before anything is written."""
+    problem = crisis_id_problem(crisis, workflow_id)
+    if problem is None:
+        return
+    if problem == "BadCrisisId":
+        error = refuse("BadCrisisId", crisis=shown(crisis.crisis_id))
+    else:
+        error = refuse("CrisisIdMismatch", crisis=shown(crisis.crisis_id), id=shown(workflow_id))
+    raise ApplicationError(error.message, *error.details, type=error.type, non_retryable=True)
 
 
 # ---------------------------------------------------------------------- people

@@ -1,0 +1,48 @@
+"""Messages of the bounds work (issue 24, points 1, 2, 5, 7): crisis ids and keys, caps,
+personal data at entry. Carried into the catalogues by ``python -m tocsin.i18n.convert``."""
+
+MESSAGES = {
+    "refuse.BadCrisisId": (
+        "« {crisis} » n’est pas un identifiant de crise (crisis-<scénario>-<clé>, en lettres "
+        "minuscules sans accent, chiffres et tirets) : crise refusée",
+        "'{crisis}' is not a crisis id (crisis-<playbook>-<key>, in lower-case ASCII letters, "
+        "digits and dashes): crisis refused",
+        "„{crisis}“ ist keine Krisenkennung (crisis-<Szenario>-<Schlüssel>, in Kleinbuchstaben "
+        "ohne Akzent, Ziffern und Bindestrichen): Krise abgelehnt",
+    ),
+    "refuse.CrisisIdMismatch": (
+        "la crise « {crisis} » ne peut pas tourner sous l’identifiant « {id} » : son scénario "
+        "et sa clé donnent un autre identifiant ; crise refusée",
+        "crisis '{crisis}' may not run under the id '{id}': its playbook and key give another "
+        "id; crisis refused",
+        "Die Krise „{crisis}“ darf nicht unter der Kennung „{id}“ laufen: Szenario und "
+        "Schlüssel ergeben eine andere Kennung; Krise abgelehnt",
+    ),
+    "crisis_key.KeyEmpty": (
+        "la clé « {key} » ne contient ni lettre ni chiffre : choisissez une clé comme "
+        "« 2026-03-14 » ou « secteur-nord »",
+        "the key '{key}' holds no letter or digit: choose a key such as '2026-03-14' or "
+        "'north-sector'",
+        "Der Schlüssel „{key}“ enthält weder Buchstaben noch Ziffern: Wählen Sie einen "
+        "Schlüssel wie „2026-03-14“ oder „sektor-nord“",
+    ),
+    "crisis_key.KeyTooLong": (
+        "la clé « {key} » est trop longue ({maximum} caractères au plus)",
+        "the key '{key}' is too long ({maximum} characters at most)",
+        "Der Schlüssel „{key}“ ist zu lang (höchstens {maximum} Zeichen)",
+    ),
+    "crisis_key.KeyControl": (
+        "la clé « {key} » contient un caractère invisible ou de contrôle",
+        "the key '{key}' holds an invisible or control character",
+        "Der Schlüssel „{key}“ enthält ein unsichtbares oder ein Steuerzeichen",
+    ),
+    "crisis_key.KeyCollision": (
+        "la clé « {key} » donne le même identifiant que la crise en cours de clé « {theirs} » : "
+        "reprenez « {theirs} » pour cette crise, ou choisissez une autre clé pour une autre",
+        "the key '{key}' gives the same id as the running crisis of key '{theirs}': use "
+        "'{theirs}' for that crisis, or another key for another one",
+        "Der Schlüssel „{key}“ ergibt dieselbe Kennung wie die laufende Krise mit dem Schlüssel "
+        "„{theirs}“: Verwenden Sie „{theirs}“ für diese Krise oder einen anderen Schlüssel für "
+        "eine andere",
+    ),
+}
