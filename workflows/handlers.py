@@ -198,6 +198,8 @@ class CrisisHandlers:
     def validate_cancel(self, request: CancelRequest) -> None:
         self._not_ending()
         rules.check_ending(self.crisis.playbook, request.person, "cancel")
+        if not request.reason.strip():
+            raise refuse("NoReason")
         if self.state.publications:
             # The public was told: only a retraction, approved and published, may end it now.
             raise refuse("AlreadyPublished", count=len(self.state.publications))

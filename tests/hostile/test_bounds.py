@@ -10,17 +10,27 @@ import uuid
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client, WorkflowFailureError
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.crisis import CrisisActivities
 from tests.conftest import Start
-from tests.helpers import PLAYBOOK, crisis_input, sample_params, settings_for
+from tests.helpers import (
+    PLAYBOOK,
+    awaiting,
+    crisis_input,
+    sample_params,
+    settings_for,
+    status,
+    wait_status,
+)
 from tests.processes import tocsin, tocsin_env
 from tocsin import crises, names
 from tocsin.config import Settings
 from tocsin.models import (
+    CancelRequest,
     Channel,
     CrisisOutcome,
     CrisisRun,
@@ -220,3 +230,36 @@ async def test_a_key_that_collides_with_a_running_crisis_s_is_refused(start: Sta
 def test_every_id_the_playbooks_give_matches_the_documented_pattern() -> None:
     for key in ("2026-03-14", "secteur nord", "A_B", uuid.uuid4().hex):
         assert CRISIS_ID.fullmatch(crisis_workflow_id(PLAYBOOK, key)), key
+
+
+# --------------------------------------------------------------------------- cancel (point 7)
+
+
+async def _refusal(
+    client: Client, crisis_id: str, update: str, request: BaseModel
+) -> ApplicationError:
+    """Send an update through the raw Temporal API; return the typed refusal it got."""
+    with pytest.raises(WorkflowUpdateFailedError) as failed:
+        await client.get_workflow_handle(crisis_id).execute_update(update, request)
+    cause = failed.value.cause
+    assert isinstance(cause, ApplicationError), cause
+    return cause
+
+
+async def test_cancel_needs_a_cancelling_role_and_a_reason(client: Client, start: Start) -> None:
+    cid = (await start(crisis_input("annulation"))).crisis_id
+    await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="the first gate")
+    blank = await _refusal(
+        client, cid, names.CANCEL, CancelRequest(person="dominique", reason=" \t\n ")
+    )
+    assert blank.type == "NoReason"
+    # The communicator holds a role, but not one the playbook's `ending.cancel` names.
+    stranger = await _refusal(
+        client, cid, names.CANCEL, CancelRequest(person="camille", reason="fausse alerte")
+    )
+    assert stranger.type == "NotAnEnder"
+    assert (await status(client, cid)).state == "awaiting_approval"
+    await client.get_workflow_handle(cid).execute_update(
+        names.CANCEL, CancelRequest(person="dominique", reason="fausse alerte")
+    )
+    assert (await status(client, cid)).state == "cancelled"
