@@ -26,6 +26,7 @@ from tocsin.models import (
     CheckResult,
     Draft,
     DraftRequest,
+    Finding,
     NotifyRequest,
     NotifyResult,
     PublishedFile,
@@ -33,7 +34,9 @@ from tocsin.models import (
     PublishResult,
     ReviewRequest,
     ReviewResult,
+    Severity,
 )
+from tocsin.models.base import MAX_FINDINGS
 from tocsin.models.workflow import CRISIS_ID, shown
 from tocsin.outbox import (
     OutboxConflict,
@@ -74,6 +77,7 @@ class CrisisActivities:
         except RenderError as exc:
             # A template that does not render will not render on retry either.
             raise ApplicationError(str(exc), type="RenderError", non_retryable=True) from exc
+        draft = draft.model_copy(update={"findings": bounded(draft.findings)})
         log.info(
             "statement.drafted",
             sequence=request.sequence,
@@ -109,12 +113,13 @@ class CrisisActivities:
             for item in request.texts
         ]
         findings = await asyncio.to_thread(recheck, draft, texts)
-        return CheckResult(findings=findings, texts=texts)
+        return CheckResult(findings=bounded(findings), texts=texts)
 
     @activity.defn(name=names.NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:
         """One record per idempotency key, written once across retries; then Slack, when it is
         configured (its calls are idempotent too: see tocsin.slack.notifier)."""
+        _writes_for(request.crisis_id)
         _bind(request.crisis_id, request.phase.value if request.phase else None, request.revision)
         record = request.model_dump(mode="json")
         path = _path(
@@ -149,6 +154,7 @@ class CrisisActivities:
 
     @activity.defn(name=names.PUBLISH)
     async def publish(self, request: PublishRequest) -> PublishResult:
+        _writes_for(request.crisis_id)
         _bind(request.crisis_id, request.phase.value, request.revision)
         files: list[PublishedFile] = []
         for item in request.texts:
@@ -217,6 +223,7 @@ class CrisisActivities:
         """The review from the crisis's own history as it stood at ``as_of``, stored in the
         outbox beside the statements. The same history gives the same files: a retry rewrites
         nothing."""
+        _writes_for(request.crisis_id)
         _bind(request.crisis_id, None, None)
         paths = _path(lambda: review_paths(self.outbox, request.crisis_id, request.exercise))
         runs = await fetch_chain(activity.client(), request.crisis_id)
@@ -235,18 +242,34 @@ class CrisisActivities:
         return ReviewResult(summary=summary(built), files=[str(p) for p in contents])
 
 
+def bounded(findings: list[Finding]) -> list[Finding]:
+    """At most ``MAX_FINDINGS`` findings, in their order, the blocking ones kept first: a text
+    with a thousand phone numbers must not make a draft too big for Temporal."""
+    if len(findings) <= MAX_FINDINGS:
+        return findings
+    blocking = [f for f in findings if f.severity is Severity.BLOCKING][:MAX_FINDINGS]
+    room = MAX_FINDINGS - len(blocking)
+    warnings = [f for f in findings if f.severity is not Severity.BLOCKING][:room]
+    kept = {id(f) for f in blocking + warnings}
+    return [f for f in findings if id(f) in kept]
+
+
 def _bind(crisis: str, phase: str | None, revision: int | None) -> None:
     """Every log line of this activity (Slack, guardrails, outbox included) says which crisis,
-    phase and revision it is about. Each activity runs in its own task: nothing leaks.
-    A crisis id outside the pattern is refused first, for good: a retry would not mend it."""
+    phase and revision it is about. Each activity runs in its own task: nothing leaks."""
     structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(crisis=crisis, phase=phase, revision=revision)
+
+
+def _writes_for(crisis: str) -> None:
+    """An activity that writes files for a crisis refuses an id outside the pattern first, for
+    good: a retry would not mend it. (Drafts and checks write nothing: a preview has none.)"""
     if not CRISIS_ID.fullmatch(crisis):
         raise ApplicationError(
             f"identifiant de crise invalide / bad crisis id: {shown(crisis)}",
             type="InvalidInput",
             non_retryable=True,
         )
-    structlog.contextvars.bind_contextvars(crisis=crisis, phase=phase, revision=revision)
 
 
 def _path(build: Callable[[], T]) -> T:

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         CrisisState,
         CrisisStatus,
         Decision,
+        DecisionAction,
         DecisionRequest,
         EventKind,
         Fact,
@@ -34,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         StatusQuery,
     )
     from tocsin.statements import apply_edits
-    from workflows import rules, steps
+    from workflows import caps, rules, steps
     from workflows.notices import NoticeQueue
     from workflows.rules import refuse
 
@@ -96,7 +97,7 @@ class CrisisHandlers:
             gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
         now = workflow.now()
         decision = rules.decision_record(playbook, gate, request, findings, diffs, now)
-        self.state.decisions.append(decision)
+        caps.add_decision(self.state, decision)
         meter = workflow.metric_meter()
         phase, action = gate.phase.value, decision.action.value
         metrics.count(meter, metrics.DECISIONS, "Decisions", action=action, phase=phase)
@@ -125,7 +126,12 @@ class CrisisHandlers:
     @decide.validator
     def validate_decide(self, request: DecisionRequest) -> None:
         self._not_ended()
-        rules.check_decide(self.crisis.playbook, self.gate, request, self._busy())
+        caps.check_comment("comment", request.comment)
+        caps.check_comment("override", request.override)
+        caps.check_edits(request.edits)
+        gate = rules.check_decide(self.crisis.playbook, self.gate, request, self._busy())
+        if request.action is DecisionAction.REQUEST_CHANGES:
+            caps.check_revisions(gate)
 
     @workflow.update(name=names.REVISE)
     async def revise(self, request: RevisionRequest) -> RevisionResult:
@@ -145,7 +151,10 @@ class CrisisHandlers:
     @revise.validator
     def validate_revise(self, request: RevisionRequest) -> None:
         self._not_ended()
+        caps.check_comment("note", request.note)
+        caps.check_edits(request.edits)
         gate = rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
+        caps.check_revisions(gate)
         rules.check_changes(gate, request, self.state.facts)
 
     @workflow.update(name=names.ADD_FACT)
@@ -160,6 +169,7 @@ class CrisisHandlers:
     def validate_add_fact(self, request: FactRequest) -> None:
         self._not_ended()
         rules.check_person(self.crisis.playbook, request.person, with_role=True)
+        caps.check_fact(self.state, request)
 
     @workflow.update(name=names.RESOLVE)
     def resolve(self, request: ResolveRequest) -> Ack:
@@ -178,6 +188,7 @@ class CrisisHandlers:
     @resolve.validator
     def validate_resolve(self, request: ResolveRequest) -> None:
         self._not_ending()
+        caps.check_comment("summary", request.summary)
         rules.check_ending(self.crisis.playbook, request.person, "resolve")
 
     @workflow.update(name=names.CANCEL)
@@ -197,6 +208,7 @@ class CrisisHandlers:
     @cancel.validator
     def validate_cancel(self, request: CancelRequest) -> None:
         self._not_ending()
+        caps.check_comment("reason", request.reason)
         rules.check_ending(self.crisis.playbook, request.person, "cancel")
         if not request.reason.strip():
             raise refuse("NoReason")
@@ -221,6 +233,7 @@ class CrisisHandlers:
     @retract.validator
     def validate_retract(self, request: RetractRequest) -> None:
         self._not_ending()
+        caps.check_comment("reason", request.reason)
         rules.check_ending(self.crisis.playbook, request.person, "cancel")
         if not self.state.publications:
             raise refuse("NothingPublished")

@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
         StatementText,
     )
     from tocsin.statements import apply_edits
-    from workflows import rules
+    from workflows import caps, rules
 
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -186,9 +186,11 @@ async def publish(
         )
     )
     now = workflow.now()
+    state.statements += 1
     for channel, result in zip(channels, results, strict=True):
         for file in result.files:
-            state.publications.append(
+            caps.add_publication(
+                state,
                 Publication(
                     phase=phase,
                     sequence=sequence,
@@ -199,7 +201,7 @@ async def publish(
                     sha256=file.sha256,
                     published_at=now,
                     approved_by=decision.person,
-                )
+                ),
             )
             rules.record(
                 state,

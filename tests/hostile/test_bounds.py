@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from activities.crisis import CrisisActivities
 from tests.conftest import Start
 from tests.helpers import (
     PLAYBOOK,
+    approve,
     awaiting,
     crisis_input,
     sample_params,
@@ -34,13 +36,46 @@ from tocsin.models import (
     Channel,
     CrisisOutcome,
     CrisisRun,
+    CrisisState,
+    CrisisStatus,
+    Decision,
+    DecisionAction,
+    DecisionRequest,
+    Draft,
+    EditDiff,
+    EventKind,
+    Fact,
+    FactRequest,
+    Finding,
+    Gate,
     NotifyKind,
     NotifyRequest,
+    Override,
     PhaseName,
+    Publication,
     PublishRequest,
+    RevisionRequest,
+    RevisionResult,
+    Severity,
     StatementText,
+    TextEdit,
+)
+from tocsin.models.base import (
+    KEPT_EVENTS,
+    KEPT_PUBLICATIONS,
+    MAX_COMMENT_CHARS,
+    MAX_EDIT_CHARS,
+    MAX_EDITS_CHARS,
+    MAX_FACT_CHARS,
+    MAX_FACTS,
+    MAX_FACTS_BYTES,
+    MAX_FINDINGS,
+    MAX_INPUT_BYTES,
+    MAX_PARAMS,
+    MAX_REVISIONS_PER_GATE,
 )
 from tocsin.models.workflow import CRISIS_ID, crisis_workflow_id
+from workflows import caps, rules
 
 LIMIT = 60  # seconds for a command that must refuse at once
 
@@ -263,3 +298,271 @@ async def test_cancel_needs_a_cancelling_role_and_a_reason(client: Client, start
         names.CANCEL, CancelRequest(person="dominique", reason="fausse alerte")
     )
     assert (await status(client, cid)).state == "cancelled"
+
+
+# --------------------------------------------------------------------------- bounded state
+
+
+async def _update(client: Client, cid: str, update: str, request: BaseModel) -> None:
+    await client.get_workflow_handle(cid).execute_update(update, request)
+
+
+async def _gate(client: Client, cid: str) -> CrisisStatus:
+    return await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="the gate")
+
+
+async def test_facts_stop_at_their_caps_and_the_crisis_still_answers(
+    client: Client, start: Start
+) -> None:
+    """The attack of the issue: facts of the largest size, as many as one will take. Past the
+    caps each is refused, typed; the status still answers, an approval still lands."""
+    cid = (await start(crisis_input("faits"))).crisis_id
+    await _gate(client, cid)
+    big = "Distribution d’eau en bouteille, point n° {:03d}. " + "x" * (MAX_FACT_CHARS - 60)
+    full: BaseException | None = None
+    for number in range(MAX_FACTS):
+        fact = FactRequest(person="camille", text=big.format(number))
+        try:
+            await _update(client, cid, names.ADD_FACT, fact)
+        except WorkflowUpdateFailedError as exc:
+            full = exc.cause
+            break
+    assert isinstance(full, ApplicationError)
+    assert full.type == "FactsTooLarge"
+    held = sum(len(f.text.encode()) for f in (await status(client, cid)).facts)
+    assert MAX_FACTS_BYTES - len(big.encode()) < held <= MAX_FACTS_BYTES
+    held = len((await status(client, cid)).facts)
+    for number in range(MAX_FACTS - held):
+        await _update(
+            client, cid, names.ADD_FACT, FactRequest(person="camille", text=f"n° {number}")
+        )
+    many = await _refusal(
+        client, cid, names.ADD_FACT, FactRequest(person="camille", text="un de plus")
+    )
+    assert many.type == "TooManyFacts"
+    # Past the model's cap, through the raw API (the client's model would refuse it first).
+    long = FactRequest.model_construct(
+        person="camille", text="y" * (MAX_FACT_CHARS + 1), override=""
+    )
+    with pytest.raises(WorkflowUpdateFailedError):
+        await _update(client, cid, names.ADD_FACT, long)
+    found = await status(client, cid)
+    assert len(found.facts) == MAX_FACTS
+    assert len(found.model_dump_json().encode()) < 512 * 1024
+    await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+    await wait_status(client, cid, lambda s: s.phase is PhaseName.EXPLAIN, what="the next phase")
+
+
+async def test_revisions_comments_and_edits_stop_at_their_caps(
+    client: Client, start: Start
+) -> None:
+    """Changes requested and revised as often as one will take, edits doubled and too big:
+    each past its cap refused, typed; the status answers and the approval lands."""
+    cid = (await start(crisis_input("revisions"))).crisis_id
+    gate = await _gate(client, cid)
+    assert gate.revision is not None
+    revision = gate.revision
+    long_comment = "Préciser. " + "z" * (MAX_COMMENT_CHARS - 10)
+    for number in range(MAX_REVISIONS_PER_GATE - 1):
+        await _update(
+            client,
+            cid,
+            names.DECIDE,
+            DecisionRequest(
+                person="dominique",
+                revision=revision,
+                action=DecisionAction.REQUEST_CHANGES,
+                comment=long_comment,
+            ),
+        )
+        edit = TextEdit(channel=Channel.SMS, language="fr", text=f"Eau non potable, avis {number}.")
+        done = await client.get_workflow_handle(cid).execute_update(
+            names.REVISE,
+            RevisionRequest(person="camille", base_revision=revision, edits=[edit], note="n"),
+            result_type=RevisionResult,
+        )
+        revision = done.revision
+    over = await _refusal(
+        client,
+        cid,
+        names.DECIDE,
+        DecisionRequest(
+            person="dominique",
+            revision=revision,
+            action=DecisionAction.REQUEST_CHANGES,
+            comment="encore",
+        ),
+    )
+    assert over.type == "TooManyRevisions"
+    too_long = DecisionRequest.model_construct(
+        person="dominique",
+        revision=revision,
+        action=DecisionAction.REJECT,
+        comment="w" * (MAX_COMMENT_CHARS + 1),
+        edits=[],
+        via="api",
+        override="",
+    )
+    with pytest.raises(WorkflowUpdateFailedError):
+        await _update(client, cid, names.DECIDE, too_long)
+    sms = TextEdit(channel=Channel.SMS, language="fr", text="Eau non potable.")
+    twice = await _refusal(
+        client,
+        cid,
+        names.DECIDE,
+        DecisionRequest(
+            person="dominique",
+            revision=revision,
+            action=DecisionAction.APPROVE_WITH_EDITS,
+            edits=[sms, sms],
+        ),
+    )
+    assert twice.type == "DuplicateEdit"
+    channels = [Channel.WEBSITE, Channel.PRESS_RELEASE, Channel.POSTER, Channel.HOTLINE, Channel.X]
+    heavy = [
+        TextEdit(channel=channel, language="fr", text="Texte. " * (MAX_EDIT_CHARS // 7))
+        for channel in channels
+    ]
+    assert sum(len(e.text) for e in heavy) > MAX_EDITS_CHARS
+    big = await _refusal(
+        client,
+        cid,
+        names.DECIDE,
+        DecisionRequest(
+            person="dominique",
+            revision=revision,
+            action=DecisionAction.APPROVE_WITH_EDITS,
+            edits=heavy,
+        ),
+    )
+    assert big.type == "EditsTooLarge"
+    found = await status(client, cid)
+    assert found.revision == revision
+    assert len(found.decisions) == MAX_REVISIONS_PER_GATE - 1
+    assert len(found.model_dump_json().encode()) < 512 * 1024
+    await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+    await wait_status(client, cid, lambda s: s.phase is PhaseName.EXPLAIN, what="the next phase")
+
+
+@pytest.mark.parametrize(
+    ("change", "what"),
+    [
+        ({"params": {f"p{n}": "v" for n in range(MAX_PARAMS + 1)}}, "params"),
+        ({"params": {"commune": "c" * 2_001}}, "params"),
+        ({"templates": {"x.j2": "t" * MAX_INPUT_BYTES}}, "input"),
+    ],
+    ids=["many-params", "long-param", "huge-templates"],
+)
+async def test_a_crisis_started_with_too_much_fails_at_once(
+    client: Client, settings: Settings, change: dict[str, object], what: str
+) -> None:
+    crisis = crisis_input("gros").model_copy(update=change)
+    handle = await client.start_workflow(
+        names.WORKFLOW,
+        CrisisRun(crisis=crisis),
+        id=crisis.crisis_id,
+        task_queue=settings.task_queue,
+        result_type=CrisisOutcome,
+    )
+    with pytest.raises(WorkflowFailureError) as failed:
+        await asyncio.wait_for(handle.result(), timeout=30)
+    cause = failed.value.cause
+    assert isinstance(cause, ApplicationError)
+    assert cause.type == "InputTooLarge"
+    assert cause.non_retryable
+    assert cause.details[0]["what"] == what
+    assert _files(settings.data_dir) == []
+
+
+def _worst_state() -> CrisisRun:
+    """A crisis at every cap at once, every text in two-byte letters: what a run would carry
+    across continue-as-new, and about what its status answers."""
+    now = datetime.now(UTC)
+    crisis = crisis_input("pire")
+    room = MAX_INPUT_BYTES - len(crisis.model_dump_json().encode()) - 64
+    crisis = crisis.model_copy(update={"templates": {**crisis.templates, "pad.j2": "t" * room}})
+    state = CrisisState(detected_at=now)
+    fact = "é" * (MAX_FACT_CHARS - 1)
+    state.facts = [Fact(text=fact, person="camille", added_at=now)] * (
+        MAX_FACTS_BYTES // len(fact.encode())
+    )
+    texts = [
+        StatementText(channel=channel, language="fr", text="é" * MAX_EDIT_CHARS)
+        for channel in list(Channel)[:9]
+    ]
+    finding = Finding(
+        rule="R-PRIVACY", severity=Severity.BLOCKING, message="m" * 300, message_en="m" * 300
+    )
+    draft = Draft(
+        phase=PhaseName.ACKNOWLEDGE,
+        revision=1,
+        author="camille",
+        drafted_at=now,
+        texts=texts,
+        findings=[finding] * MAX_FINDINGS,
+    )
+    edits = [
+        EditDiff(
+            channel=channel,
+            language="fr",
+            before="é" * (MAX_EDITS_CHARS // 9),
+            after="è" * (MAX_EDITS_CHARS // 9),
+        )
+        for channel in list(Channel)[:9]
+    ]
+    comment = "é" * MAX_COMMENT_CHARS
+    for number in range(500):
+        decision = Decision(
+            phase=PhaseName.FOLLOW_UP,
+            sequence=number,
+            revision=number,
+            person="dominique",
+            person_name="Dominique Lefèvre",
+            roles=["director"],
+            action=DecisionAction.APPROVE_WITH_EDITS,
+            comment=comment,
+            edits=edits,
+            decided_at=now,
+            waited=timedelta(minutes=3),
+            level=0,
+            override=Override(rules=["R-PRIVACY"], findings=[finding] * 10, justification=comment),
+        )
+        caps.add_decision(state, decision)
+    for number in range(5_000):
+        rules.record(state, EventKind.FACT_ADDED, now, person="camille", detail=comment)
+        caps.add_publication(
+            state,
+            Publication(
+                phase=PhaseName.FOLLOW_UP,
+                sequence=number,
+                revision=number,
+                channel=Channel.PRESS_RELEASE,
+                language="fr",
+                path=f"/srv/tocsin/outbox/{crisis.crisis_id}/5-follow_up-{number:02d}/x.fr.md",
+                sha256="0" * 64,
+                published_at=now,
+                approved_by="dominique",
+            ),
+        )
+    state.open_gate = Gate(
+        phase=PhaseName.ACKNOWLEDGE,
+        sequence=0,
+        draft=draft,
+        opened_at=now,
+        level_started_at=now,
+        last_reminder_at=now,
+    )
+    return CrisisRun(crisis=crisis, state=state)
+
+
+def test_what_a_crisis_carries_is_bounded_whatever_people_add() -> None:
+    """Every list the state keeps at its cap, every text as long and heavy as allowed: the
+    run's input across continue-as-new stays under Temporal's 2 MB payload limit."""
+    carried = _worst_state()
+    assert carried.state is not None
+    assert len(carried.state.events) == KEPT_EVENTS
+    assert len(carried.state.publications) == KEPT_PUBLICATIONS
+    assert carried.state.decided == 500
+    assert carried.state.published == 5_000
+    size = len(carried.model_dump_json().encode())
+    assert size < 1_600_000, size  # 2 MB less a margin for the envelope

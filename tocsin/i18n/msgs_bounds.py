@@ -45,4 +45,44 @@ MESSAGES = {
         "„{theirs}“: Verwenden Sie „{theirs}“ für diese Krise oder einen anderen Schlüssel für "
         "eine andere",
     ),
+    "refuse.TooLong": (
+        "{field} : trop long ({maximum} caractères au plus)",
+        "{field}: too long ({maximum} characters at most)",
+        "{field}: zu lang (höchstens {maximum} Zeichen)",
+    ),
+    "refuse.TooManyFacts": (
+        "la crise a déjà {maximum} faits, le plus qu’elle en garde : regroupez-les dans une "
+        "déclaration",
+        "the crisis already has {maximum} facts, the most it keeps: gather them in a statement",
+        "Die Krise hat bereits {maximum} Fakten, mehr behält sie nicht: Fassen Sie sie in einer "
+        "Erklärung zusammen",
+    ),
+    "refuse.FactsTooLarge": (
+        "les faits de la crise dépasseraient {maximum} Ko ensemble : raccourcissez ce fait",
+        "the crisis's facts would exceed {maximum} KB together: shorten this fact",
+        "Die Fakten der Krise würden zusammen {maximum} KB überschreiten: Kürzen Sie diesen "
+        "Fakt",
+    ),
+    "refuse.DuplicateEdit": (
+        "le texte {channel}:{language} est modifié deux fois : une modification par texte",
+        "the text {channel}:{language} is edited twice: one edit a text",
+        "Der Text {channel}:{language} wird zweimal geändert: eine Änderung je Text",
+    ),
+    "refuse.EditsTooLarge": (
+        "les textes modifiés dépassent {maximum} caractères ensemble",
+        "the edited texts exceed {maximum} characters together",
+        "Die geänderten Texte überschreiten zusammen {maximum} Zeichen",
+    ),
+    "refuse.TooManyRevisions": (
+        "cette déclaration a déjà {maximum} révisions : approuvez-la ou rejetez-la",
+        "this statement already has {maximum} revisions: approve or reject it",
+        "Diese Erklärung hat bereits {maximum} Überarbeitungen: Genehmigen oder verwerfen Sie "
+        "sie",
+    ),
+    "refuse.InputTooLarge": (
+        "la crise dépasse ce qu’une crise peut porter ({what}, {maximum} au plus) : crise refusée",
+        "the crisis holds more than a crisis may ({what}, {maximum} at most): crisis refused",
+        "Die Krise enthält mehr, als eine Krise tragen darf ({what}, höchstens {maximum}): "
+        "Krise abgelehnt",
+    ),
 }

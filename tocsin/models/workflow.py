@@ -12,30 +12,41 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from tocsin.durations import Duration
-from tocsin.models.base import Channel, PhaseName, Strict
+from tocsin.models.base import (
+    MAX_COMMENT_CHARS,
+    MAX_FACT_CHARS,
+    Channel,
+    PhaseName,
+    Strict,
+)
 from tocsin.models.drafts import Decision, Draft, Finding, StatementText
 from tocsin.models.playbook import GuardrailSettings, Person, Playbook
+
+Comment = Annotated[str, Field(max_length=MAX_COMMENT_CHARS)]
 
 
 class FactRequest(Strict):
     person: str
-    text: Annotated[str, Field(min_length=1, max_length=5_000)]
+    text: Annotated[str, Field(min_length=1, max_length=MAX_FACT_CHARS)]
+    # Why a fact R-PRIVACY finds personal data in must be kept all the same (override roles).
+    override: Comment = ""
 
 
 class Fact(Strict):
     text: str
     person: str
     added_at: datetime
+    override: str = ""  # the justification, when a person of an override role kept it anyway
 
 
 class ResolveRequest(Strict):
     person: str
-    summary: Annotated[str, Field(max_length=5_000)] = ""
+    summary: Comment = ""
 
 
 class CancelRequest(Strict):
     person: str
-    reason: Annotated[str, Field(min_length=1, max_length=5_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
 
 
 class RetractRequest(Strict):
@@ -43,7 +54,7 @@ class RetractRequest(Strict):
     then goes to its close, whose statement says so, drafted and approved like the others."""
 
     person: str
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
 
 
 class Ack(Strict):
@@ -123,6 +134,7 @@ class Gate(Strict):
     deadline: datetime | None = None
     deadline_missed: bool = False
     change_comment: str = ""
+    revisions: int = 1  # revisions of this statement so far (MAX_REVISIONS_PER_GATE)
     card: str = ""  # where the approval card is (Slack: "channel/ts"), to update it in place
 
 
@@ -160,6 +172,10 @@ class CrisisState(Strict):
     retraction: str = ""  # why, as the person gave it; the close statement says it
     runs: int = 1
     open_gate: Gate | None = None  # the gate a run was waiting on when it continued as new
+    # Counted whole, while the lists above keep the latest only (KEPT_*): bounded state.
+    decided: int = 0  # decisions
+    published: int = 0  # files published
+    statements: int = 0  # statements published (a phase's set of texts is one)
 
 
 class CrisisRun(Strict):
