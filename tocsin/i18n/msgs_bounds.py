@@ -60,8 +60,7 @@ MESSAGES = {
     "refuse.FactsTooLarge": (
         "les faits de la crise dépasseraient {maximum} Ko ensemble : raccourcissez ce fait",
         "the crisis's facts would exceed {maximum} KB together: shorten this fact",
-        "Die Fakten der Krise würden zusammen {maximum} KB überschreiten: Kürzen Sie diesen "
-        "Fakt",
+        "Die Fakten der Krise würden zusammen {maximum} KB überschreiten: Kürzen Sie diesen Fakt",
     ),
     "refuse.DuplicateEdit": (
         "le texte {channel}:{language} est modifié deux fois : une modification par texte",
@@ -76,8 +75,7 @@ MESSAGES = {
     "refuse.TooManyRevisions": (
         "cette déclaration a déjà {maximum} révisions : approuvez-la ou rejetez-la",
         "this statement already has {maximum} revisions: approve or reject it",
-        "Diese Erklärung hat bereits {maximum} Überarbeitungen: Genehmigen oder verwerfen Sie "
-        "sie",
+        "Diese Erklärung hat bereits {maximum} Überarbeitungen: Genehmigen oder verwerfen Sie sie",
     ),
     "refuse.InputTooLarge": (
         "la crise dépasse ce qu’une crise peut porter ({what}, {maximum} au plus) : crise refusée",
