@@ -18,6 +18,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.screen import personal_data
 from tocsin import metrics, names
 from tocsin.channels import Markup, markdown_to_html, measure, profile
 from tocsin.guardrails import checked_draft, recheck
@@ -37,8 +38,10 @@ from tocsin.models import (
     Severity,
 )
 from tocsin.models.base import MAX_FINDINGS
-from tocsin.models.workflow import CRISIS_ID, shown
+from tocsin.models.workflow import CRISIS_ID, ScreenRequest, ScreenResult, shown
 from tocsin.outbox import (
+    PRIVATE,
+    Modes,
     OutboxConflict,
     UnsafePath,
     crisis_folder,
@@ -62,11 +65,16 @@ class CrisisActivities:
     """Activities bound to one worker's outbox and notification folder."""
 
     def __init__(
-        self, outbox: Path, notifications: Path, slack: SlackNotifier | None = None
+        self,
+        outbox: Path,
+        notifications: Path,
+        slack: SlackNotifier | None = None,
+        modes: Modes = PRIVATE,
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
         self.slack = slack
+        self.modes = modes  # of every file and folder written (TOCSIN_FILE_MODE)
 
     @activity.defn(name=names.DRAFT)
     async def draft(self, request: DraftRequest) -> Draft:
@@ -115,6 +123,13 @@ class CrisisActivities:
         findings = await asyncio.to_thread(recheck, draft, texts)
         return CheckResult(findings=bounded(findings), texts=texts)
 
+    @activity.defn(name=names.SCREEN)
+    async def screen(self, request: ScreenRequest) -> ScreenResult:
+        """R-PRIVACY over what a person sends (a fact, a comment): its blocking findings."""
+        _bind(request.crisis_id, None, None)
+        findings = await asyncio.to_thread(personal_data, request)
+        return ScreenResult(findings=bounded(findings))
+
     @activity.defn(name=names.NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:
         """One record per idempotency key, written once across retries; then Slack, when it is
@@ -129,7 +144,11 @@ class CrisisActivities:
             )
         )
         written = await asyncio.to_thread(
-            write_once, path, json.dumps(record, ensure_ascii=False, sort_keys=True)
+            write_once,
+            path,
+            json.dumps(record, ensure_ascii=False, sort_keys=True),
+            None,
+            self.modes,
         )
         if written:
             log.info(
@@ -187,7 +206,7 @@ class CrisisActivities:
             for target, text in outputs:
                 try:
                     written = await asyncio.to_thread(
-                        write_once, target, text, {**entry, "sha256": sha256(text)}
+                        write_once, target, text, {**entry, "sha256": sha256(text)}, self.modes
                     )
                 except OutboxConflict as exc:
                     raise ApplicationError(
@@ -237,7 +256,7 @@ class CrisisActivities:
             paths.json: built.model_dump_json(indent=1),
         }
         for path, text in contents.items():
-            await asyncio.to_thread(write_once, path, text)
+            await asyncio.to_thread(write_once, path, text, None, self.modes)
         log.info("review.stored", folder=str(paths.html.parent))
         return ReviewResult(summary=summary(built), files=[str(p) for p in contents])
 

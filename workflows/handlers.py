@@ -95,6 +95,20 @@ class CrisisHandlers:
                 raise refuse("NoGate")
             rules.check_override(playbook, request, findings)
             gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
+        if request.comment.strip():
+            # The comment is screened for personal data: an approval may keep it with an
+            # override (recorded with the decision), a change request or a rejection may not.
+            self.deciding = True
+            try:
+                said = await steps.screen(self.crisis, [request.comment])
+            finally:
+                self.deciding = False
+            if self.gate is not gate or self.state.cancelled:
+                raise refuse("NoGate")
+            if said and request.action not in rules.APPROVALS:
+                rules.check_personal_data(playbook, request.person, "", said)
+            rules.check_override(playbook, request, findings + said)
+            findings = findings + said
         now = workflow.now()
         decision = rules.decision_record(playbook, gate, request, findings, diffs, now)
         caps.add_decision(self.state, decision)
@@ -136,6 +150,10 @@ class CrisisHandlers:
     @workflow.update(name=names.REVISE)
     async def revise(self, request: RevisionRequest) -> RevisionResult:
         self.validate_revise(request)
+        if request.note.strip():
+            said = await steps.screen(self.crisis, [request.note])
+            rules.check_personal_data(self.crisis.playbook, request.person, "", said)
+            self.validate_revise(request)  # again: the crisis may have moved on meanwhile
         gate = self.gate
         assert gate is not None
         self.pending_revision = request
@@ -158,10 +176,24 @@ class CrisisHandlers:
         rules.check_changes(gate, request, self.state.facts)
 
     @workflow.update(name=names.ADD_FACT)
-    def add_fact(self, request: FactRequest) -> Ack:
-        now = workflow.now()
+    async def add_fact(self, request: FactRequest) -> Ack:
         text = request.text.strip()
-        self.state.facts.append(Fact(text=text, person=request.person, added_at=now))
+        found = await steps.screen(self.crisis, [text])
+        override = rules.check_personal_data(
+            self.crisis.playbook, request.person, request.override, found
+        )
+        self.validate_add_fact(request)  # again: the crisis may have moved on meanwhile
+        now = workflow.now()
+        kept = override.justification if override else ""
+        self.state.facts.append(Fact(text=text, person=request.person, added_at=now, override=kept))
+        if override is not None:
+            rules.record(
+                self.state,
+                EventKind.OVERRIDDEN,
+                now,
+                person=request.person,
+                detail=f"{', '.join(override.rules)}: {kept}",
+            )
         rules.record(self.state, EventKind.FACT_ADDED, now, person=request.person, detail=text)
         return Ack(recorded_at=now, message=f"{len(self.state.facts)}")
 

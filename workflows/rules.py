@@ -208,6 +208,34 @@ def check_override(playbook: Playbook, request: DecisionRequest, findings: list[
         raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
 
 
+def check_personal_data(
+    playbook: Playbook, person: str, justification: str, findings: list[Finding]
+) -> Override | None:
+    """Personal data R-PRIVACY found in what ``person`` sends (a fact, a comment, a note):
+    refused, unless the person holds an override role and says why, which is recorded. None
+    when nothing was found."""
+    if not findings:
+        return None
+    reason = justification.strip()
+    if not reason:
+        found = "; ".join(dict.fromkeys(_unquoted(f) for f in findings[:3]))
+        raise refuse("PersonalData", count=len(findings), found=found)
+    allowed = playbook.guardrails.override_roles
+    if not any(role in allowed for role in playbook.roles_of(person)):
+        raise refuse("OverrideNotAllowed", person=person, roles=", ".join(allowed) or "-")
+    if len(reason) < MIN_OVERRIDE_REASON:
+        raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
+    return Override(
+        rules=sorted({f.rule for f in findings}), findings=findings, justification=reason
+    )
+
+
+def _unquoted(finding: Finding) -> str:
+    """A finding's message without the data it found: a refusal says why, not the data again."""
+    message = finding.message.rstrip(".")
+    return message.replace(finding.excerpt, "…") if finding.excerpt else message
+
+
 def override_of(request: DecisionRequest, findings: list[Finding]) -> Override | None:
     """The blocking findings an approval overrides, with its justification; None if none."""
     blocking = [f for f in findings if f.severity is Severity.BLOCKING]

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         RevisionRequest,
         StatementText,
     )
+    from tocsin.models.workflow import ScreenRequest
     from tocsin.statements import apply_edits
     from workflows import caps, rules
 
@@ -213,6 +214,24 @@ async def publish(
                 detail=f"{channel.value}.{file.language}",
             )
     return len(channels)
+
+
+async def screen(crisis: CrisisInput, texts: list[str]) -> list[Finding]:
+    """The personal data R-PRIVACY finds (blocking findings) in what a person sends."""
+    result = await workflow.execute_activity_method(
+        CrisisActivities.screen,
+        ScreenRequest(
+            crisis_id=crisis.crisis_id,
+            playbook=crisis.playbook,
+            params=crisis.params,
+            guardrails=crisis.guardrails,
+            texts=texts,
+            now=workflow.now(),
+        ),
+        start_to_close_timeout=SHORT,
+        retry_policy=RETRY,
+    )
+    return result.findings
 
 
 async def notify(request: NotifyRequest) -> NotifyResult:

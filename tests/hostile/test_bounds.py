@@ -6,6 +6,8 @@ the modes of the files a worker writes, a cancel without reason."""
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +32,8 @@ from tests.helpers import (
 )
 from tests.processes import tocsin, tocsin_env
 from tocsin import crises, names
-from tocsin.config import Settings
+from tocsin.cli.common import load_settings
+from tocsin.config import Settings, SettingsError, file_mode
 from tocsin.models import (
     CancelRequest,
     Channel,
@@ -75,6 +78,7 @@ from tocsin.models.base import (
     MAX_REVISIONS_PER_GATE,
 )
 from tocsin.models.workflow import CRISIS_ID, crisis_workflow_id
+from tocsin.outbox import Modes, review_paths, statement_path, write_once
 from workflows import caps, rules
 
 LIMIT = 60  # seconds for a command that must refuse at once
@@ -566,3 +570,143 @@ def test_what_a_crisis_carries_is_bounded_whatever_people_add() -> None:
     assert carried.state.published == 5_000
     size = len(carried.model_dump_json().encode())
     assert size < 1_600_000, size  # 2 MB less a margin for the envelope
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+MOBILE = "06 12 34 56 78"
+
+
+async def test_personal_data_is_refused_at_entry_unless_an_override_role_says_why(
+    client: Client, start: Start
+) -> None:
+    """A fact or a comment holding a private mobile number (R-PRIVACY, blocking) is refused
+    before it enters the crisis; the refusal says why without the number. A person of an
+    override role keeps a fact by saying why, and that is recorded."""
+    cid = (await start(crisis_input("donnees"))).crisis_id
+    gate = await _gate(client, cid)
+    text = f"Mme Jeanne Dupont, riveraine, signale l’odeur : joignable au {MOBILE}."
+    plain = await _refusal(client, cid, names.ADD_FACT, FactRequest(person="camille", text=text))
+    assert plain.type == "PersonalData"
+    assert "R-PRIVACY" in plain.message
+    assert MOBILE not in plain.message
+    justification = "Témoin clé que la cellule doit rappeler ; fait interne, jamais publié."
+    not_allowed = await _refusal(
+        client,
+        cid,
+        names.ADD_FACT,
+        FactRequest(person="camille", text=text, override=justification),
+    )
+    assert not_allowed.type == "OverrideNotAllowed"
+    too_short = await _refusal(
+        client, cid, names.ADD_FACT, FactRequest(person="dominique", text=text, override="ok")
+    )
+    assert too_short.type == "OverrideReason"
+    assert (await status(client, cid)).facts == []
+    await _update(
+        client,
+        cid,
+        names.ADD_FACT,
+        FactRequest(person="dominique", text=text, override=justification),
+    )
+    found = await status(client, cid)
+    assert [(f.text, f.override) for f in found.facts] == [(text, justification)]
+    assert any(e.kind is EventKind.OVERRIDDEN and justification in e.detail for e in found.events)
+    assert gate.revision is not None
+    comment = await _refusal(
+        client,
+        cid,
+        names.DECIDE,
+        DecisionRequest(
+            person="dominique",
+            revision=gate.revision,
+            action=DecisionAction.REQUEST_CHANGES,
+            comment=f"Appelez-moi au {MOBILE} avant de republier.",
+        ),
+    )
+    assert comment.type == "PersonalData"
+    clean = "La distribution d’eau ouvre à 7 h 30, salle polyvalente."
+    await _update(client, cid, names.ADD_FACT, FactRequest(person="camille", text=clean))
+    assert [f.text for f in (await status(client, cid)).facts] == [text, clean]
+    await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+
+
+def test_the_fact_command_takes_a_justification(offline: dict[str, str]) -> None:
+    result = tocsin(offline, "fact", "--help", timeout=LIMIT)
+    assert result.code == 0
+    assert "--override" in result.out
+    sent = tocsin(
+        offline,
+        *("fact", f"crisis-{PLAYBOOK}-x", f"Joignable au {MOBILE}", "--as", "dominique"),
+        *("--override", "Témoin que la cellule doit rappeler."),
+        timeout=LIMIT,
+    )
+    assert sent.code == 1  # no server here: the options were taken, the request built
+    assert "Entrée refusée" not in sent.err
+    assert "serveur" in sent.err.lower() or "server" in sent.err.lower()
+
+
+# --------------------------------------------------------------------------- file modes
+
+
+def _modes(root: Path) -> dict[str, set[int]]:
+    """The permission bits of every file and folder under ``root``."""
+    found: dict[str, set[int]] = {"files": set(), "folders": set()}
+    for path in [root, *root.rglob("*")]:
+        kind = "folders" if path.is_dir() else "files"
+        found[kind].add(stat.S_IMODE(path.stat().st_mode))
+    return found
+
+
+async def test_what_a_worker_writes_is_owner_only(
+    client: Client, start: Start, settings: Settings
+) -> None:
+    """Statements, journal and notices hold personal data: 0600, folders 0700, whatever the
+    umask (here the test process's)."""
+    cid = (await start(crisis_input("droits"))).crisis_id
+    await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+    await wait_status(client, cid, lambda s: len(s.publications) > 0, what="a publication")
+    outbox = _modes(settings.outbox)
+    notices = _modes(settings.data_dir / "notifications")
+    assert outbox == {"files": {0o600}, "folders": {0o700}}, outbox
+    assert notices == {"files": {0o600}, "folders": {0o700}}, notices
+    assert any(p.name == "journal.jsonl" for p in settings.outbox.rglob("*"))
+
+
+def test_the_file_mode_setting_opens_them_to_a_group(tmp_path: Path) -> None:
+    modes = Modes(file_mode({"TOCSIN_FILE_MODE": "640"}))
+    review = review_paths(tmp_path / "outbox", f"crisis-{PLAYBOOK}-x")
+    write_once(review.markdown, "# Retex", None, modes)
+    write_once(
+        statement_path(
+            tmp_path / "outbox", f"crisis-{PLAYBOOK}-x", PhaseName.CLOSE, 0, Channel.SMS, "fr"
+        ),
+        "Fin.",
+        {"crisis": "x"},
+        modes,
+    )
+    assert _modes(tmp_path / "outbox") == {"files": {0o640}, "folders": {0o750}}
+    assert file_mode({}) == 0o600
+    for bad in ("777", "644x", "400", "0700", "beaucoup"):
+        with pytest.raises(SettingsError):
+            file_mode({"TOCSIN_FILE_MODE": bad})
+
+
+def test_the_command_line_makes_what_it_and_its_servers_create_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data folder, the local server's database and log, ``server.json``: created by
+    commands (and the server they start) under the umask the settings give."""
+    monkeypatch.setenv("TOCSIN_DATA_DIR", str(tmp_path / "donnees"))
+    monkeypatch.delenv("TOCSIN_FILE_MODE", raising=False)
+    before = os.umask(0o022)
+    try:
+        load_settings()
+        data = tmp_path / "donnees"
+        data.mkdir()
+        (data / "temporal.sqlite").write_text("x", encoding="utf-8")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "temporal.sqlite").stat().st_mode) == 0o600

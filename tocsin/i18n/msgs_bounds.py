@@ -83,4 +83,21 @@ MESSAGES = {
         "Die Krise enthält mehr, als eine Krise tragen darf ({what}, höchstens {maximum}): "
         "Krise abgelehnt",
     ),
+    "refuse.PersonalData": (
+        "{count} donnée(s) personnelle(s) trouvée(s) par R-PRIVACY ({found}) : retirez-les ; "
+        "une personne d’un rôle de dérogation peut les garder en disant pourquoi "
+        "(--override « raison »)",
+        "{count} piece(s) of personal data found by R-PRIVACY ({found}): remove them; a person "
+        'of an override role may keep them by saying why (--override "reason")',
+        "{count} personenbezogene Angabe(n) von R-PRIVACY gefunden ({found}): Entfernen Sie "
+        "sie; eine Person mit Ausnahmerolle darf sie mit Begründung behalten "
+        "(--override „Grund“)",
+    ),
+    "help.fact_override": (
+        "garder un fait où R-PRIVACY trouve des données personnelles, en disant pourquoi "
+        "(rôles de dérogation du scénario)",
+        "keep a fact R-PRIVACY finds personal data in, saying why (the playbook's override roles)",
+        "einen Fakt behalten, in dem R-PRIVACY personenbezogene Daten findet, mit Begründung "
+        "(Ausnahmerollen des Szenarios)",
+    ),
 }

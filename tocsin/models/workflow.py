@@ -280,6 +280,22 @@ class CheckRequest(Strict):
     texts: list[StatementText]
 
 
+class ScreenRequest(Strict):
+    """Texts people send a crisis (a fact, a comment, a note), screened for personal data by
+    R-PRIVACY before they enter it."""
+
+    crisis_id: str
+    playbook: Playbook
+    params: dict[str, ParamValue]
+    guardrails: GuardrailSettings = GuardrailSettings()
+    texts: list[str]
+    now: datetime
+
+
+class ScreenResult(Strict):
+    findings: list[Finding]  # the blocking ones, every text's
+
+
 class CheckResult(Strict):
     findings: list[Finding]
     texts: list[StatementText]  # the texts measured again against their channel's limit
