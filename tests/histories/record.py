@@ -23,7 +23,15 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from tests.helpers import LIBRARY, approve, awaiting, crisis_input, settings_for, wait_status
+from tests.helpers import (
+    LIBRARY,
+    approve,
+    awaiting,
+    crisis_input,
+    settings_for,
+    skip,
+    wait_status,
+)
 from tocsin import crises
 from tocsin.models import (
     Channel,
@@ -49,7 +57,7 @@ async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> Non
     """Escalation, a request-changes round, a fact, one follow-up, resolution, close."""
     gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
     assert gate.revision is not None
-    await env.sleep(timedelta(minutes=21))  # reminder at 10 min, escalation at 20 min
+    await skip(env, client, cid, timedelta(minutes=21))  # reminder at 10 min, escalation at 20 min
     await crises.decide(
         client,
         cid,
@@ -84,7 +92,7 @@ async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> Non
     for phase in (PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
         await approve(client, cid, "dominique", phase)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-    await env.sleep(timedelta(hours=2, minutes=5))
+    await skip(env, client, cid, timedelta(hours=2, minutes=5))
     await approve(client, cid, "dominique", PhaseName.FOLLOW_UP, 1)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
     await crises.resolve(
@@ -130,7 +138,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
     """
     ack = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
     assert ack.revision is not None
-    await env.sleep(timedelta(minutes=21))
+    await skip(env, client, cid, timedelta(minutes=21))
     await crises.decide(
         client,
         cid,
@@ -142,7 +150,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
         ),
     )
     await wait_status(client, cid, lambda s: s.state == "awaiting_revision")
-    await env.sleep(timedelta(minutes=5))
+    await skip(env, client, cid, timedelta(minutes=5))
     sms = "Eau non potable : ne la buvez pas. Bouteilles à la salle des fêtes, 8 h–20 h."
     revised = await crises.revise(
         client,
@@ -154,7 +162,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
             note="Numéro retiré du SMS.",
         ),
     )
-    await env.sleep(timedelta(minutes=4))
+    await skip(env, client, cid, timedelta(minutes=4))
     await crises.decide(
         client,
         cid,
@@ -169,7 +177,12 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
         client, cid, FactRequest(person="camille", text="Les analyses de 14 h sont attendues.")
     )
     explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN))
-    await env.sleep(explain.detected_at + timedelta(hours=3, minutes=5) - await _now(client, cid))
+    await skip(
+        env,
+        client,
+        cid,
+        explain.detected_at + timedelta(hours=3, minutes=5) - await _now(client, cid),
+    )
     late = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN))
     assert late.revision is not None
     await approve_over(client, cid, "sacha", late)
@@ -186,13 +199,13 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
         ),
     )
     first_update = await wait_status(client, cid, awaiting(PhaseName.FOLLOW_UP, 1))
-    await env.sleep(timedelta(minutes=1))
+    await skip(env, client, cid, timedelta(minutes=1))
     await approve_over(client, cid, "dominique", first_update)
     waiting = await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
     assert waiting.next_update_at is not None
-    await env.sleep(waiting.next_update_at - await _now(client, cid))
+    await skip(env, client, cid, waiting.next_update_at - await _now(client, cid))
     second_update = await wait_status(client, cid, awaiting(PhaseName.FOLLOW_UP, 2))
-    await env.sleep(timedelta(minutes=2))
+    await skip(env, client, cid, timedelta(minutes=2))
     await approve_over(client, cid, "dominique", second_update)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
     await crises.resolve(
@@ -215,7 +228,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
         ),
     )
     await wait_status(client, cid, lambda s: s.review_at is not None)
-    await env.sleep(timedelta(days=7, minutes=1))
+    await skip(env, client, cid, timedelta(days=7, minutes=1))
     await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
 
 
@@ -241,7 +254,7 @@ async def open_gate_crisis(env: WorkflowEnvironment, client: Client, cid: str) -
     explanation approved, the crisis resolved and closed."""
     await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
     for _ in range(12):
-        await env.sleep(timedelta(minutes=10))
+        await skip(env, client, cid, timedelta(minutes=10))
     await wait_status(client, cid, lambda s: s.runs >= 2, what="the gate in a second run")
     await approve(client, cid, "sacha", PhaseName.ACKNOWLEDGE)
     await approve(client, cid, "dominique", PhaseName.EXPLAIN)
