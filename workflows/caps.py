@@ -1,6 +1,7 @@
-"""The bounds of a crisis's state, as plain functions: what people add is refused past its cap
-(in the update validators, before it reaches history), what the state keeps is trimmed to the
-latest, and a crisis started with an input too big fails at once.
+"""The bounds of a crisis, as plain functions: the id it runs under, what people add (refused
+past its cap, in the update validators, before it reaches history; refused when R-PRIVACY finds
+personal data in it, unless an override role says why), what the state keeps (trimmed to the
+latest), and a crisis started with an input too big (it fails at once).
 
 The caps are in `tocsin.models.base` (README « Limits »). Chosen so that nothing a crisis
 sends or keeps comes near Temporal's payload limit (2 MB; a warning past 512 KB), whatever
@@ -18,7 +19,10 @@ from tocsin.models import (
     CrisisState,
     Decision,
     FactRequest,
+    Finding,
     Gate,
+    Override,
+    Playbook,
     Publication,
     TextEdit,
 )
@@ -36,7 +40,8 @@ from tocsin.models.base import (
     MAX_PARAMS,
     MAX_REVISIONS_PER_GATE,
 )
-from workflows.rules import cut, refuse
+from tocsin.models.workflow import crisis_id_problem, shown
+from workflows.rules import MIN_OVERRIDE_REASON, cut, refuse
 
 MAX_PARAM_CHARS = 2_000  # as tocsin.playbook.parameters takes them
 
@@ -45,7 +50,51 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
+# ---------------------------------------------------------------------- who the crisis is
+
+
+def check_identity(crisis: CrisisInput, workflow_id: str) -> None:
+    """The crisis runs under the id its playbook and key give, which is its input's: else it
+    fails for good (``BadCrisisId``, ``CrisisIdMismatch``), before anything is written."""
+    problem = crisis_id_problem(crisis, workflow_id)
+    if problem is None:
+        return
+    if problem == "BadCrisisId":
+        error = refuse("BadCrisisId", crisis=shown(crisis.crisis_id))
+    else:
+        error = refuse("CrisisIdMismatch", crisis=shown(crisis.crisis_id), id=shown(workflow_id))
+    raise ApplicationError(error.message, *error.details, type=error.type, non_retryable=True)
+
+
 # ---------------------------------------------------------------------- what people send
+
+
+def check_personal_data(
+    playbook: Playbook, person: str, justification: str, findings: list[Finding]
+) -> Override | None:
+    """Personal data R-PRIVACY found in what ``person`` sends (a fact, a comment, a note):
+    refused, unless the person holds an override role and says why, which is recorded. None
+    when nothing was found."""
+    if not findings:
+        return None
+    reason = justification.strip()
+    if not reason:
+        found = "; ".join(dict.fromkeys(_unquoted(f) for f in findings[:3]))
+        raise refuse("PersonalData", count=len(findings), found=found)
+    allowed = playbook.guardrails.override_roles
+    if not any(role in allowed for role in playbook.roles_of(person)):
+        raise refuse("OverrideNotAllowed", person=person, roles=", ".join(allowed) or "-")
+    if len(reason) < MIN_OVERRIDE_REASON:
+        raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
+    return Override(
+        rules=sorted({f.rule for f in findings}), findings=findings, justification=reason
+    )
+
+
+def _unquoted(finding: Finding) -> str:
+    """A finding's message without the data it found: a refusal says why, not the data again."""
+    message = finding.message.rstrip(".")
+    return message.replace(finding.excerpt, "…") if finding.excerpt else message
 
 
 def check_comment(field: str, text: str) -> None:

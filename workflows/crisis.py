@@ -64,7 +64,7 @@ class CrisisWorkflow(CrisisHandlers):
     @workflow.run
     async def run(self, run: CrisisRun) -> CrisisOutcome:
         # The id is a folder of the outbox: a crisis started under any other id stops here.
-        rules.check_identity(self.crisis, workflow.info().workflow_id)
+        caps.check_identity(self.crisis, workflow.info().workflow_id)
         caps.check_input(self.crisis)
         self.delivery = asyncio.create_task(self._deliver_notices())
         if run.state is None:

@@ -106,7 +106,7 @@ class CrisisHandlers:
             if self.gate is not gate or self.state.cancelled:
                 raise refuse("NoGate")
             if said and request.action not in rules.APPROVALS:
-                rules.check_personal_data(playbook, request.person, "", said)
+                caps.check_personal_data(playbook, request.person, "", said)
             rules.check_override(playbook, request, findings + said)
             findings = findings + said
         now = workflow.now()
@@ -152,7 +152,7 @@ class CrisisHandlers:
         self.validate_revise(request)
         if request.note.strip():
             said = await steps.screen(self.crisis, [request.note])
-            rules.check_personal_data(self.crisis.playbook, request.person, "", said)
+            caps.check_personal_data(self.crisis.playbook, request.person, "", said)
             self.validate_revise(request)  # again: the crisis may have moved on meanwhile
         gate = self.gate
         assert gate is not None
@@ -179,7 +179,7 @@ class CrisisHandlers:
     async def add_fact(self, request: FactRequest) -> Ack:
         text = request.text.strip()
         found = await steps.screen(self.crisis, [text])
-        override = rules.check_personal_data(
+        override = caps.check_personal_data(
             self.crisis.playbook, request.person, request.override, found
         )
         self.validate_add_fact(request)  # again: the crisis may have moved on meanwhile

@@ -42,7 +42,6 @@ from tocsin.models import (
     TimelineEvent,
 )
 from tocsin.models.base import KEPT_DETAIL_CHARS, KEPT_EVENTS
-from tocsin.models.workflow import crisis_id_problem, shown
 from tocsin.statements import round_up, unknown_edits
 
 MIN_OVERRIDE_REASON = 10
@@ -54,19 +53,6 @@ def refuse(code: str, **params: object) -> ApplicationError:
     return ApplicationError(
         both(f"refuse.{code}", **params), {k: str(v) for k, v in params.items()}, type=code
     )
-
-
-def check_identity(crisis: CrisisInput, workflow_id: str) -> None:
-    """The crisis runs under the id its playbook and key give, which is its input's: else it
-    fails for good (``BadCrisisId``, ``CrisisIdMismatch``), before anything is written."""
-    problem = crisis_id_problem(crisis, workflow_id)
-    if problem is None:
-        return
-    if problem == "BadCrisisId":
-        error = refuse("BadCrisisId", crisis=shown(crisis.crisis_id))
-    else:
-        error = refuse("CrisisIdMismatch", crisis=shown(crisis.crisis_id), id=shown(workflow_id))
-    raise ApplicationError(error.message, *error.details, type=error.type, non_retryable=True)
 
 
 # ---------------------------------------------------------------------- people
@@ -206,34 +192,6 @@ def check_override(playbook: Playbook, request: DecisionRequest, findings: list[
         raise refuse("OverrideNotAllowed", person=request.person, roles=", ".join(allowed) or "-")
     if len(reason) < MIN_OVERRIDE_REASON:
         raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
-
-
-def check_personal_data(
-    playbook: Playbook, person: str, justification: str, findings: list[Finding]
-) -> Override | None:
-    """Personal data R-PRIVACY found in what ``person`` sends (a fact, a comment, a note):
-    refused, unless the person holds an override role and says why, which is recorded. None
-    when nothing was found."""
-    if not findings:
-        return None
-    reason = justification.strip()
-    if not reason:
-        found = "; ".join(dict.fromkeys(_unquoted(f) for f in findings[:3]))
-        raise refuse("PersonalData", count=len(findings), found=found)
-    allowed = playbook.guardrails.override_roles
-    if not any(role in allowed for role in playbook.roles_of(person)):
-        raise refuse("OverrideNotAllowed", person=person, roles=", ".join(allowed) or "-")
-    if len(reason) < MIN_OVERRIDE_REASON:
-        raise refuse("OverrideReason", minimum=MIN_OVERRIDE_REASON)
-    return Override(
-        rules=sorted({f.rule for f in findings}), findings=findings, justification=reason
-    )
-
-
-def _unquoted(finding: Finding) -> str:
-    """A finding's message without the data it found: a refusal says why, not the data again."""
-    message = finding.message.rstrip(".")
-    return message.replace(finding.excerpt, "…") if finding.excerpt else message
 
 
 def override_of(request: DecisionRequest, findings: list[Finding]) -> Override | None:
