@@ -7,14 +7,18 @@ Each is declared under its name in `tocsin.names`; the workflow calls them by me
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.screen import personal_data
 from tocsin import metrics, names
 from tocsin.channels import Markup, markdown_to_html, measure, profile
 from tocsin.guardrails import checked_draft, recheck
@@ -23,6 +27,7 @@ from tocsin.models import (
     CheckResult,
     Draft,
     DraftRequest,
+    Finding,
     NotifyRequest,
     NotifyResult,
     PublishedFile,
@@ -30,8 +35,22 @@ from tocsin.models import (
     PublishResult,
     ReviewRequest,
     ReviewResult,
+    Severity,
 )
-from tocsin.outbox import OutboxConflict, review_paths, sha256, statement_path, write_once
+from tocsin.models.base import MAX_FINDINGS
+from tocsin.models.workflow import CRISIS_ID, ScreenRequest, ScreenResult, shown
+from tocsin.outbox import (
+    PRIVATE,
+    Modes,
+    OutboxConflict,
+    UnsafePath,
+    crisis_folder,
+    inside,
+    review_paths,
+    sha256,
+    statement_path,
+    write_once,
+)
 from tocsin.render import RenderError
 from tocsin.review import HistoryError, build_review, fetch_chain
 from tocsin.review.html import html
@@ -39,17 +58,23 @@ from tocsin.review.report import markdown, summary
 from tocsin.slack.notifier import SlackNotifier
 
 log = structlog.get_logger("tocsin.activities")
+T = TypeVar("T")
 
 
 class CrisisActivities:
     """Activities bound to one worker's outbox and notification folder."""
 
     def __init__(
-        self, outbox: Path, notifications: Path, slack: SlackNotifier | None = None
+        self,
+        outbox: Path,
+        notifications: Path,
+        slack: SlackNotifier | None = None,
+        modes: Modes = PRIVATE,
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
         self.slack = slack
+        self.modes = modes  # of every file and folder written (TOCSIN_FILE_MODE)
 
     @activity.defn(name=names.DRAFT)
     async def draft(self, request: DraftRequest) -> Draft:
@@ -60,6 +85,7 @@ class CrisisActivities:
         except RenderError as exc:
             # A template that does not render will not render on retry either.
             raise ApplicationError(str(exc), type="RenderError", non_retryable=True) from exc
+        draft = draft.model_copy(update={"findings": bounded(draft.findings)})
         log.info(
             "statement.drafted",
             sequence=request.sequence,
@@ -95,17 +121,34 @@ class CrisisActivities:
             for item in request.texts
         ]
         findings = await asyncio.to_thread(recheck, draft, texts)
-        return CheckResult(findings=findings, texts=texts)
+        return CheckResult(findings=bounded(findings), texts=texts)
+
+    @activity.defn(name=names.SCREEN)
+    async def screen(self, request: ScreenRequest) -> ScreenResult:
+        """R-PRIVACY over what a person sends (a fact, a comment): its blocking findings."""
+        _bind(request.crisis_id, None, None)
+        findings = await asyncio.to_thread(personal_data, request)
+        return ScreenResult(findings=bounded(findings))
 
     @activity.defn(name=names.NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:
         """One record per idempotency key, written once across retries; then Slack, when it is
         configured (its calls are idempotent too: see tocsin.slack.notifier)."""
+        _writes_for(request.crisis_id)
         _bind(request.crisis_id, request.phase.value if request.phase else None, request.revision)
         record = request.model_dump(mode="json")
-        path = self.notifications / request.crisis_id / f"{_safe(request.idempotency_key)}.json"
+        path = _path(
+            lambda: inside(
+                crisis_folder(self.notifications, request.crisis_id, exercise=False),
+                f"{_safe(request.idempotency_key)}.json",
+            )
+        )
         written = await asyncio.to_thread(
-            write_once, path, json.dumps(record, ensure_ascii=False, sort_keys=True)
+            write_once,
+            path,
+            json.dumps(record, ensure_ascii=False, sort_keys=True),
+            None,
+            self.modes,
         )
         if written:
             log.info(
@@ -130,17 +173,21 @@ class CrisisActivities:
 
     @activity.defn(name=names.PUBLISH)
     async def publish(self, request: PublishRequest) -> PublishResult:
+        _writes_for(request.crisis_id)
         _bind(request.crisis_id, request.phase.value, request.revision)
         files: list[PublishedFile] = []
         for item in request.texts:
-            path = statement_path(
-                self.outbox,
-                request.crisis_id,
-                request.phase,
-                request.sequence,
-                request.channel,
-                item.language,
-                request.exercise,
+            path = _path(
+                functools.partial(
+                    statement_path,
+                    self.outbox,
+                    request.crisis_id,
+                    request.phase,
+                    request.sequence,
+                    request.channel,
+                    item.language,
+                    request.exercise,
+                )
             )
             entry: dict[str, object] = {
                 "crisis": request.crisis_id,
@@ -159,7 +206,7 @@ class CrisisActivities:
             for target, text in outputs:
                 try:
                     written = await asyncio.to_thread(
-                        write_once, target, text, {**entry, "sha256": sha256(text)}
+                        write_once, target, text, {**entry, "sha256": sha256(text)}, self.modes
                     )
                 except OutboxConflict as exc:
                     raise ApplicationError(
@@ -195,22 +242,35 @@ class CrisisActivities:
         """The review from the crisis's own history as it stood at ``as_of``, stored in the
         outbox beside the statements. The same history gives the same files: a retry rewrites
         nothing."""
+        _writes_for(request.crisis_id)
         _bind(request.crisis_id, None, None)
+        paths = _path(lambda: review_paths(self.outbox, request.crisis_id, request.exercise))
         runs = await fetch_chain(activity.client(), request.crisis_id)
         try:
             built = await asyncio.to_thread(build_review, runs, as_of=request.as_of)
         except HistoryError as exc:
             raise ApplicationError(str(exc), type="HistoryError", non_retryable=True) from exc
-        paths = review_paths(self.outbox, request.crisis_id, request.exercise)
         contents = {
             paths.html: html(built),
             paths.markdown: markdown(built),
             paths.json: built.model_dump_json(indent=1),
         }
         for path, text in contents.items():
-            await asyncio.to_thread(write_once, path, text)
+            await asyncio.to_thread(write_once, path, text, None, self.modes)
         log.info("review.stored", folder=str(paths.html.parent))
         return ReviewResult(summary=summary(built), files=[str(p) for p in contents])
+
+
+def bounded(findings: list[Finding]) -> list[Finding]:
+    """At most ``MAX_FINDINGS`` findings, in their order, the blocking ones kept first: a text
+    with a thousand phone numbers must not make a draft too big for Temporal."""
+    if len(findings) <= MAX_FINDINGS:
+        return findings
+    blocking = [f for f in findings if f.severity is Severity.BLOCKING][:MAX_FINDINGS]
+    room = MAX_FINDINGS - len(blocking)
+    warnings = [f for f in findings if f.severity is not Severity.BLOCKING][:room]
+    kept = {id(f) for f in blocking + warnings}
+    return [f for f in findings if id(f) in kept]
 
 
 def _bind(crisis: str, phase: str | None, revision: int | None) -> None:
@@ -218,6 +278,26 @@ def _bind(crisis: str, phase: str | None, revision: int | None) -> None:
     phase and revision it is about. Each activity runs in its own task: nothing leaks."""
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(crisis=crisis, phase=phase, revision=revision)
+
+
+def _writes_for(crisis: str) -> None:
+    """An activity that writes files for a crisis refuses an id outside the pattern first, for
+    good: a retry would not mend it. (Drafts and checks write nothing: a preview has none.)"""
+    if not CRISIS_ID.fullmatch(crisis):
+        raise ApplicationError(
+            f"identifiant de crise invalide / bad crisis id: {shown(crisis)}",
+            type="InvalidInput",
+            non_retryable=True,
+        )
+
+
+def _path(build: Callable[[], T]) -> T:
+    """A path built from the request, or a non-retryable refusal when it is not the crisis's
+    own (``UnsafePath``)."""
+    try:
+        return build()
+    except UnsafePath as exc:
+        raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from exc
 
 
 def _safe(key: str) -> str:

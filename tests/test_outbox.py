@@ -14,10 +14,11 @@ ENTRY: dict[str, object] = {"crisis": "c", "channel": "sms"}
 
 
 def test_paths_name_phase_channel_and_language(tmp_path: Path) -> None:
-    path = statement_path(tmp_path, "c", PhaseName.FOLLOW_UP, 3, Channel.WEBSITE, "de")
-    assert path == tmp_path / "c" / "5-follow_up-03" / "website.de.html"
-    drill = statement_path(tmp_path, "c", PhaseName.ACKNOWLEDGE, 0, Channel.SMS, "fr", True)
-    assert drill == tmp_path / "exercices" / "c" / "2-acknowledge" / "sms.fr.txt"
+    c = "crisis-p-c"  # paths are built from crisis ids only (test_bounds: the others)
+    path = statement_path(tmp_path, c, PhaseName.FOLLOW_UP, 3, Channel.WEBSITE, "de")
+    assert path == tmp_path / c / "5-follow_up-03" / "website.de.html"
+    drill = statement_path(tmp_path, c, PhaseName.ACKNOWLEDGE, 0, Channel.SMS, "fr", True)
+    assert drill == tmp_path / "exercices" / c / "2-acknowledge" / "sms.fr.txt"
 
 
 def test_second_write_of_same_text_is_a_no_op(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ with ``workflow.patched`` instead of rerecording.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,14 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+def crisis_id(data: dict[str, Any]) -> str:
+    """The workflow id a recorded run had: its crisis's id, from its input (the workflow
+    refuses to run under another)."""
+    started = data["events"][0]["workflowExecutionStartedEventAttributes"]
+    run = json.loads(base64.b64decode(started["input"]["payloads"][0]["data"]))
+    return str(run["crisis"]["crisis_id"])
+
+
 def test_there_are_histories_to_replay() -> None:
     assert HISTORIES, "tests/histories/ holds no recorded history"
 
@@ -34,7 +43,8 @@ def test_there_are_histories_to_replay() -> None:
     "path", HISTORIES, ids=[str(p.relative_to(ROOT).with_suffix("")) for p in HISTORIES]
 )
 async def test_recorded_history_replays(path: Path) -> None:
-    history = WorkflowHistory.from_json(path.stem, load(path))
+    data = load(path)
+    history = WorkflowHistory.from_json(crisis_id(data), data)
     replayer = Replayer(workflows=[CrisisWorkflow], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
@@ -65,7 +75,7 @@ async def test_a_changed_workflow_fails_replay() -> None:
     # Drop the first activity the workflow scheduled: the code will ask for it, history won't.
     first = next(i for i, e in enumerate(events) if "activityTaskScheduledEventAttributes" in e)
     broken = {"events": [*events[:first], *events[first + 3 :]]}
-    history = WorkflowHistory.from_json(path.stem, broken)
+    history = WorkflowHistory.from_json(crisis_id(data), broken)
     replayer = Replayer(workflows=[CrisisWorkflow], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is not None

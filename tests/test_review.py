@@ -118,7 +118,8 @@ def test_acknowledge_escalation_change_request_and_override(review: Review) -> N
     assert revised.who.name == "Camille Martin"
     assert revised.detail == "Numéro retiré du SMS."
     assert [(d.channel, d.language) for d in revised.edits] == [(Channel.SMS, "fr")]
-    assert revised.edits[0].before.startswith("Eau du robinet NON POTABLE")
+    assert "ne buvez pas l'eau du robinet" in revised.edits[0].before  # the template's SMS
+    assert "06 12 34 56 78" in revised.edits[0].before
     assert revised.edits[0].after.startswith("Eau non potable : ne la buvez pas.")
     # The revision's findings are on its approval request: the number is still blocking.
     asked = [

@@ -627,7 +627,7 @@ async def test_hostile_slash_commands_are_refused_in_one_line(rig: Rig) -> None:
 
     answer = await said(f"fait {cid} " + "Rumeur. " * 1_000)
     assert answer.startswith("⛔ Entrée refusée : text : ")
-    assert "5000" in answer
+    assert "1000" in answer  # MAX_FACT_CHARS
     answer = await said(f"resoudre {cid} " + "x" * 6_000)
     assert answer.startswith("⛔ Entrée refusée : summary : ")
     answer = await said("statut " + "c" * 5_000)

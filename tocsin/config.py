@@ -38,6 +38,18 @@ def whole_number(env: Mapping[str, str], name: str, default: int, lowest: int, h
     return value
 
 
+def file_mode(env: Mapping[str, str], name: str = "TOCSIN_FILE_MODE") -> int:
+    """The mode of the files tocsin writes, in octal (``600``, ``640``): the owner reads and
+    writes, nobody executes; folders get it with the right to enter (tocsin.outbox.Modes)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return 0o600
+    mode = int(raw, 8) if raw.isdigit() and set(raw) <= set("01234567") else -1
+    if not 0 <= mode <= 0o666 or mode & 0o600 != 0o600 or mode & 0o111:
+        raise SettingsError(name, raw, 600, 666)
+    return mode
+
+
 def _folders(value: str | None) -> list[Path]:
     if not value:
         return []
@@ -65,6 +77,7 @@ class Settings(BaseModel):
     max_cached_crises: int = 1000
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
     otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
+    file_mode: int = 0o600  # of the files tocsin writes (personal data): owner-only unless told
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -91,6 +104,7 @@ class Settings(BaseModel):
             max_cached_crises=whole_number(env, "TOCSIN_MAX_CACHED_CRISES", 1000, 1, 1_000_000),
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
+            file_mode=file_mode(env),
         )
 
     @property

@@ -29,7 +29,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from tocsin import names
 from tocsin.config import Settings
-from tocsin.i18n import has, t
+from tocsin.i18n import both, has, t
 from tocsin.i18n.formats import role_name
 from tocsin.models import (
     Ack,
@@ -51,6 +51,7 @@ from tocsin.models import (
     StatusQuery,
     crisis_workflow_id,
 )
+from tocsin.models.workflow import CrisisKeyError, shown
 from tocsin.playbook import LoadedPlaybook, resolve_parameters
 from tocsin.render import snapshot_templates
 
@@ -95,6 +96,18 @@ class Refused(Exception):
             return t(key, **values)
         except KeyError:
             return self.message
+
+
+class BadKey(Refused):
+    """A crisis key that gives no id of its own: nothing but signs (``KeyEmpty``), too long,
+    a control character, or the id of a running crisis triggered under another key
+    (``KeyCollision``: « A B » and « a-b »)."""
+
+    def __init__(self, code: str, params: Mapping[str, str]) -> None:
+        super().__init__(code, params, both(f"crisis_key.{code}", **params))
+
+    def localized(self) -> str:
+        return t(f"crisis_key.{self.code}", **self.params)
 
 
 class DifferentParameters(Exception):
@@ -147,9 +160,13 @@ def build_input(
 ) -> CrisisInput:
     """Everything the workflow needs, snapshotted now: later edits to files change nothing."""
     playbook = loaded.playbook
+    try:
+        crisis_id = crisis_workflow_id(playbook.id, key)
+    except CrisisKeyError as exc:
+        raise BadKey(exc.code, exc.params) from None
     params = resolve_parameters(playbook, given)
     return CrisisInput(
-        crisis_id=crisis_workflow_id(playbook.id, key),
+        crisis_id=crisis_id,
         crisis_key=key,
         playbook=playbook,
         templates=snapshot_templates(playbook, template_folders),
@@ -187,7 +204,13 @@ async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Tr
     except WorkflowAlreadyStartedError as exc:
         description = await client.get_workflow_handle(crisis.crisis_id).describe()
         if description.status == WorkflowExecutionStatus.RUNNING:
-            theirs = (await description.memo()).get("params") or {}
+            memo = await description.memo()
+            key = memo.get("key")
+            if isinstance(key, str) and key != crisis.crisis_key:
+                # Two keys, one id (« A B » and « a-b »): the second is another crisis's key.
+                params = {"key": shown(crisis.crisis_key), "theirs": shown(key)}
+                raise BadKey("KeyCollision", params) from exc
+            theirs = memo.get("params") or {}
             differ = sorted(
                 name
                 for name in {*digests, *theirs}

@@ -25,6 +25,7 @@ STATUS: Final = "status"
 # Activities: the workflow schedules them, the worker registers them.
 DRAFT: Final = "draft_statement"
 CHECK: Final = "check_statements"
+SCREEN: Final = "screen_for_personal_data"
 NOTIFY: Final = "notify_people"
 PUBLISH: Final = "publish_statement"
 REVIEW: Final = "review_crisis"

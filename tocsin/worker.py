@@ -11,6 +11,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.crisis import CrisisActivities
 from tocsin.config import Settings
+from tocsin.outbox import Modes
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.settings import SlackSettings
 from workflows.crisis import CrisisWorkflow
@@ -46,12 +47,13 @@ def build_worker(
         outbox=outbox or settings.outbox,
         notifications=notifications or settings.data_dir / "notifications",
         slack=notifier,
+        modes=Modes(settings.file_mode),
     )
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=[CrisisWorkflow],
         workflow_runner=WORKFLOW_RUNNER,
-        activities=[acts.draft, acts.check, acts.notify, acts.publish, acts.review],
+        activities=[acts.draft, acts.check, acts.screen, acts.notify, acts.publish, acts.review],
         max_cached_workflows=settings.max_cached_crises,
     )

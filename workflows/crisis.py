@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
         phase_label,
     )
     from tocsin.statements import apply_edits
-    from workflows import rules, steps
+    from workflows import caps, rules, steps
     from workflows.handlers import CrisisHandlers
     from workflows.notices import ASKS, Notice, NoticeQueue, approval_label, build, withdrawn
 
@@ -63,6 +63,9 @@ class CrisisWorkflow(CrisisHandlers):
 
     @workflow.run
     async def run(self, run: CrisisRun) -> CrisisOutcome:
+        # The id is a folder of the outbox: a crisis started under any other id stops here.
+        caps.check_identity(self.crisis, workflow.info().workflow_id)
+        caps.check_input(self.crisis)
         self.delivery = asyncio.create_task(self._deliver_notices())
         if run.state is None:
             self._event(EventKind.DETECTED, person=self.crisis.triggered_by)
@@ -102,8 +105,8 @@ class CrisisWorkflow(CrisisHandlers):
         return CrisisOutcome(
             crisis_id=self.crisis.crisis_id,
             status=status,
-            publications=len(self.state.publications),
-            decisions=len(self.state.decisions),
+            publications=self.state.published,
+            decisions=self.state.decided,
             runs=self.state.runs,
         )
 
@@ -427,6 +430,7 @@ class CrisisWorkflow(CrisisHandlers):
         )
         now = workflow.now()
         gate.draft = draft
+        gate.revisions += 1
         gate.status = GateStatus.AWAITING_APPROVAL
         gate.change_comment = ""
         gate.level_started_at = now

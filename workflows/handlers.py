@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         CrisisState,
         CrisisStatus,
         Decision,
+        DecisionAction,
         DecisionRequest,
         EventKind,
         Fact,
@@ -34,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
         StatusQuery,
     )
     from tocsin.statements import apply_edits
-    from workflows import rules, steps
+    from workflows import caps, rules, steps
     from workflows.notices import NoticeQueue
     from workflows.rules import refuse
 
@@ -94,9 +95,23 @@ class CrisisHandlers:
                 raise refuse("NoGate")
             rules.check_override(playbook, request, findings)
             gate.draft = gate.draft.model_copy(update={"texts": texts, "findings": findings})
+        if request.comment.strip():
+            # The comment is screened for personal data: an approval may keep it with an
+            # override (recorded with the decision), a change request or a rejection may not.
+            self.deciding = True
+            try:
+                said = await steps.screen(self.crisis, [request.comment])
+            finally:
+                self.deciding = False
+            if self.gate is not gate or self.state.cancelled:
+                raise refuse("NoGate")
+            if said and request.action not in rules.APPROVALS:
+                caps.check_personal_data(playbook, request.person, "", said)
+            rules.check_override(playbook, request, findings + said)
+            findings = findings + said
         now = workflow.now()
         decision = rules.decision_record(playbook, gate, request, findings, diffs, now)
-        self.state.decisions.append(decision)
+        caps.add_decision(self.state, decision)
         meter = workflow.metric_meter()
         phase, action = gate.phase.value, decision.action.value
         metrics.count(meter, metrics.DECISIONS, "Decisions", action=action, phase=phase)
@@ -125,11 +140,20 @@ class CrisisHandlers:
     @decide.validator
     def validate_decide(self, request: DecisionRequest) -> None:
         self._not_ended()
-        rules.check_decide(self.crisis.playbook, self.gate, request, self._busy())
+        caps.check_comment("comment", request.comment)
+        caps.check_comment("override", request.override)
+        caps.check_edits(request.edits)
+        gate = rules.check_decide(self.crisis.playbook, self.gate, request, self._busy())
+        if request.action is DecisionAction.REQUEST_CHANGES:
+            caps.check_revisions(gate)
 
     @workflow.update(name=names.REVISE)
     async def revise(self, request: RevisionRequest) -> RevisionResult:
         self.validate_revise(request)
+        if request.note.strip():
+            said = await steps.screen(self.crisis, [request.note])
+            caps.check_personal_data(self.crisis.playbook, request.person, "", said)
+            self.validate_revise(request)  # again: the crisis may have moved on meanwhile
         gate = self.gate
         assert gate is not None
         self.pending_revision = request
@@ -145,14 +169,31 @@ class CrisisHandlers:
     @revise.validator
     def validate_revise(self, request: RevisionRequest) -> None:
         self._not_ended()
+        caps.check_comment("note", request.note)
+        caps.check_edits(request.edits)
         gate = rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
+        caps.check_revisions(gate)
         rules.check_changes(gate, request, self.state.facts)
 
     @workflow.update(name=names.ADD_FACT)
-    def add_fact(self, request: FactRequest) -> Ack:
-        now = workflow.now()
+    async def add_fact(self, request: FactRequest) -> Ack:
         text = request.text.strip()
-        self.state.facts.append(Fact(text=text, person=request.person, added_at=now))
+        found = await steps.screen(self.crisis, [text])
+        override = caps.check_personal_data(
+            self.crisis.playbook, request.person, request.override, found
+        )
+        self.validate_add_fact(request)  # again: the crisis may have moved on meanwhile
+        now = workflow.now()
+        kept = override.justification if override else ""
+        self.state.facts.append(Fact(text=text, person=request.person, added_at=now, override=kept))
+        if override is not None:
+            rules.record(
+                self.state,
+                EventKind.OVERRIDDEN,
+                now,
+                person=request.person,
+                detail=f"{', '.join(override.rules)}: {kept}",
+            )
         rules.record(self.state, EventKind.FACT_ADDED, now, person=request.person, detail=text)
         return Ack(recorded_at=now, message=f"{len(self.state.facts)}")
 
@@ -160,6 +201,7 @@ class CrisisHandlers:
     def validate_add_fact(self, request: FactRequest) -> None:
         self._not_ended()
         rules.check_person(self.crisis.playbook, request.person, with_role=True)
+        caps.check_fact(self.state, request)
 
     @workflow.update(name=names.RESOLVE)
     def resolve(self, request: ResolveRequest) -> Ack:
@@ -178,6 +220,7 @@ class CrisisHandlers:
     @resolve.validator
     def validate_resolve(self, request: ResolveRequest) -> None:
         self._not_ending()
+        caps.check_comment("summary", request.summary)
         rules.check_ending(self.crisis.playbook, request.person, "resolve")
 
     @workflow.update(name=names.CANCEL)
@@ -197,7 +240,10 @@ class CrisisHandlers:
     @cancel.validator
     def validate_cancel(self, request: CancelRequest) -> None:
         self._not_ending()
+        caps.check_comment("reason", request.reason)
         rules.check_ending(self.crisis.playbook, request.person, "cancel")
+        if not request.reason.strip():
+            raise refuse("NoReason")
         if self.state.publications:
             # The public was told: only a retraction, approved and published, may end it now.
             raise refuse("AlreadyPublished", count=len(self.state.publications))
@@ -219,6 +265,7 @@ class CrisisHandlers:
     @retract.validator
     def validate_retract(self, request: RetractRequest) -> None:
         self._not_ending()
+        caps.check_comment("reason", request.reason)
         rules.check_ending(self.crisis.playbook, request.person, "cancel")
         if not self.state.publications:
             raise refuse("NothingPublished")

@@ -41,6 +41,7 @@ from tocsin.models import (
     TextEdit,
     TimelineEvent,
 )
+from tocsin.models.base import KEPT_DETAIL_CHARS, KEPT_EVENTS
 from tocsin.statements import round_up, unknown_edits
 
 MIN_OVERRIDE_REASON = 10
@@ -324,7 +325,7 @@ def draft_request(
         resolution=state.resolution,
         retraction=state.retraction,
         note=note,
-        number=len({(p.phase, p.sequence) for p in state.publications}) + 1,
+        number=state.statements + 1,
         guardrails=crisis.guardrails,
     )
 
@@ -371,7 +372,8 @@ def record(
     person: str | None = None,
     detail: str = "",
 ) -> None:
-    """One line of the crisis's timeline, in its state."""
+    """One line of the crisis's timeline, in its state: its detail cut, the oldest lines beyond
+    the cap gone from the state (every line stays in history, where the review reads it)."""
     state.events.append(
         TimelineEvent(
             at=at,
@@ -380,9 +382,15 @@ def record(
             sequence=sequence,
             revision=revision,
             person=person,
-            detail=detail,
+            detail=cut(detail),
         )
     )
+    del state.events[:-KEPT_EVENTS]
+
+
+def cut(text: str, limit: int = KEPT_DETAIL_CHARS) -> str:
+    """``text`` within ``limit`` characters, an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def record_at_gate(

@@ -35,8 +35,9 @@ with workflow.unsafe.imports_passed_through():
         RevisionRequest,
         StatementText,
     )
+    from tocsin.models.workflow import ScreenRequest
     from tocsin.statements import apply_edits
-    from workflows import rules
+    from workflows import caps, rules
 
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -186,9 +187,11 @@ async def publish(
         )
     )
     now = workflow.now()
+    state.statements += 1
     for channel, result in zip(channels, results, strict=True):
         for file in result.files:
-            state.publications.append(
+            caps.add_publication(
+                state,
                 Publication(
                     phase=phase,
                     sequence=sequence,
@@ -199,7 +202,7 @@ async def publish(
                     sha256=file.sha256,
                     published_at=now,
                     approved_by=decision.person,
-                )
+                ),
             )
             rules.record(
                 state,
@@ -211,6 +214,24 @@ async def publish(
                 detail=f"{channel.value}.{file.language}",
             )
     return len(channels)
+
+
+async def screen(crisis: CrisisInput, texts: list[str]) -> list[Finding]:
+    """The personal data R-PRIVACY finds (blocking findings) in what a person sends."""
+    result = await workflow.execute_activity_method(
+        CrisisActivities.screen,
+        ScreenRequest(
+            crisis_id=crisis.crisis_id,
+            playbook=crisis.playbook,
+            params=crisis.params,
+            guardrails=crisis.guardrails,
+            texts=texts,
+            now=workflow.now(),
+        ),
+        start_to_close_timeout=SHORT,
+        retry_policy=RETRY,
+    )
+    return result.findings
 
 
 async def notify(request: NotifyRequest) -> NotifyResult:

@@ -23,6 +23,7 @@ from tocsin.config import Settings, SettingsError
 from tocsin.i18n import invalid_input, t
 from tocsin.metrics import MetricsAddressError
 from tocsin.models import Channel, TextEdit
+from tocsin.outbox import Modes
 from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary
 from tocsin.temporal import BinaryMissing, ServerUnavailable, connect
 from tocsin.tracing import TracingUnavailable
@@ -117,7 +118,11 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def load_settings() -> Settings:
-    return Settings.from_env()
+    """The settings; and the umask that gives whatever this command and the servers it starts
+    create (database, logs, outbox) the modes of TOCSIN_FILE_MODE: owner-only by default."""
+    settings = Settings.from_env()
+    os.umask(Modes(settings.file_mode).umask)
+    return settings
 
 
 def playbook_library(settings: Settings) -> PlaybookLibrary:

@@ -122,13 +122,15 @@ def status(crisis: str, texts: bool, events: bool, as_json: bool) -> None:
 @click.argument("crisis")
 @click.argument("text")
 @as_option
+@click.option("--override", default="", metavar="JUSTIFICATION", help=t("help.fact_override"))
 @friendly
-def fact(crisis: str, text: str, person: str | None) -> None:
+def fact(crisis: str, text: str, person: str | None, override: str) -> None:
     settings = load_settings()
     who = who_acts(person)
     if not text.strip():
         raise UserError(t("err.cli_usage", problem="TEXT"))
-    request = FactRequest(person=who, text=text)  # checked before anything is sent
+    # Checked before anything is sent; R-PRIVACY is the workflow's (refuse.PersonalData).
+    request = FactRequest(person=who, text=text, override=override)
     run(with_client(settings, lambda c: crises.add_fact(c, crisis, request)))
     click.echo(t("fact.recorded"))
 

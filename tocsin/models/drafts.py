@@ -9,7 +9,16 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from tocsin.models.base import Channel, Language, PhaseName, RuleId, Severity, Strict
+from tocsin.models.base import (
+    MAX_COMMENT_CHARS,
+    MAX_EDIT_CHARS,
+    Channel,
+    Language,
+    PhaseName,
+    RuleId,
+    Severity,
+    Strict,
+)
 from tocsin.models.playbook import Media
 
 
@@ -104,18 +113,18 @@ class DecisionAction(StrEnum):
 class TextEdit(Strict):
     channel: Channel
     language: Language
-    text: Annotated[str, Field(min_length=1, max_length=100_000)]
+    text: Annotated[str, Field(min_length=1, max_length=MAX_EDIT_CHARS)]
 
 
 class DecisionRequest(Strict):
     person: str
     revision: int
     action: DecisionAction
-    comment: Annotated[str, Field(max_length=10_000)] = ""
+    comment: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
     edits: list[TextEdit] = []
     via: Literal["cli", "slack", "api"] = "cli"
     # Written justification for approving despite blocking guardrail findings.
-    override: Annotated[str, Field(max_length=5_000)] = ""
+    override: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> DecisionRequest:
@@ -181,7 +190,7 @@ class RevisionRequest(Strict):
     person: str
     base_revision: int
     edits: list[TextEdit] = []
-    note: Annotated[str, Field(max_length=10_000)] = ""
+    note: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
 
 
 class RevisionResult(Strict):

@@ -4,6 +4,7 @@ requests and results, and the state it carries across continue-as-new."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -11,30 +12,41 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from tocsin.durations import Duration
-from tocsin.models.base import Channel, PhaseName, Strict
+from tocsin.models.base import (
+    MAX_COMMENT_CHARS,
+    MAX_FACT_CHARS,
+    Channel,
+    PhaseName,
+    Strict,
+)
 from tocsin.models.drafts import Decision, Draft, Finding, StatementText
 from tocsin.models.playbook import GuardrailSettings, Person, Playbook
+
+Comment = Annotated[str, Field(max_length=MAX_COMMENT_CHARS)]
 
 
 class FactRequest(Strict):
     person: str
-    text: Annotated[str, Field(min_length=1, max_length=5_000)]
+    text: Annotated[str, Field(min_length=1, max_length=MAX_FACT_CHARS)]
+    # Why a fact R-PRIVACY finds personal data in must be kept all the same (override roles).
+    override: Comment = ""
 
 
 class Fact(Strict):
     text: str
     person: str
     added_at: datetime
+    override: str = ""  # the justification, when a person of an override role kept it anyway
 
 
 class ResolveRequest(Strict):
     person: str
-    summary: Annotated[str, Field(max_length=5_000)] = ""
+    summary: Comment = ""
 
 
 class CancelRequest(Strict):
     person: str
-    reason: Annotated[str, Field(min_length=1, max_length=5_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
 
 
 class RetractRequest(Strict):
@@ -42,7 +54,7 @@ class RetractRequest(Strict):
     then goes to its close, whose statement says so, drafted and approved like the others."""
 
     person: str
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
 
 
 class Ack(Strict):
@@ -122,6 +134,7 @@ class Gate(Strict):
     deadline: datetime | None = None
     deadline_missed: bool = False
     change_comment: str = ""
+    revisions: int = 1  # revisions of this statement so far (MAX_REVISIONS_PER_GATE)
     card: str = ""  # where the approval card is (Slack: "channel/ts"), to update it in place
 
 
@@ -159,6 +172,10 @@ class CrisisState(Strict):
     retraction: str = ""  # why, as the person gave it; the close statement says it
     runs: int = 1
     open_gate: Gate | None = None  # the gate a run was waiting on when it continued as new
+    # Counted whole, while the lists above keep the latest only (KEPT_*): bounded state.
+    decided: int = 0  # decisions
+    published: int = 0  # files published
+    statements: int = 0  # statements published (a phase's set of texts is one)
 
 
 class CrisisRun(Strict):
@@ -263,6 +280,22 @@ class CheckRequest(Strict):
     texts: list[StatementText]
 
 
+class ScreenRequest(Strict):
+    """Texts people send a crisis (a fact, a comment, a note), screened for personal data by
+    R-PRIVACY before they enter it."""
+
+    crisis_id: str
+    playbook: Playbook
+    params: dict[str, ParamValue]
+    guardrails: GuardrailSettings = GuardrailSettings()
+    texts: list[str]
+    now: datetime
+
+
+class ScreenResult(Strict):
+    findings: list[Finding]  # the blocking ones, every text's
+
+
 class CheckResult(Strict):
     findings: list[Finding]
     texts: list[StatementText]  # the texts measured again against their channel's limit
@@ -348,12 +381,70 @@ class PublishResult(Strict):
     files: list[PublishedFile]
 
 
-_CRISIS_KEY = re.compile(r"[^a-z0-9]+")
+# A crisis's workflow id, as `crisis_workflow_id` builds it: ``crisis-<playbook>-<key>``, in
+# lower-case ASCII letters, digits, ``-`` and ``_`` only (a path component, a Slack value and a
+# Temporal id at once). The workflow refuses to start under any other id (workflows/crisis.py).
+MAX_KEY = 200  # characters of a key as a person types it
+MAX_SLUG = 80  # characters of the key in the id
+CRISIS_ID = re.compile(r"^crisis-[a-z0-9][a-z0-9_-]{0,63}-[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Letters NFKD does not take apart: written as their usual ASCII.
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"}
+)
+
+
+class CrisisKeyError(ValueError):
+    """A crisis key that gives no usable id: ``code`` says why (``KeyEmpty``, ``KeyTooLong``,
+    ``KeyControl``), ``params`` what to show."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = {name: str(value) for name, value in params.items()}
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A value from outside as a message may show it: control characters escaped, cut."""
+    escaped = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value[:limit])
+    return escaped + ("…" if len(value) > limit else "")
+
+
+def key_slug(crisis_key: str) -> str:
+    """The key as it goes into the crisis id: accents transliterated (« été » -> ``ete``),
+    lower case, every run of other characters one ``-``."""
+    if len(crisis_key) > MAX_KEY:
+        raise CrisisKeyError("KeyTooLong", key=shown(crisis_key), maximum=MAX_KEY)
+    if any(unicodedata.category(ch).startswith("C") for ch in crisis_key):
+        raise CrisisKeyError("KeyControl", key=shown(crisis_key))
+    ascii_key = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", crisis_key.lower().translate(_LETTERS))
+        if not unicodedata.combining(ch)
+    )
+    slug = _NOT_SLUG.sub("-", ascii_key.encode("ascii", "ignore").decode()).strip("-")
+    if not slug:
+        raise CrisisKeyError("KeyEmpty", key=shown(crisis_key))
+    if len(slug) > MAX_SLUG:
+        raise CrisisKeyError("KeyTooLong", key=shown(crisis_key), maximum=MAX_SLUG)
+    return slug
 
 
 def crisis_workflow_id(playbook_id: str, crisis_key: str) -> str:
-    """One crisis per playbook and key: a duplicate trigger lands on the same workflow."""
-    slug = _CRISIS_KEY.sub("-", crisis_key.lower()).strip("-")
-    if not slug:
-        raise ValueError("clé de crise vide / empty crisis key")
-    return f"crisis-{playbook_id}-{slug[:80]}"
+    """One crisis per playbook and key: a duplicate trigger lands on the same workflow.
+    ``CrisisKeyError`` for a key that gives no id."""
+    return f"crisis-{playbook_id}-{key_slug(crisis_key)}"
+
+
+def crisis_id_problem(crisis: CrisisInput, workflow_id: str) -> str | None:
+    """Why a crisis may not run under ``workflow_id`` (its id is a path in the outbox): the
+    code of the problem, or None when the id is the one its playbook and key give."""
+    if not CRISIS_ID.fullmatch(crisis.crisis_id):
+        return "BadCrisisId"
+    if crisis.crisis_id != workflow_id:
+        return "CrisisIdMismatch"
+    try:
+        expected = crisis_workflow_id(crisis.playbook.id, crisis.crisis_key)
+    except CrisisKeyError:
+        return "BadCrisisId"
+    return None if expected == crisis.crisis_id else "CrisisIdMismatch"
