@@ -1,8 +1,12 @@
-"""The tocsin worker: the crisis workflow and its activities on one task queue."""
+"""The tocsin worker: the crisis workflow and its activities, on the real crises' task queue and,
+with few slots, on the exercises' own queue: a drill storm waits on its queue and never holds a
+real crisis's tasks."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.client import Client
@@ -25,6 +29,34 @@ WORKFLOW_RUNNER = SandboxedWorkflowRunner(
 )
 
 
+DRILL_SUFFIX = "-exercise"
+
+
+class CrisisWorker(Worker):
+    """The real crises' worker, the exercises' worker alongside: one run, one shutdown (``async
+    with``, ``run()`` and ``shutdown()`` cover both); when either stops on its own, both stop."""
+
+    def __init__(self, client: Client, *, drills: Worker, **config: Any) -> None:
+        super().__init__(client, **config)
+        self.drills = drills
+
+    async def run(self) -> None:
+        real = asyncio.ensure_future(super().run())
+        drills = asyncio.ensure_future(self.drills.run())
+        try:
+            await asyncio.wait({real, drills}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await asyncio.gather(super().shutdown(), self.drills.shutdown())
+            await asyncio.gather(real, drills, return_exceptions=True)
+        for task in (real, drills):
+            error = None if task.cancelled() else task.exception()
+            if error is not None:
+                raise error
+
+    async def shutdown(self) -> None:
+        await asyncio.gather(super().shutdown(), self.drills.shutdown())
+
+
 def build_worker(
     client: Client,
     settings: Settings,
@@ -34,9 +66,10 @@ def build_worker(
     task_queue: str | None = None,
     slack: SlackSettings | None = None,
     slack_client: AsyncWebClient | None = None,
-) -> Worker:
-    """The worker; with ``slack`` its notices also go to Slack, through ``slack_client`` when
-    given (``kept_alive``: connections kept between calls)."""
+) -> CrisisWorker:
+    """The worker of both queues; with ``slack`` its notices also go to Slack, through
+    ``slack_client`` when given (``kept_alive``: connections kept between calls). A
+    ``task_queue`` other than the settings' has its exercises on ``<task_queue>-exercise``."""
     notifier = (
         SlackNotifier(slack_client or web_client(slack), slack.channel)
         if slack and slack.channel
@@ -47,11 +80,26 @@ def build_worker(
         notifications=notifications or settings.data_dir / "notifications",
         slack=notifier,
     )
-    return Worker(
+    common: dict[str, Any] = {
+        "workflows": [CrisisWorkflow],
+        "workflow_runner": WORKFLOW_RUNNER,
+        "activities": [acts.draft, acts.check, acts.notify, acts.publish, acts.review],
+    }
+    drill_queue = f"{task_queue}{DRILL_SUFFIX}" if task_queue else settings.drill_task_queue
+    # Few slots for drills: at most that many of their workflow tasks and activities share the
+    # process (its interpreter and its threads for drafting) with a real crisis's.
+    drills = Worker(
         client,
-        task_queue=task_queue or settings.task_queue,
-        workflows=[CrisisWorkflow],
-        workflow_runner=WORKFLOW_RUNNER,
-        activities=[acts.draft, acts.check, acts.notify, acts.publish, acts.review],
+        task_queue=drill_queue,
+        max_concurrent_workflow_tasks=settings.drill_slots,
+        max_concurrent_activities=settings.drill_slots,
         max_cached_workflows=settings.max_cached_crises,
+        **common,
+    )
+    return CrisisWorker(
+        client,
+        drills=drills,
+        task_queue=task_queue or settings.task_queue,
+        max_cached_workflows=settings.max_cached_crises,
+        **common,
     )

@@ -21,6 +21,7 @@ from tocsin.logs import configure_logging
 from tocsin.metrics import bind_address
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import address_for, connect, embedded_server, port_is_free
+from tocsin.visibility import ensure_registered
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -104,6 +105,11 @@ async def _run_until_signal(worker: Worker) -> None:
         await running
 
 
+def _queues(settings: Settings) -> str:
+    """The two queues a worker polls: real crises, then exercises."""
+    return f"{settings.task_queue} + {settings.drill_task_queue}"
+
+
 def _metrics_line(settings: Settings) -> None:
     if settings.metrics:
         click.echo(t("metrics.ready", address=bind_address(settings.metrics)))
@@ -120,6 +126,7 @@ async def _models() -> None:
 async def _worker(settings: Settings, *, with_app: bool = True) -> None:
     slack = _slack(app=with_app)
     client = await connect(settings, metrics=True)
+    await ensure_registered(client)
     await _models()
     async with _slack_api(slack) as api:
         from tocsin.worker import (
@@ -127,7 +134,7 @@ async def _worker(settings: Settings, *, with_app: bool = True) -> None:
         )
 
         worker = build_worker(client, settings, slack=slack, slack_client=api)
-        click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
+        click.echo(t("worker.ready", address=address_for(settings), queue=_queues(settings)))
         _metrics_line(settings)
         await _with_slack(
             slack if with_app else None, client, lambda: _run_until_signal(worker), settings, api
