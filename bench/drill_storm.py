@@ -32,7 +32,7 @@ from temporalio.client import Client
 
 from tests.fakeslack import FakeSlack, with_slack_people
 from tests.helpers import crisis_input, settings_for
-from tests.processes import Process, spawn, tocsin_env
+from tests.processes import TOCSIN, Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.cli import leave
 from tocsin.config import Settings
@@ -84,13 +84,40 @@ async def card_time(fake: FakeSlack, client: Client, settings: Settings, key: st
 
 
 @contextlib.asynccontextmanager
-async def worker_process(env: dict[str, str], folder: Path) -> AsyncIterator[Process]:
-    worker = await spawn(["worker"], env, folder / "worker.log")
+async def worker_processes(
+    env: dict[str, str], folder: Path, *, split: bool
+) -> AsyncIterator[list[Process]]:
+    """One `tocsin worker` polling both queues; ``split``: one for real crises, and one for
+    exercises at a lower priority (nice 10), as README's sizing section suggests."""
+    started: list[Process] = []
     try:
-        await worker.wait_for_output("Worker prêt", within=120)
-        yield worker
+        if not split:
+            started.append(await spawn(["worker"], env, folder / "worker.log"))
+        else:
+            started.append(await spawn(["worker", "--queues", "real"], env, folder / "real.log"))
+            started.append(await niced(["worker", "--queues", "exercise"], env, folder / "ex.log"))
+        for worker in started:
+            await worker.wait_for_output("Worker prêt", within=120)
+        yield started
     finally:
-        await worker.stop()
+        for worker in started:
+            await worker.stop()
+
+
+async def niced(args: list[str], env: dict[str, str], log: Path) -> Process:
+    with log.open("ab") as sink:
+        proc = await asyncio.create_subprocess_exec(
+            "nice",
+            "-n",
+            "10",
+            str(TOCSIN),
+            *args,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=sink,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    return Process(proc, log)
 
 
 async def sender(
@@ -183,11 +210,12 @@ def drill_cards(fake: FakeSlack) -> int:
     return sum(1 for card in fake.cards(CHANNEL) if "-drill-" in str(card.get("metadata")))
 
 
-async def main(drills: int, samples: int, in_flight: int, unserved: bool) -> None:
+async def main(drills: int, samples: int, in_flight: int, unserved: bool, split: bool) -> None:
     configure_logging("warning")
     fake = FakeSlack()
     await fake.start()
-    print(f"before: {loads()}")
+    layout = "two workers, exercises at nice 10" if split else "one worker polling both queues"
+    print(f"{layout}; before: {loads()}")
     try:
         with tempfile.TemporaryDirectory(prefix="tocsin-storm-") as tmp:
             folder = Path(tmp)
@@ -204,7 +232,7 @@ async def main(drills: int, samples: int, in_flight: int, unserved: bool) -> Non
                     TOCSIN_LOG_LEVEL="warning",
                     **fake.env(CHANNEL),
                 )
-                async with worker_process(env, folder):
+                async with worker_processes(env, folder, split=split):
                     found = await storm(
                         fake,
                         server.client,
@@ -278,10 +306,13 @@ if __name__ == "__main__":
     parser.add_argument(
         "--in-flight", type=int, default=IN_FLIGHT, help="the sender's triggers at once"
     )
+    parser.add_argument(
+        "--split", action="store_true", help="exercises served by a worker of their own, niced"
+    )
     parser.add_argument("--send", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.send is not None:
         asyncio.run(send(args.send, args.in_flight))
     else:
-        asyncio.run(main(args.drills, args.samples, args.in_flight, args.unserved))
+        asyncio.run(main(args.drills, args.samples, args.in_flight, args.unserved, args.split))
     leave(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict
@@ -12,6 +13,12 @@ from pydantic import BaseModel, ConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
 BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
+
+
+# The task queues a worker polls: both (the default), or one, for a deployment that runs the
+# exercises' worker apart (another machine, a lower priority).
+Queues = Literal["both", "real", "exercise"]
+QUEUES: tuple[Queues, ...] = ("both", "real", "exercise")
 
 
 class SettingsError(Exception):

@@ -14,7 +14,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.crisis import CrisisActivities
-from tocsin.config import Settings
+from tocsin.config import Queues, Settings
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.settings import SlackSettings
 from workflows.crisis import CrisisWorkflow
@@ -33,14 +33,18 @@ DRILL_SUFFIX = "-exercise"
 
 
 class CrisisWorker(Worker):
-    """The real crises' worker, the exercises' worker alongside: one run, one shutdown (``async
-    with``, ``run()`` and ``shutdown()`` cover both); when either stops on its own, both stop."""
+    """A crises' worker with, when given, the exercises' worker alongside: one run, one shutdown
+    (``async with``, ``run()`` and ``shutdown()`` cover both); when either stops on its own,
+    both stop."""
 
-    def __init__(self, client: Client, *, drills: Worker, **config: Any) -> None:
+    def __init__(self, client: Client, *, drills: Worker | None, **config: Any) -> None:
         super().__init__(client, **config)
         self.drills = drills
 
     async def run(self) -> None:
+        if self.drills is None:
+            await super().run()
+            return
         real = asyncio.ensure_future(super().run())
         drills = asyncio.ensure_future(self.drills.run())
         try:
@@ -54,6 +58,9 @@ class CrisisWorker(Worker):
                 raise error
 
     async def shutdown(self) -> None:
+        if self.drills is None:
+            await super().shutdown()
+            return
         await asyncio.gather(super().shutdown(), self.drills.shutdown())
 
 
@@ -66,10 +73,12 @@ def build_worker(
     task_queue: str | None = None,
     slack: SlackSettings | None = None,
     slack_client: AsyncWebClient | None = None,
+    queues: Queues = "both",
 ) -> CrisisWorker:
-    """The worker of both queues; with ``slack`` its notices also go to Slack, through
-    ``slack_client`` when given (``kept_alive``: connections kept between calls). A
-    ``task_queue`` other than the settings' has its exercises on ``<task_queue>-exercise``."""
+    """The worker of both queues (``queues``: of one only); with ``slack`` its notices also go
+    to Slack, through ``slack_client`` when given (``kept_alive``: connections kept between
+    calls). A ``task_queue`` other than the settings' has its exercises on
+    ``<task_queue>-exercise``."""
     notifier = (
         SlackNotifier(slack_client or web_client(slack), slack.channel)
         if slack and slack.channel
@@ -84,22 +93,21 @@ def build_worker(
         "workflows": [CrisisWorkflow],
         "workflow_runner": WORKFLOW_RUNNER,
         "activities": [acts.draft, acts.check, acts.notify, acts.publish, acts.review],
+        "max_cached_workflows": settings.max_cached_crises,
     }
-    drill_queue = f"{task_queue}{DRILL_SUFFIX}" if task_queue else settings.drill_task_queue
     # Few slots for drills: at most that many of their workflow tasks and activities share the
     # process (its interpreter and its threads for drafting) with a real crisis's.
-    drills = Worker(
-        client,
-        task_queue=drill_queue,
-        max_concurrent_workflow_tasks=settings.drill_slots,
-        max_concurrent_activities=settings.drill_slots,
-        max_cached_workflows=settings.max_cached_crises,
+    drill_config: dict[str, Any] = {
+        "task_queue": f"{task_queue}{DRILL_SUFFIX}" if task_queue else settings.drill_task_queue,
+        "max_concurrent_workflow_tasks": settings.drill_slots,
+        "max_concurrent_activities": settings.drill_slots,
         **common,
-    )
+    }
+    if queues == "exercise":
+        return CrisisWorker(client, drills=None, **drill_config)
     return CrisisWorker(
         client,
-        drills=drills,
+        drills=Worker(client, **drill_config) if queues == "both" else None,
         task_queue=task_queue or settings.task_queue,
-        max_cached_workflows=settings.max_cached_crises,
         **common,
     )

@@ -22,6 +22,14 @@ MESSAGES = {
     "rate.kind.real.many": ("crises réelles", "real crises", "echte Krisen"),
     "rate.kind.exercise.one": ("exercice", "exercise", "Übung"),
     "rate.kind.exercise.many": ("exercices", "exercises", "Übungen"),
+    "help.worker_queues": (
+        "Les files servies\u00a0: les deux (crises réelles et exercices), ou l’une seulement, pour "
+        "servir les exercices à part (une autre machine, une priorité plus basse).",
+        "The queues served: both (real crises and exercises), or one only, to serve exercises "
+        "apart (another machine, a lower priority).",
+        "Die bedienten Warteschlangen: beide (echte Krisen und Übungen) oder nur eine, um Übungen "
+        "getrennt zu bedienen (andere Maschine, niedrigere Priorität).",
+    ),
     "help.list_status": (
         "Seulement les crises dans cet état.",
         "Only the crises in this state.",
