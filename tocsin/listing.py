@@ -92,7 +92,7 @@ def _decode(text: str) -> _Cursor:
     if not dot or kind_letter not in kinds or len(raw) > 4_000:
         raise BadListing("--page-token", text)
     try:
-        token = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        token = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise BadListing("--page-token", text) from None
     return _Cursor(kinds[kind_letter], token or None)

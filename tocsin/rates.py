@@ -14,6 +14,7 @@ processes can pass the limit by as many as race; a flood cannot.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal
@@ -41,6 +42,7 @@ Scope = Literal["person", "playbook"]
 # Starts read to find when the next trigger is allowed, past the limit (a race may have let a
 # few more through).
 _BEYOND: Final = 1_000
+_PAUSES: Final = (0.2, 0.5, None)  # between tries of a count
 
 
 @dataclass(eq=False)
@@ -112,6 +114,22 @@ def _rules(
     ]
 
 
+async def _count(client: Client, query: str) -> int | None:
+    """Crises matching ``query``; None when the server keeps no list of workflows. A busy dev
+    server may answer "namespace not found" to a read for a moment (seen at 8 starts a second
+    on SQLite): the read is tried again, three times at most."""
+    for pause in _PAUSES:
+        try:
+            return (await client.count_workflows(query)).count
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.UNIMPLEMENTED:
+                return None
+            if exc.status != RPCStatusCode.NOT_FOUND or pause is None:
+                raise
+        await asyncio.sleep(pause)
+    raise AssertionError("unreachable")  # the last pause is None: it raised
+
+
 async def check(
     client: Client,
     limits: TriggerLimits,
@@ -143,12 +161,9 @@ async def check(
             f" AND {EXERCISE.name} = {boolean(exercise)}"
             f" AND {TRIGGERED_AT.name} > {timestamp(now - window)}"
         )
-        try:
-            started = (await client.count_workflows(query)).count
-        except RPCError as exc:
-            if exc.status == RPCStatusCode.UNIMPLEMENTED:
-                return
-            raise
+        started = await _count(client, query)
+        if started is None:
+            return
         if started < rule.limit:
             continue
         times = sorted(

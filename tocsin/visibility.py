@@ -19,7 +19,10 @@ from datetime import UTC, datetime
 from typing import Final
 
 from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
@@ -70,9 +73,18 @@ async def ensure_registered(client: Client) -> None:
     if _registered.get(client):
         return
     try:
-        await client.operator_service.add_search_attributes(
-            AddSearchAttributesRequest(namespace=client.namespace, search_attributes=_TYPES)
+        # Read first: adding, even what is there, rewrites the namespace, and a busy server
+        # then answers "namespace not found" to other calls for a moment.
+        known = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=client.namespace)
         )
+        missing = {
+            name: kind for name, kind in _TYPES.items() if name not in known.custom_attributes
+        }
+        if missing:
+            await client.operator_service.add_search_attributes(
+                AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+            )
     except RPCError as exc:
         if exc.status not in _TOLERATED:
             raise
