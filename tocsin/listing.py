@@ -6,13 +6,15 @@ most recently started first, then the others, the most recently ended first. Fil
 playbook are the server's own (search attributes, ``tocsin.visibility``); a state is narrowed by
 the server to the workflow statuses it may come from, then read from how the crisis ended.
 
-A page token is opaque to people: the kind it is in and the server's own token for that kind.
+A page token is opaque to people: the kind it is in, the server's own token for that kind, and a
+checksum.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
@@ -81,21 +83,31 @@ class _Cursor:
     token: bytes | None  # the server's, within that kind; None: its first page
 
 
+def _check(kind: str, raw: str) -> str:
+    """A checksum: a token cut or mistyped is refused here, not sent to the server (which
+    answers a bad one with an internal error, after the client has retried for seconds)."""
+    return hashlib.sha256(f"{kind}.{raw}".encode()).hexdigest()[:8]
+
+
 def _encode(cursor: _Cursor) -> str:
+    kind = cursor.kind[0]
     raw = base64.urlsafe_b64encode(cursor.token or b"").decode().rstrip("=")
-    return f"{cursor.kind[0]}.{raw}"
+    return f"{kind}.{raw}.{_check(kind, raw)}"
 
 
 def _decode(text: str) -> _Cursor:
-    kind_letter, dot, raw = text.strip().partition(".")
+    parts = text.strip().split(".")
     kinds = {kind[0]: kind for kind in KINDS}
-    if not dot or kind_letter not in kinds or len(raw) > 4_000:
+    if len(parts) != 3 or parts[0] not in kinds or len(text) > 4_000:
+        raise BadListing("--page-token", text)
+    kind, raw, check = parts
+    if check != _check(kind, raw):
         raise BadListing("--page-token", text)
     try:
         token = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise BadListing("--page-token", text) from None
-    return _Cursor(kinds[kind_letter], token or None)
+    return _Cursor(kinds[kind], token or None)
 
 
 def _query(kind: Kind, status: str | None, playbook: str | None) -> str:
