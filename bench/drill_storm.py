@@ -210,12 +210,14 @@ def drill_cards(fake: FakeSlack) -> int:
     return sum(1 for card in fake.cards(CHANNEL) if "-drill-" in str(card.get("metadata")))
 
 
-async def main(drills: int, samples: int, in_flight: int, unserved: bool, split: bool) -> None:
+async def main(
+    drills: int, samples: int, in_flight: int, unserved: bool, split: bool, drill_slots: int
+) -> None:
     configure_logging("warning")
     fake = FakeSlack()
     await fake.start()
     layout = "two workers, exercises at nice 10" if split else "one worker polling both queues"
-    print(f"{layout}; before: {loads()}")
+    print(f"{layout}, {drill_slots} drill slots, {in_flight} triggers in flight; {loads()}")
     try:
         with tempfile.TemporaryDirectory(prefix="tocsin-storm-") as tmp:
             folder = Path(tmp)
@@ -230,6 +232,7 @@ async def main(drills: int, samples: int, in_flight: int, unserved: bool, split:
                     TOCSIN_DRILL_TASK_QUEUE=settings.drill_task_queue,
                     TOCSIN_OUTBOX=str(settings.outbox),
                     TOCSIN_LOG_LEVEL="warning",
+                    TOCSIN_DRILL_SLOTS=str(drill_slots),
                     **fake.env(CHANNEL),
                 )
                 async with worker_processes(env, folder, split=split):
@@ -309,10 +312,20 @@ if __name__ == "__main__":
     parser.add_argument(
         "--split", action="store_true", help="exercises served by a worker of their own, niced"
     )
+    parser.add_argument("--drill-slots", type=int, default=2, help="TOCSIN_DRILL_SLOTS")
     parser.add_argument("--send", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.send is not None:
         asyncio.run(send(args.send, args.in_flight))
     else:
-        asyncio.run(main(args.drills, args.samples, args.in_flight, args.unserved, args.split))
+        asyncio.run(
+            main(
+                args.drills,
+                args.samples,
+                args.in_flight,
+                args.unserved,
+                args.split,
+                args.drill_slots,
+            )
+        )
     leave(0)
