@@ -192,29 +192,31 @@ async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Tr
             raise
         return landed
     try:
-        handle = await client.start_workflow(
-            names.WORKFLOW,
-            CrisisRun(crisis=crisis),
-            id=crisis.crisis_id,
-            task_queue=settings.drill_task_queue if crisis.exercise else settings.task_queue,
-            result_type=CrisisOutcome,
-            # A crisis id is free again only if its previous run failed; a closed crisis stays
-            # in the record under its key.
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            memo={
-                "title": playbook.title,
-                "playbook": playbook.id,
-                "key": crisis.crisis_key,
-                "exercise": crisis.exercise,
-                "triggered_by": crisis.triggered_by,
-                "params": digests,
-            },
-            search_attributes=visibility.attributes(
-                person=crisis.triggered_by,
-                playbook=playbook.id,
-                exercise=crisis.exercise,
-                at=now,
-            ),
+        handle = await visibility.patiently(
+            lambda: client.start_workflow(
+                names.WORKFLOW,
+                CrisisRun(crisis=crisis),
+                id=crisis.crisis_id,
+                task_queue=settings.drill_task_queue if crisis.exercise else settings.task_queue,
+                result_type=CrisisOutcome,
+                # A crisis id is free again only if its previous run failed; a closed crisis stays
+                # in the record under its key.
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+                memo={
+                    "title": playbook.title,
+                    "playbook": playbook.id,
+                    "key": crisis.crisis_key,
+                    "exercise": crisis.exercise,
+                    "triggered_by": crisis.triggered_by,
+                    "params": digests,
+                },
+                search_attributes=visibility.attributes(
+                    person=crisis.triggered_by,
+                    playbook=playbook.id,
+                    exercise=crisis.exercise,
+                    at=now,
+                ),
+            )
         )
     except WorkflowAlreadyStartedError as exc:
         landed = await _landing(client, crisis, digests)

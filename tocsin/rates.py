@@ -14,7 +14,6 @@ processes can pass the limit by as many as race; a flood cannot.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal
@@ -35,6 +34,7 @@ from tocsin.visibility import (
     TRIGGERED_AT,
     boolean,
     literal,
+    patiently,
     timestamp,
 )
 
@@ -42,7 +42,6 @@ Scope = Literal["person", "playbook"]
 # Starts read to find when the next trigger is allowed, past the limit (a race may have let a
 # few more through).
 _BEYOND: Final = 1_000
-_PAUSES: Final = (0.2, 0.5, None)  # between tries of a count
 
 
 @dataclass(eq=False)
@@ -115,19 +114,13 @@ def _rules(
 
 
 async def _count(client: Client, query: str) -> int | None:
-    """Crises matching ``query``; None when the server keeps no list of workflows. A busy dev
-    server may answer "namespace not found" to a read for a moment (seen at 8 starts a second
-    on SQLite): the read is tried again, three times at most."""
-    for pause in _PAUSES:
-        try:
-            return (await client.count_workflows(query)).count
-        except RPCError as exc:
-            if exc.status == RPCStatusCode.UNIMPLEMENTED:
-                return None
-            if exc.status != RPCStatusCode.NOT_FOUND or pause is None:
-                raise
-        await asyncio.sleep(pause)
-    raise AssertionError("unreachable")  # the last pause is None: it raised
+    """Crises matching ``query``; None when the server keeps no list of workflows."""
+    try:
+        return (await patiently(lambda: client.count_workflows(query))).count
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.UNIMPLEMENTED:
+            return None
+        raise
 
 
 async def check(

@@ -13,10 +13,12 @@ operator API is closed to tocsin needs them registered once by hand (README, Set
 
 from __future__ import annotations
 
+import asyncio
 import re
 import weakref
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, TypeVar
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
@@ -28,6 +30,8 @@ from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSear
 from temporalio.service import RPCError, RPCStatusCode
 
 from tocsin import names
+
+T = TypeVar("T")
 
 PERSON: Final = SearchAttributeKey.for_keyword("TocsinPerson")
 PLAYBOOK: Final = SearchAttributeKey.for_keyword("TocsinPlaybook")
@@ -105,3 +109,22 @@ def timestamp(moment: datetime) -> str:
 
 def boolean(value: bool) -> str:
     return "true" if value else "false"
+
+
+# A busy dev server (SQLite) may answer "namespace not found" for a moment, to a start as to a
+# read (seen at 6 to 8 starts a second on two loaded cores): tried again after these pauses.
+_BLIP_PAUSES: Final = (0.2, 0.5, 1.0)
+
+
+async def patiently(call: Callable[[], Awaitable[T]]) -> T:
+    """``call()``, tried again while the server says for a moment that its namespace is not
+    found; any other error, or the same one past the pauses, is raised."""
+    for pause in (*_BLIP_PAUSES, None):
+        try:
+            return await call()
+        except RPCError as exc:
+            blip = exc.status == RPCStatusCode.NOT_FOUND and "namespace" in exc.message.lower()
+            if not blip or pause is None:
+                raise
+        await asyncio.sleep(pause)
+    raise AssertionError("unreachable")  # the last pause is None: it raised
