@@ -76,22 +76,26 @@ async def ensure_registered(client: Client) -> None:
     """Register tocsin's search attributes in the client's namespace, once per client."""
     if _registered.get(client):
         return
+    # Read first: adding, even what is there, rewrites the namespace, and a busy server then
+    # answers "namespace not found" to other calls for a moment.
     try:
-        # Read first: adding, even what is there, rewrites the namespace, and a busy server
-        # then answers "namespace not found" to other calls for a moment.
         known = await client.operator_service.list_search_attributes(
             ListSearchAttributesRequest(namespace=client.namespace)
         )
-        missing = {
-            name: kind for name, kind in _TYPES.items() if name not in known.custom_attributes
-        }
-        if missing:
-            await client.operator_service.add_search_attributes(
-                AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
-            )
+        existing = set(known.custom_attributes)
     except RPCError as exc:
         if exc.status not in _TOLERATED:
             raise
+        existing = set()  # it cannot say (the time-skipping server): add them all
+    missing = {name: kind for name, kind in _TYPES.items() if name not in existing}
+    if missing:
+        try:
+            await client.operator_service.add_search_attributes(
+                AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+            )
+        except RPCError as exc:
+            if exc.status not in _TOLERATED:
+                raise
     _registered[client] = True
 
 
