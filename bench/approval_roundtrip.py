@@ -166,7 +166,12 @@ async def main(decisions: int) -> None:
     await fake.start()
     try:
         with tempfile.TemporaryDirectory(prefix="tocsin-bench-") as tmp:
-            settings = settings_for(Path(tmp), f"bench-{uuid.uuid4().hex[:8]}")
+            settings = settings_for(
+                Path(tmp),
+                f"bench-{uuid.uuid4().hex[:8]}",
+                TOCSIN_TRIGGERS_PER_PERSON="100000",
+                TOCSIN_TRIGGERS_PER_PLAYBOOK="100000",
+            )  # many crises by one person: the bench's point
             slack = fake.settings(CHANNEL, http=True)
             async with (
                 embedded_server(settings, port=free_port(), ui=False, advertise=False) as server,

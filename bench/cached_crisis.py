@@ -44,7 +44,12 @@ from tocsin.temporal import embedded_server, free_port
 
 async def one_variant(count: int, extra: dict[str, str], folder: Path) -> tuple[float, float, int]:
     """KB per cached crisis, seconds until every crisis awaited approval, peak KB."""
-    settings = settings_for(folder, f"cached-{uuid.uuid4().hex[:6]}")
+    settings = settings_for(
+        folder,
+        f"cached-{uuid.uuid4().hex[:6]}",
+        TOCSIN_TRIGGERS_PER_PERSON="100000",
+        TOCSIN_TRIGGERS_PER_PLAYBOOK="100000",
+    )  # many crises by one person: the bench's point
     async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
         env = tocsin_env(
             folder / "env",

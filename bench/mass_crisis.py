@@ -143,7 +143,12 @@ async def workers(
 
 
 async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str, float]:
-    settings = settings_for(folder, f"mass-{uuid.uuid4().hex[:6]}")
+    settings = settings_for(
+        folder,
+        f"mass-{uuid.uuid4().hex[:6]}",
+        TOCSIN_TRIGGERS_PER_PERSON="100000",
+        TOCSIN_TRIGGERS_PER_PLAYBOOK="100000",
+    )  # many crises by one person: the bench's point
     async with embedded_server(settings, port=free_port(), ui=False, advertise=False) as server:
         env = tocsin_env(
             folder / "env",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict
@@ -12,6 +13,12 @@ from pydantic import BaseModel, ConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAYBOOKS = PROJECT_ROOT / "playbooks"
 BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
+
+
+# The task queues a worker polls: both (the default), or one, for a deployment that runs the
+# exercises' worker apart (another machine, a lower priority).
+Queues = Literal["both", "real", "exercise"]
+QUEUES: tuple[Queues, ...] = ("both", "real", "exercise")
 
 
 class SettingsError(Exception):
@@ -56,12 +63,39 @@ def _folders(value: str | None) -> list[Path]:
     return [Path(part).expanduser() for part in value.split(os.pathsep) if part]
 
 
+class TriggerLimits(BaseModel):
+    """How many crises one person, and one playbook, may start in a sliding window: real crises
+    and exercises counted apart, so that drills never use up what a real crisis needs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    window_minutes: int = 60
+    per_person: int = 20
+    per_playbook: int = 50
+    drills_per_person: int = 5
+    drills_per_playbook: int = 10
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TriggerLimits:
+        return cls(
+            window_minutes=whole_number(env, "TOCSIN_TRIGGER_WINDOW_MINUTES", 60, 1, 24 * 60),
+            per_person=whole_number(env, "TOCSIN_TRIGGERS_PER_PERSON", 20, 1, 100_000),
+            per_playbook=whole_number(env, "TOCSIN_TRIGGERS_PER_PLAYBOOK", 50, 1, 100_000),
+            drills_per_person=whole_number(env, "TOCSIN_DRILLS_PER_PERSON", 5, 1, 100_000),
+            drills_per_playbook=whole_number(env, "TOCSIN_DRILLS_PER_PLAYBOOK", 10, 1, 100_000),
+        )
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     temporal_address: str | None = None
     namespace: str = "default"
     task_queue: str = "tocsin"
+    # Exercises run on a queue of their own, served with few slots: a drill storm waits there
+    # and never holds a real crisis's tasks (``tocsin worker`` and ``tocsin up`` poll both).
+    drill_task_queue: str = "tocsin-exercise"
+    drill_slots: int = 2
     data_dir: Path
     database: Path
     outbox: Path
@@ -78,15 +112,19 @@ class Settings(BaseModel):
     metrics: str | None = None  # Prometheus endpoint of workers: "9464" or "0.0.0.0:9464"
     otlp_endpoint: str | None = None  # OpenTelemetry traces, OTLP/HTTP: "http://collector:4318"
     file_mode: int = 0o600  # of the files tocsin writes (personal data): owner-only unless told
+    trigger_limits: TriggerLimits = TriggerLimits()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("TOCSIN_DATA_DIR") or user_data_dir("tocsin", appauthor=False))
+        task_queue = env.get("TOCSIN_TASK_QUEUE") or "tocsin"
         return cls(
             temporal_address=env.get("TEMPORAL_ADDRESS") or None,
             namespace=env.get("TEMPORAL_NAMESPACE") or "default",
-            task_queue=env.get("TOCSIN_TASK_QUEUE") or "tocsin",
+            task_queue=task_queue,
+            drill_task_queue=env.get("TOCSIN_DRILL_TASK_QUEUE") or f"{task_queue}-exercise",
+            drill_slots=whole_number(env, "TOCSIN_DRILL_SLOTS", 2, 1, 100),
             data_dir=data_dir,
             database=Path(env.get("TOCSIN_DB") or data_dir / "temporal.sqlite"),
             outbox=Path(env.get("TOCSIN_OUTBOX") or data_dir / "outbox"),
@@ -105,6 +143,7 @@ class Settings(BaseModel):
             metrics=env.get("TOCSIN_METRICS") or None,
             otlp_endpoint=env.get("TOCSIN_OTLP_ENDPOINT") or None,
             file_mode=file_mode(env),
+            trigger_limits=TriggerLimits.from_env(env),
         )
 
     @property

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from tocsin import names
+from tocsin import names, rates, visibility
 from tocsin.config import Settings
 from tocsin.i18n import both, has, t
 from tocsin.i18n.formats import role_name
@@ -180,47 +180,97 @@ def build_input(
 
 async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Triggered:
     """Start the crisis, or land on the running one with the same id and the same parameters
-    (``DifferentParameters`` when they differ)."""
+    (``DifferentParameters`` when they differ). A new crisis counts against the trigger rates
+    (``rates.TooManyTriggers``); exercises run on their own task queue."""
     digests = parameter_digests(crisis.params)
+    await visibility.ensure_registered(client)
+    now = datetime.now(UTC)
+    playbook = crisis.playbook
+    who = playbook.people.get(crisis.triggered_by)
     try:
-        handle = await client.start_workflow(
-            names.WORKFLOW,
-            CrisisRun(crisis=crisis),
-            id=crisis.crisis_id,
-            task_queue=settings.task_queue,
-            result_type=CrisisOutcome,
-            # A crisis id is free again only if its previous run failed; a closed crisis stays
-            # in the record under its key.
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            memo={
-                "title": crisis.playbook.title,
-                "playbook": crisis.playbook.id,
-                "key": crisis.crisis_key,
-                "exercise": crisis.exercise,
-                "triggered_by": crisis.triggered_by,
-                "params": digests,
-            },
+        await rates.check(
+            client,
+            settings.trigger_limits,
+            person=crisis.triggered_by,
+            person_name=who.name if who is not None else crisis.triggered_by,
+            playbook=playbook.id,
+            title=playbook.title,
+            exercise=crisis.exercise,
+            zone=playbook.timezone,
+            now=now,
+        )
+    except rates.TooManyTriggers:
+        # Triggering again a crisis that runs starts nothing: no limit to it.
+        try:
+            landed = await _landing(client, crisis, digests)
+        except ClosedCrisisExists:
+            landed = None
+        if landed is None:
+            raise
+        return landed
+    try:
+        handle = await visibility.patiently(
+            lambda: client.start_workflow(
+                names.WORKFLOW,
+                CrisisRun(crisis=crisis),
+                id=crisis.crisis_id,
+                task_queue=settings.drill_task_queue if crisis.exercise else settings.task_queue,
+                result_type=CrisisOutcome,
+                # A crisis id is free again only if its previous run failed; a closed crisis stays
+                # in the record under its key.
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+                memo={
+                    "title": playbook.title,
+                    "playbook": playbook.id,
+                    "key": crisis.crisis_key,
+                    "exercise": crisis.exercise,
+                    "triggered_by": crisis.triggered_by,
+                    "params": digests,
+                },
+                search_attributes=visibility.attributes(
+                    person=crisis.triggered_by,
+                    playbook=playbook.id,
+                    exercise=crisis.exercise,
+                    at=now,
+                ),
+            )
         )
     except WorkflowAlreadyStartedError as exc:
-        description = await client.get_workflow_handle(crisis.crisis_id).describe()
-        if description.status == WorkflowExecutionStatus.RUNNING:
-            memo = await description.memo()
-            key = memo.get("key")
-            if isinstance(key, str) and key != crisis.crisis_key:
-                # Two keys, one id (« A B » and « a-b »): the second is another crisis's key.
-                params = {"key": shown(crisis.crisis_key), "theirs": shown(key)}
-                raise BadKey("KeyCollision", params) from exc
-            theirs = memo.get("params") or {}
-            differ = sorted(
-                name
-                for name in {*digests, *theirs}
-                if digests.get(name) != (theirs.get(name) if isinstance(theirs, dict) else None)
-            )
-            if differ:
-                raise DifferentParameters(crisis.crisis_id, differ) from exc
-            return Triggered(crisis.crisis_id, existing=True, run_id=description.run_id)
-        raise ClosedCrisisExists(crisis.crisis_id) from exc
+        landed = await _landing(client, crisis, digests)
+        if landed is None:  # gone between the start and the look: as a closed one
+            raise ClosedCrisisExists(crisis.crisis_id) from exc
+        return landed
     return Triggered(crisis.crisis_id, existing=False, run_id=handle.result_run_id)
+
+
+async def _landing(
+    client: Client, crisis: CrisisInput, digests: Mapping[str, str]
+) -> Triggered | None:
+    """The running crisis under this id when its parameters are the same; None when there is
+    none. ``DifferentParameters`` when one runs with others, ``ClosedCrisisExists`` when it is
+    over."""
+    try:
+        description = await client.get_workflow_handle(crisis.crisis_id).describe()
+    except RPCError as exc:
+        if _not_found(exc):
+            return None
+        raise
+    if description.status != WorkflowExecutionStatus.RUNNING:
+        raise ClosedCrisisExists(crisis.crisis_id)
+    memo = await description.memo()
+    key = memo.get("key")
+    if isinstance(key, str) and key != crisis.crisis_key:
+        # Two keys, one id (« A B » and « a-b »): the second is another crisis's key.
+        raise BadKey("KeyCollision", {"key": shown(crisis.crisis_key), "theirs": shown(key)})
+    theirs = memo.get("params") or {}
+    differ = sorted(
+        name
+        for name in {*digests, *theirs}
+        if digests.get(name) != (theirs.get(name) if isinstance(theirs, dict) else None)
+    )
+    if differ:
+        raise DifferentParameters(crisis.crisis_id, differ)
+    return Triggered(crisis.crisis_id, existing=True, run_id=description.run_id)
 
 
 def _handle(client: Client, crisis_id: str) -> WorkflowHandle[Any, Any]:
@@ -361,48 +411,3 @@ async def cancel(client: Client, crisis_id: str, request: CancelRequest) -> Ack:
 
 async def retract(client: Client, crisis_id: str, request: RetractRequest) -> Ack:
     return await _update(client, crisis_id, names.RETRACT, request, Ack)
-
-
-@dataclass(frozen=True)
-class CrisisSummary:
-    crisis_id: str
-    title: str
-    status: str
-    started: datetime | None
-    exercise: bool
-
-
-_STATUS: dict[WorkflowExecutionStatus, str] = {
-    WorkflowExecutionStatus.RUNNING: "running",
-    WorkflowExecutionStatus.COMPLETED: "closed",
-    WorkflowExecutionStatus.FAILED: "failed",
-    WorkflowExecutionStatus.CANCELED: "cancelled",
-    WorkflowExecutionStatus.TERMINATED: "terminated",
-    WorkflowExecutionStatus.CONTINUED_AS_NEW: "running",
-    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
-}
-
-
-async def list_crises(client: Client, *, limit: int = 100) -> list[CrisisSummary]:
-    found: dict[str, CrisisSummary] = {}
-    async for execution in client.list_workflows(
-        f"WorkflowType = '{names.WORKFLOW}'", limit=limit * 2
-    ):
-        if execution.id in found:  # continue-as-new chains list every run; keep the latest
-            continue
-        memo = await execution.memo()
-        status = _STATUS.get(execution.status, "?") if execution.status is not None else "?"
-        if status in ("running", "closed") and memo.get("ended") in ENDED:
-            # How it ended, as the workflow said: closed, retracted or cancelled (its workflow
-            # completes in each case), or over while its workflow waits to post the review.
-            status = str(memo["ended"])
-        found[execution.id] = CrisisSummary(
-            crisis_id=execution.id,
-            title=str(memo.get("title", "")),
-            status=status,
-            started=execution.start_time,
-            exercise=bool(memo.get("exercise", False)),
-        )
-        if len(found) >= limit:
-            break
-    return list(found.values())

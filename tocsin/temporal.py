@@ -25,6 +25,7 @@ from temporalio.testing import WorkflowEnvironment
 from tocsin import tracing
 from tocsin.config import Settings
 from tocsin.metrics import bind_address, runtime_for
+from tocsin.visibility import ensure_registered
 
 DEV_SERVER_NAME = "temporal"
 TEST_SERVER_NAME = "temporal-test-server"
@@ -218,6 +219,8 @@ async def embedded_server(
             runtime=metrics_runtime(settings) if metrics else None,
             interceptors=tracing.interceptors(settings),
         )
+    # The crises' search attributes, known before any crisis starts (tocsin.visibility).
+    await ensure_registered(env.client)
     address = f"127.0.0.1:{port}"
     server = EmbeddedServer(env=env, address=address, ui=f"http://127.0.0.1:{ui_port}", database=db)
     if advertise:

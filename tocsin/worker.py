@@ -1,8 +1,12 @@
-"""The tocsin worker: the crisis workflow and its activities on one task queue."""
+"""The tocsin worker: the crisis workflow and its activities, on the real crises' task queue and,
+with few slots, on the exercises' own queue: a drill storm waits on its queue and never holds a
+real crisis's tasks."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.client import Client
@@ -10,7 +14,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.crisis import CrisisActivities
-from tocsin.config import Settings
+from tocsin.config import Queues, Settings
 from tocsin.outbox import Modes
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.settings import SlackSettings
@@ -26,6 +30,41 @@ WORKFLOW_RUNNER = SandboxedWorkflowRunner(
 )
 
 
+DRILL_SUFFIX = "-exercise"
+
+
+class CrisisWorker(Worker):
+    """A crises' worker with, when given, the exercises' worker alongside: one run, one shutdown
+    (``async with``, ``run()`` and ``shutdown()`` cover both); when either stops on its own,
+    both stop."""
+
+    def __init__(self, client: Client, *, drills: Worker | None, **config: Any) -> None:
+        super().__init__(client, **config)
+        self.drills = drills
+
+    async def run(self) -> None:
+        if self.drills is None:
+            await super().run()
+            return
+        real = asyncio.ensure_future(super().run())
+        drills = asyncio.ensure_future(self.drills.run())
+        try:
+            await asyncio.wait({real, drills}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await asyncio.gather(super().shutdown(), self.drills.shutdown())
+            await asyncio.gather(real, drills, return_exceptions=True)
+        for task in (real, drills):
+            error = None if task.cancelled() else task.exception()
+            if error is not None:
+                raise error
+
+    async def shutdown(self) -> None:
+        if self.drills is None:
+            await super().shutdown()
+            return
+        await asyncio.gather(super().shutdown(), self.drills.shutdown())
+
+
 def build_worker(
     client: Client,
     settings: Settings,
@@ -35,9 +74,12 @@ def build_worker(
     task_queue: str | None = None,
     slack: SlackSettings | None = None,
     slack_client: AsyncWebClient | None = None,
-) -> Worker:
-    """The worker; with ``slack`` its notices also go to Slack, through ``slack_client`` when
-    given (``kept_alive``: connections kept between calls)."""
+    queues: Queues = "both",
+) -> CrisisWorker:
+    """The worker of both queues (``queues``: of one only); with ``slack`` its notices also go
+    to Slack, through ``slack_client`` when given (``kept_alive``: connections kept between
+    calls). A ``task_queue`` other than the settings' has its exercises on
+    ``<task_queue>-exercise``."""
     notifier = (
         SlackNotifier(slack_client or web_client(slack), slack.channel)
         if slack and slack.channel
@@ -49,11 +91,25 @@ def build_worker(
         slack=notifier,
         modes=Modes(settings.file_mode),
     )
-    return Worker(
+    common: dict[str, Any] = {
+        "workflows": [CrisisWorkflow],
+        "workflow_runner": WORKFLOW_RUNNER,
+        "activities": [acts.draft, acts.check, acts.screen, acts.notify, acts.publish, acts.review],
+        "max_cached_workflows": settings.max_cached_crises,
+    }
+    # Few slots for drills: at most that many of their workflow tasks and activities share the
+    # process (its interpreter and its threads for drafting) with a real crisis's.
+    drill_config: dict[str, Any] = {
+        "task_queue": f"{task_queue}{DRILL_SUFFIX}" if task_queue else settings.drill_task_queue,
+        "max_concurrent_workflow_tasks": settings.drill_slots,
+        "max_concurrent_activities": settings.drill_slots,
+        **common,
+    }
+    if queues == "exercise":
+        return CrisisWorker(client, drills=None, **drill_config)
+    return CrisisWorker(
         client,
+        drills=Worker(client, **drill_config) if queues == "both" else None,
         task_queue=task_queue or settings.task_queue,
-        workflows=[CrisisWorkflow],
-        workflow_runner=WORKFLOW_RUNNER,
-        activities=[acts.draft, acts.check, acts.screen, acts.notify, acts.publish, acts.review],
-        max_cached_workflows=settings.max_cached_crises,
+        **common,
     )

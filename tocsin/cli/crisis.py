@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from tocsin import crises
+from tocsin import crises, listing, rates
 from tocsin.cli.common import (
     UnknownPlaybook,
     UserError,
@@ -67,7 +67,10 @@ def trigger(
         )
     except ParameterProblems as exc:
         param_problems(pb.id, exc, [p.name for p in pb.parameters])
-    result = run(with_client(settings, lambda c: crises.trigger(c, settings, crisis)))
+    try:
+        result = run(with_client(settings, lambda c: crises.trigger(c, settings, crisis)))
+    except rates.TooManyTriggers as exc:
+        raise UserError(exc.localized()) from None
     if as_json:
         print_json({"crisis_id": result.crisis_id, "existing": result.existing})
         return
@@ -76,21 +79,62 @@ def trigger(
 
 
 @click.command("list", help=t("help.list"))
+@click.option("--status", type=click.Choice(list(listing.STATES)), help=t("help.list_status"))
+@click.option("--playbook", metavar="PLAYBOOK", help=t("help.list_playbook"))
+@click.option("--exercise/--real", "exercise", default=None, help=t("help.list_exercise"))
+@click.option(
+    "--limit",
+    type=click.IntRange(1, listing.MAX_LIMIT),
+    default=100,
+    show_default=True,
+    help=t("help.list_limit"),
+)
+@click.option("--page-token", metavar="TOKEN", help=t("help.list_page_token"))
 @json_option
 @friendly
-def list_command(as_json: bool) -> None:
+def list_command(
+    status: str | None,
+    playbook: str | None,
+    exercise: bool | None,
+    limit: int,
+    page_token: str | None,
+    as_json: bool,
+) -> None:
     settings = load_settings()
-    found = run(with_client(settings, crises.list_crises))
+    try:
+        page = run(
+            with_client(
+                settings,
+                lambda c: listing.list_crises(
+                    c,
+                    limit=limit,
+                    status=status,
+                    playbook=playbook,
+                    exercise=exercise,
+                    page_token=page_token,
+                ),
+            )
+        )
+    except listing.BadListing as exc:
+        expected = "list.expected_playbook" if exc.option == "--playbook" else "list.expected_token"
+        raise UserError(
+            t("list.bad_option", option=exc.option, value=exc.value[:80], expected=t(expected))
+        ) from None
+    more = t("list.more", token=page.next_page_token) if page.next_page_token else None
     if as_json:
-        print_json([item.__dict__ for item in found])
+        print_json([item.__dict__ for item in page.crises])
+        if more:  # the list stays a list: the way on goes to stderr
+            click.echo(more, err=True)
         return
-    if not found:
+    if not page.crises:
         click.echo(t("list.none"))
-        return
-    click.echo(t("list.header"))
-    for item in found:
+    else:
+        click.echo(t("list.header"))
+    for item in page.crises:
         title = f"{item.title} [{t('status.exercise')}]" if item.exercise else item.title
         click.echo(f"{item.crisis_id}\t{t('state.' + item.status)}\t{local(item.started)}\t{title}")
+    if more:
+        click.echo(more)
 
 
 @click.command(help=t("help.status"))

@@ -15,12 +15,13 @@ import click
 from temporalio.client import Client
 
 from tocsin.cli.common import UserError, friendly, load_settings, playbook_library, run
-from tocsin.config import Settings
+from tocsin.config import QUEUES, Queues, Settings
 from tocsin.i18n import t
 from tocsin.logs import configure_logging
 from tocsin.metrics import bind_address
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import address_for, connect, embedded_server, port_is_free
+from tocsin.visibility import ensure_registered
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -104,6 +105,15 @@ async def _run_until_signal(worker: Worker) -> None:
         await running
 
 
+def _queues(settings: Settings, queues: Queues) -> str:
+    """The queues a worker polls: real crises, exercises, or both."""
+    if queues == "real":
+        return settings.task_queue
+    if queues == "exercise":
+        return settings.drill_task_queue
+    return f"{settings.task_queue} + {settings.drill_task_queue}"
+
+
 def _metrics_line(settings: Settings) -> None:
     if settings.metrics:
         click.echo(t("metrics.ready", address=bind_address(settings.metrics)))
@@ -117,17 +127,20 @@ async def _models() -> None:
     await asyncio.to_thread(warm_up)
 
 
-async def _worker(settings: Settings, *, with_app: bool = True) -> None:
+async def _worker(settings: Settings, *, with_app: bool = True, queues: Queues = "both") -> None:
     slack = _slack(app=with_app)
     client = await connect(settings, metrics=True)
+    await ensure_registered(client)
     await _models()
     async with _slack_api(slack) as api:
         from tocsin.worker import (
             build_worker,  # the workflow and every activity: up and worker only
         )
 
-        worker = build_worker(client, settings, slack=slack, slack_client=api)
-        click.echo(t("worker.ready", address=address_for(settings), queue=settings.task_queue))
+        worker = build_worker(client, settings, slack=slack, slack_client=api, queues=queues)
+        click.echo(
+            t("worker.ready", address=address_for(settings), queue=_queues(settings, queues))
+        )
         _metrics_line(settings)
         await _with_slack(
             slack if with_app else None, client, lambda: _run_until_signal(worker), settings, api
@@ -182,11 +195,18 @@ def up(db: Path | None) -> None:
 
 
 @click.command(help=t("help.worker"))
+@click.option(
+    "--queues",
+    type=click.Choice(QUEUES),
+    default="both",
+    show_default=True,
+    help=t("help.worker_queues"),
+)
 @friendly
-def worker() -> None:
+def worker(queues: Queues) -> None:
     configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
     # Workers post to Slack; the app that receives clicks runs in `tocsin up` or `tocsin slack`.
-    run(_worker(load_settings(), with_app=False))
+    run(_worker(load_settings(), with_app=False, queues=queues))
 
 
 @click.command(name="slack", help=t("help.slack"))

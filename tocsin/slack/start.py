@@ -16,7 +16,7 @@ import structlog
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tocsin import crises
+from tocsin import crises, rates
 from tocsin.i18n import t
 from tocsin.playbook import (
     LoadedPlaybook,
@@ -167,6 +167,15 @@ class Start:
             names = words.escape(", ".join(exc.names))
             text = t("slack.different_parameters", crisis=exc.crisis, names=names)
             await client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        except (rates.TooManyTriggers, crises.BadKey, crises.ClosedCrisisExists) as exc:
+            # Refused before anything started: the person is told why, as the CLI tells it.
+            said = (
+                t("trigger.closed_exists", crisis=exc.crisis)
+                if isinstance(exc, crises.ClosedCrisisExists)
+                else exc.localized()
+            )
+            await client.chat_postEphemeral(channel=channel, user=user, text=words.escape(said))
             return
         key = "slack.already_running" if started.existing else "slack.started"
         await client.chat_postEphemeral(
