@@ -138,7 +138,7 @@ def test_the_french_page_has_french_spaces(review: Review) -> None:
     text = visible(html(review, lang="fr"))
     assert re.findall(r" [:;!?]|« | »", text) == []
     assert re.findall(r"\d h \d|\d min\b", text) == []
-    assert f"15{NBSP}h{NBSP}13" in text
+    assert f"9{NBSP}h{NBSP}40" in text
 
 
 # ---------------------------------------------------------------------- the executive summary
@@ -150,23 +150,23 @@ def test_the_summary_is_prose_with_the_facts(review: Review) -> None:
     assert "<pre" not in section
     assert section.count("<li>") == sum(1 for p in review.phases if p.outcome != "internal")
     said = visible(section).replace(NBSP, " ").replace(NNBSP, " ")
-    assert "détectée le mercredi 2 décembre 2026 à 14 h 43 par Camille Martin" in said
-    assert "Le premier message au public est parti à 15 h 13, 30 min après la détection" in said
-    assert "Premier message : approuvé à 15 h 13 par Sacha Benali (direction adjointe)" in said
-    assert "Échéance : 15 h 43 (1 h après la détection), tenue avec 30 min d’avance" in said
-    assert "Explications : approuvé à 17 h 48" in said
-    assert "Échéance : 17 h 43 (3 h après la détection), manquée de 5 min" in said
-    assert "Solutions : rejeté à 17 h 48 par Dominique Lefèvre (direction)" in said
-    assert "Point de situation n° 1 : approuvé à 17 h 49" in said
-    assert "déclarée résolue à 19 h 52 par Camille Martin" in said
-    assert "close à 19 h 52, 5 h 08 après la détection" in said
+    assert "détectée le jeudi 3 décembre 2026 à 9 h 10 par Camille Martin" in said
+    assert "Le premier message au public est parti à 9 h 40, 30 min après la détection" in said
+    assert "Premier message : approuvé à 9 h 40 par Sacha Benali (direction adjointe)" in said
+    assert "Échéance : 10 h 10 (1 h après la détection), tenue avec 30 min d’avance" in said
+    assert "Explications : approuvé à 12 h 15" in said
+    assert "Échéance : 12 h 10 (3 h après la détection), manquée de 5 min" in said
+    assert "Solutions : rejeté à 12 h 15 par Dominique Lefèvre (direction)" in said
+    assert "Point de situation n° 1 : approuvé à 12 h 16" in said
+    assert "déclarée résolue à 14 h 22 par Camille Martin" in said
+    assert "close à 14 h 22, 5 h 11 après la détection" in said
 
 
 @pytest.mark.parametrize(
     ("lang", "facts"),
     [
-        ("en", ["went out at 15:13, 30 min after detection", "missed by 5 min", "closed at 19:52"]),
-        ("de", ["um 15:13 Uhr hinaus", "um 5 min verpasst", "um 19:52 Uhr abgeschlossen"]),
+        ("en", ["went out at 09:40, 30 min after detection", "missed by 5 min", "closed at 14:22"]),
+        ("de", ["um 09:40 Uhr hinaus", "um 5 min verpasst", "um 14:22 Uhr abgeschlossen"]),
     ],
 )
 def test_the_summary_in_english_and_german(review: Review, lang: str, facts: list[str]) -> None:
@@ -224,13 +224,13 @@ def test_ticks_are_in_the_crisis_s_time_zone() -> None:
 def test_the_chart_has_ticks_a_start_and_an_end(review: Review) -> None:
     svg = chart(review, Words("fr", review.timezone), lambda e: "")
     labels = re.findall(r'<text class="tick" [^>]*>([^<]+)</text>', svg)
-    assert labels == [f"{h}{NBSP}h" for h in (15, 16, 17, 18, 19)]
+    assert labels == [f"{h}{NBSP}h" for h in (10, 11, 12, 13, 14)]
     start = re.search(r'<g class="bound start">.*?<text[^>]*>([^<]+)</text>', svg)
     end = re.search(r'<g class="bound end">.*?<text[^>]*>([^<]+)</text>', svg)
     assert start is not None
-    assert start.group(1) == f"Détection 14{NBSP}h{NBSP}43"
+    assert start.group(1) == f"Détection 9{NBSP}h{NBSP}10"
     assert end is not None
-    assert end.group(1) == f"Clôture 19{NBSP}h{NBSP}52"
+    assert end.group(1) == f"Clôture 14{NBSP}h{NBSP}22"
 
 
 # ---------------------------------------------------------------------- texts and changes
