@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from temporalio.client import Client
@@ -14,7 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import CHANNEL, FakeSlack, slack_library
 from tests.helpers import settings_for, until_quiet
 from tocsin import crises
 from tocsin.config import Settings
@@ -22,6 +23,9 @@ from tocsin.guardrails import warm_up
 from tocsin.models import CrisisInput
 from tocsin.temporal import time_skipping_server_binary
 from tocsin.worker import build_worker
+
+if TYPE_CHECKING:
+    from tests.rig import Rig
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,6 +64,20 @@ async def fake() -> AsyncIterator[FakeSlack]:
         yield server
     finally:
         await server.stop()
+
+
+@pytest.fixture
+async def rig(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Rig]:
+    """A fake Slack, the Slack app over HTTP on loopback, a worker notifying Slack, on a
+    time-skipping server of their own: crises driven through Slack never share a clock with
+    other tests, which skip hours of time."""
+    from tests.rig import running  # tests.rig reads this module's time-skipping server
+
+    library = slack_library(tmp_path)
+    async with running(
+        tmp_path, server="test", fake=fake, channel=CHANNEL, app="http", library=library
+    ) as started:
+        yield started
 
 
 @pytest.fixture

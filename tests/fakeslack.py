@@ -31,6 +31,7 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
 SLACK_IDS = {"camille": "UCAMILLE", "dominique": "UDOMINIQUE", "sacha": "USACHA", "noor": "UNOOR"}
 APP_TOKEN = "xapp-test-token"
+CHANNEL = "C0CRISE"  # the crisis channel of the Slack tests
 
 
 @dataclass

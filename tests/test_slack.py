@@ -7,7 +7,6 @@ import asyncio
 import signal
 import time
 import urllib.parse
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import yaml
 from slack_sdk.errors import SlackApiError
 
 from tests.fakeslack import (
+    CHANNEL,
     Call,
     Failure,
     FakeSlack,
@@ -43,20 +43,6 @@ from tocsin.preview import preview_drafts
 from tocsin.slack.ids import SLASH_COMMAND, ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, kept_alive, web_client
 from tocsin.slack.words import text_name
-
-CHANNEL = "C0CRISE"
-
-
-@pytest.fixture
-async def rig(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Rig]:
-    """A fake Slack, the Slack app over HTTP on loopback, a worker notifying Slack, on a
-    time-skipping server of their own: crises driven through Slack never share a clock with
-    other tests, which skip hours of time."""
-    library = slack_library(tmp_path)
-    async with running(
-        tmp_path, server="test", fake=fake, channel=CHANNEL, app="http", library=library
-    ) as started:
-        yield started
 
 
 async def trigger(rig: Rig, key: str) -> str:

@@ -5,39 +5,25 @@ code and no key; every French message follows French typography."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from tests.fakeslack import (
-    FakeSlack,
+    CHANNEL,
     block_actions,
     form,
     has_buttons,
     sign,
-    slack_library,
     slash,
     view_submission,
     with_slack_people,
 )
 from tests.helpers import LIBRARY, crisis_input, until, until_quiet, wait_status
-from tests.rig import Rig, running
+from tests.rig import Rig
 from tocsin.i18n import convert, text_in
 from tocsin.models import NotifyKind, NotifyRequest, PhaseName
 from tocsin.slack.cards import card_text
 from tocsin.slack.ids import ActionId, BlockId
-
-CHANNEL = "C0CRISE"
-
-
-@pytest.fixture
-async def rig(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Rig]:
-    library = slack_library(tmp_path)
-    async with running(
-        tmp_path, server="test", fake=fake, channel=CHANNEL, app="http", library=library
-    ) as started:
-        yield started
 
 
 async def trigger(rig: Rig, key: str) -> str:

@@ -12,7 +12,6 @@ import json
 import os
 import sqlite3
 import urllib.parse
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -21,6 +20,7 @@ import pytest
 from temporalio.client import Client
 
 from tests.fakeslack import (
+    CHANNEL,
     FakeSlack,
     block_actions,
     button_value,
@@ -52,17 +52,6 @@ from tocsin.slack.replays import guard_for
 from tocsin.slack.run import slack_app
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import free_port
-
-CHANNEL = "C0CRISE"
-
-
-@pytest.fixture
-async def rig(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Rig]:
-    library = slack_library(tmp_path)
-    async with running(
-        tmp_path, server="test", fake=fake, channel=CHANNEL, app="http", library=library
-    ) as started:
-        yield started
 
 
 async def command(rig: Rig, user: str, text: str) -> str:
