@@ -189,7 +189,8 @@ class FakeMastodon:
             return web.Response(status=200)
         return web.json_response(self._json(status))
 
-    async def _edit(self, request: web.Request) -> web.Response:
+    def _own(self, request: web.Request) -> Status | web.Response:
+        """The caller's own status named in the path, or the answer that refuses it."""
         gate = self._gate(request)
         if isinstance(gate, web.Response):
             return gate
@@ -198,6 +199,12 @@ class FakeMastodon:
             return web.json_response({"error": "Record not found"}, status=404)
         if status.username != gate:
             return web.json_response({"error": "This action is not allowed"}, status=403)
+        return status
+
+    async def _edit(self, request: web.Request) -> web.Response:
+        status = self._own(request)
+        if isinstance(status, web.Response):
+            return status
         form = await request.post()
         text = str(form.get("status", ""))
         if not text.strip():
@@ -208,14 +215,9 @@ class FakeMastodon:
         return web.json_response(self._json(status))
 
     async def _delete(self, request: web.Request) -> web.Response:
-        gate = self._gate(request)
-        if isinstance(gate, web.Response):
-            return gate
-        status = self.statuses.get(request.match_info["id"])
-        if status is None:
-            return web.json_response({"error": "Record not found"}, status=404)
-        if status.username != gate:
-            return web.json_response({"error": "This action is not allowed"}, status=403)
+        status = self._own(request)
+        if isinstance(status, web.Response):
+            return status
         del self.statuses[status.id]
         self.deleted.add(status.id)
         return web.json_response({**self._json(status), "text": status.text})
