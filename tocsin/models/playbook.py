@@ -208,6 +208,66 @@ class EndingRoles(Strict):
     cancel: list[Identifier] = []
 
 
+# CAP 1.2's words for an alert, as the schema spells them (the status site's CAP feed).
+CapCategory = Literal[
+    "Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra",
+    "CBRNE", "Other",
+]  # fmt: skip
+CapUrgency = Literal["Immediate", "Expected", "Future", "Past", "Unknown"]
+CapSeverity = Literal["Extreme", "Severe", "Moderate", "Minor", "Unknown"]
+CapCertainty = Literal["Observed", "Likely", "Possible", "Unlikely", "Unknown"]
+PublicLine = Annotated[str, Field(max_length=300)]
+
+
+class AlertPolicy(Strict):
+    """What makes the crisis's statements CAP alerts on the status site."""
+
+    category: CapCategory = "Other"
+    event: Annotated[str, Field(min_length=1, max_length=300)]
+    urgency: CapUrgency = "Immediate"
+    severity: CapSeverity = "Severe"
+    certainty: CapCertainty = "Observed"
+
+
+class ManualPolicy(Strict):
+    """Who publishes by hand what no account publishes (X, radio, the FR-Alert portal, a
+    failed account): the roles asked in turn, and the timers of the wait."""
+
+    owners: list[Identifier] = []  # empty: the playbook's authors, then the approvers
+    remind_every: Duration = timedelta(minutes=15)
+    escalate_after: Duration = timedelta(minutes=30)
+
+    @field_validator("remind_every", "escalate_after")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("doit être positif / must be positive")
+        return value
+
+
+class PublicPolicy(Strict):
+    """What the public pages and feeds say around the statements, each a template over the
+    crisis's parameters (« {{ commune }} »), and how publication is followed up."""
+
+    sender: PublicLine = ""  # who speaks; empty: the ``emetteur`` parameter, else the title
+    area: PublicLine = ""  # where; empty: the ``commune`` or ``secteur`` parameter
+    contact: PublicLine = ""  # where the public calls; empty: the ``hotline`` parameter
+    web: PublicLine = ""  # more information; empty: the ``site`` parameter
+    geocodes: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")], PublicLine] = {}
+    alert: AlertPolicy | None = None
+    manual: ManualPolicy = ManualPolicy()
+    # An automatic publication not acknowledged after this: the authors are told and the
+    # manual task is offered, while the retries go on.
+    alert_after: Duration = timedelta(minutes=10)
+
+    @field_validator("alert_after")
+    @classmethod
+    def _alert_positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("doit être positif / must be positive")
+        return value
+
+
 class Playbook(Strict):
     id: Identifier
     title: Annotated[str, Field(min_length=1)]
@@ -228,6 +288,7 @@ class Playbook(Strict):
     press_contact: PressContact | None = None
     guardrails: GuardrailsPolicy = GuardrailsPolicy()
     review: ReviewPolicy = ReviewPolicy()
+    public: PublicPolicy = PublicPolicy()
 
     def statement_templates(self, phase: PhaseName) -> dict[Channel, str]:
         spec = self.phases.get(phase)

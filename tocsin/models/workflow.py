@@ -19,6 +19,7 @@ from tocsin.models.base import (
     PhaseName,
     Strict,
 )
+from tocsin.models.delivery import Delivery, ManualTask
 from tocsin.models.drafts import Decision, Draft, Finding, StatementText
 from tocsin.models.playbook import GuardrailSettings, Person, Playbook
 
@@ -94,6 +95,10 @@ class EventKind(StrEnum):
     OVERRIDDEN = "overridden"
     REVISED = "revised"
     PUBLISHED = "published"
+    POSTED = "posted"  # a platform acknowledged a post: its URL in the detail
+    POST_FAILED = "post_failed"  # an account refused or has not answered in the delay
+    TASK_OPENED = "task_opened"  # a text to publish by hand, given to a person
+    TASK_DONE = "task_done"  # a person published it by hand, and said where
     FACT_ADDED = "fact_added"
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
@@ -163,6 +168,9 @@ class CrisisState(Strict):
     facts: list[Fact] = []
     decisions: list[Decision] = []
     publications: list[Publication] = []
+    deliveries: list[Delivery] = []  # one a text and account, the latest KEPT_DELIVERIES
+    tasks: list[ManualTask] = []  # the open ones all, the closed ones the latest KEPT_TASKS
+    task_counter: int = 0
     events: list[TimelineEvent] = []
     resolved: bool = False
     resolution: str = ""
@@ -325,6 +333,8 @@ class NotifyKind(StrEnum):
     INFO = "info"
     CLOSED = "closed"  # the crisis is over; the review follows
     REVIEW = "review"  # the review's summary, posted after the close
+    TASK = "task"  # a text to publish by hand: given, reminded, escalated
+    POST_FAILED = "post_failed"  # an account refused a post, or does not answer
 
 
 class NotifyRequest(Strict):

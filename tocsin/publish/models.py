@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, Field, field_validator
 
 from tocsin.models.base import Channel, Identifier, Language, PhaseName, Strict
+from tocsin.models.playbook import AlertPolicy
 
 MAX_TEXT = 100_000  # a press release, with room; a post is far shorter
 MAX_URL = 2_000
@@ -75,6 +76,25 @@ def idempotency_key(
     return "tocsin-" + hashlib.sha256(canonical.encode()).hexdigest()[:36]
 
 
+PublicLine = Annotated[str, Field(max_length=300, pattern=r"^[^\r\n]*$")]
+
+
+class PublicContext(Strict):
+    """What the public pages and alert feeds say around a statement (the status site, CAP),
+    from the playbook's ``public`` section rendered over the crisis's parameters."""
+
+    title: PublicLine
+    sender: PublicLine
+    area: PublicLine
+    contact: PublicLine
+    web: Url | None = None
+    geocodes: dict[str, PublicLine] = Field(default_factory=dict, max_length=50)
+    alert: AlertPolicy | None = None
+    timezone: str = Field(default="Europe/Paris", max_length=64)
+    next_update: AwareDatetime | None = None
+    closing: bool = False  # the close phase's statement: the end of the alert
+
+
 class PublishRequest(Strict):
     """One approved text for one channel, language and account.
 
@@ -97,6 +117,7 @@ class PublishRequest(Strict):
     action: Action = Action.PUBLISH
     thread: RemoteId | None = None
     previous: Publication | None = None
+    context: PublicContext | None = None
     at: datetime | None = None  # when the workflow asked (its clock), else the publisher's
 
     @field_validator("text")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, AwareDatetime, Field, HttpUrl, field_validator, model_validator
 
 from tocsin.models.base import Channel, Identifier, PhaseName, Strict
+from tocsin.models.playbook import CapCategory, CapCertainty, CapSeverity, CapUrgency
 
 SiteLanguage = Literal["fr", "en", "de"]
 LANGUAGES: tuple[SiteLanguage, ...] = ("fr", "en", "de")  # French first
@@ -51,14 +52,10 @@ Text = Annotated[
 CapId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s,<&]+$")]
 
 
-# CAP 1.2's words for an alert, as the schema spells them.
-Category = Literal[
-    "Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra",
-    "CBRNE", "Other",
-]  # fmt: skip
-Urgency = Literal["Immediate", "Expected", "Future", "Past", "Unknown"]
-CapSeverity = Literal["Extreme", "Severe", "Moderate", "Minor", "Unknown"]
-Certainty = Literal["Observed", "Likely", "Possible", "Unlikely", "Unknown"]
+# CAP 1.2's words for an alert, as the schema spells them: the playbook's.
+Category = CapCategory
+Urgency = CapUrgency
+Certainty = CapCertainty
 
 
 class CapFields(Strict):
