@@ -18,6 +18,7 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.publishing import PublishingActivities
 from activities.screen import personal_data
 from tocsin import metrics, names
 from tocsin.channels import Markup, markdown_to_html, measure, profile
@@ -51,6 +52,7 @@ from tocsin.outbox import (
     statement_path,
     write_once,
 )
+from tocsin.publish.accounts import Accounts
 from tocsin.render import RenderError
 from tocsin.review import HistoryError, build_review, fetch_chain
 from tocsin.review.html import html
@@ -61,7 +63,7 @@ log = structlog.get_logger("tocsin.activities")
 T = TypeVar("T")
 
 
-class CrisisActivities:
+class CrisisActivities(PublishingActivities):
     """Activities bound to one worker's outbox and notification folder."""
 
     def __init__(
@@ -70,11 +72,13 @@ class CrisisActivities:
         notifications: Path,
         slack: SlackNotifier | None = None,
         modes: Modes = PRIVATE,
+        accounts: Accounts | None = None,
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
         self.slack = slack
         self.modes = modes  # of every file and folder written (TOCSIN_FILE_MODE)
+        self.accounts = accounts or Accounts()  # TOCSIN_ACCOUNTS; none: the outbox only
 
     @activity.defn(name=names.DRAFT)
     async def draft(self, request: DraftRequest) -> Draft:

@@ -51,6 +51,7 @@ from tocsin.models import (
     StatusQuery,
     crisis_workflow_id,
 )
+from tocsin.models.delivery import TaskDoneRequest
 from tocsin.models.workflow import CrisisKeyError, shown
 from tocsin.playbook import LoadedPlaybook, resolve_parameters
 from tocsin.render import snapshot_templates
@@ -411,3 +412,7 @@ async def cancel(client: Client, crisis_id: str, request: CancelRequest) -> Ack:
 
 async def retract(client: Client, crisis_id: str, request: RetractRequest) -> Ack:
     return await _update(client, crisis_id, names.RETRACT, request, Ack)
+
+
+async def task_done(client: Client, crisis_id: str, request: TaskDoneRequest) -> Ack:
+    return await _update(client, crisis_id, names.TASK_DONE, request, Ack)

@@ -16,6 +16,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.crisis import CrisisActivities
 from tocsin.config import Queues, Settings
 from tocsin.outbox import Modes
+from tocsin.publish.accounts import Accounts, accounts_from_env
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.settings import SlackSettings
 from workflows.crisis import CrisisWorkflow
@@ -75,11 +76,13 @@ def build_worker(
     slack: SlackSettings | None = None,
     slack_client: AsyncWebClient | None = None,
     queues: Queues = "both",
+    accounts: Accounts | None = None,
 ) -> CrisisWorker:
     """The worker of both queues (``queues``: of one only); with ``slack`` its notices also go
     to Slack, through ``slack_client`` when given (``kept_alive``: connections kept between
     calls). A ``task_queue`` other than the settings' has its exercises on
-    ``<task_queue>-exercise``."""
+    ``<task_queue>-exercise``. ``accounts``: where approved texts are posted; by default the
+    file ``TOCSIN_ACCOUNTS`` names (:class:`AccountsError` when it is not valid)."""
     notifier = (
         SlackNotifier(slack_client or web_client(slack), slack.channel)
         if slack and slack.channel
@@ -90,11 +93,22 @@ def build_worker(
         notifications=notifications or settings.data_dir / "notifications",
         slack=notifier,
         modes=Modes(settings.file_mode),
+        # The publishing accounts (TOCSIN_ACCOUNTS), read once: a bad file stops the start.
+        accounts=accounts if accounts is not None else accounts_from_env(),
     )
     common: dict[str, Any] = {
         "workflows": [CrisisWorkflow],
         "workflow_runner": WORKFLOW_RUNNER,
-        "activities": [acts.draft, acts.check, acts.screen, acts.notify, acts.publish, acts.review],
+        "activities": [
+            acts.draft,
+            acts.check,
+            acts.screen,
+            acts.notify,
+            acts.publish,
+            acts.route,
+            acts.post,
+            acts.review,
+        ],
         "max_cached_workflows": settings.max_cached_crises,
     }
     # Few slots for drills: at most that many of their workflow tasks and activities share the

@@ -39,10 +39,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows import caps, rules, steps
     from workflows.handlers import CrisisHandlers
     from workflows.notices import ASKS, Notice, NoticeQueue, approval_label, build, withdrawn
+    from workflows.publishing import PublishingMixin
 
 
 @workflow.defn(name=names.WORKFLOW)
-class CrisisWorkflow(CrisisHandlers):
+class CrisisWorkflow(PublishingMixin, CrisisHandlers):
     @workflow.init
     def __init__(self, run: CrisisRun) -> None:
         self.crisis = run.crisis
@@ -58,6 +59,10 @@ class CrisisWorkflow(CrisisHandlers):
         self.review_at: datetime | None = None
         self.notices = NoticeQueue()
         self.delivery: asyncio.Task[None] | None = None
+        self.posting = 0  # post activities under way (workflows/publishing.py)
+        self.posts: set[asyncio.Task[None]] = set()
+        self.tasks_changed = False
+        self.task_timers: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ main loop
 
@@ -67,6 +72,7 @@ class CrisisWorkflow(CrisisHandlers):
         caps.check_identity(self.crisis, workflow.info().workflow_id)
         caps.check_input(self.crisis)
         self.delivery = asyncio.create_task(self._deliver_notices())
+        self.task_timers = asyncio.create_task(self._task_timers())
         if run.state is None:
             self._event(EventKind.DETECTED, person=self.crisis.triggered_by)
         if self.state.open_gate is not None:
@@ -115,7 +121,9 @@ class CrisisWorkflow(CrisisHandlers):
         return self.state.resolved or self.state.retracted
 
     async def _quiet(self) -> None:
-        """Every notice delivered and every handler finished: the run may end or move on."""
+        """Every post answered, every notice delivered and every handler finished: the run may
+        end or move on."""
+        await workflow.wait_condition(lambda: self.posting == 0)
         await workflow.wait_condition(lambda: self.notices.idle)
         await workflow.wait_condition(workflow.all_handlers_finished)
 
@@ -173,6 +181,7 @@ class CrisisWorkflow(CrisisHandlers):
             and not self.deciding
             and not self.revising
             and self.notices.idle
+            and self.posting == 0
             and not self.state.cancelled
             and workflow.all_handlers_finished()
         )
@@ -252,6 +261,7 @@ class CrisisWorkflow(CrisisHandlers):
             texts, decision = approved
             self.activity_label = "publishing"
             channels = await steps.publish(self.crisis, self.state, gate, decision, texts)
+            await self._reach_public(gate, decision, texts)
             self._notify(
                 Notice(
                     NotifyKind.PUBLISHED,

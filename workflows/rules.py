@@ -476,6 +476,10 @@ def crisis_status(
         decisions=state.decisions,
         facts=state.facts,
         publications=state.publications,
+        deliveries=state.deliveries,
+        tasks=state.tasks
+        if query.include_draft
+        else [t.model_copy(update={"text": ""}) for t in state.tasks],
         events=state.events if query.include_events else [],
         resolved=state.resolved,
         retracted=state.retracted,

@@ -25,6 +25,7 @@ from tocsin.metrics import MetricsAddressError
 from tocsin.models import Channel, TextEdit
 from tocsin.outbox import Modes
 from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary
+from tocsin.publish.accounts import AccountsError
 from tocsin.temporal import BinaryMissing, ServerUnavailable, connect
 from tocsin.tracing import TracingUnavailable
 
@@ -71,6 +72,9 @@ def translate(exc: BaseException) -> UserError | None:
         return UserError(
             t("err.unknown_playbook", name=exc.name, available=", ".join(exc.available) or "-")
         )
+    if isinstance(exc, AccountsError):
+        lines = [t("accounts.invalid")] + [f"  {problem}" for problem in exc.problems]
+        return UserError("\n".join(lines))
     if isinstance(exc, PlaybookError):
         lines = [t("playbook.invalid")] + [f"  {problem}" for problem in exc.problems]
         return UserError("\n".join(lines))

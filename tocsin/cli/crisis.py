@@ -24,6 +24,7 @@ from tocsin.cli.output import local, print_json, print_status
 from tocsin.i18n import t
 from tocsin.i18n.formats import phase_name
 from tocsin.models import CancelRequest, FactRequest, ResolveRequest, RetractRequest
+from tocsin.models.delivery import TaskDoneRequest
 from tocsin.playbook import ParameterProblems
 
 
@@ -229,6 +230,21 @@ def retract(crisis: str, person: str | None, reason: str) -> None:
     click.echo(t("retract.recorded"))
 
 
+@click.command(help=t("help.done"))
+@click.argument("crisis")
+@click.argument("task")
+@as_option
+@click.option("--url", default=None, metavar="URL", help=t("help.done_url"))
+@click.option("--note", default="", metavar="TEXTE", help=t("help.done_note"))
+@friendly
+def done(crisis: str, task: str, person: str | None, url: str | None, note: str) -> None:
+    settings = load_settings()
+    who = who_acts(person)
+    request = TaskDoneRequest(person=who, task=task, url=url or None, note=note.strip())
+    run(with_client(settings, lambda c: crises.task_done(c, crisis, request)))
+    click.echo(t("done.recorded", task=task))
+
+
 COMMANDS: tuple[click.Command, ...] = (
     trigger,
     list_command,
@@ -237,4 +253,5 @@ COMMANDS: tuple[click.Command, ...] = (
     resolve,
     cancel,
     retract,
+    done,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from tocsin.i18n import language, t
 from tocsin.i18n.formats import moment as local
 from tocsin.i18n.formats import phase_name, role_name
 from tocsin.models import CrisisStatus, Finding, Severity
+from tocsin.models.delivery import DeliveryStatus, TaskStatus
 
 __all__ = ["local", "print_findings", "print_json", "print_status"]
 
@@ -130,5 +132,52 @@ def print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
                 )
     click.echo("")
     click.echo(t("status.publications", count=len(status.publications)))
+    _posts(status, at)
+    _tasks(status, at)
     if status.runs > 1:
         click.echo(t("status.runs", runs=status.runs))
+
+
+def _posts(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
+    """Each post on a platform: where the public sees it, or why it is not there yet."""
+    if not status.deliveries:
+        return
+    click.echo(t("status.posts"))
+    for d in status.deliveries:
+        where = f"{phase_name(d.phase, d.sequence)} {d.channel.value}.{d.language} → {d.account}"
+        if d.status is DeliveryStatus.PUBLISHED and d.published_at is not None:
+            said = t("status.post_published", at=at(d.published_at), url=d.url or d.remote_id)
+        elif d.status is DeliveryStatus.FAILED:
+            said = t("status.post_failed", problem=d.error, task=d.task or "-")
+        elif d.status is DeliveryStatus.DELAYED:
+            said = t("status.post_delayed", task=d.task or "-")
+        else:
+            said = t("status.post_pending")
+        click.echo(f"  {where} : {said}")
+
+
+def _tasks(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
+    """The texts to publish by hand: open first, with the command that closes them."""
+    if not status.tasks:
+        return
+    open_tasks = [task for task in status.tasks if task.status is TaskStatus.OPEN]
+    click.echo(t("status.tasks", open=len(open_tasks), count=len(status.tasks)))
+    for task in sorted(status.tasks, key=lambda x: x.status is not TaskStatus.OPEN):
+        where = (
+            f"{task.id}  {phase_name(task.phase, task.sequence)} "
+            f"{task.channel.value}.{task.language}"
+        )
+        if task.status is TaskStatus.OPEN:
+            said = t("status.task_open", since=at(task.opened_at))
+        elif task.status is TaskStatus.DONE and task.done_at is not None:
+            said = t(
+                "status.task_done",
+                at=at(task.done_at),
+                person=task.done_by or "-",
+                where=task.url or task.note,
+            )
+        else:
+            said = t("status.task_superseded", account=task.account or "-")
+        click.echo(f"  {where} : {said}")
+    if open_tasks:
+        click.echo(t("status.tasks_hint", crisis=status.crisis_id, task=open_tasks[0].id))

@@ -77,6 +77,7 @@ class ManualTask(Strict):
     channel: Channel
     language: str
     text: Annotated[str, Field(max_length=100_000)]
+    file: Annotated[str, Field(max_length=4_096)] = ""  # the text in the outbox (to print)
     reason: TaskReason
     account: str | None = None  # the failing account, for FAILED and DELAYED
     problem: Annotated[str, Field(max_length=MAX_ERROR)] = ""

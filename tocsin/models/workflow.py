@@ -248,6 +248,8 @@ class CrisisStatus(Strict):
     decisions: list[Decision]
     facts: list[Fact]
     publications: list[Publication]
+    deliveries: list[Delivery] = []  # the posts on the platforms, with their URLs
+    tasks: list[ManualTask] = []  # the texts to publish by hand, open or closed
     events: list[TimelineEvent] = []
     resolved: bool
     retracted: bool = False

@@ -249,6 +249,9 @@ class Accounts:
         left_out = [n for n in names if exercise and not self.accounts[n].exercise]
         return Resolution(chosen, left_out)
 
+    def kind(self, name: str) -> AccountKind:
+        return AccountKind(str(getattr(self.accounts[name], "kind", "")))
+
     def account_for(self, name: str, exercise: bool) -> AccountBase:
         """The account ``name``, refused for a drill when it reaches the real public (and for a
         real crisis when it is a drill account, where the public would not see it)."""
