@@ -135,6 +135,7 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
         assert set(mail.recipients) == {"presse@example.fr", "mairies@example.fr"}
         assert "presse@example.fr" not in str(parsed["To"] or "")  # in Bcc only
         press = next(d for d in found.deliveries if d.channel is Channel.PRESS_RELEASE)
+        assert press.remote_id is not None
         assert press.remote_id.strip("<>") == str(parsed["Message-ID"]).strip("<>")
         (event,) = platforms.hook.events.values()
         assert event["type"] == "statement.published"

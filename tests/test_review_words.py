@@ -150,7 +150,7 @@ def test_the_summary_is_prose_with_the_facts(review: Review) -> None:
     assert "<pre" not in section
     assert section.count("<li>") == sum(1 for p in review.phases if p.outcome != "internal")
     said = visible(section).replace(NBSP, " ").replace(NNBSP, " ")
-    assert "détectée le jeudi 3 décembre 2026 à 9 h 10 par Camille Martin" in said
+    assert "détectée le jeudi 4 mars 2027 à 9 h 10 par Camille Martin" in said
     assert "Le premier message au public est parti à 9 h 40, 30 min après la détection" in said
     assert "Premier message : approuvé à 9 h 40 par Sacha Benali (direction adjointe)" in said
     assert "Échéance : 10 h 10 (1 h après la détection), tenue avec 30 min d’avance" in said
@@ -158,15 +158,15 @@ def test_the_summary_is_prose_with_the_facts(review: Review) -> None:
     assert "Échéance : 12 h 10 (3 h après la détection), manquée de 5 min" in said
     assert "Solutions : rejeté à 12 h 15 par Dominique Lefèvre (direction)" in said
     assert "Point de situation n° 1 : approuvé à 12 h 16" in said
-    assert "déclarée résolue à 14 h 22 par Camille Martin" in said
-    assert "close à 14 h 22, 5 h 11 après la détection" in said
+    assert "déclarée résolue à 14 h 17 par Camille Martin" in said
+    assert "close à 14 h 17, 5 h 07 après la détection" in said
 
 
 @pytest.mark.parametrize(
     ("lang", "facts"),
     [
-        ("en", ["went out at 09:40, 30 min after detection", "missed by 5 min", "closed at 14:22"]),
-        ("de", ["um 09:40 Uhr hinaus", "um 5 min verpasst", "um 14:22 Uhr abgeschlossen"]),
+        ("en", ["went out at 09:40, 30 min after detection", "missed by 5 min", "closed at 14:17"]),
+        ("de", ["um 09:40 Uhr hinaus", "um 5 min verpasst", "um 14:17 Uhr abgeschlossen"]),
     ],
 )
 def test_the_summary_in_english_and_german(review: Review, lang: str, facts: list[str]) -> None:
@@ -230,7 +230,7 @@ def test_the_chart_has_ticks_a_start_and_an_end(review: Review) -> None:
     assert start is not None
     assert start.group(1) == f"Détection 9{NBSP}h{NBSP}10"
     assert end is not None
-    assert end.group(1) == f"Clôture 14{NBSP}h{NBSP}22"
+    assert end.group(1) == f"Clôture 14{NBSP}h{NBSP}17"
 
 
 # ---------------------------------------------------------------------- texts and changes

@@ -94,9 +94,12 @@ def task_owners(crisis: CrisisInput, phase: PhaseName) -> list[str]:
     return list(dict.fromkeys(owners))
 
 
-def task_due(crisis: CrisisInput, task: ManualTask) -> datetime:
-    """When the open task's next reminder or escalation is due."""
+def task_due(crisis: CrisisInput, task: ManualTask) -> datetime | None:
+    """When the open task's next reminder or escalation is due; None once the playbook's
+    reminders are spent (the task waits, listed by ``tocsin status``)."""
     policy = crisis.playbook.public.manual
+    if task.reminded >= policy.reminders:
+        return None
     due = task.last_reminder_at + policy.remind_every
     if task.level + 1 < len(task_owners(crisis, task.phase)):
         due = min(due, task.level_started_at + policy.escalate_after)
@@ -316,6 +319,17 @@ class PublishingMixin:
     ) -> ManualTask:
         now = workflow.now()
         self.state.task_counter += 1
+        task_id = f"t{self.state.task_counter}"
+        for older in self.state.tasks:
+            if (
+                older.status is TaskStatus.OPEN
+                and (older.channel, older.language) == (item.channel, item.language)
+                and (older.phase, older.sequence) != (phase, sequence)
+            ):
+                # A newer statement for the same audience: the older one is not to go out now.
+                older.status = TaskStatus.SUPERSEDED
+                older.done_at = now
+                older.replaced_by = task_id
         file = next(
             (
                 p.path
@@ -326,7 +340,7 @@ class PublishingMixin:
             "",
         )
         task = ManualTask(
-            id=f"t{self.state.task_counter}",
+            id=task_id,
             file=file,
             phase=phase,
             sequence=sequence,
@@ -393,10 +407,11 @@ class PublishingMixin:
         while True:
             open_tasks = [t for t in self.state.tasks if t.status is TaskStatus.OPEN]
             self.tasks_changed = False
-            if not open_tasks:
+            dues = [d for d in (task_due(self.crisis, t) for t in open_tasks) if d is not None]
+            if not dues:
                 await workflow.wait_condition(lambda: self.tasks_changed)
                 continue
-            due = min(task_due(self.crisis, t) for t in open_tasks)
+            due = min(dues)
             wait = due - workflow.now()
             if wait > timedelta(0):
                 with contextlib.suppress(TimeoutError):
@@ -410,10 +425,12 @@ class PublishingMixin:
         escalated: list[ManualTask] = []
         reminded: list[ManualTask] = []
         for task in open_tasks:
-            if task_due(self.crisis, task) > now:
+            due = task_due(self.crisis, task)
+            if due is None or due > now:
                 continue
             roles = task_owners(self.crisis, task.phase)
             task.last_reminder_at = now
+            task.reminded += 1
             if task.level + 1 < len(roles) and now >= task.level_started_at + policy.escalate_after:
                 task.level += 1
                 task.level_started_at = now
@@ -467,7 +484,7 @@ class PublishingMixin:
         task = self._task(request.task)
         if task is None:
             raise refuse("UnknownTask", task=request.task)
-        if task.status is TaskStatus.SUPERSEDED:
+        if task.status is TaskStatus.SUPERSEDED and task.replaced_by is None:
             raise refuse("TaskPublished", task=task.id, account=task.account or "-")
         if task.status is TaskStatus.DONE:
             raise refuse("TaskDone", task=task.id, person=task.done_by or "-")

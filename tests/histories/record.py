@@ -103,6 +103,7 @@ async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> Non
     await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
 
 
+REVIEW_START = datetime(2027, 3, 4, 8, 10, tzinfo=UTC)
 OVERRIDE = "Numéro de la déléguée de quartier, publié avec son accord écrit du 24/11."
 PERSONAL = "salle des fêtes ; livraisons : Mme Bernard au 06 12 34 56 78"
 
@@ -298,6 +299,11 @@ async def main(which: str) -> None:
             async with build_worker(env.client, settings):
                 if which == "revue":
                     crisis = review_input()
+                    # The review tests read its times and dates: it starts at the same moment
+                    # whenever it is recorded (a Thursday, 9 h 10 in Paris).
+                    now = await env.get_current_time()
+                    assert now < REVIEW_START, "move REVIEW_START and the review tests' dates"
+                    await env.sleep(REVIEW_START - now)
                     await crises.trigger(env.client, settings, crisis)
                     await review_crisis(env, env.client, crisis.crisis_id)
                     count = await save_chain(env.client, crisis.crisis_id, HERE / "revue")

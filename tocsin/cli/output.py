@@ -176,6 +176,8 @@ def _tasks(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
                 person=task.done_by or "-",
                 where=task.url or task.note,
             )
+        elif task.replaced_by:
+            said = t("status.task_replaced", task=task.replaced_by)
         else:
             said = t("status.task_superseded", account=task.account or "-")
         click.echo(f"  {where} : {said}")

@@ -58,7 +58,7 @@ class Delivery(Strict):
 class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"  # a person published it and said where
-    SUPERSEDED = "superseded"  # the failing account published it after all
+    SUPERSEDED = "superseded"  # the account published it after all, or a newer text came
 
 
 class TaskReason(StrEnum):
@@ -83,6 +83,7 @@ class ManualTask(Strict):
     problem: Annotated[str, Field(max_length=MAX_ERROR)] = ""
     opened_at: datetime
     level: int = 0  # index in the owners' roles
+    reminded: int = 0  # reminders and escalations sent
     level_started_at: datetime
     last_reminder_at: datetime
     status: TaskStatus = TaskStatus.OPEN
@@ -90,6 +91,7 @@ class ManualTask(Strict):
     done_by: str | None = None
     url: Url | None = None
     note: Annotated[str, Field(max_length=MAX_TASK_NOTE)] = ""
+    replaced_by: TaskId | None = None  # a newer text for the same channel and language
 
 
 class TaskDoneRequest(Strict):

@@ -236,6 +236,7 @@ class ManualPolicy(Strict):
     owners: list[Identifier] = []  # empty: the playbook's authors, then the approvers
     remind_every: Duration = timedelta(minutes=15)
     escalate_after: Duration = timedelta(minutes=30)
+    reminders: Annotated[int, Field(ge=0, le=50)] = 4  # then the task waits, listed in status
 
     @field_validator("remind_every", "escalate_after")
     @classmethod
