@@ -11,11 +11,13 @@ from collections.abc import Mapping
 
 from tocsin.publish.accounts import (
     Accounts,
+    BlueskyAccount,
     EmailAccount,
     MastodonAccount,
     WebhookAccount,
     read_secret,
 )
+from tocsin.publish.bluesky import publish_bluesky
 from tocsin.publish.errors import NotRetryable
 from tocsin.publish.mail import publish_email
 from tocsin.publish.mastodon import publish_mastodon
@@ -40,9 +42,11 @@ async def publish(
     secret = read_secret(name, account, env)
     if isinstance(account, MastodonAccount) and secret is not None:
         return await publish_mastodon(request, account, secret, limits=limits)
+    if isinstance(account, BlueskyAccount) and secret is not None:
+        return await publish_bluesky(request, account, secret, limits=limits)
     if isinstance(account, EmailAccount):
         return await publish_email(request, account, secret, limits=limits)
     if isinstance(account, WebhookAccount) and secret is not None:
         return await publish_webhook(request, account, secret, limits=limits)
-    # Bluesky and the status site: described in the file, not published to yet.
+    # The status site: described in the file, not published to yet.
     raise NotRetryable(name, "publish.err.not_built")
