@@ -199,7 +199,8 @@ class WebhookAccount(AccountBase):
 
 
 class StatusSiteAccount(AccountBase):
-    """The public status site's folder; writing the site is not built yet."""
+    """The public status site: ``path``, the folder (a link to its current version) a web
+    server serves at ``base_url``; tocsin/publish/statussite.py writes it."""
 
     default_rate: ClassVar[Rate] = Rate(requests=600, per=timedelta(minutes=1))
     kind: Literal["status_site"]

@@ -14,6 +14,7 @@ from tocsin.publish.accounts import (
     BlueskyAccount,
     EmailAccount,
     MastodonAccount,
+    StatusSiteAccount,
     WebhookAccount,
     read_secret,
 )
@@ -23,6 +24,7 @@ from tocsin.publish.mail import publish_email
 from tocsin.publish.mastodon import publish_mastodon
 from tocsin.publish.models import Action, Publication, PublishRequest
 from tocsin.publish.ratelimit import LIMITS, Limits
+from tocsin.publish.statussite import publish_status_site
 from tocsin.publish.webhook import publish_webhook
 
 
@@ -48,5 +50,7 @@ async def publish(
         return await publish_email(request, account, secret, limits=limits)
     if isinstance(account, WebhookAccount) and secret is not None:
         return await publish_webhook(request, account, secret, limits=limits)
-    # The status site: described in the file, not published to yet.
+    if isinstance(account, StatusSiteAccount):
+        return await publish_status_site(request, account, limits=limits)
+    # A secret required by the kind and not read: the accounts file's check refuses it first.
     raise NotRetryable(name, "publish.err.not_built")
