@@ -335,6 +335,15 @@ def _regenerate(account: StatusSiteAccount, folder: Path, crises: dict[str, Stor
     _write(built, digest.encode())
 
 
+def prepare(account: StatusSiteAccount) -> None:
+    """The site written from the store if it is not there yet (``tocsin up`` before any
+    publication: an index that says there is no crisis). Raises ``SiteError`` or ``OSError``."""
+    folder = store_folder(account.path)
+    make_folder(folder / "crises")
+    with _locked(folder):
+        _regenerate(account, folder, _load_all(folder))
+
+
 async def publish_status_site(
     request: PublishRequest, account: StatusSiteAccount, *, limits: Limits = LIMITS
 ) -> Publication:
