@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import TOCSIN, tocsin, tocsin_env
+from tests.processes import tocsin, tocsin_env, tocsin_up
 from tocsin.cli.common import UserError
 from tocsin.cli.servers import SITE_PORT, site_port
 from tocsin.models import Channel, PhaseName
@@ -66,25 +65,8 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
         TOCSIN_SITE_PORT=str(port),
     )
     log = data_dir / "up.log"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [str(TOCSIN), "up"], env=env, stdout=sink, stderr=subprocess.STDOUT, text=True
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while "tocsin est prêt" not in log.read_text(encoding="utf-8"):
-            assert proc.poll() is None, log.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.1)
+    with tocsin_up(env, log, within=120) as proc:
         yield Up(env, proc, log, folder, accounts, f"http://127.0.0.1:{port}/")
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def test_up_prints_the_site_s_address_and_serves_it(up: Up) -> None:
