@@ -108,6 +108,10 @@ def cap_thread(files: dict[str, bytes]) -> list[ET.Element]:
     )
 
 
+def names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
 def page_text(files: dict[str, bytes], path: str) -> str:
     return "".join(parsed(files[path]).data)
 
@@ -326,3 +330,19 @@ async def test_the_store_is_private_and_not_in_the_served_folder(tmp_path: Path)
     for file in (store / "crises").iterdir():
         assert stat.S_IMODE(file.stat().st_mode) == 0o600
     assert not any(".json" in p for p in site_files(tmp_path))
+
+
+@pytest.mark.parametrize("crisis_id", ["..", "...", ".:-", "ÉTÉ-2026", "crisis-" + "a" * 190])
+async def test_a_crisis_id_never_leads_outside_the_site_or_its_store(
+    tmp_path: Path, crisis_id: str
+) -> None:
+    """The workflow's id is untrusted here: the page and the store file are named from it by
+    letters and a digest, always inside their folders."""
+    posted = await send(tmp_path, request(crisis_id=crisis_id))
+    page = posted.remote_id.split("#")[0]
+    assert page.startswith("crises/")
+    assert page in site_files(tmp_path)
+    assert names(tmp_path / "www" / ".crise-tocsin" / "crises") == {f"{Path(page).stem}.json"}
+    assert names(tmp_path) == {"www"}
+    written = {n for n in names(tmp_path / "www") if not n.startswith(".crise.")}
+    assert written == {"crise", ".crise-tocsin"}  # beside them: the versions and the lock
