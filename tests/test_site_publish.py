@@ -249,8 +249,8 @@ async def test_two_crises_at_once_lose_no_statement(
     lock, the second to regenerate sees the first's statement."""
     real = statussite._load_all
 
-    def slow(folder: Path) -> dict[str, statussite.Stored]:
-        found = real(folder)
+    def slow(name: str, folder: Path) -> dict[str, statussite.Stored]:
+        found = real(name, folder)
         time.sleep(0.5)  # a slow disk: the window where both would have read the old store
         return found
 
@@ -310,6 +310,7 @@ async def test_hostile_text_stays_text(tmp_path: Path) -> None:
         ({"text": "Alerte\x00 cachée"}, "U+0000"),
         ({"language": "it"}, "« it »"),
         ({"context": None}, "contexte public"),
+        ({"context": context(timezone="Mars/Olympus")}, "Mars/Olympus"),
     ],
 )
 async def test_what_the_site_cannot_show_is_refused_saying_why(
@@ -346,3 +347,35 @@ async def test_a_crisis_id_never_leads_outside_the_site_or_its_store(
     assert names(tmp_path) == {"www"}
     written = {n for n in names(tmp_path / "www") if not n.startswith(".crise.")}
     assert written == {"crise", ".crise-tocsin"}  # beside them: the versions and the lock
+
+
+async def test_a_refused_request_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """Checked whole before anything is kept: a time zone nobody knows does not poison the
+    store for the publications after it."""
+    await send(tmp_path, request())
+    store = tmp_path / "www" / ".crise-tocsin" / "crises" / f"{CRISIS}.json"
+    kept = store.read_bytes()
+    with pytest.raises(NotRetryable):
+        await send(
+            tmp_path,
+            request(
+                minutes=1,
+                phase=PhaseName.FOLLOW_UP,
+                sequence=1,
+                context=context(timezone="Mars/Olympus"),
+            ),
+        )
+    assert store.read_bytes() == kept
+    await send(
+        tmp_path, request(minutes=2, phase=PhaseName.FOLLOW_UP, sequence=2, text="Deuxième point.")
+    )
+    assert "Deuxième point." in page_text(site_files(tmp_path), f"crises/{CRISIS}.html")
+
+
+async def test_a_damaged_store_file_is_named(tmp_path: Path) -> None:
+    await send(tmp_path, request())
+    store = tmp_path / "www" / ".crise-tocsin" / "crises" / f"{CRISIS}.json"
+    store.write_text("{not json")
+    with pytest.raises(NotRetryable) as refused:
+        await send(tmp_path, request(minutes=1, phase=PhaseName.FOLLOW_UP, sequence=1))
+    assert str(store) in str(refused.value)

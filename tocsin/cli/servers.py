@@ -18,10 +18,11 @@ from temporalio.client import Client
 from tocsin.cli.accounts import load_accounts_or_explain
 from tocsin.cli.common import UserError, friendly, load_settings, playbook_library, run
 from tocsin.config import QUEUES, Queues, Settings
-from tocsin.i18n import t
+from tocsin.i18n import language, t
 from tocsin.logs import configure_logging
 from tocsin.metrics import bind_address
 from tocsin.publish.accounts import StatusSiteAccount
+from tocsin.publish.errors import PublishError
 from tocsin.site import SiteError, serve
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import address_for, connect, embedded_server, port_is_free
@@ -196,8 +197,10 @@ def _status_sites(env: Mapping[str, str]) -> Iterator[None]:
             chosen = port if not seen and (asked or port_is_free(port)) else 0
             seen.add(path)
             try:
-                prepare(account)
+                prepare(name, account)
                 server = stack.enter_context(serve(path, port=chosen))
+            except PublishError as exc:
+                raise UserError(exc.localized(language())) from None
             except (SiteError, OSError) as exc:
                 problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
                 raise UserError(f"{name}: {problem}") from None

@@ -119,10 +119,15 @@ def _write(path: Path, data: bytes) -> None:
         os.close(folder)
 
 
-def _load_all(folder: Path) -> dict[str, Stored]:
+def _load_all(name: str, folder: Path) -> dict[str, Stored]:
+    """Every crisis of the store; a file that is not one (edited by hand, damaged) is named."""
     found: dict[str, Stored] = {}
     for file in sorted((folder / "crises").glob("*.json")):
-        found[file.stem] = Stored.model_validate_json(file.read_bytes())
+        try:
+            found[file.stem] = Stored.model_validate_json(file.read_bytes())
+        except ValueError as exc:  # pydantic's ValidationError among them
+            problem = detail(f"{file}: {type(exc).__name__}")
+            raise NotRetryable(name, "publish.err.site_input", problem=problem) from None
     return found
 
 
@@ -288,7 +293,7 @@ def publish_sync(request: PublishRequest, account: StatusSiteAccount) -> Publica
     try:
         make_folder(folder / "crises")
         with _locked(folder):
-            crises = _load_all(folder)
+            crises = _load_all(name, folder)
             key = site_id(request.crisis_id)
             stored = crises.get(key)
             if stored is not None and stored.crisis_id != request.crisis_id:
@@ -296,13 +301,15 @@ def publish_sync(request: PublishRequest, account: StatusSiteAccount) -> Publica
                 raise NotRetryable(name, "publish.err.site_input", problem=detail(problem))
             if stored is not None and request.key in stored.done:
                 publication = stored.done[request.key]
+                _regenerate(account, folder, *_site(account, crises))
             else:
                 stored = _apply(stored, request, account.base_url, language)
                 publication = _publication(request, account.base_url, stored, language)
                 stored.done[request.key] = publication
                 crises[key] = stored
+                site = _site(account, crises)  # checked whole before anything is kept
                 _write(folder / "crises" / f"{key}.json", stored.model_dump_json().encode())
-            _regenerate(account, folder, crises)
+                _regenerate(account, folder, *site)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -321,9 +328,8 @@ def publish_sync(request: PublishRequest, account: StatusSiteAccount) -> Publica
     return publication
 
 
-def _regenerate(account: StatusSiteAccount, folder: Path, crises: dict[str, Stored]) -> None:
+def _regenerate(account: StatusSiteAccount, folder: Path, site: Site, changed: datetime) -> None:
     """The site rewritten when what it is built from changed since it was last written."""
-    site, changed = _site(account, crises)
     digest = hashlib.sha256(site.model_dump_json().encode()).hexdigest()
     built = folder / "built"
     try:
@@ -335,13 +341,14 @@ def _regenerate(account: StatusSiteAccount, folder: Path, crises: dict[str, Stor
     _write(built, digest.encode())
 
 
-def prepare(account: StatusSiteAccount) -> None:
+def prepare(name: str, account: StatusSiteAccount) -> None:
     """The site written from the store if it is not there yet (``tocsin up`` before any
-    publication: an index that says there is no crisis). Raises ``SiteError`` or ``OSError``."""
+    publication: an index that says there is no crisis). Raises ``SiteError``, ``OSError`` or
+    :class:`NotRetryable` (a damaged store)."""
     folder = store_folder(account.path)
     make_folder(folder / "crises")
     with _locked(folder):
-        _regenerate(account, folder, _load_all(folder))
+        _regenerate(account, folder, *_site(account, _load_all(name, folder)))
 
 
 async def publish_status_site(
