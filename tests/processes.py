@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,33 @@ def tocsin_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env.update({"TOCSIN_DATA_DIR": str(data_dir), "TOCSIN_LANG": "fr", "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env
+
+
+@contextlib.contextmanager
+def tocsin_up(
+    env: Mapping[str, str], log: Path, *, within: float = 90
+) -> Iterator[subprocess.Popen[str]]:
+    """``tocsin up`` running, once it said it is ready; stopped with Ctrl-C (SIGINT) at the
+    end, killed if it does not stop."""
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [str(TOCSIN), "up"], env=dict(env), stdout=sink, stderr=subprocess.STDOUT, text=True
+        )
+    try:
+        deadline = time.monotonic() + within
+        while "tocsin est prêt" not in log.read_text(encoding="utf-8"):
+            assert proc.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 class Process:

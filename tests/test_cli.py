@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.helpers import PLAYBOOK, sample_params
-from tests.processes import TOCSIN, tocsin, tocsin_env
+from tests.processes import tocsin, tocsin_env, tocsin_up
 from tocsin.cli import cli
 from tocsin.config import BUNDLED_PLAYBOOKS
 from tocsin.i18n import text_in
@@ -285,26 +285,8 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
         TOCSIN_METRICS=str(free_port()),
     )
     log = data_dir / "up.log"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [str(TOCSIN), "up"], env=env, stdout=sink, stderr=subprocess.STDOUT, text=True
-        )
-    server = Up(env, proc, log, data_dir)
-    try:
-        deadline = time.monotonic() + 90
-        while "tocsin est prêt" not in log.read_text(encoding="utf-8"):
-            assert proc.poll() is None, log.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
-            time.sleep(0.1)
-        yield server
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with tocsin_up(env, log) as proc:
+        yield Up(env, proc, log, data_dir)
 
 
 def status_json(up: Up, crisis: str) -> dict[str, object]:

@@ -1,37 +1,39 @@
-"""The Bluesky publisher against a real PDS and PLC directory on loopback (tests/bluesky/):
-facets in UTF-8 bytes, one thread per crisis, the record key from the idempotency key (a
-retry never posts twice, even when the connection dropped after the PDS accepted the post),
-corrections, retractions, and the errors a crisis must get through."""
+"""The Bluesky publisher, through :func:`tocsin.publish.publisher.publish`, against a real PDS
+and PLC directory on loopback (tests/bluesky/): facets in UTF-8 bytes, one thread per crisis
+from the previous post's at-uri alone, the record key from the idempotency key (a retry never
+posts twice, even when the connection dropped after the PDS accepted the post), corrections,
+retractions, the account's points, and the errors a crisis must get through."""
 
 from __future__ import annotations
 
 import itertools
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.bluesky.faults import FaultProxy
 from tests.bluesky.server import LocalPds, start, stop_process
+from tocsin.models import Channel, PhaseName
 from tocsin.publish import bluesky_client
-from tocsin.publish.bluesky import (
-    MAX_GRAPHEMES,
-    TID_ALPHABET,
-    TID_PATTERN,
-    delete_post,
-    publish_correction,
-    publish_post,
-    record_key,
+from tocsin.publish.accounts import Accounts, BlueskyAccount
+from tocsin.publish.bluesky import MAX_GRAPHEMES, TID_ALPHABET, TID_PATTERN, record_key
+from tocsin.publish.bluesky_client import close_sessions, reset_seconds
+from tocsin.publish.errors import (
+    BadCredentials,
+    DrillRefused,
+    NotRetryable,
+    Rejected,
+    Unavailable,
 )
-from tocsin.publish.bluesky_client import (
-    Account,
-    BlueskyError,
-    PointsBucket,
-    close_sessions,
-    reset_seconds,
-)
+from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
+from tocsin.publish.publisher import publish
+from tocsin.publish.ratelimit import Limits
 
 # The first test here may wait for the PDS's install that ``make test`` started in the
 # background (minutes when the cache is cold: tests/bluesky/install.py): more than the suite's
@@ -39,6 +41,8 @@ from tocsin.publish.bluesky_client import (
 pytestmark = pytest.mark.timeout(1200)
 
 _handles = itertools.count()
+NAME = "mairie-bluesky"
+VARIABLE = "BSKY_APP_PASSWORD"
 
 
 @pytest.fixture(scope="session")
@@ -50,13 +54,50 @@ def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPds]:
         stop_process(server.process)
 
 
+@dataclass
+class Rig:
+    """A fresh account on the PDS (nothing posted yet) and how tocsin publishes to it."""
+
+    pds: LocalPds
+    did: str
+    handle: str
+    password: str
+    url: str
+    limits: Limits
+
+    def accounts(self, **fields: Any) -> Accounts:
+        spec = {
+            "kind": "bluesky",
+            "url": self.url,
+            "handle": self.handle,
+            "password_env": VARIABLE,
+            **fields,
+        }
+        account = BlueskyAccount.model_validate(spec)
+        return Accounts(None, {NAME: account}, {Channel.BLUESKY: [NAME]})
+
+    async def publish(
+        self, request: PublishRequest, *, password: str | None = None, **fields: Any
+    ) -> Publication:
+        env = {VARIABLE: self.password if password is None else password}
+        return await publish(request, self.accounts(**fields), env=env, limits=self.limits)
+
+    def posts(self) -> list[dict[str, Any]]:
+        return self.pds.records(self.did)
+
+    def uris(self) -> list[str]:
+        return [r["uri"] for r in self.posts()]
+
+    def cid(self, uri: str) -> str:
+        return str(next(r["cid"] for r in self.posts() if r["uri"] == uri))
+
+
 @pytest.fixture
-async def account(pds: LocalPds) -> AsyncIterator[tuple[Account, str]]:
-    """A fresh account (nothing posted yet) and its DID, published to with an app password."""
+async def rig(pds: LocalPds) -> AsyncIterator[Rig]:
     handle = f"mairie{next(_handles)}-{int(time.time() * 1000) % 10**6}.test"
     did = pds.create_account(handle, "mot-de-passe-principal")
     password = pds.app_password(handle, "mot-de-passe-principal", "tocsin")
-    yield Account(pds.url, handle, password, "BSKY_APP_PASSWORD"), did
+    yield Rig(pds, did, handle, password, pds.url, Limits())
     await close_sessions()
 
 
@@ -69,8 +110,36 @@ async def proxy(pds: LocalPds) -> AsyncIterator[FaultProxy]:
     await faults.stop()
 
 
-def via(account: Account, proxy: FaultProxy) -> Account:
-    return Account(proxy.url, account.handle, account.password, account.password_env)
+def request(sequence: int = 1, **changes: Any) -> PublishRequest:
+    values: dict[str, Any] = {
+        "crisis_id": "crisis-inondation-moselle",
+        "phase": PhaseName.FOLLOW_UP,
+        "sequence": sequence,
+        "revision": 0,
+        "channel": Channel.BLUESKY,
+        "language": "fr",
+        "account": NAME,
+        "text": f"Crue de la Moselle : point n° {sequence}.",
+        "exercise": False,
+    }
+    values.update(changes)
+    return PublishRequest.model_validate(values)
+
+
+def correction(of: Publication, text: str, **changes: Any) -> PublishRequest:
+    base = request(**changes)
+    return base.model_copy(
+        update={
+            "revision": base.revision + 1,
+            "action": Action.CORRECT,
+            "previous": of,
+            "text": text,
+        }
+    )
+
+
+def retraction(of: Publication, sequence: int = 1) -> PublishRequest:
+    return request(sequence).model_copy(update={"action": Action.RETRACT, "previous": of})
 
 
 # --- Record keys ----------------------------------------------------------------------------
@@ -94,10 +163,9 @@ def test_record_key_is_a_valid_tid_fixed_by_the_key() -> None:
 # --- Against the PDS ------------------------------------------------------------------------
 
 
-def test_accounts_live_in_the_plc_directory(pds: LocalPds, account: tuple[Account, str]) -> None:
+def test_accounts_live_in_the_plc_directory(pds: LocalPds, rig: Rig) -> None:
     """The PDS registered the account's DID in the loopback PLC directory, nowhere else."""
-    _acct, did = account
-    document = httpx.get(f"{pds.plc}/{did}", timeout=30).json()
+    document = httpx.get(f"{pds.plc}/{rig.did}", timeout=30).json()
     assert document["service"][0]["serviceEndpoint"].startswith("http://localhost:")
     assert pds.url.startswith("http://127.0.0.1:")
 
@@ -108,17 +176,19 @@ TEXT = (
 )
 
 
-async def test_post_with_facets_in_utf8_bytes(pds: LocalPds, account: tuple[Account, str]) -> None:
-    acct, did = account
-    posted = await publish_post(acct, TEXT, "fr", "tocsin-facets")
-    assert posted.uri == f"at://{did}/app.bsky.feed.post/{record_key('tocsin-facets')}"
-    assert posted.url == (
-        f"https://bsky.app/profile/{acct.handle}/post/{record_key('tocsin-facets')}"
-    )
-    record = pds.record(posted.uri)
+async def test_post_with_facets_in_utf8_bytes(rig: Rig) -> None:
+    asked = request(text=TEXT)
+    posted = await rig.publish(asked)
+    rkey = record_key(asked.key)
+    assert posted.remote_id == f"at://{rig.did}/app.bsky.feed.post/{rkey}"
+    assert posted.url == f"https://bsky.app/profile/{rig.handle}/post/{rkey}"
+    assert (posted.kind, posted.account, posted.key) == (AccountKind.BLUESKY, NAME, asked.key)
+    assert posted.action is Action.PUBLISH
+    record = rig.pds.record(posted.remote_id)
     assert record is not None
     assert record["text"] == TEXT
     assert record["langs"] == ["fr"]
+    assert "reply" not in record
     data = record["text"].encode()
     selected = {}
     for facet in record["facets"]:
@@ -139,179 +209,241 @@ async def test_post_with_facets_in_utf8_bytes(pds: LocalPds, account: tuple[Acco
     assert TEXT.index("https://") != link["index"]["byteStart"]
 
 
-async def test_one_thread_per_crisis(pds: LocalPds, account: tuple[Account, str]) -> None:
-    acct, _did = account
-    first = await publish_post(acct, "Alerte : crue de la Moselle.", "fr", "crisis-1-seq-0")
-    second = await publish_post(
-        acct, "Point de situation à 10 h.", "fr", "crisis-1-seq-1", first.thread()
-    )
-    third = await publish_post(
-        acct, "Fin de l’alerte.", "fr", "crisis-1-seq-2", second.thread(first.ref)
-    )
-    record = pds.record(third.uri)
+async def test_the_account_s_web_makes_the_url(rig: Rig) -> None:
+    posted = await rig.publish(request(), web="https://social.example.fr/")
+    rkey = posted.remote_id.rsplit("/", 1)[-1]
+    assert posted.url == f"https://social.example.fr/profile/{rig.handle}/post/{rkey}"
+
+
+async def test_one_thread_per_crisis_from_the_previous_at_uri(rig: Rig) -> None:
+    """The workflow knows only the previous post's remote id (its at-uri): the root and the
+    parent, with their CIDs, are read back from the PDS."""
+    first = await rig.publish(request(1, text="Alerte : crue de la Moselle."))
+    second = await rig.publish(request(2, text="Point à 10 h.", thread=first.remote_id))
+    third = await rig.publish(request(3, text="Fin de l’alerte.", thread=second.remote_id))
+    record = rig.pds.record(third.remote_id)
     assert record is not None
     reply = {
         part: (record["reply"][part]["uri"], record["reply"][part]["cid"])
         for part in ("root", "parent")
     }
-    assert reply == {"root": (first.uri, first.cid), "parent": (second.uri, second.cid)}
-    root = pds.record(first.uri)
+    assert reply == {
+        "root": (first.remote_id, rig.cid(first.remote_id)),
+        "parent": (second.remote_id, rig.cid(second.remote_id)),
+    }
+    root = rig.pds.record(first.remote_id)
     assert root is not None
     assert "reply" not in root
 
 
-async def test_same_key_twice_is_one_post(pds: LocalPds, account: tuple[Account, str]) -> None:
-    acct, did = account
-    once = await publish_post(acct, "Coupure d’eau rue Haute.", "fr", "tocsin-same")
-    again = await publish_post(acct, "Coupure d’eau rue Haute.", "fr", "tocsin-same")
-    assert again == once
-    assert [r["uri"] for r in pds.records(did)] == [once.uri]
+async def test_a_thread_whose_last_post_is_gone_starts_again(rig: Rig) -> None:
+    gone = await rig.publish(request(1))
+    await rig.publish(retraction(gone))
+    next_one = await rig.publish(request(2, thread=gone.remote_id))
+    record = rig.pds.record(next_one.remote_id)
+    assert record is not None
+    assert "reply" not in record
+    assert rig.uris() == [next_one.remote_id]
 
 
-async def test_connection_dropped_after_the_pds_accepted(
-    pds: LocalPds, account: tuple[Account, str], proxy: FaultProxy
-) -> None:
-    acct, did = account
-    through = via(acct, proxy)
+async def test_a_thread_elsewhere_is_refused_before_posting(rig: Rig) -> None:
+    """A remote id from history is not trusted to point at another account's post."""
+    first = await rig.publish(request(1))
+    elsewhere = first.remote_id.replace(rig.did, "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa")
+    with pytest.raises(Rejected):
+        await rig.publish(request(2, thread=elsewhere))
+    with pytest.raises(Rejected):
+        await rig.publish(request(3, thread="at://" + rig.did + "/app.bsky.graph.follow/x"))
+    assert rig.uris() == [first.remote_id]
+
+
+async def test_same_key_twice_is_one_post(rig: Rig) -> None:
+    once = await rig.publish(request(text="Coupure d’eau rue Haute."))
+    again = await rig.publish(request(text="Coupure d’eau rue Haute."))
+    assert again.remote_id == once.remote_id
+    assert rig.uris() == [once.remote_id]
+
+
+async def test_connection_dropped_after_the_pds_accepted(rig: Rig, proxy: FaultProxy) -> None:
+    rig.url = proxy.url
     proxy.faults.drop_create = True
-    with pytest.raises(BlueskyError) as lost:
-        await publish_post(through, "Route D1 fermée.", "fr", "tocsin-drop")
+    asked = request(text="Route D1 fermée.")
+    with pytest.raises(Unavailable) as lost:
+        await rig.publish(asked)
     assert lost.value.retryable
+    assert lost.value.status == 0
     assert proxy.faults.creates_forwarded == 1
-    assert len(pds.records(did)) == 1  # the PDS did take it
+    assert len(rig.posts()) == 1  # the PDS did take it
 
     proxy.faults.heal()
-    retried = await publish_post(through, "Route D1 fermée.", "fr", "tocsin-drop")
+    retried = await rig.publish(asked)
     assert proxy.faults.creates_forwarded == 2  # the retry did try to create, and was refused
-    assert [r["uri"] for r in pds.records(did)] == [retried.uri]
-    assert retried.uri.endswith(record_key("tocsin-drop"))
+    assert rig.uris() == [retried.remote_id]
+    assert retried.remote_id.endswith(record_key(asked.key))
 
 
-async def test_same_key_other_text_is_refused(pds: LocalPds, account: tuple[Account, str]) -> None:
-    acct, did = account
-    await publish_post(acct, "Texte approuvé.", "fr", "tocsin-conflict")
-    with pytest.raises(BlueskyError) as conflict:
-        await publish_post(acct, "Autre texte.", "fr", "tocsin-conflict")
+async def test_same_key_other_text_is_refused(rig: Rig) -> None:
+    await rig.publish(request(text="Texte approuvé."))
+    with pytest.raises(NotRetryable) as conflict:
+        await rig.publish(request(text="Autre texte."))
     assert not conflict.value.retryable
-    assert record_key("tocsin-conflict") in str(conflict.value)
-    assert [r["value"]["text"] for r in pds.records(did)] == ["Texte approuvé."]
+    assert record_key(request().key) in str(conflict.value)
+    assert [r["value"]["text"] for r in rig.posts()] == ["Texte approuvé."]
 
 
-async def test_correction_is_a_reply(pds: LocalPds, account: tuple[Account, str]) -> None:
-    acct, _did = account
-    wrong = await publish_post(acct, "Gymnase ouvert jusqu’à 20 h.", "fr", "tocsin-c0")
-    fixed = await publish_correction(
-        acct, "Gymnase ouvert jusqu’à 22 h.", "fr", "tocsin-c1", wrong.thread()
+async def test_correction_is_a_reply_under_the_corrected_post(rig: Rig) -> None:
+    root = await rig.publish(request(1, text="Crue : premier message."))
+    wrong = await rig.publish(
+        request(2, text="Gymnase ouvert jusqu’à 20 h.", thread=root.remote_id)
     )
-    record = pds.record(fixed.uri)
+    fixed = await rig.publish(correction(wrong, "Gymnase ouvert jusqu’à 22 h.", sequence=2))
+    assert fixed.action is Action.CORRECT
+    assert fixed.remote_id not in (wrong.remote_id, root.remote_id)
+    record = rig.pds.record(fixed.remote_id)
     assert record is not None
     assert record["text"] == "Correction\u00a0: Gymnase ouvert jusqu’à 22 h."
-    assert record["reply"]["parent"]["uri"] == wrong.uri
-    english = await publish_correction(
-        acct, "Gym open until 10 pm.", "en", "tocsin-c2", wrong.thread()
+    assert record["reply"]["parent"]["uri"] == wrong.remote_id
+    assert record["reply"]["root"]["uri"] == root.remote_id  # still the crisis's thread
+    english = await rig.publish(
+        correction(wrong, "Gym open until 10 pm.", sequence=2, language="en")
     )
-    assert (pds.record(english.uri) or {})["text"] == "Correction: Gym open until 10 pm."
+    assert (rig.pds.record(english.remote_id) or {})["text"] == "Correction: Gym open until 10 pm."
+    again = await rig.publish(correction(wrong, "Gymnase ouvert jusqu’à 22 h.", sequence=2))
+    assert again.remote_id == fixed.remote_id
+    assert len(rig.posts()) == 4
 
 
-async def test_retraction_deletes(pds: LocalPds, account: tuple[Account, str]) -> None:
-    acct, did = account
-    keep = await publish_post(acct, "Consigne maintenue.", "fr", "tocsin-keep")
-    gone = await publish_post(acct, "Consigne retirée.", "fr", "tocsin-gone")
-    await delete_post(acct, gone.uri)
-    assert pds.record(gone.uri) is None
-    await delete_post(acct, gone.uri)  # a retry of the retraction is harmless
-    assert [r["uri"] for r in pds.records(did)] == [keep.uri]
+async def test_retraction_deletes(rig: Rig) -> None:
+    keep = await rig.publish(request(1, text="Consigne maintenue."))
+    gone = await rig.publish(request(2, text="Consigne retirée."))
+    withdrawn = await rig.publish(retraction(gone, 2))
+    assert (withdrawn.action, withdrawn.remote_id) == (Action.RETRACT, gone.remote_id)
+    assert rig.pds.record(gone.remote_id) is None
+    await rig.publish(retraction(gone, 2))  # a retry of the retraction is harmless
+    assert rig.uris() == [keep.remote_id]
+
+
+async def test_a_drill_never_reaches_a_real_account(rig: Rig) -> None:
+    with pytest.raises(DrillRefused):
+        await rig.publish(request(exercise=True))
+    drill = await rig.publish(request(exercise=True), exercise=True)
+    assert rig.uris() == [drill.remote_id]
 
 
 async def test_bad_password_is_not_retryable_and_names_the_variable(
-    pds: LocalPds, account: tuple[Account, str]
+    rig: Rig, tmp_path: Path
 ) -> None:
-    acct, did = account
-    wrong = Account(acct.service_url, acct.handle, "xxxx-xxxx-xxxx-xxxx", "BSKY_APP_PASSWORD")
-    with pytest.raises(BlueskyError) as refused:
-        await publish_post(wrong, "Ne doit pas partir.", "fr", "tocsin-bad")
+    with pytest.raises(BadCredentials) as refused:
+        await rig.publish(request(), password="xxxx-xxxx-xxxx-xxxx")
     assert not refused.value.retryable
     assert refused.value.status == 401
-    assert "BSKY_APP_PASSWORD" in str(refused.value)
+    assert VARIABLE in str(refused.value)
     assert "xxxx-xxxx" not in str(refused.value)
-    assert pds.records(did) == []
+    secret = tmp_path / "bsky-password"
+    secret.write_text("yyyy-yyyy-yyyy-yyyy\n")
+    spec = {"password_env": None, "password_file": str(secret)}
+    with pytest.raises(BadCredentials) as from_file:
+        await rig.publish(request(), **spec)
+    assert str(secret) in str(from_file.value)
+    assert "yyyy-yyyy" not in str(from_file.value)
+    assert rig.posts() == []
 
 
 async def test_revoked_app_password_is_not_retryable(
-    pds: LocalPds, account: tuple[Account, str], monkeypatch: pytest.MonkeyPatch
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Revoked while the worker holds a session: once the session is older than its reuse
     window (the session's access token outlives the revocation on the PDS), the next post
     logs in again, is refused, and is not retried."""
-    acct, did = account
-    first = await publish_post(acct, "Avant la révocation.", "fr", "tocsin-rev-0")
-    pds.revoke_app_password(acct.handle, "mot-de-passe-principal", "tocsin")
+    first = await rig.publish(request(1, text="Avant la révocation."))
+    rig.pds.revoke_app_password(rig.handle, "mot-de-passe-principal", "tocsin")
     monkeypatch.setattr(bluesky_client, "SESSION_MAX_AGE", 0.0)
-    with pytest.raises(BlueskyError) as revoked:
-        await publish_post(acct, "Après la révocation.", "fr", "tocsin-rev-1")
+    with pytest.raises(BadCredentials) as revoked:
+        await rig.publish(request(2, text="Après la révocation."))
     assert not revoked.value.retryable
     assert revoked.value.status == 401
-    assert "BSKY_APP_PASSWORD" in str(revoked.value)
-    assert [r["uri"] for r in pds.records(did)] == [first.uri]
+    assert VARIABLE in str(revoked.value)
+    assert rig.uris() == [first.remote_id]
 
 
-async def test_a_cached_session_refused_logs_in_again(
-    pds: LocalPds, account: tuple[Account, str], proxy: FaultProxy
-) -> None:
+async def test_a_cached_session_refused_logs_in_again(rig: Rig, proxy: FaultProxy) -> None:
     """A 401 on a session the worker kept (the PDS's keys changed, say) is not the password's
     fault: one new login, then the post goes out."""
-    acct, did = account
-    through = via(acct, proxy)
-    await publish_post(through, "Premier.", "fr", "tocsin-relog-0")
+    rig.url = proxy.url
+    await rig.publish(request(1, text="Premier."))
     proxy.faults.answer_create = (401, {})
-    second = await publish_post(through, "Second.", "fr", "tocsin-relog-1")
+    second = await rig.publish(request(2, text="Second."))
     logins = [p for p in proxy.faults.seen if p.endswith("com.atproto.server.createSession")]
     assert len(logins) == 2
-    assert second.uri in [r["uri"] for r in pds.records(did)]
-    assert len(pds.records(did)) == 2
+    assert second.remote_id in rig.uris()
+    assert len(rig.posts()) == 2
 
 
-async def test_rate_limit_and_outage_are_retryable(
-    pds: LocalPds, account: tuple[Account, str], proxy: FaultProxy
-) -> None:
-    acct, did = account
-    through = via(acct, proxy)
+async def test_rate_limit_and_outage_are_retryable(rig: Rig, proxy: FaultProxy) -> None:
+    rig.url = proxy.url
     reset = int(time.time()) + 120
     proxy.faults.answer_create = (
         429,
         {"ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": str(reset)},
     )
-    with pytest.raises(BlueskyError) as limited:
-        await publish_post(through, "Message 1.", "fr", "tocsin-429")
+    asked = request(text="Message 1.")
+    with pytest.raises(Unavailable) as limited:
+        await rig.publish(asked)
     assert limited.value.retryable
+    assert limited.value.status == 429
     assert limited.value.retry_after is not None
     assert 100 <= limited.value.retry_after <= 121
+    # The account's bucket waits for the reset: the next try does not reach Bluesky.
+    forwarded = len(proxy.faults.seen)
+    with pytest.raises(Unavailable) as paused:
+        await rig.publish(asked)
+    assert paused.value.retry_after is not None
+    assert 90 <= paused.value.retry_after <= 121
+    assert not any(p.endswith("createRecord") for p in proxy.faults.seen[forwarded:])
+
+    rig.limits = Limits()  # the wait is over (another worker, later)
     proxy.faults.answer_create = (503, {})
-    with pytest.raises(BlueskyError) as down:
-        await publish_post(through, "Message 1.", "fr", "tocsin-429")
+    with pytest.raises(Unavailable) as down:
+        await rig.publish(asked)
     assert down.value.retryable
     assert down.value.status == 503
-    assert pds.records(did) == []
-    posted = await publish_post(through, "Message 1.", "fr", "tocsin-429")
-    assert [r["uri"] for r in pds.records(did)] == [posted.uri]
+    assert rig.posts() == []
+    posted = await rig.publish(asked)
+    assert rig.uris() == [posted.remote_id]
+
+
+async def test_a_create_costs_3_points_of_the_account_s_rate(rig: Rig) -> None:
+    """The accounts file's rate (here 7 points an hour) is the account's bucket: two creates
+    (6 points), then the third would wait; a delete costs 1 and still goes."""
+    rate: dict[str, Any] = {"rate": {"requests": 7, "per": "1h"}}
+    first = await rig.publish(request(1), **rate)
+    await rig.publish(request(2), **rate)
+    with pytest.raises(Unavailable) as later:
+        await rig.publish(request(3), **rate)
+    assert later.value.retry_after == pytest.approx(2 * 3600 / 7, rel=0.01)
+    assert len(rig.posts()) == 2
+    await rig.publish(retraction(first), **rate)
+    assert len(rig.posts()) == 1
 
 
 # --- Without the PDS ------------------------------------------------------------------------
 
 
 async def test_too_long_is_refused_before_any_call() -> None:
-    nowhere = Account("http://127.0.0.1:9", "x.test", "p", "BSKY_APP_PASSWORD")
-    with pytest.raises(BlueskyError) as long:
-        await publish_post(nowhere, "é" * (MAX_GRAPHEMES + 1), "fr", "k")
+    nowhere = Rig.__new__(Rig)
+    nowhere.url, nowhere.handle, nowhere.password = "http://127.0.0.1:9", "x.test", "p"
+    nowhere.limits = Limits()
+    with pytest.raises(NotRetryable) as long:
+        await nowhere.publish(request(text="é" * (MAX_GRAPHEMES + 1)))
     assert not long.value.retryable
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one grapheme, 18 bytes
-    with pytest.raises(BlueskyError) as heavy:
-        await publish_post(nowhere, family * 200, "fr", "k")
+    with pytest.raises(NotRetryable) as heavy:
+        await nowhere.publish(request(text=family * 200))
     assert not heavy.value.retryable
     # 300 accented letters made of two code points each are 300 graphemes: not too long.
-    with pytest.raises(BlueskyError) as unreachable:
-        await publish_post(nowhere, "e\u0301" * MAX_GRAPHEMES, "fr", "k")
-    assert unreachable.value.retryable  # it went as far as the (absent) server
+    with pytest.raises(Unavailable) as unreachable:
+        await nowhere.publish(request(text="e\u0301" * MAX_GRAPHEMES))
+    assert unreachable.value.status == 0  # it went as far as the (absent) server
 
 
 def test_ratelimit_reset_is_read() -> None:
@@ -321,25 +453,3 @@ def test_ratelimit_reset_is_read() -> None:
     assert reset_seconds({"ratelimit-reset": "1e400"}, now) is None
     assert reset_seconds({"ratelimit-reset": str(int(now) + 10**9)}, now) == 86_400
     assert reset_seconds({}, now) is None
-
-
-async def test_points_bucket_hands_a_long_wait_back() -> None:
-    clock = [0.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock[0] += seconds
-
-    bucket = PointsBucket(clock=lambda: clock[0], sleep=sleep)
-    for _ in range(5000 // 3):
-        await bucket.take(3)
-    assert slept == []
-    await bucket.take(3)  # 2 points left, 1 missing: 0.72 s at 5,000 points an hour
-    assert slept == [pytest.approx(3600 / 5000)]
-    for _ in range(20):
-        await bucket.take(3)
-    with pytest.raises(BlueskyError) as later:
-        await bucket.take(3, max_wait=1.0)
-    assert later.value.retryable
-    assert later.value.retry_after == pytest.approx(3 * 3600 / 5000)

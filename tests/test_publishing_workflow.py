@@ -163,20 +163,18 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
         # Marking one done: it says where, once, and only a person of the crisis may.
         radio = manual[Channel.RADIO].id
         for request, refusal in (
-            (TaskDoneRequest(person="camille", task=radio), "TaskWhere"),
-            (TaskDoneRequest(person="camille", task="t999", note="fait"), "UnknownTask"),
+            (TaskDoneRequest(person=AUTHOR, task=radio), "TaskWhere"),
+            (TaskDoneRequest(person=AUTHOR, task="t999", note="fait"), "UnknownTask"),
             (TaskDoneRequest(person="intrus", task=radio, note="fait"), "UnknownPerson"),
         ):
             with pytest.raises(crises.Refused) as refused:
                 await crises.task_done(client, cid, request)
             assert refused.value.code == refusal
         said = "lu à l’antenne à 10 h 05"
-        await crises.task_done(
-            client, cid, TaskDoneRequest(person="camille", task=radio, note=said)
-        )
+        await crises.task_done(client, cid, TaskDoneRequest(person=AUTHOR, task=radio, note=said))
         with pytest.raises(crises.Refused, match=r"camille"):
             await crises.task_done(
-                client, cid, TaskDoneRequest(person="camille", task=radio, note="x")
+                client, cid, TaskDoneRequest(person=AUTHOR, task=radio, note="x")
             )
         done = {t.id: t for t in (await crises.status(client, cid)).tasks}[radio]
         assert (done.status, done.done_by, done.note) == (TaskStatus.DONE, "camille", said)

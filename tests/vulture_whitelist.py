@@ -14,11 +14,13 @@ from babel.messages.catalog import Catalog
 
 from tests.test_publish_mail import Handler
 from tocsin.models import Ack, Gate, MediaPeople, NotifyResult, Person
+from tocsin.models.delivery import Delivery
 from tocsin.publish.accounts import StatusSiteAccount
 from tocsin.publish.models import AccountKind
 from tocsin.review.model import PhaseReview, RunInfo
 from tocsin.site.pages import StatementView
 from tocsin.site.serve import _Handler
+from workflows.crisis import CrisisWorkflow
 
 
 def _site_templates(view: StatementView) -> object:
@@ -49,4 +51,6 @@ _ = (
     StatusSiteAccount.base_url,  # accounts YAML: the status site's address (site not built yet)
     AccountKind.STATUS_SITE,  # a Publication's kind, once the status site publishes
     Handler.handle_DATA,  # aiosmtpd calls its handler's hooks by name
+    Delivery.requested_at,  # kept in state and history: when the workflow asked for the post
+    CrisisWorkflow.task_timers,  # the reminders' coroutine, held so that it is not collected
 )

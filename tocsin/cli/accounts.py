@@ -9,7 +9,7 @@ import click
 
 from tocsin.cli.common import UserError, friendly, run
 from tocsin.i18n import language, t
-from tocsin.publish.accounts import AccountsError, accounts_from_env
+from tocsin.publish.accounts import Accounts, AccountsError, accounts_from_env
 from tocsin.publish.check import check_all
 
 
@@ -18,14 +18,19 @@ def accounts() -> None:
     pass
 
 
-@accounts.command("check", help=t("help.accounts_check"))
-@friendly
-def accounts_check() -> None:
+def load_accounts_or_explain() -> Accounts:
+    """TOCSIN_ACCOUNTS's file, or a :class:`UserError` listing each problem at its line."""
     try:
-        loaded = accounts_from_env()
+        return accounts_from_env()
     except AccountsError as exc:
         lines = [t("accounts.invalid")] + [f"  {problem}" for problem in exc.problems]
         raise UserError("\n".join(lines)) from None
+
+
+@accounts.command("check", help=t("help.accounts_check"))
+@friendly
+def accounts_check() -> None:
+    loaded = load_accounts_or_explain()
     if not loaded.accounts:
         click.echo(t("accounts.check.none"))
         return

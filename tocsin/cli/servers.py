@@ -1,5 +1,6 @@
-"""Commands that run until stopped: ``up`` (embedded server, worker and Slack app), ``worker``,
-``slack``, and ``demo`` (a whole crisis on a throw-away server)."""
+"""Commands that run until stopped: ``up`` (embedded server, worker, Slack app, and the status
+sites of TOCSIN_ACCOUNTS served on loopback), ``worker``, ``slack``, and ``demo`` (a whole
+crisis on a throw-away server)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,22 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from temporalio.client import Client
 
+from tocsin.cli.accounts import load_accounts_or_explain
 from tocsin.cli.common import UserError, friendly, load_settings, playbook_library, run
 from tocsin.config import QUEUES, Queues, Settings
-from tocsin.i18n import t
+from tocsin.i18n import language, t
 from tocsin.logs import configure_logging
 from tocsin.metrics import bind_address
+from tocsin.publish.accounts import StatusSiteAccount
+from tocsin.publish.errors import PublishError
+from tocsin.site import SiteError, serve
 from tocsin.slack.settings import SlackSettings
 from tocsin.temporal import address_for, connect, embedded_server, port_is_free
 from tocsin.visibility import ensure_registered
@@ -159,6 +164,50 @@ async def _slack_alone(settings: Settings) -> None:
     click.echo(t("up.stopped"))
 
 
+SITE_PORT = 8089  # the first status site's port when TOCSIN_SITE_PORT does not say, if free
+
+
+def site_port(env: Mapping[str, str]) -> tuple[int, bool]:
+    """The first status site's port, and whether it was asked for (then it must be free;
+    else 8089, or any free port when 8089 is taken). ``0``: any free port."""
+    value = env.get("TOCSIN_SITE_PORT", "").strip()
+    if not value:
+        return SITE_PORT, False
+    if not value.isascii() or not value.isdigit() or int(value) > 65535:
+        raise UserError(t("up.err.site_port", value=value[:20]))
+    return int(value), True
+
+
+@contextlib.contextmanager
+def _status_sites(env: Mapping[str, str]) -> Iterator[None]:
+    """Each status site of TOCSIN_ACCOUNTS (one per folder) written if it is not there yet and
+    served on loopback while the block runs; its address printed."""
+    from tocsin.publish.statussite import prepare
+
+    loaded = load_accounts_or_explain()
+    port, asked = site_port(env)
+    with contextlib.ExitStack() as stack:
+        seen: set[Path] = set()
+        for name, account in loaded.accounts.items():
+            if not isinstance(account, StatusSiteAccount) or account.path.absolute() in seen:
+                continue
+            path = account.path.absolute()
+            if not seen and asked and port and not port_is_free(port):
+                raise UserError(t("err.port_busy", port=port))
+            chosen = port if not seen and (asked or port_is_free(port)) else 0
+            seen.add(path)
+            try:
+                prepare(name, account)
+                server = stack.enter_context(serve(path, port=chosen))
+            except PublishError as exc:
+                raise UserError(exc.localized(language())) from None
+            except (SiteError, OSError) as exc:
+                problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise UserError(f"{name}: {problem}") from None
+            click.echo(t("up.site", account=name, url=server.url, path=path))
+        yield
+
+
 @click.command(help=t("help.up"))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help=t("help.db"))
 @friendly
@@ -167,7 +216,8 @@ def up(db: Path | None) -> None:
     settings = load_settings()
     if settings.temporal_address:
         click.echo(t("worker.external", address=settings.temporal_address))
-        run(_worker(settings))
+        with _status_sites(os.environ):
+            run(_worker(settings))
         return
     for port in (settings.embedded_port, settings.ui_port):
         if not port_is_free(port):
@@ -191,7 +241,8 @@ def up(db: Path | None) -> None:
             )
         click.echo(t("up.stopped"))
 
-    run(main())
+    with _status_sites(os.environ):
+        run(main())
 
 
 @click.command(help=t("help.worker"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
@@ -134,6 +134,3 @@ class Route(Strict):
 class RouteResult(Strict):
     routes: list[Route]
     context: PublicContext
-
-
-DeliveryOutcome = Literal["published", "failed"]

@@ -128,7 +128,8 @@ class MastodonAccount(AccountBase):
 
 
 class BlueskyAccount(AccountBase):
-    """Described here so that the file can name it; publishing to Bluesky is not built yet."""
+    """An account on a PDS (``url``), posting with an app password; ``web``: where the public
+    opens a post (``<web>/profile/<handle>/post/<rkey>``)."""
 
     secret_field: ClassVar[str] = "password"
     # Bluesky's published limit: 5,000 points an hour, a create costing 3.
@@ -136,6 +137,7 @@ class BlueskyAccount(AccountBase):
     kind: Literal["bluesky"]
     url: SecureUrl
     handle: str = Field(min_length=3, max_length=253, pattern=r"^[A-Za-z0-9.-]+$")
+    web: Url = "https://bsky.app"
     password_env: EnvName | None = None
     password_file: Path | None = None
 
@@ -197,7 +199,8 @@ class WebhookAccount(AccountBase):
 
 
 class StatusSiteAccount(AccountBase):
-    """The public status site's folder; writing the site is not built yet."""
+    """The public status site: ``path``, the folder (a link to its current version) a web
+    server serves at ``base_url``; tocsin/publish/statussite.py writes it."""
 
     default_rate: ClassVar[Rate] = Rate(requests=600, per=timedelta(minutes=1))
     kind: Literal["status_site"]

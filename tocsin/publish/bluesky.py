@@ -1,19 +1,22 @@
-"""Bluesky: a statement becomes an ``app.bsky.feed.post`` record, through the ``atproto`` SDK.
+"""Bluesky: a statement becomes an ``app.bsky.feed.post`` record, through the ``atproto`` SDK;
+:func:`publish_bluesky` is what :func:`tocsin.publish.publisher.publish` calls.
 
-- **Idempotent.** The record key is a TID derived from the publication's idempotency key
+- **Idempotent.** The record key is a TID derived from the request's idempotency key
   (:func:`record_key`): a second create with the same key fails (the PDS answers 500), and a
   failed create followed by a ``getRecord`` that finds the same text counts as published. A
   retry after a connection dropped once the PDS had accepted the post therefore posts nothing.
 - **Rich text.** Links and hashtags become facets, indexed in UTF-8 *bytes* (:func:`facets`).
-- **One thread per crisis.** The crisis's first post is the root; each next post replies to
-  the root and to the previous post (:class:`Thread`).
-- **Corrections** are a reply « Correction : … »; a **retraction** deletes the record.
-- **Limits and errors** (``bluesky_client``): 5,000 points an hour, a create costing 3; 429
-  with ``ratelimit-reset`` and 5xx are retryable, 401/403 is not and names the password's
-  variable.
-
-Inputs are explicit (the account, its app password's value and the variable it came from);
-nothing here reads the environment or knows about workflows.
+- **One thread per crisis.** The request's ``thread`` is the at-uri of the crisis's previous
+  post on the account. A reply needs strong references (at-uri and CID) to the thread's root
+  and to its parent: they are read back with one ``getRecord`` of that post (its CID, and its
+  own ``reply.root``, or itself when it is the root). The remote id stays the plain at-uri
+  (what the public and the review can use), and a CID is never trusted from history. A
+  previous post that is gone (retracted, deleted by hand) starts a new thread.
+- **Corrections** are a reply « Correction : … » under the corrected post; a **retraction**
+  deletes the record (deleting a record already gone succeeds).
+- **Limits and errors**: the account's token bucket (:mod:`tocsin.publish.ratelimit`: 5,000
+  points an hour, a create costing 3, a delete 1), the errors of :mod:`tocsin.publish.errors`
+  (``bluesky_client``).
 """
 
 from __future__ import annotations
@@ -26,26 +29,25 @@ from typing import Any
 import regex
 from atproto import AsyncClient, models
 from atproto_client.exceptions import RequestErrorBase
+from pydantic import SecretStr
 
 from tocsin.i18n import text_in
+from tocsin.publish.accounts import BlueskyAccount
 from tocsin.publish.bluesky_client import (
-    CREATE_COST,
     DELETE_COST,
     FAILURES,
     Account,
-    BlueskyError,
-    PointsBucket,
-    bucket_for,
-    detail,
     error,
     with_session,
 )
+from tocsin.publish.errors import NotRetryable, Rejected, Unavailable, detail
+from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
+from tocsin.publish.ratelimit import BLUESKY_CREATE_COST, LIMITS, Limits
 
 POST = "app.bsky.feed.post"
 MAX_GRAPHEMES = 300  # Bluesky's limit on a post's text, and in UTF-8 bytes:
 MAX_BYTES = 3000
 MAX_TAG = 64  # graphemes in a hashtag, without its '#'
-WEB = "https://bsky.app"
 
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable
 TID_PATTERN = regex.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
@@ -74,15 +76,6 @@ class Posted:
     uri: str
     cid: str
     url: str
-
-    @property
-    def ref(self) -> Ref:
-        return Ref(self.uri, self.cid)
-
-    def thread(self, root: Ref | None = None) -> Thread:
-        """The thread for the crisis's next post: under ``root`` (this post when it is the
-        root), answering this post."""
-        return Thread(root=root or self.ref, parent=self.ref)
 
 
 def record_key(idempotency_key: str) -> str:
@@ -158,17 +151,31 @@ def correction_text(text: str, language: str) -> str:
     return text_in(language, "bluesky.correction", text=text)
 
 
-def public_url(handle: str, uri: str, web: str = WEB) -> str:
-    return f"{web}/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
+def public_url(handle: str, uri: str, web: str) -> str:
+    return f"{web.rstrip('/')}/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
 
 
-def _text_of(value: object) -> str | None:
-    text = value.get("text") if isinstance(value, dict) else getattr(value, "text", None)
-    return text if isinstance(text, str) else None
+def _field(value: object, name: str) -> Any:
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
 
 
-async def _existing(client: AsyncClient, did: str, rkey: str) -> tuple[str, str, str] | None:
-    """The post at ``rkey``: (uri, cid, text), or None when there is none."""
+def own_rkey(account: Account, uri: str, did: str | None = None) -> str:
+    """The record key of ``uri``, a post of this account's (its DID, or its handle); any
+    other at-uri is refused: a remote id from history is not trusted to point elsewhere."""
+    parts = uri.removeprefix("at://").split("/")
+    if (
+        not uri.startswith("at://")
+        or len(parts) != 3
+        or parts[1] != POST
+        or not TID_PATTERN.match(parts[2])
+        or (did is not None and parts[0] != did and parts[0].lower() != account.handle.lower())
+    ):
+        raise Rejected(account.name, 0, detail(uri))
+    return parts[2]
+
+
+async def _existing(client: AsyncClient, did: str, rkey: str) -> tuple[str, str, Any] | None:
+    """The post at ``rkey``: (uri, cid, its record), or None when there is none."""
     try:
         found = await client.com.atproto.repo.get_record(
             models.ComAtprotoRepoGetRecord.Params(repo=did, collection=POST, rkey=rkey)
@@ -177,18 +184,56 @@ async def _existing(client: AsyncClient, did: str, rkey: str) -> tuple[str, str,
         if exc.response is not None and exc.response.status_code in (400, 404):
             return None  # RecordNotFound
         raise
-    return found.uri, found.cid or "", _text_of(found.value) or ""
+    return found.uri, found.cid or "", found.value
 
 
 _CID = regex.compile(r"[A-Za-z0-9]{8,200}")
+
+
+def _ref(uri: object, cid: object) -> Ref | None:
+    if isinstance(uri, str) and isinstance(cid, str) and _CID.fullmatch(cid):
+        return Ref(uri, cid)
+    return None
+
+
+async def thread_after(client: AsyncClient, did: str, account: Account, uri: str) -> Thread | None:
+    """Where a reply to the post ``uri`` goes: under that post's root (itself when it is the
+    root), answering it; None when the post is gone (a new thread starts)."""
+    found = await _existing(client, did, own_rkey(account, uri, did))
+    if found is None:
+        return None
+    parent = _ref(*found[:2])
+    if parent is None:
+        raise NotRetryable(account.name, "publish.err.bad_answer", problem=detail(found[1]))
+    reply = _field(found[2], "reply")
+    root_of = _field(reply, "root") if reply is not None else None
+    root = _ref(_field(root_of, "uri"), _field(root_of, "cid")) if root_of is not None else None
+    return Thread(root=root or parent, parent=parent)
 
 
 def _posted(account: Account, did: str, rkey: str, uri: str, cid: str, web: str) -> Posted:
     """The PDS's answer, checked: the record is the one asked for (its answer is untrusted, and
     its id goes into history and the review)."""
     if uri != f"at://{did}/{POST}/{rkey}" or not _CID.fullmatch(cid):
-        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=detail(uri))
+        raise NotRetryable(account.name, "publish.err.bad_answer", problem=detail(uri))
     return Posted(uri, cid, public_url(account.handle, uri, web))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The account's token bucket: which :class:`Limits`, and its rate from the accounts file."""
+
+    limits: Limits
+    points: int
+    window: float
+
+    async def take(self, account: Account, cost: int) -> None:
+        await self.limits.take(account.name, self.points, self.window, cost=cost)
+
+    def told(self, account: Account, failure: Exception) -> None:
+        """Bluesky said 429: the bucket waits until its window resets."""
+        if isinstance(failure, Unavailable) and failure.status == 429 and failure.retry_after:
+            self.limits.pause(account.name, failure.retry_after)
 
 
 async def publish_post(
@@ -196,38 +241,42 @@ async def publish_post(
     text: str,
     language: str,
     idempotency_key: str,
-    thread: Thread | None = None,
+    reply_to: str | None,
+    budget: Budget,
     *,
     created_at: datetime | None = None,
-    bucket: PointsBucket | None = None,
-    web: str = WEB,
+    web: str,
 ) -> Posted:
     """Post ``text`` in ``language`` (a BCP 47 tag) as the record keyed by
-    ``idempotency_key``; in ``thread`` when given. Calling it again with the same key returns
-    the same post and posts nothing."""
+    ``idempotency_key``; a reply to the post ``reply_to`` (an at-uri of the account's) when
+    given. Calling it again with the same key returns the same post and posts nothing."""
     count = graphemes(text)
     if not text.strip() or count > MAX_GRAPHEMES or len(text.encode()) > MAX_BYTES:
-        raise BlueskyError(
-            "bluesky.err.too_long", retryable=False, count=count, limit=MAX_GRAPHEMES
-        )
+        raise NotRetryable(account.name, "bluesky.err.too_long", count=count, limit=MAX_GRAPHEMES)
     rkey = record_key(idempotency_key)
-    record = models.AppBskyFeedPost.Record(
-        text=text,
-        langs=[language],
-        facets=facets(text) or None,
-        created_at=(created_at or datetime.now(UTC)).isoformat(timespec="milliseconds"),
-        reply=None
-        if thread is None
-        else models.AppBskyFeedPost.ReplyRef(
-            root=models.ComAtprotoRepoStrongRef.Main(uri=thread.root.uri, cid=thread.root.cid),
-            parent=models.ComAtprotoRepoStrongRef.Main(
-                uri=thread.parent.uri, cid=thread.parent.cid
-            ),
-        ),
-    )
+    if reply_to is not None:
+        own_rkey(account, reply_to)
 
     async def create(client: AsyncClient, did: str) -> Posted:
-        await (bucket or bucket_for(account)).take(CREATE_COST)
+        try:
+            thread = await thread_after(client, did, account, reply_to) if reply_to else None
+        except FAILURES as exc:
+            raise error(account, exc) from None
+        record = models.AppBskyFeedPost.Record(
+            text=text,
+            langs=[language],
+            facets=facets(text) or None,
+            created_at=(created_at or datetime.now(UTC)).isoformat(timespec="milliseconds"),
+            reply=None
+            if thread is None
+            else models.AppBskyFeedPost.ReplyRef(
+                root=models.ComAtprotoRepoStrongRef.Main(uri=thread.root.uri, cid=thread.root.cid),
+                parent=models.ComAtprotoRepoStrongRef.Main(
+                    uri=thread.parent.uri, cid=thread.parent.cid
+                ),
+            ),
+        )
+        await budget.take(account, BLUESKY_CREATE_COST)
         try:
             created = await client.com.atproto.repo.create_record(
                 models.ComAtprotoRepoCreateRecord.Data(
@@ -237,7 +286,8 @@ async def publish_post(
             return _posted(account, did, rkey, created.uri, created.cid, web)
         except FAILURES as exc:
             failure = error(account, exc)
-            if failure.status in (401, 403, 429):
+            budget.told(account, failure)
+            if not isinstance(failure, Unavailable) or failure.status == 429:
                 raise failure from None
         # The create failed: a record already at this key (a duplicate rkey is a 500) with the
         # same text is this publication, made by an earlier try whose answer was lost.
@@ -247,47 +297,76 @@ async def publish_post(
             raise error(account, exc) from None
         if found is None:
             raise failure
-        uri, cid, existing = found
-        if existing != text:
-            raise BlueskyError(
-                "bluesky.err.conflict", retryable=False, rkey=rkey, handle=account.handle
+        uri, cid, value = found
+        if _field(value, "text") != text:
+            raise NotRetryable(
+                account.name, "bluesky.err.conflict", rkey=rkey, handle=account.handle
             )
         return _posted(account, did, rkey, uri, cid, web)
 
     return await with_session(account, create)
 
 
-async def publish_correction(
-    account: Account,
-    text: str,
-    language: str,
-    idempotency_key: str,
-    thread: Thread,
-    **options: Any,
-) -> Posted:
-    """A correction: a reply « Correction : ``text`` » under the corrected post (``thread``'s
-    parent), idempotent like :func:`publish_post`."""
-    return await publish_post(
-        account, correction_text(text, language), language, idempotency_key, thread, **options
-    )
-
-
-async def delete_post(account: Account, uri: str, *, bucket: PointsBucket | None = None) -> None:
+async def delete_post(account: Account, uri: str, budget: Budget) -> None:
     """A retraction: delete the post at ``uri`` (an at-uri of this account's). Deleting a post
     that is already gone succeeds: a retry is harmless."""
-    parts = uri.removeprefix("at://").split("/")
-    if len(parts) != 3 or parts[1] != POST or not TID_PATTERN.match(parts[2]):
-        raise BlueskyError("bluesky.err.rejected", retryable=False, problem=detail(uri))
+    own_rkey(account, uri)
 
     async def delete(client: AsyncClient, did: str) -> None:
-        if parts[0] not in (did, account.handle):
-            raise BlueskyError("bluesky.err.rejected", retryable=False, problem=detail(uri))
-        await (bucket or bucket_for(account)).take(DELETE_COST)
+        rkey = own_rkey(account, uri, did)
+        await budget.take(account, DELETE_COST)
         try:
             await client.com.atproto.repo.delete_record(
-                models.ComAtprotoRepoDeleteRecord.Data(repo=did, collection=POST, rkey=parts[2])
+                models.ComAtprotoRepoDeleteRecord.Data(repo=did, collection=POST, rkey=rkey)
             )
         except FAILURES as exc:
-            raise error(account, exc) from None
+            failure = error(account, exc)
+            budget.told(account, failure)
+            raise failure from None
 
     await with_session(account, delete)
+
+
+async def publish_bluesky(
+    request: PublishRequest,
+    account: BlueskyAccount,
+    password: SecretStr,
+    *,
+    limits: Limits = LIMITS,
+) -> Publication:
+    """One request on a Bluesky account: a post (a reply in the crisis's thread when
+    ``request.thread`` is set), a correction (a reply « Correction : … » under the corrected
+    post), or a retraction (the corrected post deleted)."""
+    login = Account(request.account, account.url, account.handle, password, account.source_name())
+    rate = account.limit()
+    budget = Budget(limits, rate.requests, rate.per.total_seconds())
+    if request.action is Action.RETRACT:
+        assert request.previous is not None
+        await delete_post(login, request.previous.remote_id, budget)
+        remote_id, url = request.previous.remote_id, request.previous.url
+    else:
+        text, reply_to = request.text, request.thread
+        if request.action is Action.CORRECT:
+            assert request.previous is not None
+            text = correction_text(request.text, request.language)
+            reply_to = request.previous.remote_id
+        posted = await publish_post(
+            login,
+            text,
+            request.language,
+            request.key,
+            reply_to,
+            budget,
+            created_at=request.at,
+            web=account.web,
+        )
+        remote_id, url = posted.uri, posted.url
+    return Publication(
+        remote_id=remote_id,
+        url=url,
+        published_at=datetime.now(UTC),
+        account=request.account,
+        kind=AccountKind.BLUESKY,
+        key=request.key,
+        action=request.action,
+    )

@@ -11,16 +11,20 @@ from collections.abc import Mapping
 
 from tocsin.publish.accounts import (
     Accounts,
+    BlueskyAccount,
     EmailAccount,
     MastodonAccount,
+    StatusSiteAccount,
     WebhookAccount,
     read_secret,
 )
+from tocsin.publish.bluesky import publish_bluesky
 from tocsin.publish.errors import NotRetryable
 from tocsin.publish.mail import publish_email
 from tocsin.publish.mastodon import publish_mastodon
 from tocsin.publish.models import Action, Publication, PublishRequest
 from tocsin.publish.ratelimit import LIMITS, Limits
+from tocsin.publish.statussite import publish_status_site
 from tocsin.publish.webhook import publish_webhook
 
 
@@ -40,9 +44,13 @@ async def publish(
     secret = read_secret(name, account, env)
     if isinstance(account, MastodonAccount) and secret is not None:
         return await publish_mastodon(request, account, secret, limits=limits)
+    if isinstance(account, BlueskyAccount) and secret is not None:
+        return await publish_bluesky(request, account, secret, limits=limits)
     if isinstance(account, EmailAccount):
         return await publish_email(request, account, secret, limits=limits)
     if isinstance(account, WebhookAccount) and secret is not None:
         return await publish_webhook(request, account, secret, limits=limits)
-    # Bluesky and the status site: described in the file, not published to yet.
+    if isinstance(account, StatusSiteAccount):
+        return await publish_status_site(request, account, limits=limits)
+    # A secret required by the kind and not read: the accounts file's check refuses it first.
     raise NotRetryable(name, "publish.err.not_built")
