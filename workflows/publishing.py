@@ -113,6 +113,7 @@ class PublishingMixin:
     state: CrisisState
     posting: int  # post activities under way
     posts: set[asyncio.Task[None]]  # their coroutines, held until done
+    task_timers: asyncio.Task[None] | None  # the reminders' coroutine, held while it runs
     tasks_changed: bool
 
     def _notify(self, notice: Notice) -> None:
