@@ -30,7 +30,7 @@ from tocsin.worker import build_worker
 PLAYBOOK = "accident-industriel"
 DIRECTOR = "dominique"
 AUTHOR = "camille"
-AUTOMATIC = {Channel.MASTODON, Channel.SMS, Channel.PRESS_RELEASE}
+AUTOMATIC = {Channel.MASTODON, Channel.SMS, Channel.PRESS_RELEASE, Channel.WEBSITE}
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Platforms:
     smtp: Smtp
     hook: Receiver
     accounts: Accounts
+    site: Path
 
 
 @pytest.fixture
@@ -71,7 +72,9 @@ async def platforms(
     to: [presse@example.fr, mairies@example.fr]
     ca_file: "{smtp.cert}"
   sms-gateway: {{kind: webhook, url: "{hook.url}", secret_env: GW_SECRET}}
+  site: {{kind: status_site, path: "{tmp_path / "site"}", base_url: "https://crise.example.fr/"}}
 channels:
+  website: [site]
   mastodon: [mairie-mastodon]
   press_release: [presse]
   sms: [sms-gateway]
@@ -79,7 +82,7 @@ channels:
         encoding="utf-8",
     )
     try:
-        yield Platforms(mastodon, smtp, hook, load_accounts(file))
+        yield Platforms(mastodon, smtp, hook, load_accounts(file), tmp_path / "site")
     finally:
         await mastodon.stop()
         await hook.stop()
@@ -112,7 +115,7 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
         started = await crises.trigger(client, local, crisis_input("usine", playbook=PLAYBOOK))
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
-        found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 3)
+        found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 4)
 
         # Each automatic channel once, with the approved text, and its address recorded.
         assert {d.channel for d in found.deliveries} == AUTOMATIC
@@ -142,6 +145,11 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
         assert event["data"]["text"] == texts[Channel.SMS]
         assert event["data"]["exercise"] is False
         assert platforms.hook.refused == 0
+        page = next(d for d in found.deliveries if d.channel is Channel.WEBSITE)
+        assert page.url is not None
+        assert page.url.startswith("https://crise.example.fr/crises/")
+        served = platforms.site / page.url.removeprefix("https://crise.example.fr/").split("#")[0]
+        assert "Préfecture de la Seine-Maritime" in _read(str(served))
 
         # The rest is given to a person, with its exact text, in one notice.
         manual = {t.channel: t for t in found.tasks}
@@ -181,7 +189,7 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
 
         # The next statement on Mastodon answers the first: one thread per crisis.
         await approve(client, cid, DIRECTOR, PhaseName.EXPLAIN)
-        await _posted(client, cid, PhaseName.EXPLAIN, 2)
+        await _posted(client, cid, PhaseName.EXPLAIN, 3)
         second = max(platforms.mastodon.statuses.values(), key=lambda s: int(s.id))
         assert second.in_reply_to_id == status.id
         await client.get_workflow_handle(cid).terminate("test over")
@@ -196,7 +204,7 @@ async def test_a_revoked_token_opens_a_manual_task_and_the_crisis_goes_on(
         started = await crises.trigger(client, local, crisis_input("jeton", playbook=PLAYBOOK))
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
-        found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 3)
+        found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 4)
         toot = _toot(found)
         assert toot.status is DeliveryStatus.FAILED
         assert "MASTODON_TOKEN" in toot.error
@@ -264,3 +272,42 @@ async def test_a_platform_down_is_reported_after_the_delay_then_posts_once(
 def _read(path: str) -> str:
     """The approved text as the outbox keeps it (with a final line end)."""
     return Path(path).read_text(encoding="utf-8").removesuffix("\n")
+
+
+async def test_a_drill_posts_only_to_drill_accounts(
+    env: WorkflowEnvironment, tmp_path: Path, local: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The channel has a real account and a drill account: a drill reaches the drill account
+    only, and the history says which real account it left alone."""
+    drill_token = "fake-mastodon-drill-token-42"
+    mastodon = FakeMastodon(tokens={TOKEN: "mairie", drill_token: "exercice"})
+    await mastodon.start()
+    monkeypatch.setenv("MASTODON_TOKEN", TOKEN)
+    monkeypatch.setenv("DRILL_TOKEN", drill_token)
+    file = tmp_path / "comptes.yml"
+    file.write_text(
+        f"""accounts:
+  mairie-mastodon: {{kind: mastodon, url: "{mastodon.url}", token_env: MASTODON_TOKEN}}
+  exercice-mastodon:
+    {{kind: mastodon, url: "{mastodon.url}", token_env: DRILL_TOKEN, exercise: true}}
+channels:
+  mastodon: [mairie-mastodon, exercice-mastodon]
+""",
+        encoding="utf-8",
+    )
+    try:
+        async with build_worker(env.client, local, accounts=load_accounts(file)):
+            client = env.client
+            drill = crisis_input("exercice", playbook=PLAYBOOK, exercise=True)
+            cid = (await crises.trigger(client, local, drill)).crisis_id
+            await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
+            found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 1)
+            (toot,) = found.deliveries
+            assert (toot.account, toot.status) == ("exercice-mastodon", DeliveryStatus.PUBLISHED)
+            assert {s.username for s in mastodon.statuses.values()} == {"exercice"}
+            (status,) = mastodon.statuses.values()
+            assert status.text.startswith("EXERCICE")
+            assert any("mairie-mastodon" in e.detail for e in found.events)
+            await client.get_workflow_handle(cid).terminate("test over")
+    finally:
+        await mastodon.stop()
