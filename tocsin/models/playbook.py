@@ -13,6 +13,13 @@ from tocsin.durations import Duration
 from tocsin.models.base import Channel, Identifier, Language, PhaseName, RuleId, Severity, Strict
 
 
+def positive(value: timedelta) -> timedelta:
+    """A delay of the playbook's timers: more than nothing."""
+    if value <= timedelta(0):
+        raise ValueError("doit être positif / must be positive")
+    return value
+
+
 class MediaPeople(StrEnum):
     NONE = "none"  # nobody can be recognised (a map, a sign, a landscape)
     CROWD = "crowd"  # a crowd at a public event, nobody isolated by the framing
@@ -118,12 +125,7 @@ class ApprovalPolicy(Strict):
     escalate_after: Duration = timedelta(minutes=30)
     deadline: Duration | None = None
 
-    @field_validator("remind_every", "escalate_after")
-    @classmethod
-    def _positive(cls, value: timedelta) -> timedelta:
-        if value <= timedelta(0):
-            raise ValueError("doit être positif / must be positive")
-        return value
+    _positive = field_validator("remind_every", "escalate_after")(positive)
 
 
 class ChannelSettings(Strict):
@@ -238,12 +240,7 @@ class ManualPolicy(Strict):
     escalate_after: Duration = timedelta(minutes=30)
     reminders: Annotated[int, Field(ge=0, le=50)] = 4  # then the task waits, listed in status
 
-    @field_validator("remind_every", "escalate_after")
-    @classmethod
-    def _positive(cls, value: timedelta) -> timedelta:
-        if value <= timedelta(0):
-            raise ValueError("doit être positif / must be positive")
-        return value
+    _positive = field_validator("remind_every", "escalate_after")(positive)
 
 
 class PublicPolicy(Strict):
@@ -261,12 +258,7 @@ class PublicPolicy(Strict):
     # manual task is offered, while the retries go on.
     alert_after: Duration = timedelta(minutes=10)
 
-    @field_validator("alert_after")
-    @classmethod
-    def _alert_positive(cls, value: timedelta) -> timedelta:
-        if value <= timedelta(0):
-            raise ValueError("doit être positif / must be positive")
-        return value
+    _alert_positive = field_validator("alert_after")(positive)
 
 
 class Playbook(Strict):
