@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from tests.fakemastodon import TOKEN, FakeMastodon
-from tests.helpers import approve, crisis_input, notices, settings_for, wait_status
+from tests.helpers import approve, crisis_input, notices, settings_for, until, wait_status
 from tests.test_publish_mail import PASSWORD, Smtp, smtp_server
 from tests.webhook_receiver import SECRET, Receiver
 from tocsin import crises
@@ -164,7 +164,7 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
             t.reason is TaskReason.MANUAL and t.status is TaskStatus.OPEN for t in found.tasks
         )
         assert manual[Channel.X].text == texts[Channel.X]
-        (asked,) = notices(local, cid, NotifyKind.TASK)
+        (asked,) = await until(lambda: notices(local, cid, NotifyKind.TASK), 30, "the tasks")
         assert asked.recipients == ["camille"]
         assert texts[Channel.RADIO] in asked.message
 
@@ -215,7 +215,9 @@ async def test_a_revoked_token_opens_a_manual_task_and_the_crisis_goes_on(
             Channel.MASTODON,
             TaskStatus.OPEN,
         )
-        (told,) = notices(local, cid, NotifyKind.POST_FAILED)
+        (told,) = await until(
+            lambda: notices(local, cid, NotifyKind.POST_FAILED), 30, "the failure told"
+        )
         assert "MASTODON_TOKEN" in told.message
         assert task.text in told.message
         # The others went out, and the next gate opened.
@@ -250,7 +252,7 @@ async def test_a_platform_down_is_reported_after_the_delay_then_posts_once(
         toot = _toot(found)
         offered = next(t for t in found.tasks if t.id == toot.task)
         assert (offered.reason, offered.status) == (TaskReason.DELAYED, TaskStatus.OPEN)
-        assert notices(local, cid, NotifyKind.POST_FAILED)
+        assert await until(lambda: notices(local, cid, NotifyKind.POST_FAILED), 30, "the delay")
         assert not platforms.mastodon.statuses
 
         platforms.mastodon.down = False

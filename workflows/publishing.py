@@ -206,6 +206,7 @@ class PublishingMixin:
                     self.posts.add(task)
                     task.add_done_callback(self.posts.discard)
         if manual:
+            self._tasks_opened(manual)
             self._ask_task(manual, NotifyKind.TASK)
         self._trim()
 
@@ -365,14 +366,23 @@ class PublishingMixin:
             channel=item.channel.value,
             reason=reason.value,
         )
+        if reason is not TaskReason.MANUAL:  # manual ones: one line for the statement's set
+            self._tasks_opened([task])
+        return task
+
+    def _tasks_opened(self, tasks: list[ManualTask]) -> None:
+        """One timeline line for tasks opened together: « t1 à t5 — X (fr), Radio (fr)… »."""
+        first = tasks[0]
+        ids = first.id if len(tasks) == 1 else f"{first.id} à {tasks[-1].id}"
         self._event(
             EventKind.TASK_OPENED,
-            phase=phase,
-            sequence=sequence,
-            revision=revision,
-            detail=f"{task.id} — {where(item.channel, item.language)} : {REASONS[reason]}",
+            phase=first.phase,
+            sequence=first.sequence,
+            revision=first.revision,
+            detail=f"{ids} — "
+            + ", ".join(where(t.channel, t.language) for t in tasks)
+            + f" : {REASONS[first.reason]}",
         )
-        return task
 
     def _ask_task(self, tasks: list[ManualTask], kind: NotifyKind, *, label: str = "") -> None:
         """One notice to the owners at the tasks' level, with each exact text."""
