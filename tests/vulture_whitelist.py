@@ -20,7 +20,7 @@ from tocsin.publish.models import AccountKind
 from tocsin.review.model import PhaseReview, RunInfo
 from tocsin.site.pages import StatementView
 from tocsin.site.serve import _Handler
-from workflows.publishing import PublishingMixin
+from workflows.tasks import TasksMixin
 
 
 def _site_templates(view: StatementView) -> object:
@@ -52,5 +52,5 @@ _ = (
     AccountKind.STATUS_SITE,  # a Publication's kind, once the status site publishes
     Handler.handle_DATA,  # aiosmtpd calls its handler's hooks by name
     Delivery.requested_at,  # kept in state and history: when the workflow asked for the post
-    PublishingMixin.task_timers,  # the reminders' coroutine, held so that it is not collected
+    TasksMixin.task_timers,  # the reminders' coroutine, held so that it is not collected
 )

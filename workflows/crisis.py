@@ -488,26 +488,5 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
                 # Later notices of this gate (reminders, escalation, decision) go to its card.
                 gate.card = gate.card or card
 
-    def _event(
-        self,
-        kind: EventKind,
-        *,
-        phase: PhaseName | None = None,
-        sequence: int = 0,
-        revision: int | None = None,
-        person: str | None = None,
-        detail: str = "",
-    ) -> None:
-        rules.record(
-            self.state,
-            kind,
-            workflow.now(),
-            phase=phase,
-            sequence=sequence,
-            revision=revision,
-            person=person,
-            detail=detail,
-        )
-
     def _event_at(self, kind: EventKind, gate: Gate, *, detail: str = "") -> None:
         rules.record_at_gate(self.state, kind, workflow.now(), gate, detail=detail)
