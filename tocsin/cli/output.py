@@ -13,7 +13,7 @@ from tocsin import crises
 from tocsin.i18n import language, t
 from tocsin.i18n.formats import moment as local
 from tocsin.i18n.formats import phase_name, role_name
-from tocsin.models import CrisisStatus, Finding, Severity
+from tocsin.models import Channel, CrisisStatus, Finding, Severity
 from tocsin.models.delivery import DeliveryStatus, TaskStatus
 
 __all__ = ["local", "print_findings", "print_json", "print_status"]
@@ -144,7 +144,9 @@ def _posts(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
         return
     click.echo(t("status.posts"))
     for d in status.deliveries:
-        where = f"{phase_name(d.phase, d.sequence)} {d.channel.value}.{d.language} → {d.account}"
+        where = (
+            f"{phase_name(d.phase, d.sequence)}, {_text_name(d.channel, d.language)} → {d.account}"
+        )
         if d.status is DeliveryStatus.PUBLISHED and d.published_at is not None:
             said = t("status.post_published", at=at(d.published_at), url=d.url or d.remote_id)
         elif d.status is DeliveryStatus.FAILED:
@@ -164,8 +166,8 @@ def _tasks(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
     click.echo(t("status.tasks", open=len(open_tasks), count=len(status.tasks)))
     for task in sorted(status.tasks, key=lambda x: x.status is not TaskStatus.OPEN):
         where = (
-            f"{task.id}  {phase_name(task.phase, task.sequence)} "
-            f"{task.channel.value}.{task.language}"
+            f"{task.id}  {phase_name(task.phase, task.sequence)}, "
+            f"{_text_name(task.channel, task.language)}"
         )
         if task.status is TaskStatus.OPEN:
             said = t("status.task_open", since=at(task.opened_at))
@@ -173,7 +175,7 @@ def _tasks(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
             said = t(
                 "status.task_done",
                 at=at(task.done_at),
-                person=task.done_by or "-",
+                person=_person_name(status, task.done_by),
                 where=task.url or task.note,
             )
         elif task.replaced_by:
@@ -183,3 +185,13 @@ def _tasks(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
         click.echo(f"  {where} : {said}")
     if open_tasks:
         click.echo(t("status.tasks_hint", crisis=status.crisis_id, task=open_tasks[0].id))
+
+
+def _text_name(channel: Channel, lang: str) -> str:
+    """« Radio (fr) »: the channel in the reader's words, never its code."""
+    return f"{t(f'review.channel.{channel.value}')} ({lang})"
+
+
+def _person_name(status: CrisisStatus, person: str | None) -> str:
+    found = status.people.get(person or "")
+    return found.name if found else (person or "-")
