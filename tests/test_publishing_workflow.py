@@ -42,14 +42,14 @@ class Platforms:
     site: Path
 
 
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[Smtp]:
+@pytest.fixture(name="smtp")
+def smtp_fixture(tmp_path: Path) -> Iterator[Smtp]:
     with smtp_server(tmp_path) as server:
         yield server
 
 
-@pytest.fixture
-async def platforms(
+@pytest.fixture(name="platforms")
+async def platforms_fixture(
     tmp_path: Path, smtp: Smtp, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Platforms]:
     mastodon, hook = FakeMastodon(), Receiver()
@@ -88,8 +88,8 @@ channels:
         await hook.stop()
 
 
-@pytest.fixture
-def local(tmp_path: Path) -> Settings:
+@pytest.fixture(name="local")
+def local_fixture(tmp_path: Path) -> Settings:
     return settings_for(tmp_path, "tocsin-publishing")
 
 

@@ -51,6 +51,7 @@ class Notice:
     decision: Decision | None = None
     texts: list[StatementText] = field(default_factory=list)
     card: str | None = None  # None: the gate's card, if it has one
+    correction: int | None = None  # None: the gate's (0 for a statement, n for a correction)
 
 
 def build(
@@ -62,6 +63,9 @@ def build(
     if gate is not None:
         role = approval_of(playbook, gate.phase).approvers[gate.level]
     card = notice.card if notice.card is not None else (gate.card if gate is not None else "")
+    correction = notice.correction
+    if correction is None:
+        correction = gate.correction if gate is not None else 0
     return NotifyRequest(
         crisis_id=crisis.crisis_id,
         title=playbook.title,
@@ -76,6 +80,7 @@ def build(
         idempotency_key=key,
         draft=gate.draft if gate is not None and notice.kind in SHOWS_DRAFT else None,
         card=card,
+        correction=correction,
         deadline=gate.deadline if gate is not None else None,
         approver_role=role,
         decision=notice.decision,
@@ -108,7 +113,7 @@ def approval_label(kind: NotifyKind, role: str) -> str:
     }.get(kind, "Approbation")
 
 
-GateKey = tuple[PhaseName, int]
+GateKey = tuple[PhaseName, int, int]  # phase, sequence, correction
 
 
 @dataclass
@@ -153,4 +158,6 @@ class NoticeQueue:
 
 
 def _gate_key(request: NotifyRequest) -> GateKey | None:
-    return (request.phase, request.sequence) if request.phase is not None else None
+    if request.phase is None:
+        return None
+    return request.phase, request.sequence, request.correction

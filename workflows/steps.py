@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.crisis import CrisisActivities
     from tocsin.models import (
         CheckRequest,
+        CorrectionRequest,
         CrisisInput,
         CrisisState,
         Decision,
@@ -119,6 +120,56 @@ async def edit(
     return edited
 
 
+async def correction(crisis: CrisisInput, state: CrisisState, request: CorrectionRequest) -> Draft:
+    """The draft of a correction: the corrected texts only, measured and checked by the
+    guardrails like any statement's."""
+    state.revision_counter += 1
+    now = workflow.now()
+    note = f"Correction : {request.reason.strip()}"
+    result = await workflow.execute_activity_method(
+        CrisisActivities.check,
+        CheckRequest(
+            draft=rules.draft_request(
+                crisis,
+                state,
+                phase=request.phase,
+                sequence=request.sequence,
+                author=request.person,
+                note=note,
+                revision=state.revision_counter,
+                next_update=None,
+                now=now,
+            ),
+            texts=[
+                StatementText(channel=e.channel, language=e.language, text=e.text)
+                for e in request.edits
+            ],
+        ),
+        start_to_close_timeout=SHORT,
+        retry_policy=RETRY,
+    )
+    rules.record(
+        state,
+        EventKind.DRAFTED,
+        workflow.now(),
+        phase=request.phase,
+        sequence=request.sequence,
+        revision=state.revision_counter,
+        person=request.person,
+        detail="correction",
+    )
+    return Draft(
+        phase=request.phase,
+        sequence=request.sequence,
+        revision=state.revision_counter,
+        author=request.person,
+        drafted_at=now,
+        texts=result.texts,
+        note=note,
+        findings=result.findings,
+    )
+
+
 async def recheck(
     crisis: CrisisInput,
     state: CrisisState,
@@ -179,6 +230,7 @@ async def publish(
                     texts=[item for item in texts if item.channel == channel],
                     approved_by=decision.person,
                     exercise=crisis.exercise,
+                    correction=gate.correction,
                 ),
                 start_to_close_timeout=SHORT,
                 retry_policy=RETRY,

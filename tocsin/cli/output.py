@@ -15,6 +15,7 @@ from tocsin.i18n.formats import moment as local
 from tocsin.i18n.formats import phase_name, role_name
 from tocsin.models import Channel, CrisisStatus, Finding, Severity
 from tocsin.models.delivery import DeliveryStatus, TaskStatus
+from tocsin.publish.models import Action
 
 __all__ = ["local", "print_findings", "print_json", "print_status"]
 
@@ -147,6 +148,10 @@ def _posts(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
         where = (
             f"{phase_name(d.phase, d.sequence)}, {_text_name(d.channel, d.language)} → {d.account}"
         )
+        if d.action is Action.CORRECT:
+            where += f" ({t('status.post_correct')})"
+        elif d.action is Action.RETRACT:
+            where += f" ({t('status.post_retract')})"
         if d.status is DeliveryStatus.PUBLISHED and d.published_at is not None:
             said = t("status.post_published", at=at(d.published_at), url=d.url or d.remote_id)
         elif d.status is DeliveryStatus.FAILED:
