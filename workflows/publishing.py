@@ -59,6 +59,7 @@ ROUTE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
 )
 KEPT_DELIVERIES = 300
+UNDER_WAY = (DeliveryStatus.PENDING, DeliveryStatus.DELAYED)
 # What a retraction takes down: the posts a platform lets us delete or mark withdrawn (the site
 # and its CAP feed; a gateway told by a signed event). An e-mail cannot be unsent: the
 # retraction statement, sent to the same list, says it.
@@ -315,6 +316,17 @@ class PublishingMixin(TasksMixin):
             delivery.status = DeliveryStatus.DELAYED
             problem = f"pas de réponse depuis {_minutes(alert_after)}"
             self._post_failed(delivery, text, TaskReason.DELAYED, problem)
+            # Published by hand meanwhile: the retries stop, or the public would get it twice.
+            await workflow.wait_condition(lambda: handle.done() or self._by_hand(delivery))
+            if not handle.done():
+                handle.cancel()
+                delivery.status = DeliveryStatus.BY_HAND
+                self._event_of(
+                    delivery, EventKind.POST_FAILED, f"publié à la main ({delivery.task})"
+                )
+                with contextlib.suppress(ActivityError, asyncio.CancelledError):
+                    await handle
+                return
         try:
             published = await handle
         except ActivityError as exc:
@@ -337,11 +349,17 @@ class PublishingMixin(TasksMixin):
             task.done_at = workflow.now()
             self.tasks_changed = True
 
+    def _by_hand(self, delivery: Delivery) -> bool:
+        task = self._task(delivery.task)
+        return task is not None and task.status is TaskStatus.DONE
+
     def _first_in_lane(self, delivery: Delivery) -> bool:
         for other in self.state.deliveries:
             if other is delivery:
                 return True
-            if other.lane == delivery.lane and other.status is DeliveryStatus.PENDING:
+            if other.lane == delivery.lane and other.status in UNDER_WAY:
+                # A post still retried (even past the playbook's delay) holds the ones after
+                # it: the same account is down for them too, and order and thread are kept.
                 return False
         return True
 
@@ -391,11 +409,7 @@ class PublishingMixin(TasksMixin):
 
     def _trim(self) -> None:
         """Bounded state: the latest deliveries, every open task and the latest closed ones."""
-        busy = [
-            d
-            for d in self.state.deliveries
-            if d.status in (DeliveryStatus.PENDING, DeliveryStatus.DELAYED)
-        ]
+        busy = [d for d in self.state.deliveries if d.status in UNDER_WAY]
         if len(self.state.deliveries) > KEPT_DELIVERIES:
             done = [d for d in self.state.deliveries if d not in busy]
             kept = {id(d) for d in done[-(KEPT_DELIVERIES - len(busy)) :]} | {id(d) for d in busy}

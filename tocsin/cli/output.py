@@ -156,6 +156,8 @@ def _posts(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
             said = t("status.post_published", at=at(d.published_at), url=d.url or d.remote_id)
         elif d.status is DeliveryStatus.FAILED:
             said = t("status.post_failed", problem=d.error, task=d.task or "-")
+        elif d.status is DeliveryStatus.BY_HAND:
+            said = t("status.post_by_hand", task=d.task or "-")
         elif d.status is DeliveryStatus.DELAYED:
             said = t("status.post_delayed", task=d.task or "-")
         else:

@@ -28,6 +28,7 @@ class DeliveryStatus(StrEnum):
     DELAYED = "delayed"  # still retrying after the playbook's delay: told, manual task offered
     PUBLISHED = "published"
     FAILED = "failed"  # retrying cannot help (a refused token): the manual task is open
+    BY_HAND = "by_hand"  # a person published it by hand while it was retried: retries stopped
 
 
 class Delivery(Strict):
