@@ -169,12 +169,11 @@ def _fingerprint(library: PlaybookLibrary, playbook: str) -> frozenset[tuple[str
 @contextlib.contextmanager
 def _ctrl_c_stops() -> Iterator[None]:
     """Ctrl-C (SIGINT) raises KeyboardInterrupt while the block runs, even in a process started
-    with SIGINT ignored (anything started with ``&`` by a script, ``nohup``, ``sh -c``, CI):
+    with SIGINT ignored (``cmd &`` in a script, ``nohup cmd &``, ``sh -c 'cmd &'``):
     Python then leaves it ignored, and the watch would go on until killed. (``tocsin up`` and
     ``tocsin worker`` have their own handler, which replaces an inherited ``ignore`` too.)"""
     if threading.current_thread() is not threading.main_thread():
         yield  # run in a thread, which cannot set a signal's handler
-
         return
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
