@@ -23,7 +23,7 @@ from tocsin.models import CrisisStatus
 from tocsin.models.delivery import MAX_TASK_NOTE, TaskDoneRequest, TaskStatus
 from tocsin.publish.models import MAX_URL
 from tocsin.slack import payloads
-from tocsin.slack.front import REFUSALS, NotYours, SlackFront, person_of, value_of
+from tocsin.slack.front import REFUSALS, SlackFront, Unmapped, person_of, value_of
 from tocsin.slack.ids import ActionId, BlockId, ViewId
 from tocsin.slack.taskcards import closed_tasks, task_modal
 
@@ -40,7 +40,7 @@ def where_errors(url: str, note: str) -> dict[str, str]:
         TaskDoneRequest(person="-", task="t1", url=url or None, note=note)
     except ValidationError as exc:
         fields = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
-        errors = {}
+        errors: dict[str, str] = {}
         if "url" in fields:
             errors[BlockId.TASK_URL] = t("slack.task.bad_url", limit=MAX_URL)
         if "note" in fields:
@@ -65,8 +65,9 @@ class Tasks:
             return
         message = click.message
         try:
-            status, _ = await self.front.member(click.crisis_id, click.user)
-        except NotYours as exc:
+            status = await self.front.status(click.crisis_id)
+            person_of(status.people, click.user)
+        except (crises.UnknownCrisis, Unmapped) as exc:
             if message.channel:
                 await self.front.tell(client, message.channel, click.user, self.front.refusal(exc))
             return
