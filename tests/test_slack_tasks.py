@@ -46,6 +46,7 @@ from tocsin.publish.models import AccountKind
 from tocsin.slack.ids import TASK_BLOCK_PREFIX, ActionId, BlockId, ViewId
 from tocsin.slack.notifier import SlackNotifier, kept_alive
 from tocsin.slack.taskcards import link
+from tocsin.slack.words import text_name
 
 NBSP = "\u00a0"
 KEYS = itertools.count(1)  # each notice of the rendering tests a message of its own
@@ -129,7 +130,7 @@ async def test_publie_opens_a_dialog_marks_the_task_done_and_updates_the_message
     shown = words(message)
     assert "<@UCAMILLE>" in message["blocks"][0]["text"]["text"]
     assert "à publier à la main" in shown
-    assert f"{radio.id} — Radio · français" in shown
+    assert f"{radio.id} — {text_name(Channel.RADIO, 'fr')}" in shown
     assert radio.text.replace("&", "&amp;") in shown  # the text itself, in a code block
     assert f"tocsin done {cid}" in shown
     assert {b["block_id"] for b in message["blocks"] if b["type"] == "actions"} == {
@@ -146,7 +147,7 @@ async def test_publie_opens_a_dialog_marks_the_task_done_and_updates_the_message
 
     # The dialog needs an address or a note; the address must be a web address.
     dialog = await open_dialog(rig, "UCAMILLE", message, radio.id)
-    assert "Radio · français" in words(dialog)
+    assert text_name(Channel.RADIO, "fr") in words(dialog)
     assert BlockId.TASK_URL in await submit(rig, "UCAMILLE", dialog)
     assert "http" in await submit(rig, "UCAMILLE", dialog, url="javascript:alert(1)")
     assert BlockId.TASK_NOTE in await submit(rig, "UCAMILLE", dialog, note="x" * 301)
@@ -201,7 +202,7 @@ async def test_publie_opens_a_dialog_marks_the_task_done_and_updates_the_message
     refusal = await ephemeral(rig, told)
     assert refusal["user"] == "UCAMILLE"
     assert refusal["text"].startswith(f"⛔ Refusé{NBSP}:")
-    assert "sacha" in refusal["text"]
+    assert "déjà marquée publiée par Sacha Benali" in refusal["text"]
     final = next(t for t in (await crises.status(rig.client, cid)).tasks if t.id == facebook.id)
     assert (final.done_by, final.url) == ("sacha", None)
     await until(
@@ -283,8 +284,8 @@ async def test_the_posts_are_listed_in_the_thread_and_a_failed_one_is_a_task(
     )
     (posts,) = listed
     text = posts["blocks"][0]["text"]["text"]
-    assert f"✅ Site web · français (site) → <{site.url}|" in text
-    assert f"⛔ SMS · français (sms-gateway){NBSP}: échec" in text
+    assert f"✅ {text_name(Channel.WEBSITE, 'fr')} (site) → <{site.url}|" in text
+    assert f"⛔ {text_name(Channel.SMS, 'fr')} (sms-gateway){NBSP}: échec" in text
     assert f"(tâche {sms.task})" in text
 
     # The failed post is a task of its own: the account and why, the text, « Publié ».
