@@ -18,7 +18,8 @@ MESSAGES = {
         "🔔 {who}: Erinnerung, noch von Hand zu veröffentlichen — {phase}, Fassung {revision}.",
     ),
     "slack.task.escalation": (
-        "⏫ {who}\u00a0: escalade, publication à la main en attente — {phase}, révision {revision}.",
+        "⏫ {who}\u00a0: escalade, publication à la main en attente — "
+        "{phase}, révision {revision}.",
         "⏫ {who}: escalation, still to publish by hand — {phase}, revision {revision}.",
         "⏫ {who}: Eskalation, noch von Hand zu veröffentlichen — {phase}, Fassung {revision}.",
     ),
