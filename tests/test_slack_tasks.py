@@ -11,6 +11,7 @@ approval has answered, one message in the card's thread lists them with their li
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -211,6 +212,66 @@ async def test_publie_opens_a_dialog_marks_the_task_done_and_updates_the_message
         "the refused task shown as done by Sacha",
     )
     assert "Sacha Benali" in str(task_block(current(rig.fake, message), facebook.id))
+
+    # A quarter of an hour on, a reminder: the texts still to publish, and only those.
+    assert rig.clock is not None
+    await rig.clock.sleep(timedelta(minutes=16))
+    reminder = (
+        await until(lambda: task_messages(rig.fake, card)[1:], 30, "the reminder's message")
+    )[0]
+    assert reminder["blocks"][0]["text"]["text"].startswith(f"🔔 <@UCAMILLE>{NBSP}: rappel")
+    still = {t.id for t in found.tasks} - {radio.id, x.id, facebook.id}
+    assert {b["block_id"] for b in reminder["blocks"] if b["type"] == "actions"} == {
+        TASK_BLOCK_PREFIX + t for t in still
+    }
+    await rig.client.get_workflow_handle(cid).terminate("test over")
+
+
+async def test_forged_buttons_and_dialogs_are_refused_politely(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A « Publié » value or a dialog's metadata that is not what the app wrote: acknowledged,
+    refused to the clicker alone or beside the dialog's field, nothing marked published."""
+    cid = await rig.trigger(with_slack_people(crisis_input("forge")))
+    card = await rig.card()
+    await approve(rig.client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+    message = (await until(lambda: task_messages(rig.fake, card), 20, "the task message"))[0]
+    first = next(b for b in message["blocks"] if b["type"] == "actions")
+    task = first["block_id"].removeprefix(TASK_BLOCK_PREFIX)
+    forged = [
+        "pas du json",
+        json.dumps({"crisis": cid, "task": "t1<!channel>"}),
+        json.dumps({"crisis": cid, "task": 1}),
+        json.dumps({"crisis": "../../etc", "task": task}),
+        "x" * 10_000,
+    ]
+    for told, value in enumerate(forged):
+        payload = click_task("UCAMILLE", message, task)
+        payload["actions"][0]["value"] = value
+        assert await rig.post(payload) == 200
+        assert "n’a pas pu être lue" in (await ephemeral(rig, told))["text"]
+    # A task the crisis does not have.
+    payload = click_task("UCAMILLE", message, task)
+    payload["actions"][0]["value"] = json.dumps({"crisis": cid, "task": "t999"})
+    assert await rig.post(payload) == 200
+    assert "aucune tâche" in (await ephemeral(rig, len(forged)))["text"]
+    assert rig.fake.views == []
+    # Dialogs whose metadata was not written by the app.
+    note = {BlockId.TASK_NOTE: "lu à l’antenne"}
+    for meta in (
+        "pas du json",
+        json.dumps({"crisis": cid}),
+        json.dumps({"crisis": cid, "task": "t1\n"}),
+    ):
+        view = {"type": "modal", "callback_id": ViewId.TASK_DONE, "private_metadata": meta}
+        body = form(view_submission("UCAMILLE", view, note))
+        code, text = await rig.post_raw(body, sign(body))
+        assert code == 200
+        assert "errors" in text, meta
+    found = await crises.status(rig.client, cid)
+    assert all(t.status is TaskStatus.OPEN for t in found.tasks)
+    tracebacks = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+    assert tracebacks == [], [r.getMessage() for r in tracebacks]
     await rig.client.get_workflow_handle(cid).terminate("test over")
 
 

@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-CRISIS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
-SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,40}$")  # users, channels (U…, C…, D…)
-TS = re.compile(r"^\d{1,12}(\.\d{1,8})?$")
+# \Z, not $: « $ » also matches before a final line break (« t1\n »).
+CRISIS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\Z")
+SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,40}\Z")  # users, channels (U…, C…, D…)
+TS = re.compile(r"^\d{1,12}(\.\d{1,8})?\Z")
 MAX_VALUE = 500  # characters of a button's value or a dialog's metadata the app wrote
 MAX_REVISION = 1_000_000
-TASK = re.compile(r"^t[0-9]{1,6}$")  # a manual task's id (tocsin.models.delivery.TaskId)
+TASK = re.compile(r"^t[0-9]{1,6}\Z")  # a manual task's id (tocsin.models.delivery.TaskId)
 
 
 class Malformed(ValueError):

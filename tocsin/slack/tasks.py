@@ -72,7 +72,14 @@ class Tasks:
                 await self.front.tell(client, message.channel, click.user, self.front.refusal(exc))
             return
         task = next((x for x in status.tasks if x.id == click.task), None)
-        if task is None or task.status is not TaskStatus.OPEN:
+        if task is None:
+            if message.channel:
+                unknown = t("refuse.UnknownTask", task=click.task)
+                await self.front.tell(
+                    client, message.channel, click.user, t("slack.refused", reason=unknown)
+                )
+            return
+        if task.status is not TaskStatus.OPEN:
             await self.refresh(client, message, status)
             if message.channel:
                 await self.front.tell(client, message.channel, click.user, t("slack.task.closed"))
