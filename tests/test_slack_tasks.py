@@ -257,7 +257,7 @@ async def test_forged_buttons_and_dialogs_are_refused_politely(
     assert "aucune tâche" in (await ephemeral(rig, len(forged)))["text"]
     assert rig.fake.views == []
     # Dialogs whose metadata was not written by the app.
-    note = {BlockId.TASK_NOTE: "lu à l’antenne"}
+    note: dict[str, str] = {BlockId.TASK_NOTE: "lu à l’antenne"}
     for meta in (
         "pas du json",
         json.dumps({"crisis": cid}),
@@ -333,7 +333,8 @@ async def test_the_posts_are_listed_in_the_thread_and_a_failed_one_is_a_task(
     assert site.status is DeliveryStatus.PUBLISHED
     assert site.url
     assert sms.status is DeliveryStatus.FAILED
-    assert sms.task
+    assert sms.task is not None
+    failed_task = sms.task
 
     # One message lists the approval's posts: the link of each, the failure and its task.
     listed = await until(
@@ -351,7 +352,7 @@ async def test_the_posts_are_listed_in_the_thread_and_a_failed_one_is_a_task(
 
     # The failed post is a task of its own: the account and why, the text, « Publié ».
     failed = await until(
-        lambda: [m for m in task_messages(rig.fake, card) if sms.task in str(m["blocks"])],
+        lambda: [m for m in task_messages(rig.fake, card) if failed_task in str(m["blocks"])],
         20,
         "the failed post's task",
     )

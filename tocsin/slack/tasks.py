@@ -28,7 +28,7 @@ from tocsin.slack.ids import ActionId, BlockId, ViewId
 from tocsin.slack.taskcards import closed_tasks, task_modal
 
 log = structlog.get_logger("tocsin.slack")
-HISTORY_SCAN = 200  # replies looked through to find the task's message again
+HISTORY_SCAN = 50  # replies looked through, from the task's message on, to find it again
 
 
 def where_errors(url: str, note: str) -> dict[str, str]:
@@ -130,14 +130,15 @@ class Tasks:
         and where; nothing when the message cannot be found or nothing in it is closed."""
         if not (message.channel and message.ts):
             return
-        if message.thread and message.thread != message.ts:
-            reply = await client.conversations_replies(
-                channel=message.channel, ts=message.thread, limit=HISTORY_SCAN
-            )
-        else:
-            reply = await client.conversations_history(
-                channel=message.channel, latest=message.ts, inclusive=True, limit=1
-            )
+        # A thread's replies from the message on (the parent comes first, whatever ``oldest``
+        # says); outside a thread, a message's own « replies » are itself.
+        reply = await client.conversations_replies(
+            channel=message.channel,
+            ts=message.thread or message.ts,
+            oldest=message.ts,
+            inclusive=True,
+            limit=HISTORY_SCAN,
+        )
         found = next(
             (m for m in reply.get("messages") or [] if m.get("ts") == message.ts),
             None,
