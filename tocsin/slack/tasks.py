@@ -137,13 +137,16 @@ class Tasks:
             ts=message.thread or message.ts,
             oldest=message.ts,
             inclusive=True,
+            include_all_metadata=True,
             limit=HISTORY_SCAN,
         )
         found = next(
             (m for m in reply.get("messages") or [] if m.get("ts") == message.ts),
             None,
         )
-        if found is None:
+        # Only a message the notifier posted for this crisis: its metadata says which.
+        crisis = ((found or {}).get("metadata") or {}).get("event_payload") or {}
+        if found is None or crisis.get("crisis") != status.crisis_id:
             return
         blocks = closed_tasks(
             found.get("blocks") or [], status.tasks, status.people, status.timezone
