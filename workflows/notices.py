@@ -21,6 +21,7 @@ from tocsin.models import (
     StatementText,
     phase_label,
 )
+from tocsin.models.delivery import Delivery, ManualTask
 from workflows.rules import approval_of, approver_roles, people_with, slack_ids
 
 # The notices that show the statement carry its draft: the card, its update by escalation, and
@@ -50,8 +51,10 @@ class Notice:
     message: str
     decision: Decision | None = None
     texts: list[StatementText] = field(default_factory=list)
-    card: str | None = None  # None: the gate's card, if it has one
+    card: str | None = None  # None: the gate's card, if it has one; "": its own phase's card
     correction: int | None = None  # None: the gate's (0 for a statement, n for a correction)
+    tasks: list[ManualTask] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
 
 
 def build(
@@ -85,6 +88,8 @@ def build(
         approver_role=role,
         decision=notice.decision,
         texts=notice.texts,
+        tasks=notice.tasks,
+        deliveries=notice.deliveries,
         recipient_slack_ids=slack_ids(playbook, notice.people),
         author_slack_ids=slack_ids(playbook, people_with(playbook, playbook.authors)),
         timezone=playbook.timezone,

@@ -43,6 +43,8 @@ with workflow.unsafe.imports_passed_through():
         TaskStatus,
     )
     from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
+    from workflows import rules
+    from workflows.notices import Notice
     from workflows.tasks import KEPT_TASKS, TasksMixin, where
 
 # A platform down for hours is retried for a day, never faster than every 2 minutes at worst;
@@ -285,6 +287,40 @@ class PublishingMixin(TasksMixin):
             await self._post(delivery, request, text)
         finally:
             self.posting -= 1
+        self._tell_posted(delivery)
+
+    def _tell_posted(self, delivery: Delivery) -> None:
+        """Once every post of the approval has answered, one notice says where each one is."""
+        approval = (delivery.phase, delivery.sequence, delivery.revision, delivery.action)
+        mine = [
+            d
+            for d in self.state.deliveries
+            if (d.phase, d.sequence, d.revision, d.action) == approval
+        ]
+        if any(d.status in (DeliveryStatus.PENDING, DeliveryStatus.DELAYED) for d in mine):
+            return
+        said = ", ".join(
+            f"{where(d.channel, d.language)} → "
+            + (
+                d.url or d.remote_id or ""
+                if d.status is DeliveryStatus.PUBLISHED
+                else f"échec, à la main ({d.task})"
+            )
+            for d in mine
+        )
+        self._notify(
+            Notice(
+                NotifyKind.POSTED,
+                delivery.phase,
+                delivery.sequence,
+                delivery.revision,
+                rules.people_with(self.crisis.playbook, self.crisis.playbook.authors),
+                f"Publications : {said}.",
+                card="",  # the card of the approval's phase
+                correction=0,
+                deliveries=[d.model_copy() for d in mine],
+            )
+        )
 
     async def _post(self, delivery: Delivery, request: PublishRequest, text: str) -> None:
         # In order on its account and language: wait for the posts asked before it.

@@ -192,7 +192,17 @@ class TasksMixin(TellingMixin):
             f"(ou --note « lu à l’antenne à 10 h 05 »)."
         )
         self._notify(
-            Notice(kind, first.phase, first.sequence, first.revision, people, "\n\n".join(lines))
+            Notice(
+                kind,
+                first.phase,
+                first.sequence,
+                first.revision,
+                people,
+                "\n\n".join(lines),
+                card="",  # the card of the tasks' phase, not of the gate open now
+                correction=0,
+                tasks=[task.model_copy() for task in tasks],  # as they are now
+            )
         )
 
     async def _task_timers(self) -> None:

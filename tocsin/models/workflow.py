@@ -354,6 +354,7 @@ class NotifyKind(StrEnum):
     REVIEW = "review"  # the review's summary, posted after the close
     TASK = "task"  # a text to publish by hand: given, reminded, escalated
     POST_FAILED = "post_failed"  # an account refused a post, or does not answer
+    POSTED = "posted"  # every automatic post of an approval answered: where each one is
 
 
 class NotifyRequest(Strict):
@@ -376,6 +377,8 @@ class NotifyRequest(Strict):
     approver_role: str = ""
     decision: Decision | None = None  # for decided / changes requested / published
     texts: list[StatementText] = []  # what was published
+    tasks: list[ManualTask] = []  # the texts to publish by hand (task, post failed)
+    deliveries: list[Delivery] = []  # an approval's posts, once all answered (posted)
     recipient_slack_ids: list[str] = []
     author_slack_ids: list[str] = []
     timezone: str = "Europe/Paris"
