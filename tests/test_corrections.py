@@ -109,6 +109,7 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
             client, cid, lambda s: s.revision == opened.revision, what="the correction's gate"
         )
         assert waiting.state == "awaiting_approval"
+        assert (waiting.correction, waiting.correction_reason) == (1, request.reason)
         assert waiting.draft is not None
         assert {(t.channel, t.text) for t in waiting.draft.texts} == {
             (e.channel, e.text) for e in request.edits

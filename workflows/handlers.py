@@ -177,6 +177,9 @@ class CrisisHandlers:
         caps.check_edits(request.edits)
         gate = rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
         caps.check_revisions(gate)
+        if gate.correction and not request.edits:
+            # A correction is its texts: redrafting it would bring the whole phase back.
+            raise refuse("SameRevision", revision=gate.draft.revision)
         rules.check_changes(gate, request, self.state.facts)
 
     @workflow.update(name=names.CORRECT)

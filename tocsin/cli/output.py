@@ -69,6 +69,10 @@ def print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
             f"{role_name(p.role)} ({', '.join(p.names or p.people) or '-'})" for p in status.pending
         )
         click.echo(t("status.pending", who=who))
+    if status.correction:
+        click.echo(
+            t("status.correction", number=status.correction, reason=status.correction_reason)
+        )
     if status.change_comment:
         click.echo(t("status.change_comment", comment=status.change_comment))
     if status.deadline is not None:

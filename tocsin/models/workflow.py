@@ -261,6 +261,8 @@ class CrisisStatus(Strict):
     next_escalation_at: datetime | None = None
     next_update_at: datetime | None = None
     change_comment: str = ""
+    correction: int = 0  # the gate open corrects a published statement: its number
+    correction_reason: str = ""
     draft: Draft | None = None
     decisions: list[Decision]
     facts: list[Fact]
