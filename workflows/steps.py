@@ -17,11 +17,13 @@ with workflow.unsafe.imports_passed_through():
     from activities.crisis import CrisisActivities
     from tocsin.models import (
         CheckRequest,
+        CheckResult,
         CorrectionRequest,
         CrisisInput,
         CrisisState,
         Decision,
         Draft,
+        DraftRequest,
         EditDiff,
         EventKind,
         Finding,
@@ -126,27 +128,19 @@ async def correction(crisis: CrisisInput, state: CrisisState, request: Correctio
     state.revision_counter += 1
     now = workflow.now()
     note = f"Correction : {request.reason.strip()}"
-    result = await workflow.execute_activity_method(
-        CrisisActivities.check,
-        CheckRequest(
-            draft=rules.draft_request(
-                crisis,
-                state,
-                phase=request.phase,
-                sequence=request.sequence,
-                author=request.person,
-                note=note,
-                revision=state.revision_counter,
-                next_update=None,
-                now=now,
-            ),
-            texts=[
-                StatementText(channel=e.channel, language=e.language, text=e.text)
-                for e in request.edits
-            ],
+    result = await _check(
+        rules.draft_request(
+            crisis,
+            state,
+            phase=request.phase,
+            sequence=request.sequence,
+            author=request.person,
+            note=note,
+            revision=state.revision_counter,
+            next_update=None,
+            now=now,
         ),
-        start_to_close_timeout=SHORT,
-        retry_policy=RETRY,
+        [StatementText(channel=e.channel, language=e.language, text=e.text) for e in request.edits],
     )
     rules.record(
         state,
@@ -170,6 +164,16 @@ async def correction(crisis: CrisisInput, state: CrisisState, request: Correctio
     )
 
 
+async def _check(request: DraftRequest, texts: list[StatementText]) -> CheckResult:
+    """The guardrails over texts a person wrote, each measured against its channel's limit."""
+    return await workflow.execute_activity_method(
+        CrisisActivities.check,
+        CheckRequest(draft=request, texts=texts),
+        start_to_close_timeout=SHORT,
+        retry_policy=RETRY,
+    )
+
+
 async def recheck(
     crisis: CrisisInput,
     state: CrisisState,
@@ -181,24 +185,19 @@ async def recheck(
     others keep their findings."""
     current = gate.draft
     edited = {(d.channel, d.language) for d in diffs}
-    result = await workflow.execute_activity_method(
-        CrisisActivities.check,
-        CheckRequest(
-            draft=rules.draft_request(
-                crisis,
-                state,
-                phase=gate.phase,
-                sequence=gate.sequence,
-                author=current.author,
-                note=current.note,
-                revision=current.revision,
-                next_update=current.next_update_at,
-                now=workflow.now(),
-            ),
-            texts=[t for t in texts if (t.channel, t.language) in edited],
+    result = await _check(
+        rules.draft_request(
+            crisis,
+            state,
+            phase=gate.phase,
+            sequence=gate.sequence,
+            author=current.author,
+            note=current.note,
+            revision=current.revision,
+            next_update=current.next_update_at,
+            now=workflow.now(),
         ),
-        start_to_close_timeout=SHORT,
-        retry_policy=RETRY,
+        [t for t in texts if (t.channel, t.language) in edited],
     )
     measured = {(t.channel, t.language): t for t in result.texts}
     merged = [measured.get((t.channel, t.language), t) for t in texts]
