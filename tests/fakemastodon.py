@@ -7,11 +7,14 @@ with ``Retry-After`` and ``X-RateLimit-Reset``; statuses created, edited (with t
 and deleted (404 once gone); replies only to a status that exists.
 
 What it can be told: to make a post and drop the connection before answering (``drop_next``),
-to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``).
+to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``), to be slow for one account
+(``slow``: the seconds a create of that username waits before the post is made; ``arrived``
+counts the creates that reached the fake).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import time
@@ -53,6 +56,8 @@ class FakeMastodon:
         self.drop_next = 0  # creates whose answer is lost after the post is made
         self.down = False
         self.tamper: dict[str, Any] = {}  # fields every status answer says instead (hostile)
+        self.slow: dict[str, float] = {}  # username -> seconds a create waits before posting
+        self.arrived: dict[str, int] = {}  # username -> creates received
         self.calls: list[tuple[str, str]] = []  # (method, path)
         self.clock = time.monotonic
         self._ids = itertools.count(109_000_000_000_000_001)
@@ -154,6 +159,10 @@ class FakeMastodon:
         if isinstance(gate, web.Response):
             return gate
         form = await request.post()
+        self.arrived[gate] = self.arrived.get(gate, 0) + 1
+        if gate in self.slow:
+            # Slow, and the post still made when the caller has gone (a worker killed).
+            await asyncio.sleep(self.slow[gate])
         key = request.headers.get("Idempotency-Key")
         now = self.clock()
         if key:
