@@ -65,7 +65,7 @@ class Platforms:
 
     def posts(self, account: str) -> int:
         """How many distinct posts the account's platform holds: statuses, records, events
-        acted on (one per webhook-id), messages received, statements on the site."""
+        acted on (one per webhook-id), messages received, texts on the site."""
         kind = self.kinds[account]
         if kind == "mastodon":
             return len(self.mastodon.posts(account))
@@ -76,7 +76,13 @@ class Platforms:
             return len(self.pds.records(self.bluesky[account].did))
         if kind == "email":
             return len(self.smtp.handler.received)
-        return sum(len(c["crisis"]["statements"]) for c in self.site_store())
+        # Each statement, and each earlier text it shows (a statement published twice would
+        # show as a correction of itself).
+        return sum(
+            1 + len(statement["history"])
+            for crisis in self.site_store()
+            for statement in crisis["crisis"]["statements"]
+        )
 
     def site_store(self) -> list[dict[str, Any]]:
         """The status site's store: one record per crisis (its statements and requests done)."""
