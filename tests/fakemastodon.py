@@ -7,9 +7,9 @@ with ``Retry-After`` and ``X-RateLimit-Reset``; statuses created, edited (with t
 and deleted (404 once gone); replies only to a status that exists.
 
 What it can be told: to make a post and drop the connection before answering (``drop_next``),
-to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``), to be slow for one account
-(``slow``: the seconds a create of that username waits before the post is made; ``arrived``
-counts the creates that reached the fake).
+to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``), to be
+slow for one account (``slow``: the seconds a create of that username waits before the post is
+made; ``arrived`` counts the creates that reached the fake).
 """
 
 from __future__ import annotations

@@ -230,6 +230,7 @@ async def test_every_kind_down_for_ten_minutes_then_back(
         tries = {
             MASTODON: sum(1 for call in five.mastodon.calls if call[0] == "POST"),
             WEBHOOK: five.hooks[WEBHOOK].arrived,
+            BLUESKY: sum(1 for path in proxy.faults.seen if path.endswith("createSession")),
         }
         assert all(count >= 5 for count in tries.values()), tries  # retried all along
 

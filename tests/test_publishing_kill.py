@@ -35,7 +35,6 @@ from tests.test_publish_mail import Smtp, smtp_server
 from tocsin import names
 from tocsin.models import Channel, CrisisStatus, PhaseName
 from tocsin.models.delivery import DeliveryStatus
-from tocsin.publish.bluesky_client import close_sessions
 
 # The PDS may still be installing (tests/bluesky/install.py) when this starts.
 pytestmark = pytest.mark.timeout(1200)
@@ -64,7 +63,10 @@ def smtp(tmp_path: Path) -> Iterator[Smtp]:
 
 
 @pytest.fixture
-async def eight(tmp_path: Path, smtp: Smtp, pds: LocalPds) -> AsyncIterator[Platforms]:
+async def eight(
+    tmp_path: Path, smtp: Smtp, pds: LocalPds, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Platforms]:
+    """The eight accounts; their secrets in the environment the worker processes inherit."""
     async with platforms(
         tmp_path,
         smtp,
@@ -76,8 +78,9 @@ async def eight(tmp_path: Path, smtp: Smtp, pds: LocalPds) -> AsyncIterator[Plat
         email="presse",
         site="site",
     ) as found:
+        for variable, value in found.secrets.items():
+            monkeypatch.setenv(variable, value)
         yield found
-        await close_sessions()
 
 
 async def _posts_done(client: Client, cid: str) -> list[str]:
@@ -122,7 +125,6 @@ async def test_sigkill_mid_fan_out_posts_each_once_on_every_platform(
         queue="publishing-kill",
         models=False,
         TOCSIN_ACCOUNTS=str(eight.file),
-        **eight.secrets,
     ) as rig:
         client = rig.client
         (first,) = rig.workers()
