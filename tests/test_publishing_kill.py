@@ -117,6 +117,7 @@ async def _mid_fan_out(client: Client, cid: str, eight: Platforms, within: float
 async def test_sigkill_mid_fan_out_posts_each_once_on_every_platform(
     tmp_path: Path, eight: Platforms
 ) -> None:
+    began = time.monotonic()
     eight.mastodon.slow[SLOW_MASTODON] = SLOW
     eight.hooks[SLOW_HOOK].delay = SLOW
     async with running(
@@ -130,9 +131,11 @@ async def test_sigkill_mid_fan_out_posts_each_once_on_every_platform(
         (first,) = rig.workers()
         cid = await rig.trigger(crisis_input("coupure-worker", playbook="accident-industriel"))
         await approve(client, cid, "dominique", PhaseName.ACKNOWLEDGE)
+        approved_at = time.monotonic()
         await _mid_fan_out(client, cid, eight)
         assert await first.stop(signal.SIGKILL) == -signal.SIGKILL
         killed_at = time.monotonic()
+        approved_to_kill = killed_at - approved_at
 
         # At the kill: six posts done, on their platforms and in the history; two under way
         # on the slow platforms, nothing of theirs made yet; the ninth not asked for yet.
@@ -179,4 +182,8 @@ async def test_sigkill_mid_fan_out_posts_each_once_on_every_platform(
     assert slow.remote_id == toot.id
     hook_ids = {d.remote_id for d in deliveries if d.account == SLOW_HOOK}
     assert hook_ids == set(eight.hooks[SLOW_HOOK].events)
-    print(f"killed with {len(done_before)} of {POSTS} posts done; all out {finished_after:.0f}s on")
+    print(
+        f"rig up and approved in {approved_at - began:.0f}s; killed {approved_to_kill:.1f}s"
+        f" after the approval with {len(done_before)} of {POSTS} posts done;"
+        f" all out {finished_after:.0f}s after the kill"
+    )
