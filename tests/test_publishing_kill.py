@@ -43,7 +43,7 @@ MASTODON = ["masto-a", "masto-b", "masto-c"]
 HOOKS = ["sms-a", "sms-b"]
 FAST = ["masto-a", "masto-c", "bsky", "sms-a", "presse", "site"]
 SLOW_MASTODON, SLOW_HOOK = "masto-b", "sms-b"
-SLOW = 10.0  # seconds the slow platforms take: the kill lands meanwhile
+SLOW = 15.0  # seconds the slow platforms take: the kill lands meanwhile
 CHANNELS = {
     Channel.MASTODON: MASTODON,
     Channel.BLUESKY: ["bsky"],
