@@ -28,7 +28,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from tests.bluesky.server import LocalPds
-from tests.helpers import approve, crisis_input, wait_status
+from tests.helpers import approve, crisis_input, until, wait_status
 from tests.publishing_platforms import Platforms, platforms
 from tests.rig import running
 from tests.test_publish_mail import Smtp, smtp_server
@@ -145,8 +145,11 @@ async def test_sigkill_mid_fan_out_posts_each_once_on_every_platform(
         assert eight.posts(SLOW_MASTODON) == 0
         assert eight.posts(SLOW_HOOK) == 0
         assert eight.hooks[SLOW_HOOK].arrived == 1
-        # The slow platforms finish what they were asked after the worker died; from now on
-        # they answer at once.
+        # The slow platforms make the posts they were asked for, the worker dead: the retries
+        # will meet them. From now on they answer at once.
+        await until(
+            lambda: eight.posts(SLOW_MASTODON) and eight.posts(SLOW_HOOK), 2 * SLOW, "slow posts"
+        )
         eight.mastodon.slow.clear()
         eight.hooks[SLOW_HOOK].delay = 0.0
 
