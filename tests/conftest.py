@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from tests.bluesky import server as bluesky_server
 from tests.fakeslack import CHANNEL, FakeSlack, slack_library
 from tests.helpers import settings_for, until_quiet
 from tocsin import crises
@@ -53,6 +54,17 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
         yield environment
     finally:
         await environment.shutdown()
+
+
+@pytest.fixture(scope="session")
+def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bluesky_server.LocalPds]:
+    """A real Bluesky PDS and PLC directory on loopback for the session (tests/bluesky/),
+    installed first if its cache is cold: a test that uses it needs a long timeout."""
+    server = bluesky_server.start(tmp_path_factory.mktemp("pds") / "serve.log")
+    try:
+        yield server
+    finally:
+        bluesky_server.stop_process(server.process)
 
 
 @pytest.fixture

@@ -4,14 +4,18 @@ What it keeps as Mastodon does: a bearer token per account (401 without a valid 
 can be revoked); ``Idempotency-Key`` remembered per account for an hour, a second create with
 the same key answering the first status; a rate budget per token after which it answers 429
 with ``Retry-After`` and ``X-RateLimit-Reset``; statuses created, edited (with their history)
-and deleted (404 once gone); replies only to a status that exists.
+and deleted (404 once gone); replies only to a status that exists; an account's statuses, newest
+first, and a status's source text.
 
 What it can be told: to make a post and drop the connection before answering (``drop_next``),
-to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``).
+to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``), to be
+slow for one account (``slow``: the seconds a create of that username waits before the post is
+made; ``arrived`` counts the creates that reached the fake).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import time
@@ -53,6 +57,8 @@ class FakeMastodon:
         self.drop_next = 0  # creates whose answer is lost after the post is made
         self.down = False
         self.tamper: dict[str, Any] = {}  # fields every status answer says instead (hostile)
+        self.slow: dict[str, float] = {}  # username -> seconds a create waits before posting
+        self.arrived: dict[str, int] = {}  # username -> creates received
         self.calls: list[tuple[str, str]] = []  # (method, path)
         self.clock = time.monotonic
         self._ids = itertools.count(109_000_000_000_000_001)
@@ -67,6 +73,8 @@ class FakeMastodon:
         app.router.add_put("/api/v1/statuses/{id}", self._edit)
         app.router.add_delete("/api/v1/statuses/{id}", self._delete)
         app.router.add_get("/api/v1/accounts/verify_credentials", self._verify)
+        app.router.add_get("/api/v1/accounts/{id}/statuses", self._statuses)
+        app.router.add_get("/api/v1/statuses/{id}/source", self._source)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         port = free_port()
@@ -154,6 +162,10 @@ class FakeMastodon:
         if isinstance(gate, web.Response):
             return gate
         form = await request.post()
+        self.arrived[gate] = self.arrived.get(gate, 0) + 1
+        if gate in self.slow:
+            # Slow, and the post still made when the caller has gone (a worker killed).
+            await asyncio.sleep(self.slow[gate])
         key = request.headers.get("Idempotency-Key")
         now = self.clock()
         if key:
@@ -221,6 +233,22 @@ class FakeMastodon:
         del self.statuses[status.id]
         self.deleted.add(status.id)
         return web.json_response({**self._json(status), "text": status.text})
+
+    async def _statuses(self, request: web.Request) -> web.Response:
+        """The caller's own statuses, newest first (every account's id is "1" here: the
+        token says whose)."""
+        gate = self._gate(request)
+        if isinstance(gate, web.Response):
+            return gate
+        limit = min(int(request.query.get("limit", "20")), 40)
+        mine = sorted(self.posts(gate), key=lambda s: int(s.id), reverse=True)[:limit]
+        return web.json_response([self._json(s) for s in mine])
+
+    async def _source(self, request: web.Request) -> web.Response:
+        status = self._own(request)
+        if isinstance(status, web.Response):
+            return status
+        return web.json_response({"id": status.id, "text": status.text, "spoiler_text": ""})
 
     async def _verify(self, request: web.Request) -> web.Response:
         gate = self._gate(request)

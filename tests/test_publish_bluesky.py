@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.bluesky.faults import FaultProxy
-from tests.bluesky.server import LocalPds, start, stop_process
+from tests.bluesky.server import LocalPds
 from tocsin.models import Channel, PhaseName
 from tocsin.publish import bluesky_client
 from tocsin.publish.accounts import Accounts, BlueskyAccount
@@ -43,15 +43,6 @@ pytestmark = pytest.mark.timeout(1200)
 _handles = itertools.count()
 NAME = "mairie-bluesky"
 VARIABLE = "BSKY_APP_PASSWORD"
-
-
-@pytest.fixture(scope="session")
-def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPds]:
-    server = start(tmp_path_factory.mktemp("pds") / "serve.log")
-    try:
-        yield server
-    finally:
-        stop_process(server.process)
 
 
 @dataclass

@@ -44,6 +44,22 @@ class Received:
 class Handler:
     received: list[Received] = field(default_factory=list)
     drop_next: int = 0  # messages taken, then the connection cut before the 250
+    logins: int = 0  # AUTH attempts, accepted or not
+    down: bool = False  # every MAIL FROM answered 421: the relay out of service
+
+    async def handle_MAIL(  # noqa: N802 (aiosmtpd's hook name)
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        options: list[str],
+    ) -> str:
+        if self.down:
+            return "421 4.3.2 Service not available"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope
@@ -67,16 +83,16 @@ class Handler:
             server.transport.abort()
         return "250 Message accepted for delivery"
 
-
-def _authenticate(
-    server: SMTP, session: Session, envelope: Envelope, _mechanism: str, auth_data: Any
-) -> AuthResult:
-    ok = (
-        isinstance(auth_data, LoginPassword)
-        and auth_data.login == USER.encode()
-        and auth_data.password == PASSWORD.encode()
-    )
-    return AuthResult(success=ok, handled=False)
+    def authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, _mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        self.logins += 1
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == USER.encode()
+            and auth_data.password == PASSWORD.encode()
+        )
+        return AuthResult(success=ok, handled=False)
 
 
 @dataclass
@@ -110,7 +126,7 @@ def smtp_server(folder: Path) -> Iterator[Smtp]:
         port=port,
         tls_context=context,
         require_starttls=True,
-        authenticator=_authenticate,
+        authenticator=handler.authenticate,
         auth_require_tls=True,
     )
     controller.start()

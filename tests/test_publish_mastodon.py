@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pydantic import SecretStr
 
 from tests.fakemastodon import TOKEN, FakeMastodon
 from tocsin.models import Channel, PhaseName
+from tocsin.publish import mastodon
 from tocsin.publish.accounts import MastodonAccount, load_accounts
 from tocsin.publish.errors import (
     BadCredentials,
@@ -244,3 +246,33 @@ async def test_a_key_is_remembered_for_an_hour(server: FakeMastodon) -> None:
     moment[0] = 3601.0  # Mastodon forgets the key after an hour: the same request posts again
     await _post(server, _request(1))
     assert len(server.posts()) == 2
+
+
+async def test_a_post_whose_key_is_forgotten_is_found_not_made_again(
+    server: FakeMastodon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken, its answer lost, then retried after Mastodon forgot the key (an outage of more
+    than an hour): the post is found among the account's statuses, not made again."""
+    moment = [0.0]
+    server.clock = lambda: moment[0]
+    asked_at = datetime.now(UTC)
+    first = await _post(server, _request(1, at=asked_at))
+    asked = _request(2, at=asked_at, thread=first.remote_id)
+    server.drop_next = 1
+    with pytest.raises(Unavailable):
+        await _post(server, asked)
+    calls = len(server.calls)
+    moment[0] = 3700.0
+    monkeypatch.setattr(mastodon, "now", lambda: asked_at + timedelta(minutes=70))
+    again = await _post(server, asked)
+    assert [s.id for s in server.posts()] == [first.remote_id, again.remote_id]
+    assert ("GET", "/api/v1/accounts/1/statuses") in server.calls[calls:]
+    # Not found (never made, or another text): it is posted.
+    later = await _post(server, _request(3, at=asked_at, thread=again.remote_id))
+    assert len(server.posts()) == 3
+    assert later.remote_id == server.posts()[-1].id
+
+
+async def test_a_recent_request_posts_without_searching(server: FakeMastodon) -> None:
+    await _post(server, _request(1, at=datetime.now(UTC)))
+    assert server.calls == [("POST", "/api/v1/statuses")]

@@ -51,6 +51,7 @@ _ = (
     StatusSiteAccount.base_url,  # accounts YAML: the status site's address (site not built yet)
     AccountKind.STATUS_SITE,  # a Publication's kind, once the status site publishes
     Handler.handle_DATA,  # aiosmtpd calls its handler's hooks by name
+    Handler.handle_MAIL,
     Delivery.requested_at,  # kept in state and history: when the workflow asked for the post
     TasksMixin.task_timers,  # the reminders' coroutine, held so that it is not collected
 )

@@ -3,11 +3,14 @@ reference implementation (the ``standardwebhooks`` package, not tocsin's code), 
 per ``webhook-id``, as the specification asks of receivers.
 
 It can be told to take an event and cut the connection before answering (``drop_next``), or
-to answer the next requests with given statuses and headers (``answers``).
+to answer the next requests with given statuses and headers (``answers``), or to take
+``delay`` seconds before it acts on a request (``arrived`` counts the requests received), or
+to be ``down`` (503).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +38,9 @@ class Receiver:
     refused: int = 0  # requests whose signature did not verify
     drop_next: int = 0
     answers: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    delay: float = 0.0  # seconds before acting on a request (a slow gateway)
+    down: bool = False  # every request answered 503
+    arrived: int = 0  # requests received
     runner: web.AppRunner | None = None
     url: str = ""
 
@@ -53,10 +59,16 @@ class Receiver:
             await self.runner.cleanup()
 
     async def _hook(self, request: web.Request) -> web.StreamResponse:
+        self.arrived += 1
+        data = await request.read()
+        if self.delay:
+            # Slow, and the event still acted on when the caller has gone (a worker killed).
+            await asyncio.sleep(self.delay)
+        if self.down:
+            return web.Response(status=503, text="down")
         if self.answers:
             status, headers = self.answers.pop(0)
             return web.Response(status=status, headers=headers, text="busy")
-        data = await request.read()
         headers = dict(request.headers)
         try:
             body = Webhook(self.secret).verify(data, headers)

@@ -3,6 +3,12 @@ crisis (``in_reply_to`` the crisis's previous post), the idempotency key as Mast
 ``Idempotency-Key`` (a second post with the same key within an hour returns the first one), an
 edit for a correction, a delete for a retraction.
 
+Mastodon remembers a key for an hour only, and a post is retried for longer (a platform down
+for hours). A post asked for more than :data:`KEY_MEMORY` ago may have been made by an earlier
+try whose answer was lost, its key since forgotten: before posting, the account's latest
+statuses are searched for it (in the same thread, made since it was asked, the same text by
+``status_source``), and one found is this publication.
+
 Mastodon.py is synchronous (requests): each call runs in a thread. Its own rate limiting is off
 (``throw``): the account's token bucket paces the calls, and a 429's ``Retry-After`` (or
 ``X-RateLimit-Reset``) pauses the bucket and becomes the retry delay.
@@ -11,7 +17,7 @@ Mastodon.py is synchronous (requests): each call runs in a thread. Its own rate 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -39,6 +45,9 @@ from tocsin.publish.models import AccountKind, Action, Publication, PublishReque
 from tocsin.publish.ratelimit import LIMITS, Limits
 
 TIMEOUT = 30.0  # seconds for one request
+KEY_MEMORY = timedelta(minutes=50)  # under Mastodon's hour for an Idempotency-Key
+LOOKBACK = 40  # the account's latest statuses searched for a post whose key may be forgotten
+CLOCK_SKEW = timedelta(minutes=5)  # between the workflow's clock and the instance's
 _URL: TypeAdapter[str] = TypeAdapter(Url)
 
 
@@ -90,6 +99,27 @@ def _when(status: Any, *fields: str) -> datetime:
     return datetime.now(UTC)
 
 
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _already_posted(api: Mastodon, request: PublishRequest) -> Any:
+    """The status an earlier try made for ``request``, when its key may be forgotten; None
+    when there is none (or the key is still remembered: the post's own call finds it)."""
+    if request.at is None or now() - request.at < KEY_MEMORY:
+        return None
+    me = api.me()
+    for status in api.account_statuses(me["id"], exclude_reblogs=True, limit=LOOKBACK):
+        if _when(status, "created_at") < request.at - CLOCK_SKEW:
+            break  # newest first: the rest were made before the post was asked for
+        reply = status.get("in_reply_to_id")
+        if (str(reply) if reply is not None else None) != request.thread:
+            continue
+        if api.status_source(status["id"]).get("text") == request.text:
+            return status
+    return None
+
+
 def _call(
     request: PublishRequest, account: MastodonAccount, token: SecretStr
 ) -> tuple[Publication | None, PublishError | None, float | None]:
@@ -97,7 +127,7 @@ def _call(
     api = _client(account, token, answers)
     try:
         if request.action is Action.PUBLISH:
-            status = api.status_post(
+            status = _already_posted(api, request) or api.status_post(
                 request.text,
                 in_reply_to_id=request.thread,
                 visibility="public",
