@@ -9,6 +9,7 @@ connection), not retried when it cannot (a refused token, a drill aimed at a rea
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import structlog
@@ -29,6 +30,7 @@ log = structlog.get_logger("tocsin.activities")
 
 # Channels no account kind publishes to: a person does, with the exact text (a tracked task).
 # Given an account (a webhook to the broadcast operator, say), they are published like others.
+HEARTBEAT_EVERY = 5.0  # seconds; the workflow waits POST_HEARTBEAT without one
 MANUAL_CHANNELS = frozenset(
     {
         Channel.X,
@@ -73,6 +75,7 @@ class PublishingActivities:
         structlog.contextvars.bind_contextvars(
             crisis=request.crisis_id, phase=request.phase.value, revision=request.revision
         )
+        beating = asyncio.create_task(_heartbeats())
         try:
             published = await publish(request, self.accounts)
         except PublishError as exc:
@@ -86,6 +89,8 @@ class PublishingActivities:
                 problem=str(exc),
             )
             raise as_application_error(exc) from None
+        finally:
+            beating.cancel()
         log.info(
             "statement.posted",
             account=request.account,
@@ -101,6 +106,14 @@ class PublishingActivities:
             kind=published.kind.value,
         )
         return published
+
+
+async def _heartbeats() -> None:
+    """Alive while a post waits on its platform: a worker killed meanwhile is noticed within
+    the workflow's heartbeat timeout, not the whole try's."""
+    while True:
+        activity.heartbeat()
+        await asyncio.sleep(HEARTBEAT_EVERY)
 
 
 def public_context(request: RouteRequest) -> PublicContext:

@@ -56,6 +56,8 @@ POST_RETRY = RetryPolicy(
 )
 POST_TIMEOUT = timedelta(seconds=60)  # one try: an SMTP relay with a long list, a slow API
 POST_GIVE_UP = timedelta(hours=24)
+# The post activity beats every 5 s: a killed worker's post is tried again within 20 s.
+POST_HEARTBEAT = timedelta(seconds=20)
 ROUTE_TIMEOUT = timedelta(seconds=15)
 ROUTE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
@@ -342,6 +344,7 @@ class PublishingMixin(TasksMixin):
             request,
             start_to_close_timeout=POST_TIMEOUT,
             schedule_to_close_timeout=POST_GIVE_UP,
+            heartbeat_timeout=POST_HEARTBEAT,
             retry_policy=POST_RETRY,
             summary=f"{delivery.channel.value}.{delivery.language} → {delivery.account}",
         )
