@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tocsin.models import PhaseName
+from tocsin.review import reach
 from tocsin.review.model import Event, Kind, PhaseReview, Review
 from tocsin.review.words import Words
 
@@ -76,6 +77,12 @@ def _origin(phase: PhaseReview, review: Review, words: Words) -> tuple[datetime,
 
 
 def _phase(review: Review, phase: PhaseReview, words: Words) -> str:
+    said = _phase_decision(review, phase, words)
+    public = reach.statement_sentence(review, phase.phase, phase.sequence, words)
+    return f"{said} {public}" if public else said
+
+
+def _phase_decision(review: Review, phase: PhaseReview, words: Words) -> str:
     label = words.phase(phase.phase, phase.sequence)
     start, origin = _origin(phase, review, words)
     decided = _decision_event(review, phase)
