@@ -11,7 +11,7 @@ MESSAGES = {
         "a pu le voir (l’accusé de réception de la plateforme, ou l’heure où une personne a "
         "dit l’avoir publié à la main), combien de temps après l’approbation, et où.",
         "For each approved statement, channel by channel and account by account: when the "
-        "public could see it (the platform’s acknowledgement, or the time a person said they "
+        "public could see it (the time the platform confirmed it, or the time a person said they "
         "published it by hand), how long after the approval, and where.",
         "Für jede freigegebene Mitteilung, Kanal für Kanal und Konto für Konto: wann die "
         "Öffentlichkeit sie sehen konnte (die Bestätigung der Plattform oder die Zeit, zu der "
