@@ -129,7 +129,7 @@ def _where(row: Reach, cells: Cells) -> list[Piece]:
             pieces.append(Piece(words("review.reach.account_too", at=at)))
         pieces.append(link(row.url) if row.url else Piece(_cut(row.remote_id)))
     if row.problem and row.status is not ReachStatus.PUBLISHED:
-        pieces.append(Piece(words("review.quoted", text=_cut(row.problem))))
+        pieces.append(Piece(said(row.problem, words)))
     if row.kind == "outbox" and row.outbox_at is not None:
         pieces.append(Piece(words("review.reach.written", at=cells.when(row.outbox_at))))
     if row.left_out:
@@ -137,6 +137,13 @@ def _where(row: Reach, cells: Cells) -> list[Piece]:
     if row.task and not pieces:
         pieces.append(Piece(words("review.reach.task", task=row.task)))
     return pieces
+
+
+def said(problem: str, words: Words) -> str:
+    """A publisher's refusal, written « français / English »: the half in the review's
+    language (English for German)."""
+    french, _, english = problem.partition(" / ")
+    return _cut((french if words.lang == "fr" or not english else english).strip())
 
 
 def _follow(follow: Follow, cells: Cells) -> list[Piece]:
@@ -159,7 +166,7 @@ def _follow(follow: Follow, cells: Cells) -> list[Piece]:
     if follow.note:
         pieces.append(Piece(words("review.quoted", text=_cut(follow.note))))
     if follow.problem:
-        pieces.append(Piece(words("review.quoted", text=_cut(follow.problem))))
+        pieces.append(Piece(said(follow.problem, words)))
     return pieces
 
 
