@@ -37,7 +37,7 @@ from tocsin.config import Settings
 from tocsin.models import Channel, CrisisStatus, PhaseName, ResolveRequest
 from tocsin.models.delivery import DeliveryStatus, TaskDoneRequest, TaskStatus
 from tocsin.publish.accounts import Accounts, load_accounts
-from tocsin.publish.models import Action, Publication, PublishRequest
+from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
 from tocsin.review import Review, RunHistory, build_review, fetch_chain
 from tocsin.review.html import html
 from tocsin.review.model import Reach, ReachStatus
@@ -201,16 +201,19 @@ async def test_the_review_shows_when_each_channel_reached_the_public(crisis: Cri
         row = next(r for r in alert.values() if r.account == account)
         assert row.status is ReachStatus.PUBLISHED, account
         assert row.approved_at == approved
-        assert row.reached_at is not None and row.delay is not None
+        assert row.reached_at is not None
+        assert row.delay is not None
         assert timedelta(0) <= row.delay < timedelta(seconds=30), (account, row.delay)
 
     # The manual channels: who, when (the workflow's own time of the update), what they said.
     tasks = {t.id: t for t in status.tasks}
     radio = alert[(Channel.RADIO, "")]
     assert (radio.kind, radio.status, radio.note) == ("manual", ReachStatus.BY_HAND, ON_AIR)
-    assert radio.by is not None and (radio.by.id, radio.by.name) == (AUTHOR, "Camille Martin")
+    assert radio.by is not None
+    assert (radio.by.id, radio.by.name) == (AUTHOR, "Camille Martin")
     assert radio.reached_at == tasks[radio.task].done_at
-    assert radio.delay is not None and timedelta(minutes=4) <= radio.delay < timedelta(minutes=5)
+    assert radio.delay is not None
+    assert timedelta(minutes=4) <= radio.delay < timedelta(minutes=5)
     x = alert[(Channel.X, "")]
     assert (x.status, x.by_url) == (ReachStatus.BY_HAND, TWEET)
     assert alert[(Channel.HOTLINE, "")].note == HOSTILE_NOTE
@@ -220,10 +223,14 @@ async def test_the_review_shows_when_each_channel_reached_the_public(crisis: Cri
     # Mastodon down: published by hand after the playbook's delay, then by the account.
     toot = _rows(review, PhaseName.EXPLAIN)[(Channel.MASTODON, "mairie-mastodon")]
     assert (toot.status, toot.by_url) == (ReachStatus.DELAYED_BY_HAND, BY_HAND)
-    assert toot.reached_at == tasks[toot.task].done_at
-    assert toot.acked_at is not None and toot.reached_at < toot.acked_at
+    by_hand_at = tasks[toot.task].done_at
+    assert by_hand_at is not None
+    assert toot.reached_at == by_hand_at
+    assert toot.acked_at is not None
+    assert by_hand_at < toot.acked_at
     assert toot.url.startswith(platforms_url(status))
-    assert toot.delay is not None and toot.delay >= timedelta(minutes=10)
+    assert toot.delay is not None
+    assert toot.delay >= timedelta(minutes=10)
 
     # Token revoked: refused (the reason names the token, never its value), then by hand.
     spare = _rows(review, PhaseName.SOLUTIONS)[(Channel.MASTODON, "mairie-mastodon")]
@@ -267,7 +274,11 @@ async def test_the_summary_says_how_fast_and_the_page_links_only_http(crisis: Cr
     review = crisis.review
     said = summary(review, lang="fr")
     assert re.search(r"informé sur 4\s?canaux sur 9 en moins de 1\s?min", said), said
-    assert re.search(r"Radio à 1\d\s?h\s?\d\d, à la main", said)
+    flat = " ".join(said.split())
+    assert re.search(r"Radio, X et Ligne d’information à 1\d h \d\d, à la main", flat), flat
+    # The close: the revoked token left Mastodon silent; nobody confirmed the manual channels.
+    assert "publication à la main non confirmée : X, Facebook, Diffusion" in flat, flat
+    assert "pas publié sur Mastodon." in flat
     english = " ".join(summary(review, lang="en").split())
     assert "The public was informed on 4 channels of 9 within 1 min of the approval" in english, (
         english
@@ -278,14 +289,17 @@ async def test_the_summary_says_how_fast_and_the_page_links_only_http(crisis: Cr
     assert section is not None
     part = section.group(1)
     hrefs = re.findall(r'<a href="([^"]*)"', part)
-    assert TWEET in hrefs and BY_HAND in hrefs
+    assert TWEET in hrefs
+    assert BY_HAND in hrefs
     assert all(h.startswith(("https://", "http://")) for h in hrefs)
-    assert "<img" not in part and "&lt;img src=x" in part  # a person's note is words
+    assert "<img" not in part
+    assert "&lt;img src=x" in part
     assert "Ce que le public a vu, où et quand" in visible(page)
     assert "Was die Öffentlichkeit wann und wo sah" in html(review, lang="de")
     md = markdown(review, lang="fr")
     assert "## Ce que le public a vu, où et quand" in md
-    assert TWEET in md and "\\<img" in md  # Markdown shows the note, never as HTML
+    assert TWEET in md
+    assert "\\<img" in md
     assert link("javascript:alert(1)").href == ""
     assert link("https://ok.example/a").href == "https://ok.example/a"
 
@@ -303,15 +317,18 @@ def _post_events(
     attrs = scheduled.activity_task_scheduled_event_attributes
     attrs.activity_type.name = names.POST
     attrs.input.payloads.extend(converter.to_payloads([request]))
-    answered = HistoryEvent(event_id=start + 1)
+    answered = HistoryEvent(
+        event_id=start + 1,
+        event_type=EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+        if published is None
+        else EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    )
     answered.event_time.FromDatetime(when + timedelta(seconds=2))
     if published is None:
-        answered.event_type = EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
         failed = answered.activity_task_failed_event_attributes
         failed.scheduled_event_id = start
         failed.failure.message = "Forbidden: « mairie-mastodon » <b>refuse</b>"
     else:
-        answered.event_type = EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
         done = answered.activity_task_completed_event_attributes
         done.scheduled_event_id = start
         done.result.payloads.extend(converter.to_payloads([published]))
@@ -327,6 +344,8 @@ async def test_corrections_and_retractions_are_read_from_the_post_activity(
     review = crisis.review
     first = _rows(review, PhaseName.ACKNOWLEDGE)[(Channel.MASTODON, "mairie-mastodon")]
     sms = _rows(review, PhaseName.ACKNOWLEDGE)[(Channel.SMS, "sms-gateway")]
+    assert first.acked_at is not None
+    assert first.reached_at == first.acked_at
     last = crisis.runs[-1]
     events = list(last.events)
     end = events[-1]
@@ -335,26 +354,30 @@ async def test_corrections_and_retractions_are_read_from_the_post_activity(
         url=first.url,
         published_at=first.acked_at,
         account="mairie-mastodon",
-        kind="mastodon",
+        kind=AccountKind.MASTODON,
         key="tocsin-first",
     )
-    base = dict(
-        crisis_id=review.crisis_id,
-        phase=PhaseName.ACKNOWLEDGE,
-        sequence=0,
-        channel=Channel.MASTODON,
-        language="fr",
-        account="mairie-mastodon",
-        exercise=False,
-        previous=previous,
+
+    def asked(revision: int, action: Action, text: str) -> PublishRequest:
+        return PublishRequest(
+            crisis_id=review.crisis_id,
+            phase=PhaseName.ACKNOWLEDGE,
+            sequence=0,
+            revision=revision,
+            channel=Channel.MASTODON,
+            language="fr",
+            account="mairie-mastodon",
+            text=text,
+            exercise=False,
+            action=action,
+            previous=previous,
+        )
+
+    correct = asked(first.revision + 10, Action.CORRECT, "Correction : …")
+    corrected = previous.model_copy(
+        update={"action": Action.CORRECT, "remote_id": "<b>id</b>", "url": None}
     )
-    correct = PublishRequest(
-        **base, revision=first.revision + 10, text="Correction : …", action=Action.CORRECT
-    )  # type: ignore[arg-type]
-    corrected = previous.model_copy(update={"action": Action.CORRECT, "remote_id": "<b>id</b>", "url": None})
-    retract = PublishRequest(
-        **base, revision=first.revision + 11, text="Retiré.", action=Action.RETRACT
-    )  # type: ignore[arg-type]
+    retract = asked(first.revision + 11, Action.RETRACT, "Retiré.")
     sms_previous = previous.model_copy(
         update={"remote_id": sms.remote_id, "account": "sms-gateway"}
     )
@@ -375,15 +398,19 @@ async def test_corrections_and_retractions_are_read_from_the_post_activity(
         ("correct", first.revision + 10, "done", "<b>id</b>"),
         ("retract", first.revision + 11, "done", "<b>id</b>"),
     ]
-    assert row.follows[0].at is not None and row.follows[0].at > first.reached_at  # type: ignore[operator]
+    assert row.follows[0].at is not None
+    assert row.follows[0].at > first.acked_at
     assert row.status is ReachStatus.PUBLISHED  # still the first publication's row
     (failed,) = _rows(changed, PhaseName.ACKNOWLEDGE)[(Channel.SMS, "sms-gateway")].follows
     assert (failed.action, failed.status) == ("retract", "failed")
     assert "refuse" in failed.problem
 
     page = html(changed, lang="fr")
-    assert "Corrigé à" in page and "Retiré à" in page and "Retrait (révision" in page
-    assert "<b>id</b>" not in page and "&lt;b&gt;id&lt;/b&gt;" in page
+    assert "Corrigé à" in page
+    assert "Retiré à" in page
+    assert "Retrait (révision" in page
+    assert "<b>id</b>" not in page
+    assert "&lt;b&gt;id&lt;/b&gt;" in page
     assert "<b>refuse</b>" not in page
     assert "Withdrawn at" in html(changed, lang="en")
 
@@ -408,7 +435,8 @@ async def test_the_section_in_a_browser(crisis: Crisis) -> None:
                 rows: rows.length,
                 links: [...section.querySelectorAll('a')].map((a) => a.href),
                 width: document.documentElement.scrollWidth,
-                tables: [...section.querySelectorAll('table')].map((t) => t.getBoundingClientRect().right),
+                tables: [...section.querySelectorAll('table')]
+                  .map((t) => t.getBoundingClientRect().right),
                 open: section.querySelectorAll('tr.reach-row.open').length,
               };
             }"""

@@ -1,5 +1,7 @@
 """The review's words for what the public saw, where and when (issue 25)."""
 
+__all__ = ["MESSAGES"]  # read by tocsin.i18n.convert
+
 MESSAGES = {
     "review.h.public": (
         "Ce que le public a vu, où et quand",
@@ -170,6 +172,11 @@ MESSAGES = {
         "{channel} {at}, à la main",
         "{channel} {at}, by hand",
         "{channel} {at}, von Hand",
+    ),
+    "review.reach.sum.unconfirmed": (
+        "publication à la main non confirmée : {channels}",
+        "publication by hand not confirmed: {channels}",
+        "Veröffentlichung von Hand nicht bestätigt: {channels}",
     ),
     "review.reach.sum.missing": (
         "pas publié sur {channels}",

@@ -179,6 +179,7 @@ class _Channel:
     reached: datetime | None  # every language and account reached, by then
     delay: timedelta | None
     by_hand: bool
+    manual: bool  # no account: a person was to publish it
 
 
 def _channels(rows: list[Reach]) -> list[_Channel]:
@@ -195,6 +196,7 @@ def _channels(rows: list[Reach]) -> list[_Channel]:
                 reached,
                 max(delays) if done and delays else None,
                 any(r.status in BY_HAND for r in mine),
+                all(r.kind == "manual" for r in mine),
             )
         )
     return found
@@ -202,8 +204,8 @@ def _channels(rows: list[Reach]) -> list[_Channel]:
 
 def sentence(review: Review, rows: list[Reach], words: Words) -> str:
     """« Le public a été informé sur 4 canaux sur 9 en moins de 1 min après l’approbation ;
-    Radio à 10 h 05, à la main ; pas publié sur X, Facebook. » Empty without a followed
-    channel."""
+    Radio à 10 h 05, à la main ; publication à la main non confirmée : X ; pas publié sur
+    Mastodon. » Empty without a followed channel."""
     channels = _channels(rows)
     if not channels:
         return ""
@@ -222,22 +224,22 @@ def sentence(review: Review, rows: list[Reach], words: Words) -> str:
                 bound=words.duration(timedelta(minutes=minutes)),
             )
         )
-    for item in hand:
+    by_time: dict[str, list[str]] = {}  # channels published by hand in the same minute
+    for item in sorted(hand, key=lambda c: c.reached or review.detected_at):
         assert item.reached is not None
-        parts.append(
-            words(
-                "review.reach.sum.hand",
-                channel=words.channel(item.channel),
-                at=words.at(item.reached, review.detected_at),
-            )
-        )
-    if missing:
-        parts.append(
-            words(
-                "review.reach.sum.missing",
-                channels=", ".join(words.channel(c.channel) for c in missing),
-            )
-        )
+        at = words.at(item.reached, review.detected_at)
+        by_time.setdefault(at, []).append(words.channel(item.channel))
+    for at, names in by_time.items():
+        parts.append(words("review.reach.sum.hand", channel=words.join(names), at=at))
+    unconfirmed = [c for c in missing if c.manual]
+    failed = [c for c in missing if not c.manual]
+    for key, items in (
+        ("review.reach.sum.unconfirmed", unconfirmed),
+        ("review.reach.sum.missing", failed),
+    ):
+        if items:
+            names = ", ".join(words.channel(c.channel) for c in items)
+            parts.append(words(key, channels=names))
     text = (f"{NNBSP}; " if words.lang == "fr" else "; ").join(parts) + "."
     return text[:1].upper() + text[1:]
 
