@@ -229,8 +229,8 @@ def sentence(review: Review, rows: list[Reach], words: Words) -> str:
         assert item.reached is not None
         at = words.at(item.reached, review.detected_at)
         by_time.setdefault(at, []).append(words.channel(item.channel))
-    for at, names in by_time.items():
-        parts.append(words("review.reach.sum.hand", channel=words.join(names), at=at))
+    for at, together in by_time.items():
+        parts.append(words("review.reach.sum.hand", channel=words.join(together), at=at))
     unconfirmed = [c for c in missing if c.manual]
     failed = [c for c in missing if not c.manual]
     for key, items in (
@@ -238,8 +238,8 @@ def sentence(review: Review, rows: list[Reach], words: Words) -> str:
         ("review.reach.sum.missing", failed),
     ):
         if items:
-            names = ", ".join(words.channel(c.channel) for c in items)
-            parts.append(words(key, channels=names))
+            listed = ", ".join(words.channel(c.channel) for c in items)
+            parts.append(words(key, channels=listed))
     text = (f"{NNBSP}; " if words.lang == "fr" else "; ").join(parts) + "."
     return text[:1].upper() + text[1:]
 
