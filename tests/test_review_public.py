@@ -28,13 +28,21 @@ from temporalio.testing import WorkflowEnvironment
 from tests.browser import BrowserMissing, chromium, chromium_path
 from tests.conftest import time_skipping_env
 from tests.fakemastodon import TOKEN, FakeMastodon
-from tests.helpers import approve, crisis_input, settings_for, until_quiet, wait_status
+from tests.helpers import (
+    LIBRARY,
+    approve,
+    crisis_input,
+    settings_for,
+    until_quiet,
+    wait_status,
+)
 from tests.test_publish_mail import PASSWORD, smtp_server
 from tests.test_review_words import visible
 from tests.webhook_receiver import SECRET, Receiver
 from tocsin import crises, names
 from tocsin.config import Settings
-from tocsin.models import Channel, CrisisStatus, PhaseName, ResolveRequest
+from tocsin.guardrails import official_context
+from tocsin.models import Channel, CrisisStatus, GuardrailSettings, PhaseName, ResolveRequest
 from tocsin.models.delivery import DeliveryStatus, TaskDoneRequest, TaskStatus
 from tocsin.publish.accounts import Accounts, load_accounts
 from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
@@ -42,6 +50,7 @@ from tocsin.review import Review, RunHistory, build_review, fetch_chain
 from tocsin.review.html import html
 from tocsin.review.model import Reach, ReachStatus
 from tocsin.review.reach import link
+from tocsin.review.redact import MARKER, redact
 from tocsin.review.report import markdown, summary
 from tocsin.worker import build_worker
 
@@ -447,3 +456,25 @@ async def test_the_section_in_a_browser(crisis: Crisis) -> None:
     assert TWEET in measured["links"]
     assert measured["width"] <= 1280
     assert all(right <= 1280 for right in measured["tables"])
+
+
+def test_a_redacted_review_names_who_published_by_hand_by_role(crisis: Crisis) -> None:
+    """``tocsin review --redact``: the person who marked a task done is a role; a note with a
+    private person's number is marked; the public's addresses stay."""
+    review = crisis.review
+    private = "lu à l’antenne, rappeler Mme Lucie Bernard au 06 12 34 56 78"
+    rows = [
+        row.model_copy(update={"note": private}) if row.note == ON_AIR else row
+        for row in review.reach
+    ]
+    playbook = LIBRARY.load(review.playbook_id).playbook
+    official = official_context(playbook, review.params, GuardrailSettings())
+    redacted = redact(review.model_copy(update={"reach": rows}), lang="fr", official=official)
+    radio = _rows(redacted, PhaseName.ACKNOWLEDGE)[(Channel.RADIO, "")]
+    assert radio.by is not None
+    assert radio.by.name == "communication"
+    assert radio.note == MARKER["fr"]
+    assert _rows(redacted, PhaseName.ACKNOWLEDGE)[(Channel.X, "")].by_url == TWEET
+    page = html(redacted, lang="fr")
+    assert "Camille Martin" not in page
+    assert "06 12 34 56 78" not in page
