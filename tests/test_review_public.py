@@ -42,11 +42,19 @@ from tests.webhook_receiver import SECRET, Receiver
 from tocsin import crises, names
 from tocsin.config import Settings
 from tocsin.guardrails import official_context
-from tocsin.models import Channel, CrisisStatus, GuardrailSettings, PhaseName, ResolveRequest
+from tocsin.models import (
+    Channel,
+    CrisisRun,
+    CrisisStatus,
+    GuardrailSettings,
+    PhaseName,
+    ResolveRequest,
+)
 from tocsin.models.delivery import DeliveryStatus, TaskDoneRequest, TaskStatus
 from tocsin.publish.accounts import Accounts, load_accounts
 from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
-from tocsin.review import Review, RunHistory, build_review, fetch_chain
+from tocsin.review import Review, RunHistory, build_review, fetch_chain, load_chain
+from tocsin.review.history import decode, first
 from tocsin.review.html import html
 from tocsin.review.model import Reach, ReachStatus
 from tocsin.review.reach import link
@@ -478,3 +486,35 @@ def test_a_redacted_review_names_who_published_by_hand_by_role(crisis: Crisis) -
     page = html(redacted, lang="fr")
     assert "Camille Martin" not in page
     assert "06 12 34 56 78" not in page
+
+
+@pytest.mark.parametrize("chain", ["revue", "porte-ouverte"])
+def test_tasks_are_numbered_as_the_workflow_did_across_runs(chain: str) -> None:
+    """The recorded chains continue as new while manual tasks are open: each later run's input
+    carries the workflow's own tasks, and the review's rows carry the same ids."""
+    runs = load_chain(sorted((Path(__file__).parent / "histories" / chain).glob("run-*.json")))
+    review = build_review(runs)
+    numbered = {row.task: row for row in review.reach if row.task}
+    carried = 0
+    for run in runs[1:]:
+        payload = first(run.events[0].workflow_execution_started_event_attributes.input.payloads)
+        assert payload is not None
+        state = decode(payload, CrisisRun).state
+        assert state is not None
+        for task in state.tasks:
+            row = numbered[task.id]
+            assert (row.phase, row.sequence, row.revision, row.channel, row.language) == (
+                task.phase,
+                task.sequence,
+                task.revision,
+                task.channel,
+                task.language,
+            )
+            carried += 1
+    assert carried >= 10
+    # Nothing reached the public beyond the outbox: the rows say so, none claims a publication.
+    assert {row.status for row in review.reach} <= {
+        ReachStatus.OPEN,
+        ReachStatus.SUPERSEDED,
+        ReachStatus.OUTBOX,
+    }
