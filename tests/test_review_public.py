@@ -292,6 +292,12 @@ async def test_the_summary_says_how_fast_and_the_page_links_only_http(crisis: Cr
     said = summary(review, lang="fr")
     assert re.search(r"informé sur 4\s?canaux sur 9 en moins de 1\s?min", said), said
     flat = " ".join(said.split())
+    # The public first heard through an account, not when the outbox was written: the alert
+    # reached 7 channels (4 accounts, 3 by hand; Bluesky stayed in the outbox).
+    heard = min(r.reached_at for r in review.reach if r.reached_at is not None)
+    assert heard > min(p.published_at for p in review.publications)
+    assert "Le premier message au public est parti" in flat
+    assert "sur 7 canaux." in flat, flat
     assert re.search(r"Radio, X et Ligne d’information à 1\d h \d\d, à la main", flat), flat
     # The close: the revoked token left Mastodon silent; nobody confirmed the manual channels.
     assert "publication à la main non confirmée : X, Facebook, Diffusion" in flat, flat

@@ -3,6 +3,13 @@
 __all__ = ["MESSAGES"]  # read by tocsin.i18n.convert
 
 MESSAGES = {
+    "review.published_meta": (
+        "Révision {revision}, approuvée par {who}, écrite dans la boîte de sortie {at} : "
+        "{n} texte(s).",
+        "Revision {revision}, approved by {who}, written to the outbox {at}: {n} text(s).",
+        "Fassung {revision}, freigegeben von {who}, in den Postausgang geschrieben {at}: "
+        "{n} Text(e).",
+    ),
     "review.h.public": (
         "Ce que le public a vu, où et quand",
         "What the public saw, where and when",
