@@ -50,6 +50,11 @@ class Group:
     meta: str
     lines: list[Line]
 
+    @property
+    def corrected(self) -> bool:
+        """Whether a row has a correction or a retraction: the column shows then."""
+        return any(line.after for line in self.lines)
+
 
 def link(url: str) -> Piece:
     """A URL as a link when it is http(s), else as words."""

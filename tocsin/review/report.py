@@ -204,8 +204,10 @@ def _reach_md(review: Review, cells: tables.Cells) -> list[str]:
         for line in group.lines:
             where = " ".join(piece.text for piece in line.where) or "-"
             after = " / ".join(" · ".join(p.text for p in follow) for follow in line.after)
-            rows.append([*line.cells[:4], where, *line.cells[4:], after or "-"])
-        out += _table([words(f"review.reach.col.{c}") for c in reach.COLUMNS], rows)
+            row = [*line.cells[:4], where, *line.cells[4:]]
+            rows.append([*row, after or "-"] if group.corrected else row)
+        columns = reach.COLUMNS if group.corrected else reach.COLUMNS[:-1]
+        out += _table([words(f"review.reach.col.{c}") for c in columns], rows)
         out += [""]
     return out
 
