@@ -84,7 +84,10 @@ class Ledger:
                 for account in route.accounts:
                     if self._row(request.phase, sequence, route.channel, language, account.name):
                         continue  # a correction: its post says so
-                    self._add(statement, route.channel, language, account.name, account.kind.value)
+                    row = self._add(
+                        statement, route.channel, language, account.name, account.kind.value
+                    )
+                    row.left_out = list(route.left_out)
                 outbox_only = not route.accounts
                 if outbox_only and not self._row(
                     request.phase, sequence, route.channel, language, ""
