@@ -94,9 +94,9 @@ MESSAGES = {
         "nur im Postausgang",
     ),
     "review.reach.approved": (
-        "Approuvé à {at} par {who}.",
-        "Approved at {at} by {who}.",
-        "Freigegeben um {at} von {who}.",
+        "Approuvé {at} par {who}.",
+        "Approved {at} by {who}.",
+        "Freigegeben {at} von {who}.",
     ),
     "review.reach.manual": ("à la main", "by hand", "von Hand"),
     "review.reach.outbox": ("boîte de sortie", "outbox", "Postausgang"),

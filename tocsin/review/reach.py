@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from tocsin.models import Channel, PhaseName
 from tocsin.review.model import BY_HAND, REACHED, Follow, Reach, ReachStatus, Review
-from tocsin.review.tables import Cells
+from tocsin.review.tables import Cells, precise
 from tocsin.review.words import NNBSP, Words
 
 # The review's columns, by their ``review.reach.col.*`` words.
@@ -80,7 +80,7 @@ def groups(review: Review, cells: Cells) -> list[Group]:
             parts.append(
                 words(
                     "review.reach.approved",
-                    at=cells.when(phase.approved_at),
+                    at=words.at(phase.approved_at, review.detected_at, seconds=precise(review)),
                     who=words.person(phase.approver.name, phase.approver.roles),
                 )
             )
