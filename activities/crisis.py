@@ -191,6 +191,7 @@ class CrisisActivities(PublishingActivities):
                     request.channel,
                     item.language,
                     request.exercise,
+                    request.correction,
                 )
             )
             entry: dict[str, object] = {

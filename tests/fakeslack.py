@@ -248,8 +248,20 @@ class FakeSlack:
         return self._page(list(reversed(found)), args)  # newest first, as Slack gives them
 
     def replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The thread's parent, then its replies from ``oldest`` on (after it unless
+        ``inclusive``), as Slack gives them."""
         channel, ts = str(args["channel"]), str(args["ts"])
         found = [m for m in self.messages.get(channel, []) if m["ts"] == ts or m["thread_ts"] == ts]
+        if args.get("oldest"):
+            oldest = float(args["oldest"])
+            inclusive = str(args.get("inclusive")).lower() in ("1", "true")
+            found = [
+                m
+                for m in found
+                if m["ts"] == ts
+                or float(m["ts"]) > oldest
+                or (inclusive and float(m["ts"]) == oldest)
+            ]
         return self._page(found, args)
 
     def _page(self, found: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:

@@ -104,6 +104,22 @@ class Process:
                 raise AssertionError(f"no {text!r} after {within}s:\n{self.output()}")
             await asyncio.sleep(0.1)
 
+    def _say(self, line: str) -> None:
+        """A line of the test's own in the process's log, where a failure shows it."""
+        with self.log.open("a", encoding="utf-8") as sink:
+            sink.write(f"[test] {line}\n")
+
+    def _signals(self) -> str:
+        """The process's signal masks as Linux shows them (SigIgn: ignored, SigBlk: blocked,
+        SigCgt: caught; bit 1, 0x2, is SIGINT), to tell why a signal did not stop it."""
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text(encoding="utf-8")
+        except OSError as exc:
+            return str(exc)
+        return " ".join(
+            line.replace(":\t", "=") for line in status.splitlines() if line.startswith("Sig")
+        )
+
     async def kill_group(self) -> None:
         """SIGKILL the process and everything in its session: a power cut, not a shutdown."""
         with contextlib.suppress(ProcessLookupError):
@@ -119,6 +135,7 @@ class Process:
             try:
                 await asyncio.wait_for(self.proc.wait(), within)
             except TimeoutError:
+                self._say(f"still running {within:.0f} s after signal {sig}; {self._signals()}")
                 self.proc.kill()
                 await self.proc.wait()
         if self.group:
@@ -128,14 +145,26 @@ class Process:
         return self.proc.returncode
 
 
+# A command started the way ``cmd &`` in a script, ``nohup`` or ``sh -c`` start it: with SIGINT
+# ignored, which the program inherits and Python keeps (no KeyboardInterrupt on Ctrl-C).
+SIGINT_IGNORED = ["/bin/sh", "-c", 'trap "" INT; exec "$0" "$@"']
+
+
 async def spawn(
-    args: list[str], env: Mapping[str, str], log: Path, *, group: bool = False
+    args: list[str],
+    env: Mapping[str, str],
+    log: Path,
+    *,
+    group: bool = False,
+    sigint_ignored: bool = False,
 ) -> Process:
     """``group``: in a session of its own, so that :meth:`Process.kill_group` also kills what it
-    started (the embedded Temporal server of ``tocsin up``)."""
+    started (the embedded Temporal server of ``tocsin up``). ``sigint_ignored``: started with
+    SIGINT ignored (see SIGINT_IGNORED), whatever this test process inherited itself."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as sink:
         proc = await asyncio.create_subprocess_exec(
+            *(SIGINT_IGNORED if sigint_ignored else []),
             str(TOCSIN),
             *args,
             env=dict(env),

@@ -392,6 +392,20 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     unasked = tocsin(env, "revise", crisis, "--as", "camille", "-e", f"sms:fr={sms}")
     assert unasked.code == 1
     assert unasked.err.strip() == "Erreur : Refusé : aucune modification n’a été demandée"
+    # A correction of the last statement published: its own gate, then out.
+    fixed = "Distribution d’eau salle des fêtes jusqu’à 21 h. Infos : 0 800 123 456."
+    corrected = tocsin(
+        env, "correct", crisis, "--as", "camille", "-e", f"sms:fr={fixed}", "--reason", "horaire"
+    )
+    assert corrected.code == 0, corrected.text
+    assert corrected.out.startswith(
+        f"Correction enregistrée\xa0: révision {rev + 4} de «\xa0Solutions\xa0»"
+    )
+    self_approved = tocsin(env, "approve", crisis, "--as", "camille", "-y")
+    assert self_approved.code == 1
+    wait_state(up, crisis, "awaiting_approval", "solutions")
+    assert tocsin(env, "approve", crisis, "--as", "dominique", "-y").code == 0
+    wait_state(up, crisis, "waiting_follow_up")
     resolved = tocsin(env, "resolve", crisis, "--as", "camille", "-m", "Eau de nouveau potable.")
     assert resolved.code == 0, resolved.text
     wait_state(up, crisis, "awaiting_approval", "close")
@@ -405,6 +419,7 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
         "reject",
         "approve_with_edits",
         "approve",
+        "approve",
     ]
 
     events = tocsin(env, "status", crisis, "--events")
@@ -415,6 +430,8 @@ def test_a_whole_crisis_from_the_command_line(up: Up, tmp_path: Path) -> None:
     outbox = up.data_dir / "outbox" / crisis
     assert (outbox / "2-acknowledge" / "sms.fr.txt").read_text(encoding="utf-8").strip() == sms
     assert not (outbox / "3-explain").exists()
+    corrected_sms = outbox / "4-solutions-correction-1" / "sms.fr.txt"
+    assert corrected_sms.read_text(encoding="utf-8").strip() == fixed
     assert (
         (outbox / "4-solutions" / "x.fr.txt")
         .read_text(encoding="utf-8")

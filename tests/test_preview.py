@@ -142,7 +142,9 @@ async def test_watch_redoes_the_preview_at_each_save(
     page = tmp_path / "apercu.html"
     env = {**offline, "TOCSIN_PLAYBOOKS": str(folder)}
     args = ["preview", PLAYBOOK, "--phase", "acknowledge", "--no-texts", "--html", str(page)]
-    watcher = await spawn([*args, "--watch"], env, tmp_path / "watch.log")
+    # Started with SIGINT ignored, as ``make test &`` or a script's ``cmd &`` start it: Ctrl-C
+    # must stop it all the same (it once went on until killed, and only in such runs).
+    watcher = await spawn([*args, "--watch"], env, tmp_path / "watch.log", sigint_ignored=True)
     try:
         await watcher.wait_for_output("chaque enregistrement refait l’aperçu", within=120)
         assert "Les gymnases" not in page.read_text(encoding="utf-8")

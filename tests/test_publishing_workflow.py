@@ -42,14 +42,14 @@ class Platforms:
     site: Path
 
 
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[Smtp]:
+@pytest.fixture(name="smtp")
+def smtp_fixture(tmp_path: Path) -> Iterator[Smtp]:
     with smtp_server(tmp_path) as server:
         yield server
 
 
-@pytest.fixture
-async def platforms(
+@pytest.fixture(name="platforms")
+async def platforms_fixture(
     tmp_path: Path, smtp: Smtp, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Platforms]:
     mastodon, hook = FakeMastodon(), Receiver()
@@ -88,8 +88,8 @@ channels:
         await hook.stop()
 
 
-@pytest.fixture
-def local(tmp_path: Path) -> Settings:
+@pytest.fixture(name="local")
+def local_fixture(tmp_path: Path) -> Settings:
     return settings_for(tmp_path, "tocsin-publishing")
 
 
@@ -268,6 +268,55 @@ async def test_a_platform_down_is_reported_after_the_delay_then_posts_once(
         assert len(platforms.mastodon.statuses) == 1
         superseded = next(t for t in after.tasks if t.id == toot.task)
         assert superseded.status is TaskStatus.SUPERSEDED
+        await client.get_workflow_handle(cid).terminate("test over")
+
+
+async def test_a_delayed_post_published_by_hand_is_not_posted_again(
+    env: WorkflowEnvironment, platforms: Platforms, local: Settings
+) -> None:
+    """The platform is down; a person publishes the text by hand and says so: the retries
+    stop, the post does not go out a second time once the platform is back, and the
+    account's next post goes on."""
+    platforms.mastodon.down = True
+    async with build_worker(env.client, local, accounts=platforms.accounts):
+        client = env.client
+        started = await crises.trigger(client, local, crisis_input("main", playbook=PLAYBOOK))
+        cid = started.crisis_id
+        await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
+        await env.sleep(timedelta(minutes=11))
+        found = await wait_status(
+            client,
+            cid,
+            lambda s: _toot(s).status is DeliveryStatus.DELAYED,
+            what="the delay reported",
+        )
+        task = _toot(found).task
+        assert task is not None
+        url = "https://social.example.fr/@prefecture/1"
+        await crises.task_done(client, cid, TaskDoneRequest(person=AUTHOR, task=task, url=url))
+        await wait_status(
+            client,
+            cid,
+            lambda s: _toot(s).status is DeliveryStatus.BY_HAND,
+            what="the retries stopped",
+        )
+        platforms.mastodon.down = False
+        await env.sleep(timedelta(minutes=5))
+        assert not platforms.mastodon.statuses
+        await approve(client, cid, DIRECTOR, PhaseName.EXPLAIN)
+        after = await wait_status(
+            client,
+            cid,
+            lambda s: any(
+                d.phase is PhaseName.EXPLAIN and d.status is DeliveryStatus.PUBLISHED
+                for d in s.deliveries
+                if d.channel is Channel.MASTODON
+            ),
+            what="the next post",
+        )
+        (status,) = platforms.mastodon.statuses.values()
+        assert status.in_reply_to_id is None  # the first never reached the platform
+        assert _toot(after).status is DeliveryStatus.BY_HAND
         await client.get_workflow_handle(cid).terminate("test over")
 
 

@@ -34,6 +34,7 @@ from tocsin.i18n.formats import role_name
 from tocsin.models import (
     Ack,
     CancelRequest,
+    CorrectionRequest,
     CrisisInput,
     CrisisOutcome,
     CrisisRun,
@@ -396,6 +397,10 @@ async def decide(client: Client, crisis_id: str, request: DecisionRequest) -> De
 
 async def revise(client: Client, crisis_id: str, request: RevisionRequest) -> RevisionResult:
     return await _update(client, crisis_id, names.REVISE, request, RevisionResult)
+
+
+async def correct(client: Client, crisis_id: str, request: CorrectionRequest) -> RevisionResult:
+    return await _update(client, crisis_id, names.CORRECT, request, RevisionResult)
 
 
 async def add_fact(client: Client, crisis_id: str, request: FactRequest) -> Ack:

@@ -19,6 +19,7 @@ RESOLVE: Final = "resolve"
 CANCEL: Final = "cancel"
 RETRACT: Final = "retract"
 TASK_DONE: Final = "task_done"
+CORRECT: Final = "correct"
 
 # The one query: where the crisis stands.
 STATUS: Final = "status"

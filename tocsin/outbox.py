@@ -99,8 +99,13 @@ def statement_path(
     channel: Channel,
     language: str,
     exercise: bool = False,
+    correction: int = 0,
 ) -> Path:
+    """Where an approved text is archived: a folder a phase (``2-acknowledge/``), and one a
+    correction of it beside (``2-acknowledge-correction-1/``)."""
     step = f"{PHASE_ORDER.index(phase) + 1}-{phase_label(phase, sequence)}"
+    if correction:
+        step += f"-correction-{correction}"
     suffix = SUFFIX.get(profile(channel).markup, "txt")
     if not LANGUAGE.fullmatch(language):
         raise UnsafePath(f"langue invalide / bad language: {shown(language)}")

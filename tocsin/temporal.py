@@ -14,6 +14,7 @@ import sysconfig
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
@@ -29,6 +30,7 @@ from tocsin.visibility import ensure_registered
 
 DEV_SERVER_NAME = "temporal"
 TEST_SERVER_NAME = "temporal-test-server"
+STARTUP_TIMEOUT = timedelta(seconds=60)
 
 
 class ServerUnavailable(Exception):
@@ -216,6 +218,8 @@ async def embedded_server(
             ui=ui,
             ui_port=ui_port if ui else None,
             dev_server_log_level="error",
+            # The SDK waits 5 s: a busy laptop or CI runner opening its SQLite file takes longer.
+            dev_server_startup_timeout=STARTUP_TIMEOUT,
             runtime=metrics_runtime(settings) if metrics else None,
             interceptors=tracing.interceptors(settings),
         )

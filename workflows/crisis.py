@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from tocsin import metrics, names
     from tocsin.models import (
         PHASE_ORDER,
+        CorrectionRequest,
         CrisisOutcome,
         CrisisRun,
         CrisisState,
@@ -38,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from tocsin.statements import apply_edits
     from workflows import caps, rules, steps
     from workflows.handlers import CrisisHandlers
-    from workflows.notices import ASKS, Notice, NoticeQueue, approval_label, build, withdrawn
+    from workflows.notices import Notice, NoticeQueue, approval_label, withdrawn
     from workflows.publishing import PublishingMixin
 
 
@@ -51,6 +52,8 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
         self.gate: Gate | None = None
         self.pending_decision: Decision | None = None
         self.pending_revision: RevisionRequest | None = None
+        self.pending_correction: CorrectionRequest | None = None
+        self.correcting = False  # a correction's gate is open (workflows/handlers.py)
         self.revising = False  # a revision is being drafted: no second one meanwhile
         self.deciding = False  # a decision's edits are being checked: no second one meanwhile
         self.activity_label: str = "drafting"
@@ -97,6 +100,8 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
             if self._should_continue_as_new():
                 await self._quiet()
                 self._continue_as_new()
+        while self.pending_correction is not None:
+            await self._correct()  # asked while the close was published: not lost
         self.ended = True
         status = rules.end_status(self.state)
         self.activity_label = status
@@ -180,6 +185,8 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
             and self.pending_revision is None
             and not self.deciding
             and not self.revising
+            and self.pending_correction is None
+            and not self.correcting
             and self.notices.idle
             and self.posting == 0
             and not self.state.cancelled
@@ -198,18 +205,26 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
         def over() -> bool:
             return self._ending() or self.state.cancelled
 
-        now = workflow.now()
-        due = rules.follow_up_due(self.crisis, self.state, now)
-        if due is None:
-            self.activity_label = "waiting_resolution"
-            await workflow.wait_condition(over)
-            return False
-        self.activity_label = "waiting_follow_up"
-        self.state.next_update_at = due
-        if due > now:
+        while True:
+            now = workflow.now()
+            due = rules.follow_up_due(self.crisis, self.state, now)
+            self.activity_label = "waiting_resolution" if due is None else "waiting_follow_up"
+            if due is not None:
+                self.state.next_update_at = due
+                if due <= now:
+                    return not over()
             with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(over, timeout=due - now)
-        return not over()
+                await workflow.wait_condition(
+                    lambda: over() or self._correction_due(),
+                    timeout=None if due is None else due - now,
+                )
+            if self._correction_due():
+                await self._correct()
+                continue
+            if over() or due is None:
+                return not over()
+            if workflow.now() >= due:
+                return True
 
     # ------------------------------------------------------------------ one phase
 
@@ -261,7 +276,12 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
             texts, decision = approved
             self.activity_label = "publishing"
             channels = await steps.publish(self.crisis, self.state, gate, decision, texts)
+            if gate.phase is PhaseName.CLOSE and self.state.retracted:
+                # The retraction is approved: take down what the platforms let us delete
+                # before the retraction statement goes out.
+                self._take_down(decision)
             await self._reach_public(gate, decision, texts)
+            what = "Correction publiée" if gate.correction else "Publié"
             self._notify(
                 Notice(
                     NotifyKind.PUBLISHED,
@@ -269,11 +289,12 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
                     gate.sequence,
                     decision.revision,
                     rules.people_with(self.crisis.playbook, self.crisis.playbook.authors),
-                    f"Publié : {phase_label(gate.phase, gate.sequence)}, "
+                    f"{what} : {phase_label(gate.phase, gate.sequence)}, "
                     f"révision {decision.revision}, {channels} canaux.",
                     decision=decision,
                     texts=texts,
                     card=gate.card,
+                    correction=gate.correction,
                 )
             )
             if announced is not None:
@@ -291,6 +312,7 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
                         or self.pending_revision is not None
                         or self.state.cancelled
                         or rules.withdrawn(self.state, gate)
+                        or self._correction_due()
                         or self._gate_can_move()
                     ),
                     timeout=max(timeout, timedelta(0)),
@@ -306,6 +328,11 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
             if self._gate_can_move():
                 self.state.open_gate = gate
                 self._continue_as_new()
+            if self.pending_decision is None and self.pending_revision is None:
+                # A correction of what the public has: before the next statement goes on.
+                await self._correct()
+                self.gate = gate
+                continue
             if self.pending_revision is not None:
                 request, self.pending_revision = self.pending_revision, None
                 self.revising = True
@@ -350,6 +377,46 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
             )
             if kind is NotifyKind.DECIDED:
                 return None
+
+    # ------------------------------------------------------------------ corrections
+
+    def _correction_due(self) -> bool:
+        return self.pending_correction is not None and not self.correcting
+
+    async def _correct(self) -> None:
+        """The queued correction, through a gate of its own (guardrails, four eyes), over the
+        phase's gate if one is open (it waits meanwhile); then published as a correction."""
+        request, self.pending_correction = self.pending_correction, None
+        assert request is not None
+        held = self.gate
+        self.correcting = True
+        try:
+            self.state.correction_counter += 1
+            self._event(
+                EventKind.CORRECTION,
+                phase=request.phase,
+                sequence=request.sequence,
+                person=request.person,
+                detail=request.reason.strip(),
+            )
+            draft = await steps.correction(self.crisis, self.state, request)
+            now = workflow.now()
+            gate = Gate(
+                phase=request.phase,
+                sequence=request.sequence,
+                draft=draft,
+                opened_at=now,
+                level_started_at=now,
+                last_reminder_at=now,
+                correction=self.state.correction_counter,
+                correction_reason=request.reason.strip(),
+            )
+            self.gate = gate
+            self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
+            await self._hold_gate()
+        finally:
+            self.correcting = False
+            self.gate = held
 
     def _on_timers(self, gate: Gate) -> None:
         playbook = self.crisis.playbook
@@ -419,7 +486,9 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
                 gate.draft.revision,
                 rules.asked(playbook, role, gate),
                 f"{approval_label(kind, role)} — {playbook.title}, "
-                f"{phase_label(gate.phase, gate.sequence)}, révision {gate.draft.revision}.",
+                f"{phase_label(gate.phase, gate.sequence)}, révision {gate.draft.revision}"
+                + (f", correction : {gate.correction_reason}" if gate.correction else "")
+                + ".",
             )
         )
 
@@ -446,47 +515,3 @@ class CrisisWorkflow(PublishingMixin, CrisisHandlers):
         gate.level_started_at = now
         gate.last_reminder_at = now
         self._ask_approval(NotifyKind.APPROVAL_REQUESTED)
-
-    # ------------------------------------------------------------------ notices
-
-    def _notify(self, notice: Notice) -> None:
-        """Queue a notice about the open gate, if any; it goes out in order
-        (``_deliver_notices``)."""
-        self.notify_seq += 1
-        if notice.kind in ASKS:
-            people = ", ".join(notice.people)
-            self._event(
-                EventKind.NOTIFIED,
-                phase=notice.phase,
-                sequence=notice.sequence,
-                revision=notice.revision,
-                detail=f"{notice.kind.value}: {people}",
-            )
-        key = f"run{self.state.runs}-{self.notify_seq:05d}-{notice.kind.value}"
-        self.notices.push(build(self.crisis, self.gate, notice, key=key, now=workflow.now()))
-
-    async def _deliver_notices(self) -> None:
-        """One notice at a time, in the order they were made; retried until delivered."""
-        while True:
-            await workflow.wait_condition(lambda: bool(self.notices.waiting))
-            request = self.notices.take()
-            try:
-                result = await steps.notify(request)
-            finally:
-                self.notices.delivering = False
-            card = self.notices.done(request, result.card)
-            gate = self.gate
-            if (
-                card
-                and gate is not None
-                and (gate.phase, gate.sequence)
-                == (
-                    request.phase,
-                    request.sequence,
-                )
-            ):
-                # Later notices of this gate (reminders, escalation, decision) go to its card.
-                gate.card = gate.card or card
-
-    def _event_at(self, kind: EventKind, gate: Gate, *, detail: str = "") -> None:
-        rules.record_at_gate(self.state, kind, workflow.now(), gate, detail=detail)

@@ -1,6 +1,6 @@
-"""What people send a running crisis: the updates (decide, revise, add a fact, resolve, cancel,
-retract),
-each with the validator that refuses it before it reaches history, and the status query.
+"""What people send a running crisis: the updates (decide, revise, correct, add a fact,
+resolve, cancel, retract), each with the validator that refuses it before it reaches history,
+and the status query.
 
 The base of `CrisisWorkflow` (`workflows/crisis.py`), which owns the state declared here and
 acts on what the handlers leave in it (a pending decision or revision). Workflow code:
@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from tocsin.models import (
         Ack,
         CancelRequest,
+        CorrectionRequest,
         CrisisInput,
         CrisisState,
         CrisisStatus,
@@ -33,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         RevisionRequest,
         RevisionResult,
         StatusQuery,
+        phase_label,
     )
     from tocsin.statements import apply_edits
     from workflows import caps, rules, steps
@@ -48,6 +50,8 @@ class CrisisHandlers:
     gate: Gate | None
     pending_decision: Decision | None
     pending_revision: RevisionRequest | None
+    pending_correction: CorrectionRequest | None
+    correcting: bool  # a correction's gate is open (over the phase's gate, if any)
     revising: bool  # a revision is being drafted: no second one meanwhile
     deciding: bool  # a decision's edits are being checked: no second one meanwhile
     activity_label: str
@@ -173,7 +177,68 @@ class CrisisHandlers:
         caps.check_edits(request.edits)
         gate = rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
         caps.check_revisions(gate)
+        if gate.correction and not request.edits:
+            # A correction is its texts: redrafting it would bring the whole phase back.
+            raise refuse("SameRevision", revision=gate.draft.revision)
         rules.check_changes(gate, request, self.state.facts)
+
+    @workflow.update(name=names.CORRECT)
+    async def correct(self, request: CorrectionRequest) -> RevisionResult:
+        """Queue a correction of a published statement; it opens its own gate as soon as the
+        crisis is not deciding something else. Returns the correction's revision."""
+        self.validate_correct(request)
+        said = await steps.screen(self.crisis, [request.reason])
+        caps.check_personal_data(self.crisis.playbook, request.person, "", said)
+        self.validate_correct(request)  # again: the crisis may have moved on meanwhile
+        self.pending_correction = request
+        number = self.state.correction_counter + 1  # one correction at a time: this one's
+
+        def opened() -> bool:
+            gate = self.gate
+            return gate is not None and gate.correction == number
+
+        await workflow.wait_condition(
+            lambda: (
+                opened()
+                or (self.state.correction_counter >= number and not self.correcting)
+                or self.ended
+                or self.state.cancelled
+            )
+        )
+        gate = self.gate
+        if gate is None or gate.correction != number:
+            raise refuse("Ended")
+        return RevisionResult(
+            revision=gate.draft.revision, phase=gate.phase, sequence=gate.sequence
+        )
+
+    @correct.validator
+    def validate_correct(self, request: CorrectionRequest) -> None:
+        """An author corrects texts the public was given, one correction at a time, until the
+        crisis ends (a resolved crisis's close statement may be corrected too)."""
+        self._not_ended()
+        if self.state.retracted:
+            raise refuse("AlreadyRetracted")
+        caps.check_comment("reason", request.reason)
+        caps.check_edits(request.edits)
+        playbook = self.crisis.playbook
+        rules.check_person(playbook, request.person)
+        if not any(role in playbook.authors for role in playbook.roles_of(request.person)):
+            raise refuse("NotAnAuthor", person=request.person, roles=", ".join(playbook.authors))
+        if not request.reason.strip():
+            raise refuse("NoReason")
+        published = {
+            (p.channel, p.language)
+            for p in self.state.publications
+            if (p.phase, p.sequence) == (request.phase, request.sequence)
+        }
+        if not published:
+            raise refuse("NotPublished", phase=phase_label(request.phase, request.sequence))
+        for edit in request.edits:
+            if (edit.channel, edit.language) not in published:
+                raise refuse("BadEdit", channel=edit.channel.value, language=edit.language)
+        if self.pending_correction is not None or self.correcting:
+            raise refuse("CorrectionPending")
 
     @workflow.update(name=names.ADD_FACT)
     async def add_fact(self, request: FactRequest) -> Ack:

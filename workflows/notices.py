@@ -21,6 +21,7 @@ from tocsin.models import (
     StatementText,
     phase_label,
 )
+from tocsin.models.delivery import Delivery, ManualTask
 from workflows.rules import approval_of, approver_roles, people_with, slack_ids
 
 # The notices that show the statement carry its draft: the card, its update by escalation, and
@@ -50,7 +51,10 @@ class Notice:
     message: str
     decision: Decision | None = None
     texts: list[StatementText] = field(default_factory=list)
-    card: str | None = None  # None: the gate's card, if it has one
+    card: str | None = None  # None: the gate's card, if it has one; "": its own phase's card
+    correction: int | None = None  # None: the gate's (0 for a statement, n for a correction)
+    tasks: list[ManualTask] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
 
 
 def build(
@@ -62,6 +66,9 @@ def build(
     if gate is not None:
         role = approval_of(playbook, gate.phase).approvers[gate.level]
     card = notice.card if notice.card is not None else (gate.card if gate is not None else "")
+    correction = notice.correction
+    if correction is None:
+        correction = gate.correction if gate is not None else 0
     return NotifyRequest(
         crisis_id=crisis.crisis_id,
         title=playbook.title,
@@ -76,10 +83,13 @@ def build(
         idempotency_key=key,
         draft=gate.draft if gate is not None and notice.kind in SHOWS_DRAFT else None,
         card=card,
+        correction=correction,
         deadline=gate.deadline if gate is not None else None,
         approver_role=role,
         decision=notice.decision,
         texts=notice.texts,
+        tasks=notice.tasks,
+        deliveries=notice.deliveries,
         recipient_slack_ids=slack_ids(playbook, notice.people),
         author_slack_ids=slack_ids(playbook, people_with(playbook, playbook.authors)),
         timezone=playbook.timezone,
@@ -108,7 +118,7 @@ def approval_label(kind: NotifyKind, role: str) -> str:
     }.get(kind, "Approbation")
 
 
-GateKey = tuple[PhaseName, int]
+GateKey = tuple[PhaseName, int, int]  # phase, sequence, correction
 
 
 @dataclass
@@ -153,4 +163,6 @@ class NoticeQueue:
 
 
 def _gate_key(request: NotifyRequest) -> GateKey | None:
-    return (request.phase, request.sequence) if request.phase is not None else None
+    if request.phase is None:
+        return None
+    return request.phase, request.sequence, request.correction

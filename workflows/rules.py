@@ -472,6 +472,8 @@ def crisis_status(
         next_escalation_at=next_escalation,
         next_update_at=state.next_update_at,
         change_comment=gate.change_comment if gate else "",
+        correction=gate.correction if gate else 0,
+        correction_reason=gate.correction_reason if gate else "",
         draft=gate.draft if gate and query.include_draft else None,
         decisions=state.decisions,
         facts=state.facts,

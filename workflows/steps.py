@@ -17,10 +17,13 @@ with workflow.unsafe.imports_passed_through():
     from activities.crisis import CrisisActivities
     from tocsin.models import (
         CheckRequest,
+        CheckResult,
+        CorrectionRequest,
         CrisisInput,
         CrisisState,
         Decision,
         Draft,
+        DraftRequest,
         EditDiff,
         EventKind,
         Finding,
@@ -119,6 +122,58 @@ async def edit(
     return edited
 
 
+async def correction(crisis: CrisisInput, state: CrisisState, request: CorrectionRequest) -> Draft:
+    """The draft of a correction: the corrected texts only, measured and checked by the
+    guardrails like any statement's."""
+    state.revision_counter += 1
+    now = workflow.now()
+    note = f"Correction : {request.reason.strip()}"
+    result = await _check(
+        rules.draft_request(
+            crisis,
+            state,
+            phase=request.phase,
+            sequence=request.sequence,
+            author=request.person,
+            note=note,
+            revision=state.revision_counter,
+            next_update=None,
+            now=now,
+        ),
+        [StatementText(channel=e.channel, language=e.language, text=e.text) for e in request.edits],
+    )
+    rules.record(
+        state,
+        EventKind.DRAFTED,
+        workflow.now(),
+        phase=request.phase,
+        sequence=request.sequence,
+        revision=state.revision_counter,
+        person=request.person,
+        detail="correction",
+    )
+    return Draft(
+        phase=request.phase,
+        sequence=request.sequence,
+        revision=state.revision_counter,
+        author=request.person,
+        drafted_at=now,
+        texts=result.texts,
+        note=note,
+        findings=result.findings,
+    )
+
+
+async def _check(request: DraftRequest, texts: list[StatementText]) -> CheckResult:
+    """The guardrails over texts a person wrote, each measured against its channel's limit."""
+    return await workflow.execute_activity_method(
+        CrisisActivities.check,
+        CheckRequest(draft=request, texts=texts),
+        start_to_close_timeout=SHORT,
+        retry_policy=RETRY,
+    )
+
+
 async def recheck(
     crisis: CrisisInput,
     state: CrisisState,
@@ -130,24 +185,19 @@ async def recheck(
     others keep their findings."""
     current = gate.draft
     edited = {(d.channel, d.language) for d in diffs}
-    result = await workflow.execute_activity_method(
-        CrisisActivities.check,
-        CheckRequest(
-            draft=rules.draft_request(
-                crisis,
-                state,
-                phase=gate.phase,
-                sequence=gate.sequence,
-                author=current.author,
-                note=current.note,
-                revision=current.revision,
-                next_update=current.next_update_at,
-                now=workflow.now(),
-            ),
-            texts=[t for t in texts if (t.channel, t.language) in edited],
+    result = await _check(
+        rules.draft_request(
+            crisis,
+            state,
+            phase=gate.phase,
+            sequence=gate.sequence,
+            author=current.author,
+            note=current.note,
+            revision=current.revision,
+            next_update=current.next_update_at,
+            now=workflow.now(),
         ),
-        start_to_close_timeout=SHORT,
-        retry_policy=RETRY,
+        [t for t in texts if (t.channel, t.language) in edited],
     )
     measured = {(t.channel, t.language): t for t in result.texts}
     merged = [measured.get((t.channel, t.language), t) for t in texts]
@@ -179,6 +229,7 @@ async def publish(
                     texts=[item for item in texts if item.channel == channel],
                     approved_by=decision.person,
                     exercise=crisis.exercise,
+                    correction=gate.correction,
                 ),
                 start_to_close_timeout=SHORT,
                 retry_policy=RETRY,

@@ -21,7 +21,6 @@ with workflow.unsafe.imports_passed_through():
         Ack,
         Channel,
         CrisisInput,
-        CrisisState,
         EventKind,
         NotifyKind,
         PhaseName,
@@ -38,12 +37,15 @@ with workflow.unsafe.imports_passed_through():
     from workflows import rules
     from workflows.notices import Notice
     from workflows.rules import refuse
+    from workflows.telling import TellingMixin
 
 KEPT_TASKS = 100  # closed ones; the open ones are all kept
 REASONS = {
     TaskReason.MANUAL: "à publier à la main",
     TaskReason.FAILED: "le compte a refusé, à publier à la main",
     TaskReason.DELAYED: "le compte ne répond pas, à publier à la main",
+    TaskReason.CORRECTION: "correction à publier à la main",
+    TaskReason.RETRACTION: "à retirer à la main",
 }
 
 
@@ -76,38 +78,11 @@ def task_due(crisis: CrisisInput, task: ManualTask) -> datetime | None:
     return due
 
 
-class TasksMixin:
-    """What ``CrisisWorkflow`` gives: its crisis, state, and its notices; the timeline."""
+class TasksMixin(TellingMixin):
+    """What ``CrisisWorkflow`` gives besides: the tasks' reminders."""
 
-    crisis: CrisisInput
-    state: CrisisState
     task_timers: asyncio.Task[None] | None  # the reminders' coroutine, held while it runs
     tasks_changed: bool
-
-    def _notify(self, notice: Notice) -> None:
-        raise NotImplementedError
-
-    def _event(
-        self,
-        kind: EventKind,
-        *,
-        phase: PhaseName | None = None,
-        sequence: int = 0,
-        revision: int | None = None,
-        person: str | None = None,
-        detail: str = "",
-    ) -> None:
-        """One line of the crisis's timeline, now (the workflow's own, too)."""
-        rules.record(
-            self.state,
-            kind,
-            workflow.now(),
-            phase=phase,
-            sequence=sequence,
-            revision=revision,
-            person=person,
-            detail=detail,
-        )
 
     # ------------------------------------------------------------------ manual tasks
 
@@ -130,8 +105,10 @@ class TasksMixin:
                 older.status is TaskStatus.OPEN
                 and (older.channel, older.language) == (item.channel, item.language)
                 and (older.phase, older.sequence) != (phase, sequence)
+                and TaskReason.RETRACTION not in (older.reason, reason)
             ):
                 # A newer statement for the same audience: the older one is not to go out now.
+                # (Taking a page down is not a statement: nothing newer replaces it.)
                 older.status = TaskStatus.SUPERSEDED
                 older.done_at = now
                 older.replaced_by = task_id
@@ -200,11 +177,13 @@ class TasksMixin:
                 TaskReason.MANUAL: "",
                 TaskReason.FAILED: f" ({task.account} a refusé : {task.problem})",
                 TaskReason.DELAYED: f" ({task.account} : {task.problem})",
+                TaskReason.CORRECTION: "",
+                TaskReason.RETRACTION: "",
             }[task.reason]
             # A poster is a page to print: its file, not its HTML.
             body = f"à imprimer : {task.file}" if task.channel is Channel.POSTER else task.text
             lines.append(
-                f"{task.id} — à publier à la main : {where(task.channel, task.language)}, "
+                f"{task.id} — {REASONS[task.reason]} : {where(task.channel, task.language)}, "
                 f"{phase_label(task.phase, task.sequence)}{why}\n{body}"
             )
         lines.append(
@@ -213,7 +192,17 @@ class TasksMixin:
             f"(ou --note « lu à l’antenne à 10 h 05 »)."
         )
         self._notify(
-            Notice(kind, first.phase, first.sequence, first.revision, people, "\n\n".join(lines))
+            Notice(
+                kind,
+                first.phase,
+                first.sequence,
+                first.revision,
+                people,
+                "\n\n".join(lines),
+                card="",  # the card of the tasks' phase, not of the gate open now
+                correction=0,
+                tasks=[task.model_copy() for task in tasks],  # as they are now
+            )
         )
 
     async def _task_timers(self) -> None:

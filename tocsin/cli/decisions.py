@@ -1,4 +1,5 @@
-"""Commands that decide on a statement or revise it: approve, reject, request-changes, revise.
+"""Commands that decide on a statement or revise it: approve, reject, request-changes, revise,
+and correct a published one.
 
 Without ``--revision`` they act on the revision that waits now (``crises.current_revision``, as
 the Slack app does), after showing it and asking, unless ``--yes``.
@@ -25,7 +26,14 @@ from tocsin.cli.common import (
 from tocsin.cli.output import print_status
 from tocsin.i18n import t
 from tocsin.i18n.formats import phase_name
-from tocsin.models import DecisionAction, DecisionRequest, RevisionRequest, TextEdit
+from tocsin.models import (
+    CorrectionRequest,
+    DecisionAction,
+    DecisionRequest,
+    PhaseName,
+    RevisionRequest,
+    TextEdit,
+)
 
 revision_option = click.option("--revision", "-r", type=int, help=t("help.revision"))
 yes_option = click.option("--yes", "-y", is_flag=True, help=t("help.yes"))
@@ -175,4 +183,63 @@ def revise(
     run(with_client(settings, main))
 
 
-COMMANDS: tuple[click.Command, ...] = (approve, reject, request_changes, revise)
+@click.command(help=t("help.correct"))
+@click.argument("crisis")
+@as_option
+@click.option(
+    "--phase",
+    type=click.Choice([p.value for p in PhaseName]),
+    default=None,
+    help=t("help.correct_phase"),
+)
+@click.option("--sequence", type=click.IntRange(0, 1_000_000), default=None, help=t("help.seq"))
+@click.option(
+    "--edit",
+    "-e",
+    "edits",
+    multiple=True,
+    required=True,
+    metavar="CANAL:LANGUE=TEXTE",
+    help=t("help.edit"),
+)
+@click.option("--reason", required=True, help=t("help.correct_reason"))
+@friendly
+def correct(
+    crisis: str,
+    person: str | None,
+    phase: str | None,
+    sequence: int | None,
+    edits: tuple[str, ...],
+    reason: str,
+) -> None:
+    settings = load_settings()
+    who = who_acts(person)
+    parsed = parse_edits(edits)
+    if not reason.strip():
+        raise UserError(t("err.cli_usage", problem="--reason"))
+
+    async def main(client: Client) -> None:
+        target = (PhaseName(phase), sequence or 0) if phase else None
+        if target is None:
+            # The statement last published: the one a correction is most often about.
+            found = await crises.status(client, crisis, events=False, draft=False)
+            if not found.publications:
+                raise UserError(t("err.nothing_published"))
+            last = found.publications[-1]
+            target = (last.phase, last.sequence)
+        request = CorrectionRequest(
+            person=who, phase=target[0], sequence=target[1], edits=parsed, reason=reason
+        )
+        result = await crises.correct(client, crisis, request)
+        click.echo(
+            t(
+                "correct.recorded",
+                revision=result.revision,
+                phase=phase_name(result.phase, result.sequence),
+            )
+        )
+
+    run(with_client(settings, main))
+
+
+COMMANDS: tuple[click.Command, ...] = (approve, reject, request_changes, revise, correct)

@@ -15,6 +15,7 @@ from tocsin.i18n.formats import moment as local
 from tocsin.i18n.formats import phase_name, role_name
 from tocsin.models import Channel, CrisisStatus, Finding, Severity
 from tocsin.models.delivery import DeliveryStatus, TaskStatus
+from tocsin.publish.models import Action
 
 __all__ = ["local", "print_findings", "print_json", "print_status"]
 
@@ -68,6 +69,10 @@ def print_status(status: CrisisStatus, *, texts: bool, zone: str) -> None:
             f"{role_name(p.role)} ({', '.join(p.names or p.people) or '-'})" for p in status.pending
         )
         click.echo(t("status.pending", who=who))
+    if status.correction:
+        click.echo(
+            t("status.correction", number=status.correction, reason=status.correction_reason)
+        )
     if status.change_comment:
         click.echo(t("status.change_comment", comment=status.change_comment))
     if status.deadline is not None:
@@ -147,10 +152,16 @@ def _posts(status: CrisisStatus, at: Callable[[datetime | None], str]) -> None:
         where = (
             f"{phase_name(d.phase, d.sequence)}, {_text_name(d.channel, d.language)} → {d.account}"
         )
+        if d.action is Action.CORRECT:
+            where += f" ({t('status.post_correct')})"
+        elif d.action is Action.RETRACT:
+            where += f" ({t('status.post_retract')})"
         if d.status is DeliveryStatus.PUBLISHED and d.published_at is not None:
             said = t("status.post_published", at=at(d.published_at), url=d.url or d.remote_id)
         elif d.status is DeliveryStatus.FAILED:
             said = t("status.post_failed", problem=d.error, task=d.task or "-")
+        elif d.status is DeliveryStatus.BY_HAND:
+            said = t("status.post_by_hand", task=d.task or "-")
         elif d.status is DeliveryStatus.DELAYED:
             said = t("status.post_delayed", task=d.task or "-")
         else:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -163,32 +166,51 @@ def _fingerprint(library: PlaybookLibrary, playbook: str) -> frozenset[tuple[str
     return frozenset(seen)
 
 
+@contextlib.contextmanager
+def _ctrl_c_stops() -> Iterator[None]:
+    """Ctrl-C (SIGINT) raises KeyboardInterrupt while the block runs, even in a process started
+    with SIGINT ignored (``cmd &`` in a script, ``nohup cmd &``, ``sh -c 'cmd &'``):
+    Python then leaves it ignored, and the watch would go on until killed. (``tocsin up`` and
+    ``tocsin worker`` have their own handler, which replaces an inherited ``ignore`` too.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # run in a thread, which cannot set a signal's handler
+        return
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def _watch(library: PlaybookLibrary, playbook: str, once: Callable[[], int]) -> None:
     """Redo the preview each time the playbook or a template changes, in this process: the
     guardrails' language model stays loaded. A mistake in the files is said, and the watch goes
-    on until the next save. Ends on Ctrl-C."""
+    on until the next save. Ends on Ctrl-C, however the process was started."""
+    with _ctrl_c_stops(), contextlib.suppress(KeyboardInterrupt):
+        _redo_at_each_save(library, playbook, once)
+
+
+def _redo_at_each_save(library: PlaybookLibrary, playbook: str, once: Callable[[], int]) -> None:
     click.echo(t("preview.watching", path=library.find(playbook)), err=True)
     before = _fingerprint(library, playbook)
-    try:
-        while True:
-            time.sleep(WATCH_EVERY)
-            now = _fingerprint(library, playbook)
-            if now == before:
-                continue
-            before = now
-            started = time.perf_counter()
-            try:
-                once()
-            except Exception as exc:
-                problem = exc if isinstance(exc, click.ClickException) else translate(exc)
-                if problem is None:
-                    raise
-                click.echo(f"{t('err.prefix')} {problem.format_message()}", err=True)
-                continue
-            seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
-            click.echo(t("preview.redone", seconds=seconds), err=True)
-    except KeyboardInterrupt:
-        return
+    while True:
+        time.sleep(WATCH_EVERY)
+        now = _fingerprint(library, playbook)
+        if now == before:
+            continue
+        before = now
+        started = time.perf_counter()
+        try:
+            once()
+        except Exception as exc:
+            problem = exc if isinstance(exc, click.ClickException) else translate(exc)
+            if problem is None:
+                raise
+            click.echo(f"{t('err.prefix')} {problem.format_message()}", err=True)
+            continue
+        seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+        click.echo(t("preview.redone", seconds=seconds), err=True)
 
 
 COMMANDS: tuple[click.Command, ...] = (preview,)

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from tocsin.models.base import Channel, Identifier, PhaseName, Strict
 from tocsin.models.playbook import Playbook
-from tocsin.publish.models import AccountKind, PublicContext, RemoteId, Url
+from tocsin.publish.models import AccountKind, Action, PublicContext, RemoteId, Url
 
 MAX_ERROR = 500  # a platform's words about a failure, cut: untrusted
 MAX_TASK_NOTE = 300  # « lu à l'antenne à 10 h 05 »
@@ -28,6 +28,7 @@ class DeliveryStatus(StrEnum):
     DELAYED = "delayed"  # still retrying after the playbook's delay: told, manual task offered
     PUBLISHED = "published"
     FAILED = "failed"  # retrying cannot help (a refused token): the manual task is open
+    BY_HAND = "by_hand"  # a person published it by hand while it was retried: retries stopped
 
 
 class Delivery(Strict):
@@ -41,6 +42,7 @@ class Delivery(Strict):
     account: str
     kind: AccountKind
     key: str
+    action: Action = Action.PUBLISH
     status: DeliveryStatus = DeliveryStatus.PENDING
     requested_at: datetime
     remote_id: RemoteId | None = None
@@ -65,6 +67,8 @@ class TaskReason(StrEnum):
     MANUAL = "manual"  # a channel no account publishes (X, radio, the FR-Alert portal)
     FAILED = "failed"  # its account refused it for good
     DELAYED = "delayed"  # its account has not answered in the playbook's delay
+    CORRECTION = "correction"  # a correction of what was published by hand
+    RETRACTION = "retraction"  # take down what was published by hand (a web page)
 
 
 class ManualTask(Strict):

@@ -20,7 +20,7 @@ from tocsin.models.base import (
     Strict,
 )
 from tocsin.models.delivery import Delivery, ManualTask
-from tocsin.models.drafts import Decision, Draft, Finding, StatementText
+from tocsin.models.drafts import Decision, Draft, Finding, StatementText, TextEdit
 from tocsin.models.playbook import GuardrailSettings, Person, Playbook
 
 Comment = Annotated[str, Field(max_length=MAX_COMMENT_CHARS)]
@@ -55,6 +55,17 @@ class RetractRequest(Strict):
     then goes to its close, whose statement says so, drafted and approved like the others."""
 
     person: str
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
+
+
+class CorrectionRequest(Strict):
+    """Correct a published statement (a wrong number, a wrong street): the corrected texts go
+    through the same gate (guardrails, four eyes), then each platform shows the correction."""
+
+    person: str
+    phase: PhaseName
+    sequence: int = Field(default=0, ge=0, le=1_000_000)
+    edits: Annotated[list[TextEdit], Field(min_length=1, max_length=200)]
     reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
 
 
@@ -103,6 +114,7 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
     RETRACTED = "retracted"
+    CORRECTION = "correction"  # a person asked to correct a published statement: the reason
     CONTINUED = "continued_as_new"
     CLOSED = "closed"
     REVIEWED = "reviewed"
@@ -141,6 +153,10 @@ class Gate(Strict):
     change_comment: str = ""
     revisions: int = 1  # revisions of this statement so far (MAX_REVISIONS_PER_GATE)
     card: str = ""  # where the approval card is (Slack: "channel/ts"), to update it in place
+    # A correction of the published statement (phase, sequence): its number in the crisis
+    # (0: the statement itself) and why.
+    correction: int = 0
+    correction_reason: str = ""
 
 
 class Publication(Strict):
@@ -171,6 +187,7 @@ class CrisisState(Strict):
     deliveries: list[Delivery] = []  # one a text and account, the latest KEPT_DELIVERIES
     tasks: list[ManualTask] = []  # the open ones all, the closed ones the latest KEPT_TASKS
     task_counter: int = 0
+    correction_counter: int = 0
     events: list[TimelineEvent] = []
     resolved: bool = False
     resolution: str = ""
@@ -244,6 +261,8 @@ class CrisisStatus(Strict):
     next_escalation_at: datetime | None = None
     next_update_at: datetime | None = None
     change_comment: str = ""
+    correction: int = 0  # the gate open corrects a published statement: its number
+    correction_reason: str = ""
     draft: Draft | None = None
     decisions: list[Decision]
     facts: list[Fact]
@@ -337,6 +356,7 @@ class NotifyKind(StrEnum):
     REVIEW = "review"  # the review's summary, posted after the close
     TASK = "task"  # a text to publish by hand: given, reminded, escalated
     POST_FAILED = "post_failed"  # an account refused a post, or does not answer
+    POSTED = "posted"  # every automatic post of an approval answered: where each one is
 
 
 class NotifyRequest(Strict):
@@ -354,10 +374,13 @@ class NotifyRequest(Strict):
     # What a rich front end (the Slack card) shows; the console notifier ignores them.
     draft: Draft | None = None  # the revision awaiting approval, or the texts published
     card: str = ""  # the gate's card, as the first notice of the gate returned it
+    correction: int = 0  # the gate corrects a published statement: its number, else 0
     deadline: datetime | None = None
     approver_role: str = ""
     decision: Decision | None = None  # for decided / changes requested / published
     texts: list[StatementText] = []  # what was published
+    tasks: list[ManualTask] = []  # the texts to publish by hand (task, post failed)
+    deliveries: list[Delivery] = []  # an approval's posts, once all answered (posted)
     recipient_slack_ids: list[str] = []
     author_slack_ids: list[str] = []
     timezone: str = "Europe/Paris"
@@ -380,6 +403,7 @@ class PublishRequest(Strict):
     texts: list[StatementText]
     approved_by: str
     exercise: bool
+    correction: int = 0  # a correction of the published statement: its number
 
 
 class PublishedFile(Strict):

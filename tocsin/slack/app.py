@@ -1,7 +1,8 @@
 """The Bolt app: the listeners of each kind registered on it, behind request verification.
 
-``actions`` (button clicks), ``views`` (dialogs submitted) and ``commands`` (``/tocsin``) each
-register their listeners; ``front`` holds what they share.
+``actions`` (button clicks), ``views`` (dialogs submitted), ``commands`` (``/tocsin``) and
+``tasks`` (« Publié » under a manual task, and its dialog) each register their listeners;
+``front`` holds what they share.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from tocsin.config import Settings
 from tocsin.i18n import t
 from tocsin.playbook import PlaybookLibrary
-from tocsin.slack import actions, commands, payloads, views
+from tocsin.slack import actions, commands, payloads, tasks, views
 from tocsin.slack.front import SlackFront, TemporalClient
 from tocsin.slack.notifier import web_client
 from tocsin.slack.replays import guard_for
@@ -74,6 +75,6 @@ def build_app(
     app.use(replay_guard)
     app.use(well_formed)
     front = SlackFront(slack, temporal, settings, library)
-    for listeners in (actions, views, commands):
+    for listeners in (actions, views, commands, tasks):
         listeners.register(app, front)
     return app

@@ -11,6 +11,7 @@ class ActionId(StrEnum):
     REQUEST_CHANGES = "tocsin_request_changes"
     REJECT = "tocsin_reject"
     REVISE = "tocsin_revise"
+    TASK_DONE = "tocsin_task_done"  # « Publié » on a text to publish by hand
 
 
 class ViewId(StrEnum):
@@ -19,6 +20,7 @@ class ViewId(StrEnum):
     REJECT = "tocsin_view_reject"
     REVISE = "tocsin_view_revise"
     START = "tocsin_view_start"
+    TASK_DONE = "tocsin_view_task_done"
 
 
 class BlockId(StrEnum):
@@ -26,10 +28,13 @@ class BlockId(StrEnum):
     COMMENT = "tocsin_comment"
     OVERRIDE = "tocsin_override"
     REASON = "tocsin_reason"
+    TASK_URL = "tocsin_task_url"
+    TASK_NOTE = "tocsin_task_note"
 
 
 PARAM_BLOCK_PREFIX = "tocsin_param__"  # + parameter name, in the start modal
 EXERCISE_BLOCK = "tocsin_exercise"
+TASK_BLOCK_PREFIX = "tocsin_task__"  # + task id: the « Publié » button of one manual task
 TEXT_BLOCK_PREFIX = "tocsin_text__"  # + channel + "__" + language, one input per text
 INPUT_ACTION = "value"
 CARD_EVENT = "tocsin_card"  # message metadata event type: finds a card again after a crash

@@ -46,6 +46,7 @@ from tocsin.slack.cards import (
 )
 from tocsin.slack.ids import CARD_EVENT, NOTICE_EVENT
 from tocsin.slack.settings import SlackSettings
+from tocsin.slack.taskcards import posts_message, task_message
 from tocsin.slack.words import channel_name, escape, language_name, mentions, text_name
 
 log = structlog.get_logger("tocsin.slack")
@@ -237,6 +238,27 @@ class SlackNotifier:
             )
         elif kind in (NotifyKind.CHANGES_REQUESTED, NotifyKind.DECIDED, NotifyKind.PUBLISHED):
             ts = await self._decided(request, key, card_channel, card_ts, seen)
+        elif kind in (NotifyKind.TASK, NotifyKind.POST_FAILED) and request.tasks:
+            # The texts to publish by hand, each with its « Publié » button.
+            ts = await self.post_once(
+                card_channel,
+                key,
+                text,
+                task_message(request, who),
+                thread_ts=card_ts or None,
+                crisis=request.crisis_id,
+                known=seen,
+            )
+        elif kind is NotifyKind.POSTED and request.deliveries:
+            ts = await self.post_once(
+                card_channel,
+                key,
+                text,
+                posts_message(request),
+                thread_ts=card_ts or None,
+                crisis=request.crisis_id,
+                known=seen,
+            )
         elif kind is NotifyKind.REVIEW:
             # The review's summary, as a block the channel reads at a glance.
             ts = await self.post_once(

@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-CRISIS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
-SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,40}$")  # users, channels (U…, C…, D…)
-TS = re.compile(r"^\d{1,12}(\.\d{1,8})?$")
+# \Z, not $: « $ » also matches before a final line break (« t1\n »).
+CRISIS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\Z")
+SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,40}\Z")  # users, channels (U…, C…, D…)
+TS = re.compile(r"^\d{1,12}(\.\d{1,8})?\Z")
 MAX_VALUE = 500  # characters of a button's value or a dialog's metadata the app wrote
 MAX_REVISION = 1_000_000
+TASK = re.compile(r"^t[0-9]{1,6}\Z")  # a manual task's id (tocsin.models.delivery.TaskId)
 
 
 class Malformed(ValueError):
@@ -106,6 +108,71 @@ def click(body: object) -> Click:
         action=field(action, "action_id", limit=100),
         crisis_id=crisis_id,
         revision=revision,
+        trigger_id=field(body, "trigger_id", limit=200),
+    )
+
+
+def task_of(data: dict[str, Any]) -> tuple[str, str]:
+    """The crisis and the manual task a « Publié » button or its dialog names."""
+    crisis, task = data.get("crisis"), data.get("task")
+    if not isinstance(crisis, str) or not CRISIS_ID.match(crisis):
+        raise Malformed("crisis")
+    if not isinstance(task, str) or not TASK.match(task):
+        raise Malformed("task")
+    return crisis, task
+
+
+@dataclass(frozen=True)
+class Message:
+    """Where a message is: its channel, its ts, and its thread's ts ("" at the top level)."""
+
+    channel: str
+    ts: str
+    thread: str = ""
+
+    def meta(self) -> dict[str, str]:
+        return {"channel": self.channel, "ts": self.ts, "thread": self.thread}
+
+
+def message_of(data: object) -> Message:
+    """A message's place, from a dialog's metadata (what :meth:`Message.meta` wrote)."""
+    ts, thread = field(data, "ts", limit=30), field(data, "thread", limit=30)
+    return Message(
+        slack_id(data, "channel"),
+        ts if TS.match(ts) else "",
+        thread if TS.match(thread) else "",
+    )
+
+
+@dataclass(frozen=True)
+class TaskClick:
+    """« Publié » clicked under a manual task: who, on which message, which task."""
+
+    user: str
+    message: Message
+    crisis_id: str
+    task: str
+    trigger_id: str
+
+
+def task_click(body: object) -> TaskClick:
+    user = user_of(body)
+    if not user:
+        raise Malformed("user")
+    actions = body.get("actions") if isinstance(body, dict) else None
+    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+        raise Malformed("actions")
+    crisis_id, task = task_of(decode(actions[0].get("value")))
+    container = mapping(body, "container")
+    channel = slack_id(container, "channel_id") or slack_id(mapping(body, "channel"), "id")
+    message = mapping(body, "message")
+    ts = field(container, "message_ts", limit=30) or field(message, "ts", limit=30)
+    thread = field(container, "thread_ts", limit=30) or field(message, "thread_ts", limit=30)
+    return TaskClick(
+        user=user,
+        message=message_of({"channel": channel, "ts": ts, "thread": thread}),
+        crisis_id=crisis_id,
+        task=task,
         trigger_id=field(body, "trigger_id", limit=200),
     )
 
