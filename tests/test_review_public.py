@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,6 @@ from tocsin.config import Settings
 from tocsin.guardrails import official_context
 from tocsin.models import (
     Channel,
-    CrisisRun,
     CrisisStatus,
     GuardrailSettings,
     PhaseName,
@@ -53,10 +52,9 @@ from tocsin.models import (
 from tocsin.models.delivery import DeliveryStatus, TaskDoneRequest, TaskStatus
 from tocsin.publish.accounts import Accounts, load_accounts
 from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
-from tocsin.review import Review, RunHistory, build_review, fetch_chain, load_chain
-from tocsin.review.history import decode, first
+from tocsin.review import Review, RunHistory, build_review, fetch_chain
 from tocsin.review.html import html
-from tocsin.review.model import Reach, ReachStatus
+from tocsin.review.model import Kind, Reach, ReachStatus
 from tocsin.review.reach import link
 from tocsin.review.redact import MARKER, redact
 from tocsin.review.report import markdown, summary
@@ -237,15 +235,14 @@ async def test_the_review_shows_when_each_channel_reached_the_public(crisis: Cri
     assert alert[(Channel.BLUESKY, "")].status is ReachStatus.OUTBOX  # no account, not manual
     assert alert[(Channel.BLUESKY, "")].outbox_at is not None
 
-    # Mastodon down: published by hand after the playbook's delay, then by the account.
+    # Mastodon down: published by hand after the playbook's delay; that stopped the account's
+    # retries, so the public got it once, and the row has no post of the account's.
     toot = _rows(review, PhaseName.EXPLAIN)[(Channel.MASTODON, "mairie-mastodon")]
     assert (toot.status, toot.by_url) == (ReachStatus.DELAYED_BY_HAND, BY_HAND)
     by_hand_at = tasks[toot.task].done_at
     assert by_hand_at is not None
     assert toot.reached_at == by_hand_at
-    assert toot.acked_at is not None
-    assert by_hand_at < toot.acked_at
-    assert toot.url.startswith(platforms_url(status))
+    assert (toot.acked_at, toot.url, toot.remote_id) == (None, "", "")
     assert toot.delay is not None
     assert toot.delay >= timedelta(minutes=10)
 
@@ -279,12 +276,6 @@ async def test_the_review_shows_when_each_channel_reached_the_public(crisis: Cri
             task.language,
         )
         assert row.status in expected[task.status], (task.id, task.status, row.status)
-
-
-def platforms_url(status: CrisisStatus) -> str:
-    first = next(d for d in status.deliveries if d.channel is Channel.MASTODON and d.url)
-    assert first.url is not None
-    return first.url.rsplit("/", 1)[0]
 
 
 async def test_the_summary_says_how_fast_and_the_page_links_only_http(crisis: Crisis) -> None:
@@ -494,33 +485,52 @@ def test_a_redacted_review_names_who_published_by_hand_by_role(crisis: Crisis) -
     assert "06 12 34 56 78" not in page
 
 
-@pytest.mark.parametrize("chain", ["revue", "porte-ouverte"])
-def test_tasks_are_numbered_as_the_workflow_did_across_runs(chain: str) -> None:
-    """The recorded chains continue as new while manual tasks are open: each later run's input
-    carries the workflow's own tasks, and the review's rows carry the same ids."""
-    runs = load_chain(sorted((Path(__file__).parent / "histories" / chain).glob("run-*.json")))
-    review = build_review(runs)
+async def test_tasks_are_read_across_continue_as_new(client: Client, settings: Settings) -> None:
+    """A crisis without accounts whose history continues as new between statements: a task
+    opened in the first run and marked done in a later one is the same row, and every task
+    the workflow holds at the end is the row the review read, in the same state."""
+    crisis = crisis_input("suite", max_history_events=100)
+    cid = (await crises.trigger(client, settings, crisis)).crisis_id
+    for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
+        await approve(client, cid, DIRECTOR, phase)
+    later = await wait_status(
+        client, cid, lambda s: s.runs >= 2 and s.state == "waiting_follow_up", what="new run"
+    )
+    first = min(later.tasks, key=lambda t: int(t.id[1:]))
+    assert first.replaced_by is not None  # superseded by the next statement's, still allowed
+    await _done(client, cid, first.id, note=ON_AIR)
+    status = await crises.status(client, cid)
+    review = build_review(await fetch_chain(client, cid))
+    await client.get_workflow_handle(cid).terminate("test over")
+
+    assert len(review.runs) >= 2
+    continued = next(e.at for e in review.events if e.kind is Kind.CONTINUED)
+    assert first.opened_at < continued
     numbered = {row.task: row for row in review.reach if row.task}
-    carried = 0
-    for run in runs[1:]:
-        payload = first(run.events[0].workflow_execution_started_event_attributes.input.payloads)
-        assert payload is not None
-        state = decode(payload, CrisisRun).state
-        assert state is not None
-        for task in state.tasks:
-            row = numbered[task.id]
-            assert (row.phase, row.sequence, row.revision, row.channel, row.language) == (
-                task.phase,
-                task.sequence,
-                task.revision,
-                task.channel,
-                task.language,
-            )
-            carried += 1
-    assert carried >= 10
-    # Nothing reached the public beyond the outbox: the rows say so, none claims a publication.
-    assert {row.status for row in review.reach} <= {
-        ReachStatus.OPEN,
-        ReachStatus.SUPERSEDED,
-        ReachStatus.OUTBOX,
-    }
+    assert set(numbered) == {t.id for t in status.tasks}
+    for task in status.tasks:
+        row = numbered[task.id]
+        assert (row.phase, row.revision, row.channel, row.language) == (
+            task.phase,
+            task.revision,
+            task.channel,
+            task.language,
+        )
+        assert (
+            row.status
+            is {
+                TaskStatus.DONE: ReachStatus.BY_HAND,
+                TaskStatus.OPEN: ReachStatus.OPEN,
+                TaskStatus.SUPERSEDED: ReachStatus.SUPERSEDED,
+            }[task.status]
+        ), task.id
+    done = numbered[first.id]
+    assert (done.status, done.note, done.reached_at) == (
+        ReachStatus.BY_HAND,
+        ON_AIR,
+        status_done(status, first.id),
+    )
+
+
+def status_done(status: CrisisStatus, task: str) -> datetime | None:
+    return next(t.done_at for t in status.tasks if t.id == task)

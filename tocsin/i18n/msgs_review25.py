@@ -142,6 +142,16 @@ MESSAGES = {
         "Correction (revision {revision}) to do by hand since {at}",
         "Korrektur (Revision {revision}) von Hand zu tun seit {at}",
     ),
+    "review.reach.correct.superseded": (
+        "Correction (révision {revision}) remplacée avant publication, {at}",
+        "Correction (revision {revision}) superseded before publication, {at}",
+        "Korrektur (Revision {revision}) vor der Veröffentlichung ersetzt, {at}",
+    ),
+    "review.reach.retract.superseded": (
+        "Retrait (révision {revision}) remplacé, {at}",
+        "Withdrawal (revision {revision}) superseded, {at}",
+        "Rückzug (Revision {revision}) ersetzt, {at}",
+    ),
     "review.reach.retract.done": (
         "Retiré à {at} (révision {revision}), {delay} après son approbation",
         "Withdrawn at {at} (revision {revision}), {delay} after its approval",

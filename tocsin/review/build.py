@@ -131,12 +131,7 @@ class _Builder(Chronicle):
         attrs = event.workflow_execution_started_event_attributes
         payload = first(attrs.input.payloads)
         if self.crisis is not None:
-            # A later run: its input repeats the crisis and carries the state so far.
-            if payload is not None:
-                state = decode(payload, CrisisRun).state
-                if state is not None:
-                    self.ledger.counter = max(self.ledger.counter, state.task_counter)
-            return
+            return  # a later run: its input repeats the crisis (and carries the state so far)
         if payload is None:
             raise HistoryError("the first run has no input: not a tocsin crisis")
         if attrs.workflow_type.name != names.WORKFLOW:

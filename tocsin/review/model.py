@@ -208,7 +208,7 @@ REACHED = frozenset(
 BY_HAND = frozenset({ReachStatus.BY_HAND, ReachStatus.FAILED_BY_HAND, ReachStatus.DELAYED_BY_HAND})
 
 FollowAction = Literal["correct", "retract"]
-FollowStatus = Literal["done", "failed", "pending", "open"]
+FollowStatus = Literal["done", "failed", "pending", "open", "superseded"]
 
 
 class Follow(_Model):

@@ -1,14 +1,12 @@
 """What the public saw, where and when, read from the crisis's history: each approved text on
-each account (the ``post`` activities' requests and answers), on each manual channel (the tasks
-the workflow opened, and the ``task_done`` update that closed them), and in the outbox for a
-channel with neither. ``build`` feeds the ledger event by event; ``reach`` shows it.
+each account (the ``post`` activities' requests and answers: publications, corrections,
+retractions), on each manual channel (the tasks the workflow's notices carry, and the
+``task_done`` update that closes one), and in the outbox for a channel with neither. ``build``
+feeds the ledger event by event; ``reach`` shows it.
 
-The history names a manual task only by its id, in the update that closes it. The workflow
-numbers its tasks t1, t2… in the order it opens them and tells each opening in a notice, and
-notices leave in the order they were made: a ``task`` notice for the manual channels of a
-statement (its routes in order, each channel's languages in order), a ``post_failed`` notice
-for each post its account refused or did not answer in time. The ledger numbers them the same
-way; a later run starts from the count its input carries.
+A task's later fate is not in the notices: the ledger applies the workflow's rules (a newer
+statement's task supersedes an open one for the same channel and language; a correction, the
+open task of the text it corrects; an account that answers at last, its late task).
 """
 
 from __future__ import annotations
@@ -16,12 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tocsin.models import Channel, Decision, DecisionAction, NotifyKind, NotifyRequest, PhaseName
+from tocsin.models import Channel, Decision, DecisionAction, NotifyRequest, PhaseName
 from tocsin.models import PublishRequest as OutboxRequest
-from tocsin.models.delivery import RouteRequest, RouteResult, TaskDoneRequest
+from tocsin.models.delivery import (
+    ManualTask,
+    RouteRequest,
+    RouteResult,
+    TaskDoneRequest,
+    TaskReason,
+)
 from tocsin.publish.models import Action, Publication
 from tocsin.publish.models import PublishRequest as PostRequest
-from tocsin.review.model import Follow, Reach, ReachStatus, Who
+from tocsin.review.model import Follow, FollowAction, Reach, ReachStatus, Who
 
 Statement = tuple[PhaseName, int, int]  # phase, sequence, revision
 MAX_PROBLEM = 300  # a platform's words about a refusal, as the review quotes them
@@ -44,15 +48,14 @@ class Ledger:
 
     alert_after: timedelta
     rows: list[Reach] = field(default_factory=list)
-    counter: int = 0  # tasks opened so far
     outboxed: dict[PhaseName, tuple[int, int]] = field(default_factory=dict)
     languages: dict[Statement, dict[Channel, list[str]]] = field(default_factory=dict)
-    to_number: dict[Statement, list[Reach | Follow]] = field(default_factory=dict)
     posts: dict[tuple[int, int], _Post] = field(default_factory=dict)  # (run, scheduled id)
     tasks: dict[str, Reach | Follow] = field(default_factory=dict)
     task_rows: dict[str, Reach] = field(default_factory=dict)  # the row a task is part of
-    reasons: dict[str, str] = field(default_factory=dict)  # task id -> manual/failed/delayed
+    reasons: dict[str, TaskReason] = field(default_factory=dict)
     superseded: dict[str, datetime] = field(default_factory=dict)
+    early: dict[str, tuple[TaskDoneRequest, datetime, Who]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ the statement's texts
 
@@ -71,16 +74,10 @@ class Ledger:
         for route in result.routes:
             for language in languages.get(route.channel, []):
                 if route.manual:
-                    earlier = self._row(request.phase, sequence, route.channel, language, "")
-                    if earlier is not None:  # a correction of what a person published
-                        follow = Follow(action="correct", revision=revision, status="open")
-                        earlier.follows.append(follow)
-                        self.to_number.setdefault(statement, []).append(follow)
-                        continue
-                    row = self._add(statement, route.channel, language, "", "manual")
-                    row.status = ReachStatus.OPEN
-                    self.to_number.setdefault(statement, []).append(row)
-                    continue
+                    if self._row(request.phase, sequence, route.channel, language, "") is None:
+                        row = self._add(statement, route.channel, language, "", "manual")
+                        row.status = ReachStatus.OPEN
+                    continue  # a correction's task: its notice says so
                 for account in route.accounts:
                     if self._row(request.phase, sequence, route.channel, language, account.name):
                         continue  # a correction: its post says so
@@ -180,72 +177,97 @@ class Ledger:
     # ------------------------------------------------------------------ manual tasks
 
     def noticed(self, notice: NotifyRequest, at: datetime) -> None:
-        """A notice the workflow made: tasks opened, in the order it numbered them."""
-        made = notice.made_at or at
-        if notice.phase is None or notice.revision is None:
-            return
-        statement = (notice.phase, notice.sequence, notice.revision)
-        if notice.kind is NotifyKind.TASK and statement in self.to_number:
-            for item in self.to_number.pop(statement):
-                row = item if isinstance(item, Reach) else self._owner(item)
-                self._open(item, row, "manual", made)
-        elif notice.kind is NotifyKind.POST_FAILED:
-            post = self._failing(statement, made)
-            if post is not None:
-                self._open(post.row, post.row, "failed" if post.failed_at else "delayed", made)
-            else:
-                self.counter += 1  # a task the ledger cannot place: keep the numbering
+        """A notice carries the manual tasks it is about: the ones seen for the first time
+        were opened when the workflow made it."""
+        for task in notice.tasks:
+            if task.id not in self.tasks:
+                self._opened(task, notice.made_at or at)
 
-    def _owner(self, follow: Follow) -> Reach:
-        return next(r for r in self.rows if any(f is follow for f in r.follows))
-
-    def _open(self, item: Reach | Follow, row: Reach, reason: str, at: datetime) -> None:
-        self.counter += 1
-        task = f"t{self.counter}"
-        for older, older_row in self.task_rows.items():
-            # The workflow's rule: a newer statement for the same audience replaces an open task.
+    def _opened(self, task: ManualTask, at: datetime) -> None:
+        phase, sequence, channel, language = task.phase, task.sequence, task.channel, task.language
+        target: Reach | Follow | None = None
+        if task.reason in (TaskReason.FAILED, TaskReason.DELAYED):
+            row = self._row(phase, sequence, channel, language, task.account or "")
+            if row is not None and row.revision == task.revision and not row.task:
+                target = row
+            elif row is not None:  # a correction its account refused, or did not answer
+                target = next(
+                    (f for f in row.follows if f.revision == task.revision and not f.task), None
+                )
+        else:
+            rows = [
+                r
+                for r in self.rows
+                if (r.phase, r.sequence, r.channel, r.language)
+                == (phase, sequence, channel, language)
+                and r.kind != "outbox"
+            ]
+            manual = next((r for r in rows if r.kind == "manual"), None)
+            if task.reason is TaskReason.MANUAL and manual is None and not rows:
+                manual = self._add(
+                    (phase, sequence, task.revision), channel, language, "", "manual"
+                )
+                manual.status = ReachStatus.OPEN
             if (
-                older not in self.superseded
+                task.reason is TaskReason.MANUAL
+                and manual is not None
+                and manual.revision == task.revision
+                and not manual.task
+            ):
+                row, target = manual, manual
+            else:  # a correction, or a take-down, of what was to be published by hand
+                row = next(
+                    (r for r in rows if r.by is not None), manual or (rows[0] if rows else None)
+                )
+                if row is not None:
+                    action: FollowAction = (
+                        "retract" if task.reason is TaskReason.RETRACTION else "correct"
+                    )
+                    target = Follow(action=action, revision=task.revision, status="open")
+                    row.follows.append(target)
+        if target is None or row is None:
+            return  # a task of a text this history does not hold
+        self._assign(task, target, row, at)
+
+    def _assign(self, task: ManualTask, target: Reach | Follow, row: Reach, at: datetime) -> None:
+        """The workflow's rules at an opening: a newer statement's task for the same channel
+        and language supersedes an open one (a take-down never does, nor is superseded), and a
+        correction supersedes the open task of the text it corrects."""
+        retraction = task.reason is TaskReason.RETRACTION
+        for older, older_row in self.task_rows.items():
+            same = (older_row.channel, older_row.language) == (row.channel, row.language)
+            statement = (older_row.phase, older_row.sequence) == (row.phase, row.sequence)
+            correcting = statement and isinstance(target, Follow) and not retraction
+            if (
+                same
+                and (not statement or correcting)
+                and older not in self.superseded
+                and not retraction
+                and self.reasons[older] != TaskReason.RETRACTION
                 and self._open_task(older)
-                and (older_row.channel, older_row.language) == (row.channel, row.language)
-                and (older_row.phase, older_row.sequence) != (row.phase, row.sequence)
             ):
                 self.superseded[older] = at
-        item.task = task
-        if isinstance(item, Reach):
-            item.asked_at = item.asked_at or at
-        else:
-            item.asked_at = at
-        self.tasks[task] = item
-        self.task_rows[task] = row
-        self.reasons[task] = reason
+        target.task = task.id
+        target.asked_at = target.asked_at or task.opened_at
+        self.tasks[task.id] = target
+        self.task_rows[task.id] = row
+        self.reasons[task.id] = task.reason
+        early = self.early.pop(task.id, None)
+        if early is not None:
+            self.task_done(*early)
 
     def _open_task(self, task: str) -> bool:
         item = self.tasks[task]
         if isinstance(item, Follow):
             return item.at is None
         return item.by is None and not (
-            self.reasons[task] != "manual" and item.acked_at is not None
+            self.reasons[task] != TaskReason.MANUAL and item.acked_at is not None
         )
-
-    def _failing(self, statement: Statement, made: datetime) -> _Post | None:
-        """The post a ``post_failed`` notice is about: of its statement, without a task, refused
-        or left unanswered past the playbook's delay; the earliest so."""
-        found = [
-            post
-            for post in self.posts.values()
-            if post.follow is None
-            and (post.request.phase, post.request.sequence, post.request.revision) == statement
-            and not post.row.task
-            and post.row.acked_at is None
-            and (post.failed_at is not None or post.scheduled_at + self.alert_after <= made)
-        ]
-        found.sort(key=lambda p: p.failed_at or p.scheduled_at + self.alert_after)
-        return found[0] if found else None
 
     def task_done(self, request: TaskDoneRequest, at: datetime, who: Who) -> None:
         item = self.tasks.get(request.task)
-        if item is None:
+        if item is None:  # marked done before its notice left (a notifier down)
+            self.early[request.task] = (request, at, who)
             return
         item.by = who
         item.note = request.note.strip()
@@ -270,7 +292,7 @@ class Ledger:
             for follow in row.follows:
                 follow.approved_at = approved.get((row.phase, row.sequence, follow.revision))
                 if follow.task and follow.task in self.superseded and follow.at is None:
-                    follow.status = "failed"
+                    follow.status = "superseded"
             row.status = self._status(row, running)
             if row.status not in (ReachStatus.FAILED_BY_HAND, ReachStatus.DELAYED_BY_HAND):
                 row.reached_at = row.reached_at if row.kind == "manual" else row.acked_at
@@ -284,16 +306,20 @@ class Ledger:
             if row.by is not None:
                 return ReachStatus.BY_HAND
             return ReachStatus.SUPERSEDED if superseded else ReachStatus.OPEN
-        reason = self.reasons.get(row.task, "")
+        reason = self.reasons.get(row.task)
         by_hand = row.reached_at if row.by is not None else None
         if by_hand is not None and (row.acked_at is None or by_hand <= row.acked_at):
-            return ReachStatus.FAILED_BY_HAND if reason == "failed" else ReachStatus.DELAYED_BY_HAND
+            return (
+                ReachStatus.FAILED_BY_HAND
+                if reason is TaskReason.FAILED
+                else ReachStatus.DELAYED_BY_HAND
+            )
         if row.acked_at is not None:
-            return ReachStatus.LATE if reason == "delayed" else ReachStatus.PUBLISHED
+            return ReachStatus.LATE if reason is TaskReason.DELAYED else ReachStatus.PUBLISHED
         if superseded:
             return ReachStatus.SUPERSEDED
         if row.problem:
             return ReachStatus.FAILED
-        if reason == "delayed":
+        if reason is TaskReason.DELAYED:
             return ReachStatus.DELAYED
         return ReachStatus.PENDING if running else ReachStatus.FAILED
