@@ -36,7 +36,14 @@ from tests.helpers import (
     until_quiet,
     wait_status,
 )
+from tests.test_corrections import _corrections_settled, _edits
 from tests.test_publish_mail import PASSWORD, smtp_server
+from tests.test_publishing_workflow import (  # noqa: F401  (the fixtures, by name)
+    Platforms,
+    local_fixture,
+    platforms_fixture,
+    smtp_fixture,
+)
 from tests.test_review_words import visible
 from tests.webhook_receiver import SECRET, Receiver
 from tocsin import crises, names
@@ -44,17 +51,21 @@ from tocsin.config import Settings
 from tocsin.guardrails import official_context
 from tocsin.models import (
     Channel,
+    CorrectionRequest,
     CrisisStatus,
+    DecisionAction,
+    DecisionRequest,
     GuardrailSettings,
     PhaseName,
     ResolveRequest,
+    RetractRequest,
 )
 from tocsin.models.delivery import DeliveryStatus, TaskDoneRequest, TaskStatus
 from tocsin.publish.accounts import Accounts, load_accounts
 from tocsin.publish.models import AccountKind, Action, Publication, PublishRequest
 from tocsin.review import Review, RunHistory, build_review, fetch_chain
 from tocsin.review.html import html
-from tocsin.review.model import Kind, Reach, ReachStatus
+from tocsin.review.model import Follow, Kind, Reach, ReachStatus
 from tocsin.review.reach import link
 from tocsin.review.redact import MARKER, redact
 from tocsin.review.report import markdown, summary
@@ -534,3 +545,106 @@ async def test_tasks_are_read_across_continue_as_new(client: Client, settings: S
 
 def status_done(status: CrisisStatus, task: str) -> datetime | None:
     return next(t.done_at for t in status.tasks if t.id == task)
+
+
+async def test_a_real_correction_and_retraction_are_under_the_rows_they_change(
+    env: WorkflowEnvironment, platforms: Platforms, local: Settings
+) -> None:
+    """The workflow's own correction (``tocsin correct``, approved by another) and retraction:
+    the accounts' edits and take-downs, and the manual channels' correction and take-down
+    tasks, each under the row of the publication it changes."""
+    client = env.client
+    async with build_worker(client, local, accounts=platforms.accounts):
+        cid = (
+            await crises.trigger(client, local, crisis_input("erreur", playbook=PLAYBOOK))
+        ).crisis_id
+        await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
+        first = await _settled(client, cid, PhaseName.ACKNOWLEDGE, 4)
+        await _done(client, cid, _task(first, PhaseName.ACKNOWLEDGE, Channel.RADIO), note=ON_AIR)
+        await _done(client, cid, _task(first, PhaseName.ACKNOWLEDGE, Channel.X), url=TWEET)
+        await wait_status(
+            client, cid, lambda s: s.state == "awaiting_approval", what="explain gate"
+        )
+        channels = [Channel.MASTODON, Channel.SMS, Channel.PRESS_RELEASE, Channel.WEBSITE]
+        channels += [Channel.X, Channel.RADIO, Channel.FACEBOOK]
+        opened = await crises.correct(
+            client,
+            cid,
+            CorrectionRequest(
+                person=AUTHOR,
+                phase=PhaseName.ACKNOWLEDGE,
+                edits=_edits(channels),
+                reason="mauvais numéro d’information",
+            ),
+        )
+        await wait_status(client, cid, lambda s: s.revision == opened.revision, what="its gate")
+        await crises.decide(
+            client,
+            cid,
+            DecisionRequest(
+                person=DIRECTOR, revision=opened.revision, action=DecisionAction.APPROVE
+            ),
+        )
+        found = await wait_status(client, cid, _corrections_settled, what="the corrections")
+        x_fix = next(
+            t for t in found.tasks if t.revision == opened.revision and t.channel is Channel.X
+        )
+        await _done(client, cid, x_fix.id, url=f"{TWEET}2")
+        await crises.retract(client, cid, RetractRequest(person=DIRECTOR, reason="fausse alerte"))
+        await approve(client, cid, DIRECTOR, PhaseName.CLOSE)
+        await client.get_workflow_handle(cid).result()
+        status = await crises.status(client, cid)
+        review = build_review(await fetch_chain(client, cid))
+
+    alert = _rows(review, PhaseName.ACKNOWLEDGE)
+    fixed = {Action.CORRECT: "correct", Action.RETRACT: "retract"}
+    for delivery in status.deliveries:
+        if delivery.phase is not PhaseName.ACKNOWLEDGE or delivery.action is Action.PUBLISH:
+            continue
+        row = alert[(delivery.channel, delivery.account)]
+        # The gateway's correction was a message of its own: the take-down withdraws both.
+        (follow,) = [
+            f
+            for f in row.follows
+            if (f.action, f.revision, f.remote_id)
+            == (fixed[delivery.action], delivery.revision, delivery.remote_id)
+        ]
+        assert follow.status == "done", (delivery.channel, follow)
+        assert (follow.url or None) == delivery.url
+        assert follow.at is not None
+        assert follow.approved_at is not None
+    toot = alert[(Channel.MASTODON, "mairie-mastodon")]
+    assert next((f.action, f.revision) for f in toot.follows) == ("correct", opened.revision)
+    assert {f.action for f in toot.follows} == {"correct", "retract"}
+    press = alert[(Channel.PRESS_RELEASE, "presse")]
+    assert [f.action for f in press.follows] == ["correct"]  # an e-mail cannot be unsent
+    # By hand: the X correction done (its address), the radio's still to do; X's two posts
+    # (the first and its correction) each to take down, the take-downs approved.
+    x = alert[(Channel.X, "")]
+    assert [(f.action, f.status, f.url) for f in x.follows] == [
+        ("correct", "done", f"{TWEET}2"),
+        ("retract", "open", ""),
+        ("retract", "open", ""),
+    ]
+    assert all(f.approved_at is not None for f in x.follows)
+    # The radio's correction was still to do when the close's statement replaced it.
+    assert [(f.action, f.status) for f in alert[(Channel.RADIO, "")].follows] == [
+        ("correct", "superseded")
+    ]
+    # Every task the workflow holds is a row or a correction the review read, in its state.
+    items: dict[str, Reach | Follow] = {r.task: r for r in review.reach if r.task}
+    items |= {f.task: f for r in review.reach for f in r.follows if f.task}
+    assert set(items) == {t.id for t in status.tasks}
+    for task in status.tasks:
+        item = items[task.id]
+        if isinstance(item, Follow):
+            assert item.status == task.status.value, task.id
+    # Facebook was never published: its task superseded by the corrected text's, itself
+    # superseded by the close's statement.
+    facebook = alert[(Channel.FACEBOOK, "")]
+    assert facebook.status is ReachStatus.SUPERSEDED
+    assert [(f.action, f.status) for f in facebook.follows] == [("correct", "superseded")]
+    page = html(review, lang="fr")
+    assert "Corrigé à" in page
+    assert "Retiré à" in page
+    assert f"{TWEET}2" in page

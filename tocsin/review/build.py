@@ -326,7 +326,7 @@ class _Builder(Chronicle):
 
     def _post_failed(self, run: int, scheduled_id: int, event: HistoryEvent, message: str) -> None:
         key = (run, scheduled_id)
-        self.ledger.post_failed(key, message, event_time(event))
+        self.ledger.post_failed(key, message)
         post = self.ledger.posts.get(key)
         if post is not None:
             self._post_event(run, event, Kind.POST_FAILED, post.request, message)

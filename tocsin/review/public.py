@@ -39,7 +39,6 @@ class _Post:
     scheduled_at: datetime
     row: Reach
     follow: Follow | None = None
-    failed_at: datetime | None = None
 
 
 @dataclass
@@ -163,12 +162,11 @@ class Ledger:
             if post.row.kind == "account":
                 post.row.kind = published.kind.value
 
-    def post_failed(self, key: tuple[int, int], message: str, at: datetime) -> None:
+    def post_failed(self, key: tuple[int, int], message: str) -> None:
         post = self.posts.get(key)
         if post is None:
             return
         problem = " ".join(message.split())[:MAX_PROBLEM]
-        post.failed_at = at
         if post.follow is not None:
             post.follow.problem, post.follow.status = problem, "failed"
         else:
@@ -287,10 +285,11 @@ class Ledger:
             for d in decisions
             if d.action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS)
         }
+        by_revision = {revision: at for (_, _, revision), at in approved.items()}
         for row in self.rows:
             row.approved_at = approved.get((row.phase, row.sequence, row.revision))
-            for follow in row.follows:
-                follow.approved_at = approved.get((row.phase, row.sequence, follow.revision))
+            for follow in row.follows:  # a retraction is approved as the close's statement
+                follow.approved_at = by_revision.get(follow.revision)
                 if follow.task and follow.task in self.superseded and follow.at is None:
                     follow.status = "superseded"
             row.status = self._status(row, running)
