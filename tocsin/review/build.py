@@ -15,6 +15,7 @@ from temporalio.api.history.v1 import HistoryEvent
 
 from tocsin import names
 from tocsin.models import (
+    Channel,
     CrisisOutcome,
     CrisisRun,
     DecisionAction,
@@ -27,11 +28,22 @@ from tocsin.models import (
     PublishResult,
     ReviewResult,
 )
+from tocsin.models.delivery import RouteRequest, RouteResult
+from tocsin.publish.models import Action, Publication
+from tocsin.publish.models import PublishRequest as PostRequest
 from tocsin.review import updates
 from tocsin.review.chronicle import Chronicle
 from tocsin.review.figures import figures
 from tocsin.review.history import HistoryError, RunHistory, decode, event_time, first
-from tocsin.review.model import Kind, PhaseReview, PublishedText, Review, ReviewStatus, RunInfo
+from tocsin.review.model import (
+    Kind,
+    PhaseReview,
+    PublishedText,
+    Reach,
+    Review,
+    ReviewStatus,
+    RunInfo,
+)
 
 NOTICE_KIND = {
     NotifyKind.APPROVAL_REQUESTED: Kind.APPROVAL_REQUESTED,
@@ -64,10 +76,7 @@ class _Builder(Chronicle):
             elif which == "activity_task_scheduled_event_attributes":
                 attrs = event.activity_task_scheduled_event_attributes
                 scheduled[event.event_id] = (attrs.activity_type.name, event)
-                if attrs.activity_type.name == names.NOTIFY:
-                    payload = first(attrs.input.payloads)
-                    if payload is not None:
-                        self._notice(number, event, decode(payload, NotifyRequest))
+                self._scheduled(number, attrs.activity_type.name, event)
             elif which == "activity_task_completed_event_attributes":
                 done = event.activity_task_completed_event_attributes
                 name, origin = scheduled.get(done.scheduled_event_id, ("", event))
@@ -75,11 +84,19 @@ class _Builder(Chronicle):
             elif which in ("activity_task_failed_event_attributes",):
                 failed = event.activity_task_failed_event_attributes
                 name, _ = scheduled.get(failed.scheduled_event_id, ("?", event))
-                self.add(number, event, Kind.FAILED, detail=f"{name}: {failed.failure.message}")
+                if name == names.POST:
+                    self._post_failed(
+                        number, failed.scheduled_event_id, event, failed.failure.message
+                    )
+                else:
+                    self.add(number, event, Kind.FAILED, detail=f"{name}: {failed.failure.message}")
             elif which == "activity_task_timed_out_event_attributes":
                 timed = event.activity_task_timed_out_event_attributes
                 name, _ = scheduled.get(timed.scheduled_event_id, ("?", event))
-                self.add(number, event, Kind.FAILED, detail=f"{name}: timed out")
+                if name == names.POST:
+                    self._post_failed(number, timed.scheduled_event_id, event, "timed out")
+                else:
+                    self.add(number, event, Kind.FAILED, detail=f"{name}: timed out")
             elif which == "workflow_execution_update_accepted_event_attributes":
                 updates.read_accepted(event, accepted)
             elif which == "workflow_execution_update_completed_event_attributes":
@@ -111,15 +128,16 @@ class _Builder(Chronicle):
             self.runs.append(info)
 
     def _started(self, run: int, event: HistoryEvent) -> None:
-        if self.crisis is not None:
-            return  # a later run: its input repeats the crisis (and carries the state so far)
         attrs = event.workflow_execution_started_event_attributes
         payload = first(attrs.input.payloads)
+        if self.crisis is not None:
+            return  # a later run: its input repeats the crisis (and carries the state so far)
         if payload is None:
             raise HistoryError("the first run has no input: not a tocsin crisis")
         if attrs.workflow_type.name != names.WORKFLOW:
             raise HistoryError(f"workflow {attrs.workflow_type.name} is not a tocsin crisis")
         started = decode(payload, CrisisRun)
+        self.ledger.alert_after = started.crisis.playbook.public.alert_after
         self.crisis = started.crisis
         self.detected_at = (
             started.state.detected_at
@@ -196,6 +214,20 @@ class _Builder(Chronicle):
 
     # ------------------------------------------------------------------ activities
 
+    def _scheduled(self, run: int, name: str, event: HistoryEvent) -> None:
+        payload = first(event.activity_task_scheduled_event_attributes.input.payloads)
+        if payload is None:
+            return
+        at = event_time(event)
+        if name == names.NOTIFY:
+            notice = decode(payload, NotifyRequest)
+            self._notice(run, event, notice)
+            self.ledger.noticed(notice, at)
+        elif name == names.PUBLISH:
+            self.ledger.outbox(decode(payload, PublishRequest))
+        elif name == names.POST:
+            self.ledger.post_scheduled((run, event.event_id), decode(payload, PostRequest), at)
+
     def _activity_done(
         self, run: int, name: str, origin: HistoryEvent, event: HistoryEvent
     ) -> None:
@@ -225,6 +257,13 @@ class _Builder(Chronicle):
             if request_payload is None:
                 return
             self._published(run, event, decode(request_payload, PublishRequest), result)
+        elif name == names.ROUTE:
+            request_payload = first(origin.activity_task_scheduled_event_attributes.input.payloads)
+            if request_payload is not None:
+                routed = decode(result, RouteResult)
+                self.ledger.routed(decode(request_payload, RouteRequest), routed)
+        elif name == names.POST:
+            self._posted(run, origin, event, decode(result, Publication))
         elif name == names.REVIEW:
             review = decode(result, ReviewResult)
             self.add(run, event, Kind.REVIEWED, detail=", ".join(review.files))
@@ -269,6 +308,45 @@ class _Builder(Chronicle):
                 detail=files[0].path if files else "",
             )
 
+    def _posted(
+        self, run: int, origin: HistoryEvent, event: HistoryEvent, published: Publication
+    ) -> None:
+        key = (run, origin.event_id)
+        self.ledger.post_done(key, published, event_time(event))
+        post = self.ledger.posts.get(key)
+        if post is None:
+            return
+        request = post.request
+        kind = {
+            Action.PUBLISH: Kind.POSTED,
+            Action.CORRECT: Kind.POST_CORRECTED,
+            Action.RETRACT: Kind.POST_WITHDRAWN,
+        }[request.action]
+        self._post_event(run, event, kind, request, published.url or published.remote_id)
+
+    def _post_failed(self, run: int, scheduled_id: int, event: HistoryEvent, message: str) -> None:
+        key = (run, scheduled_id)
+        self.ledger.post_failed(key, message)
+        post = self.ledger.posts.get(key)
+        if post is not None:
+            self._post_event(run, event, Kind.POST_FAILED, post.request, message)
+
+    def _post_event(
+        self, run: int, event: HistoryEvent, kind: Kind, request: PostRequest, detail: str
+    ) -> None:
+        self.add(
+            run,
+            event,
+            kind,
+            phase=request.phase,
+            sequence=request.sequence,
+            revision=request.revision,
+            channel=request.channel,
+            language=request.language,
+            account=request.account,
+            detail=detail,
+        )
+
     def _completed(self, run: int, event: HistoryEvent) -> None:
         payload = first(event.workflow_execution_completed_event_attributes.result.payloads)
         outcome = decode(payload, CrisisOutcome) if payload is not None else None
@@ -297,6 +375,8 @@ class _Builder(Chronicle):
             self._settle(current, status, as_of)
         self.events.sort(key=lambda e: (e.at, e.run, e.event_id))
         self.publications.sort(key=lambda p: (p.published_at, p.channel.value, p.language))
+        reach = self.ledger.settle(self.decisions, running=status == "running")
+        self._outbox_times(reach)
         playbook = self.playbook
         return Review(
             crisis_id=self.crisis.crisis_id,
@@ -320,6 +400,7 @@ class _Builder(Chronicle):
             decisions=self.decisions,
             facts=self.facts,
             publications=self.publications,
+            reach=reach,
             figures=figures(
                 phases,
                 self.publications,
@@ -366,6 +447,15 @@ class _Builder(Chronicle):
                 current.deadline_status = "open"
             else:
                 current.deadline_status = "void"
+
+    def _outbox_times(self, reach: list[Reach]) -> None:
+        written: dict[tuple[PhaseName, int, int, Channel, str], PublishedText] = {
+            (p.phase, p.sequence, p.revision, p.channel, p.language): p for p in self.publications
+        }
+        for row in reach:
+            found = written.get((row.phase, row.sequence, row.revision, row.channel, row.language))
+            if found is not None:
+                row.outbox_at = found.published_at
 
 
 def _cadence(playbook: Playbook) -> timedelta | None:

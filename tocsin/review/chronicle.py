@@ -5,13 +5,14 @@ its activities, ``updates`` for what people asked) fill it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from temporalio.api.history.v1 import HistoryEvent
 
 from tocsin.models import CrisisInput, Decision, Draft, Fact, PhaseName, Playbook
 from tocsin.review.history import HistoryError, event_time
 from tocsin.review.model import Event, Kind, PhaseReview, PublishedText, RunInfo, Who
+from tocsin.review.public import Ledger
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Chronicle:
     retraction: str = ""
     cancel_reason: str = ""
     last_seen: datetime | None = None
+    ledger: Ledger = field(default_factory=lambda: Ledger(alert_after=timedelta(minutes=10)))
 
     @property
     def playbook(self) -> Playbook:

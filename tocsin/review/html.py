@@ -8,7 +8,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from tocsin.review import report, tables
+from tocsin.review import reach, report, tables
 from tocsin.review.chart import COLOURS, chart
 from tocsin.review.model import Review
 from tocsin.review.prose import executive
@@ -49,6 +49,8 @@ def html(review: Review, *, lang: str | None = None) -> str:
         channel_rows=tables.channel_rows(review, words),
         phase_columns=[words(f"review.col.{c}") for c in report.PHASE_COLUMNS],
         phase_rows=[tables.phase_row(p, cells) for p in review.phases],
+        reach_groups=reach.groups(review, cells),
+        reach_columns=[words(f"review.reach.col.{c}") for c in reach.COLUMNS],
         decision_columns=[words(f"review.col.{c}") for c in report.DECISION_COLUMNS],
         decision_rows=[tables.decision_row(d, cells) for d in review.decisions],
         changes=tables.changes(review, cells),

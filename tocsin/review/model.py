@@ -54,7 +54,12 @@ class Kind(StrEnum):
     OVERRIDDEN = "overridden"
     REFUSED = "refused"  # an update accepted, then refused by the workflow (recorded failure)
     REVISED = "revised"
-    PUBLISHED = "published"
+    PUBLISHED = "published"  # written to the outbox
+    POSTED = "posted"  # an account acknowledged a post
+    POST_CORRECTED = "post_corrected"  # an account acknowledged a correction
+    POST_WITHDRAWN = "post_withdrawn"  # an account acknowledged a retraction
+    POST_FAILED = "post_failed"  # an account refused a post for good
+    TASK_DONE = "task_done"  # a person published a text by hand
     FACT_ADDED = "fact_added"
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
@@ -94,6 +99,7 @@ class Event(_Model):
     override: Override | None = None
     channel: Channel | None = None
     language: str = ""
+    account: str = ""  # the publishing account of a post
     update: str = ""  # the update a refusal answered (decide, revise, add_fact...)
     action: DecisionAction | None = None  # the decision a refusal answered
     refusal: Refusal | None = None
@@ -174,6 +180,89 @@ class Announcement(_Model):
     status: CadenceStatus
 
 
+class ReachStatus(StrEnum):
+    """Where a text stands with its public, on one account, manual channel or outbox."""
+
+    PUBLISHED = "published"  # the account acknowledged it
+    LATE = "late"  # the account acknowledged it after the playbook's delay
+    BY_HAND = "by_hand"  # a channel no account publishes: a person did
+    FAILED_BY_HAND = "failed_by_hand"  # the account refused it; a person published it
+    DELAYED_BY_HAND = "delayed_by_hand"  # the account did not answer in time; a person did
+    FAILED = "failed"  # the account refused it and nobody published it by hand
+    DELAYED = "delayed"  # the account has not answered yet; the manual task is open
+    PENDING = "pending"  # the post is under way
+    OPEN = "open"  # the manual task is still open
+    SUPERSEDED = "superseded"  # a newer statement took its place before it went out
+    OUTBOX = "outbox"  # no account: the text is in the outbox only
+
+
+REACHED = frozenset(
+    {
+        ReachStatus.PUBLISHED,
+        ReachStatus.LATE,
+        ReachStatus.BY_HAND,
+        ReachStatus.FAILED_BY_HAND,
+        ReachStatus.DELAYED_BY_HAND,
+    }
+)
+BY_HAND = frozenset({ReachStatus.BY_HAND, ReachStatus.FAILED_BY_HAND, ReachStatus.DELAYED_BY_HAND})
+
+FollowAction = Literal["correct", "retract"]
+FollowStatus = Literal["done", "failed", "pending", "open", "superseded"]
+
+
+class Follow(_Model):
+    """A correction or a retraction of what a row published: on its account (a post that edits,
+    answers or deletes), or by hand (a task)."""
+
+    action: FollowAction
+    revision: int
+    approved_at: datetime | None = None
+    asked_at: datetime | None = None
+    at: datetime | None = None  # the platform's acknowledgement, or the task done
+    by: Who | None = None
+    remote_id: str = ""
+    url: str = ""
+    note: str = ""
+    problem: str = ""
+    task: str = ""
+    status: FollowStatus = "pending"
+
+
+class Reach(_Model):
+    """One approved text on one account (or by hand, or in the outbox): when the public could
+    see it, against its approval."""
+
+    phase: PhaseName
+    sequence: int
+    revision: int
+    channel: Channel
+    language: str
+    account: str = ""  # empty: a manual channel, or the outbox
+    kind: str  # the account's kind (mastodon, email...), "manual" or "outbox"
+    approved_at: datetime | None = None
+    asked_at: datetime | None = None  # the post started, or the task opened
+    reached_at: datetime | None = None  # the first moment the public could see it
+    acked_at: datetime | None = None  # the account's acknowledgement (also after a manual one)
+    by: Who | None = None  # who published it by hand
+    by_url: str = ""  # where, as that person said
+    note: str = ""  # or how (« lu à l'antenne à 10 h 05 »)
+    remote_id: str = ""  # the account's post
+    url: str = ""
+    problem: str = ""  # what the platform answered, when it refused
+    task: str = ""  # the manual task's id
+    left_out: list[str] = []  # real accounts a drill did not post to
+    outbox_at: datetime | None = None  # the text's file in the outbox
+    status: ReachStatus = ReachStatus.PENDING
+    follows: list[Follow] = []
+
+    @property
+    def delay(self) -> timedelta | None:
+        if self.reached_at is None or self.approved_at is None:
+            return None
+        return self.reached_at - self.approved_at
+
+
 class Figures(_Model):
     to_first_approval: timedelta | None = None
     to_first_publication: timedelta | None = None
@@ -238,5 +327,6 @@ class Review(_Model):
     decisions: list[Decision]
     facts: list[Fact]
     publications: list[PublishedText]
+    reach: list[Reach] = []  # what the public saw, where and when
     figures: Figures
     notes: Notes | None = None  # the team's own retour d'expérience (tocsin review --notes)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tocsin.models import PhaseName
-from tocsin.review.model import Event, Kind, PhaseReview, Review
+from tocsin.review import reach
+from tocsin.review.model import REACHED, Event, Kind, PhaseReview, Review
 from tocsin.review.words import Words
 
 
@@ -41,21 +42,37 @@ def _opening(review: Review, words: Words) -> list[str]:
     if not review.publications:
         said.append(words("review.sum.first_none"))
         return said
-    first = min(review.publications, key=lambda p: p.published_at)
-    channels = {
-        p.channel
-        for p in review.publications
-        if p.phase is first.phase and p.sequence == first.sequence
-    }
+    at, channels = _first_heard(review)
     said.append(
         words(
             "review.sum.first",
-            at=_at(review, words, first.published_at),
-            delay=words.duration(first.published_at - review.detected_at),
-            channels=words.count("review.sum.channels.", len(channels)),
+            at=_at(review, words, at),
+            delay=words.duration(at - review.detected_at),
+            channels=words.count("review.sum.channels.", channels),
         )
     )
     return said
+
+
+def _first_heard(review: Review) -> tuple[datetime, int]:
+    """When the public first heard, and on how many channels that statement reached it: the
+    first platform's acknowledgement or manual publication when there is one, else the first
+    text written to the outbox (a crisis without accounts, whose team copies the outbox)."""
+    reached = [r for r in review.reach if r.status in REACHED and r.reached_at is not None]
+    if reached:
+        heard = min(reached, key=lambda r: r.reached_at or review.as_of)
+        assert heard.reached_at is not None
+        mine = {
+            r.channel for r in reached if (r.phase, r.sequence) == (heard.phase, heard.sequence)
+        }
+        return heard.reached_at, len(mine)
+    written = min(review.publications, key=lambda p: p.published_at)
+    mine = {
+        p.channel
+        for p in review.publications
+        if p.phase is written.phase and p.sequence == written.sequence
+    }
+    return written.published_at, len(mine)
 
 
 def _precise(review: Review) -> bool:
@@ -76,6 +93,12 @@ def _origin(phase: PhaseReview, review: Review, words: Words) -> tuple[datetime,
 
 
 def _phase(review: Review, phase: PhaseReview, words: Words) -> str:
+    said = _phase_decision(review, phase, words)
+    public = reach.statement_sentence(review, phase.phase, phase.sequence, words)
+    return f"{said} {public}" if public else said
+
+
+def _phase_decision(review: Review, phase: PhaseReview, words: Words) -> str:
     label = words.phase(phase.phase, phase.sequence)
     start, origin = _origin(phase, review, words)
     decided = _decision_event(review, phase)

@@ -21,7 +21,7 @@ from datetime import UTC
 
 from tocsin.guardrails import RULES, Official, check_text
 from tocsin.models import Decision, EditDiff, Fact, Finding, GuardrailSettings, Override
-from tocsin.review.model import Event, Refusal, Review, Who
+from tocsin.review.model import Event, Follow, Reach, Refusal, Review, Who
 from tocsin.review.notes import ActionItem, Notes
 from tocsin.review.words import Words
 
@@ -153,6 +153,27 @@ class Redactor:
             }
         )
 
+    def reach(self, row: Reach) -> Reach:
+        """Who published a text by hand, by role; what they said, checked like any text. The
+        addresses stay: they are the public's."""
+        return row.model_copy(
+            update={
+                "by": self.who(row.by) if row.by else None,
+                "note": self.text(row.note),
+                "problem": self.text(row.problem),
+                "follows": [self.follow(f) for f in row.follows],
+            }
+        )
+
+    def follow(self, follow: Follow) -> Follow:
+        return follow.model_copy(
+            update={
+                "by": self.who(follow.by) if follow.by else None,
+                "note": self.text(follow.note),
+                "problem": self.text(follow.problem),
+            }
+        )
+
     def notes(self, notes: Notes | None) -> Notes | None:
         if notes is None:
             return None
@@ -209,6 +230,7 @@ def redact(
                 p.model_copy(update={"approved_by": shown(p.approved_by)})
                 for p in review.publications
             ],
+            "reach": [r.reach(row) for row in review.reach],
             "notes": r.notes(review.notes),
         }
     )

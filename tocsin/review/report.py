@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from tocsin.mdescape import fence, inline
-from tocsin.review import tables
+from tocsin.review import reach, tables
 from tocsin.review.model import Review
 from tocsin.review.notes import Notes
 from tocsin.review.prose import Summary, executive
@@ -152,6 +152,7 @@ def markdown(review: Review, *, lang: str | None = None) -> str:
         [words(f"review.col.{c}") for c in PHASE_COLUMNS],
         [tables.phase_row(p, cells) for p in review.phases],
     )
+    out += ["", *_reach_md(review, cells)]
     out += ["", _heading(2, words("review.h.figures"))]
     out += _table(
         [words("review.col.figure"), words("review.col.value")],
@@ -187,6 +188,28 @@ def markdown(review: Review, *, lang: str | None = None) -> str:
     out += [f"- {inline(words.person(p.name, p.roles))}" for p in review.people]
     out += ["", inline(source_line(review, words))]
     return "\n".join(out) + "\n"
+
+
+def _reach_md(review: Review, cells: tables.Cells) -> list[str]:
+    """What the public saw, where and when: a table a statement; links as words."""
+    words = cells.words
+    out = [_heading(2, words("review.h.public"))]
+    found = reach.groups(review, cells)
+    if not found:
+        return [*out, inline(words("review.reach.none")), ""]
+    out += [inline(words("review.reach.intro")), ""]
+    for group in found:
+        out += [_heading(3, group.title), inline(group.meta), ""]
+        rows = []
+        for line in group.lines:
+            where = " ".join(piece.text for piece in line.where) or "-"
+            after = " / ".join(" · ".join(p.text for p in follow) for follow in line.after)
+            row = [*line.cells[:4], where, *line.cells[4:]]
+            rows.append([*row, after or "-"] if group.corrected else row)
+        columns = reach.COLUMNS if group.corrected else reach.COLUMNS[:-1]
+        out += _table([words(f"review.reach.col.{c}") for c in columns], rows)
+        out += [""]
+    return out
 
 
 def _heading(level: int, text: str) -> str:

@@ -14,6 +14,10 @@ from tocsin.review.model import Event, Kind, PhaseReview, PublishedText, Review
 from tocsin.review.plain import is_html, plain
 from tocsin.review.words import Words
 
+# The lines of what reached the public: their channel says its language.
+POSTS = frozenset(
+    {Kind.POSTED, Kind.POST_CORRECTED, Kind.POST_WITHDRAWN, Kind.POST_FAILED, Kind.TASK_DONE}
+)
 REWRITTEN = 0.5  # below this share of words in common, a change shows both texts whole
 
 
@@ -63,7 +67,10 @@ def describe(event: Event, words: Words) -> str:
     if event.role and event.kind is Kind.ESCALATED:
         parts.append(words("review.to_role", role=words.role(event.role)))
     if event.channel is not None:
-        parts.append(words.channel(event.channel))
+        channel = words.channel(event.channel)
+        parts.append(f"{channel} ({event.language})" if event.kind in POSTS else channel)
+    if event.account:
+        parts.append(f"→ {event.account}")
     if event.kind is Kind.PUBLISHED:
         return " · ".join(parts)
     if event.edits:

@@ -4,12 +4,14 @@ and completed (its result, or the workflow's refusal), into the review's chronic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic import RootModel
 from temporalio.api.history.v1 import HistoryEvent
 
 from tocsin import names
 from tocsin.models import (
+    Ack,
     CancelRequest,
     Decision,
     DecisionAction,
@@ -23,6 +25,7 @@ from tocsin.models import (
     RevisionResult,
     Severity,
 )
+from tocsin.models.delivery import TaskDoneRequest
 from tocsin.review.chronicle import Chronicle
 from tocsin.review.history import decode, event_time, first
 from tocsin.review.model import Kind, Refusal, Who
@@ -40,6 +43,7 @@ UpdateRequest = (
     | ResolveRequest
     | CancelRequest
     | RetractRequest
+    | TaskDoneRequest
 )
 UPDATE_MODELS: dict[str, type[UpdateRequest]] = {
     names.DECIDE: DecisionRequest,
@@ -48,6 +52,7 @@ UPDATE_MODELS: dict[str, type[UpdateRequest]] = {
     names.RESOLVE: ResolveRequest,
     names.CANCEL: CancelRequest,
     names.RETRACT: RetractRequest,
+    names.TASK_DONE: TaskDoneRequest,
 }
 
 
@@ -150,6 +155,8 @@ def read_completed(
             who=chronicle.who(request.person),
             detail=chronicle.retraction,
         )
+    elif isinstance(request, TaskDoneRequest) and result is not None:
+        _task_done(chronicle, run, found.event, request, decode(result, Ack).recorded_at)
     elif isinstance(request, CancelRequest):
         chronicle.cancelled = True
         chronicle.cancel_reason = request.reason.strip()
@@ -160,6 +167,29 @@ def read_completed(
             who=chronicle.who(request.person),
             detail=chronicle.cancel_reason,
         )
+
+
+def _task_done(
+    chronicle: Chronicle, run: int, event: HistoryEvent, request: TaskDoneRequest, at: datetime
+) -> None:
+    """A person published a text by hand, and said where (a URL) or how (a note)."""
+    who = chronicle.who(request.person)
+    chronicle.ledger.task_done(request, at, who)
+    item = chronicle.ledger.tasks.get(request.task)
+    row = chronicle.ledger.task_rows.get(request.task)
+    chronicle.add(
+        run,
+        event,
+        Kind.TASK_DONE,
+        at=at,
+        phase=row.phase if row else None,
+        sequence=row.sequence if row else 0,
+        revision=item.revision if item else None,
+        channel=row.channel if row else None,
+        language=row.language if row else "",
+        who=who,
+        detail=request.url or request.note,
+    )
 
 
 def _revision_edits(chronicle: Chronicle, request: RevisionRequest) -> list[EditDiff]:
