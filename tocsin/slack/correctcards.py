@@ -181,6 +181,7 @@ def correct_modal(
                     initial_value=item.text,
                     max_length=INPUT_LIMIT,
                 ),
+                optional=False,
             )
         )
     if notes:
@@ -195,6 +196,7 @@ def correct_modal(
                 placeholder=t("slack.correct.reason_example")[:150],
                 max_length=MAX_COMMENT_CHARS,
             ),
+            optional=False,
         )
     )
     return View(
