@@ -21,6 +21,7 @@ import pytest
 
 from tests.fakeslack import (
     CHANNEL,
+    Failure,
     block_actions,
     button_value,
     form,
@@ -302,6 +303,22 @@ async def test_forged_corriger_clicks_and_dialogs_are_refused_politely(
     said = (await ephemeral(rig, len(forged)))["text"]
     assert said.startswith(f"⛔ Refusé{NBSP}: «")
     assert "n’a pas été publié" in said
+    # A click Slack sent without its message's place: nothing to read the texts from.
+    told = len(rig.fake.ephemeral)
+    placeless = click_correct("UCAMILLE", card)
+    del placeless["container"]["message_ts"], placeless["message"]["ts"]
+    assert await rig.post(placeless) == 200
+    assert "n’a pas pu être lue" in (await ephemeral(rig, told))["text"]
+    # The card's thread cannot be read (the app removed from the channel): said, with the
+    # command line's way.
+    rig.fake.fail(
+        "conversations.replies", Failure(200, body={"ok": False, "error": "not_in_channel"})
+    )
+    told = len(rig.fake.ephemeral)
+    assert await rig.post(click_correct("UCAMILLE", card)) == 200
+    said = (await ephemeral(rig, told))["text"]
+    assert said.startswith("⛔ Aucun texte de cette carte")
+    assert f"`tocsin correct {cid} --phase acknowledge -e …`" in said
     assert rig.fake.views == []
 
     # Dialogs whose metadata was not written by the app.

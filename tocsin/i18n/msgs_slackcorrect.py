@@ -115,4 +115,9 @@ MESSAGES = {
         "✅ Korrektur von „{phase}“ zur Freigabe gesendet ({count} Text(e), Revision {revision}):"
         " Ihre Karte folgt im Kanal.",
     ),
+    "slack.correct.cli": (
+        "Corrigez-la en ligne de commande\u00a0: {command}",
+        "Correct it from the command line: {command}",
+        "Korrigieren Sie sie auf der Kommandozeile: {command}",
+    ),
 }

@@ -21,6 +21,7 @@ from typing import Any
 
 import structlog
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tocsin import crises
@@ -32,6 +33,7 @@ from tocsin.slack.cards import phase_title
 from tocsin.slack.correctcards import (
     INPUT_LIMIT,
     Published,
+    cli_command,
     correct_modal,
     digest,
     left_out,
@@ -99,6 +101,9 @@ class Corrections:
         card = click.message
         if not card.channel:
             return  # nowhere to answer: a click from a message Slack did not place
+        if not card.ts:
+            await self.front.tell(client, card.channel, click.user, t("slack.malformed"))
+            return
         try:
             status = await self.front.status(click.crisis_id)
             person_of(status.people, click.user)
@@ -116,7 +121,16 @@ class Corrections:
                 client, card.channel, click.user, t("slack.refused", reason=refusal)
             )
             return
-        found = await self.published(client, click)
+        try:
+            found = await self.published(client, click)
+        except SlackApiError as exc:
+            # The thread cannot be read (the card deleted, the app out of the channel).
+            error = str(exc.response.get("error") or "")[:60]
+            log.warning("slack.correct.thread", crisis=click.crisis_id, error=error)
+            command = cli_command(click.crisis_id, click.phase, click.sequence)
+            said = "\n".join([t("slack.correct.none"), t("slack.correct.cli", command=command)])
+            await self.front.tell(client, card.channel, click.user, said)
+            return
         offered = [
             x for x in found if not x.long and latest.get((x.channel, x.language)) == x.revision
         ]
