@@ -200,10 +200,14 @@ async def test_corriger_sends_a_correction_through_its_own_gate_from_the_card(ri
     assert said == {SMS: "Ce champ est obligatoire."}
     too_long = "x" * (INPUT_LIMIT + 1)
     said = errors_of(await submit(rig, "UCAMILLE", dialog, {SMS: too_long, BlockId.REASON: "x"}))
-    assert said == {SMS: f"Trop long{NBSP}: {INPUT_LIMIT} caractères au plus."}
+    assert said == {SMS: f"Trop long{NBSP}: 3\u202f000 caractères au plus."}
     corrected = sms.replace("0", "9") + " Numéro corrigé."
     said = errors_of(await submit(rig, "UCAMILLE", dialog, {SMS: corrected}))
     assert said == {BlockId.REASON: "Ce champ est obligatoire."}
+    said = errors_of(
+        await submit(rig, "UCAMILLE", dialog, {SMS: corrected, BlockId.REASON: "x" * 2001})
+    )
+    assert said == {BlockId.REASON: f"Trop long{NBSP}: 2\u202f000 caractères au plus."}
     assert not corrections(await crises.status(rig.client, cid))
 
     # Someone of the crisis who is not an author: the workflow's refusal, privately.

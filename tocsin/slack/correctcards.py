@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from tocsin.i18n import t
+from tocsin.i18n.formats import number
 from tocsin.models import Channel, NotifyRequest, PhaseName, StatementText
 from tocsin.models.base import MAX_COMMENT_CHARS
 from tocsin.slack.cards import phase_title
@@ -144,7 +145,12 @@ def left_out(
     if too_long:
         command = cli_command(crisis, phase, sequence)
         lines.append(
-            t("slack.correct.too_long", texts=_names(too_long), limit=INPUT_LIMIT, command=command)
+            t(
+                "slack.correct.too_long",
+                texts=_names(too_long),
+                limit=number(INPUT_LIMIT),
+                command=command,
+            )
         )
     if elsewhere:
         lines.append(t("slack.correct.elsewhere", texts=", ".join(elsewhere)))

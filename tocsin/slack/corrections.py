@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from tocsin import crises
 from tocsin.i18n import t
+from tocsin.i18n.formats import number
 from tocsin.models import Channel, CorrectionRequest, CrisisStatus, PhaseName, TextEdit
 from tocsin.models.base import MAX_COMMENT_CHARS
 from tocsin.slack import payloads
@@ -76,7 +77,7 @@ def edits_of(
         if not text:
             errors[block] = t("slack.required")
         elif len(text) > INPUT_LIMIT:
-            errors[block] = t("slack.correct.too_long_field", limit=INPUT_LIMIT)
+            errors[block] = t("slack.correct.too_long_field", limit=number(INPUT_LIMIT))
         elif digest(text) != was:
             edits.append(TextEdit(channel=where[0], language=where[1], text=text))
     if not edits and not errors:
@@ -193,7 +194,9 @@ class Corrections:
         if not reason:
             errors[BlockId.REASON] = t("slack.required")
         elif len(reason) > MAX_COMMENT_CHARS:
-            errors[BlockId.REASON] = t("slack.correct.too_long_field", limit=MAX_COMMENT_CHARS)
+            errors[BlockId.REASON] = t(
+                "slack.correct.too_long_field", limit=number(MAX_COMMENT_CHARS)
+            )
         if errors:
             await ack(response_action="errors", errors=errors)
             return
