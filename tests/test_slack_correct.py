@@ -47,7 +47,8 @@ from tocsin.models import (
     TimelineEvent,
 )
 from tocsin.slack.cards import approval_card
-from tocsin.slack.correctcards import INPUT_LIMIT, text_block
+from tocsin.slack.correctcards import INPUT_LIMIT, digest, text_block
+from tocsin.slack.corrections import edits_of
 from tocsin.slack.ids import PUBLISHED_EVENT, ActionId, BlockId, ViewId
 from tocsin.slack.words import text_name
 
@@ -425,3 +426,32 @@ def test_no_refusal_says_refused_twice() -> None:
     said = text_in("fr", "err.refused", reason=refusal.localized())
     assert said.startswith("Refusé")
     assert said.endswith(": la tâche t3 est déjà marquée publiée par Sacha Benali"), said
+
+
+# --------------------------------------------------------------------------- the dialog's texts
+
+
+def test_several_texts_corrected_at_once_and_the_unchanged_left_out() -> None:
+    published = {SMS: "Eau non potable.", WEBSITE: "<p>Eau non potable.</p>"}
+    x = text_block(Channel.X, "fr")
+    offered = {SMS: digest(published[SMS]), WEBSITE: digest(published[WEBSITE]), x: digest("T.")}
+
+    def typed(texts: dict[str, str]) -> dict[str, Any]:
+        return {
+            block: {"value": {"type": "plain_text_input", "value": v}} for block, v in texts.items()
+        }
+
+    edits, errors = edits_of(
+        typed({SMS: "Eau potable.", WEBSITE: " <p>Eau non potable.</p>\n", x: "T2."}), offered
+    )
+    assert errors == {}
+    assert [(e.channel, e.text) for e in edits] == [
+        (Channel.SMS, "Eau potable."),
+        (Channel.X, "T2."),
+    ]
+    # Nothing changed (spaces around do not count): said beside the first text.
+    edits, errors = edits_of(
+        typed({SMS: " Eau non potable. ", WEBSITE: published[WEBSITE], x: "T."}), offered
+    )
+    assert edits == []
+    assert list(errors) == [SMS]
