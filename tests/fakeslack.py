@@ -360,7 +360,12 @@ def texts_of(item: Any, *, markup: bool = False) -> Iterator[str]:
 
 
 def has_buttons(message: dict[str, Any]) -> bool:
-    return any(block.get("type") == "actions" for block in message.get("blocks") or [])
+    """Whether the message still asks for something: buttons other than « Corriger » (a
+    published statement's card keeps that one)."""
+    return any(
+        block.get("type") == "actions" and block.get("block_id") != "tocsin_correct_actions"
+        for block in message.get("blocks") or []
+    )
 
 
 def button_value(message: dict[str, Any], action_id: str) -> str:

@@ -1,8 +1,9 @@
 """The Bolt app: the listeners of each kind registered on it, behind request verification.
 
-``actions`` (button clicks), ``views`` (dialogs submitted), ``commands`` (``/tocsin``) and
-``tasks`` (« Publié » under a manual task, and its dialog) each register their listeners;
-``front`` holds what they share.
+``actions`` (button clicks), ``views`` (dialogs submitted), ``commands`` (``/tocsin``),
+``tasks`` (« Publié » under a manual task, and its dialog) and ``corrections`` (« Corriger »
+under a published statement, and its dialog) each register their listeners; ``front`` holds
+what they share.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from tocsin.config import Settings
 from tocsin.i18n import t
 from tocsin.playbook import PlaybookLibrary
-from tocsin.slack import actions, commands, payloads, tasks, views
+from tocsin.slack import actions, commands, corrections, payloads, tasks, views
 from tocsin.slack.front import SlackFront, TemporalClient
 from tocsin.slack.notifier import web_client
 from tocsin.slack.replays import guard_for
@@ -75,6 +76,6 @@ def build_app(
     app.use(replay_guard)
     app.use(well_formed)
     front = SlackFront(slack, temporal, settings, library)
-    for listeners in (actions, views, commands, tasks):
+    for listeners in (actions, views, commands, tasks, corrections):
         listeners.register(app, front)
     return app

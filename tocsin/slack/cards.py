@@ -9,6 +9,7 @@ input) are respected by cutting what is *shown*, never what is published, and sa
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from html.parser import HTMLParser
@@ -61,6 +62,42 @@ def phase_title(phase: PhaseName | None, sequence: int) -> str:
     if phase is None:
         return ""
     return phase_name(phase, sequence)
+
+
+def statement_title(phase: PhaseName | None, sequence: int, correction: int = 0) -> str:
+    """The phase's name, or « Correction 2 — Alerte » for a correction of its statement."""
+    name = phase_title(phase, sequence)
+    return t("slack.correct.name", number=correction, phase=name) if correction else name
+
+
+# What the workflow writes as a correction's note (workflows/steps.py): its reason, prefixed.
+_CORRECTION_NOTE = re.compile(r"^Correction\s*:\s*")
+
+
+def correction_reason(draft: Draft | None) -> str:
+    """Why a correction is asked: its draft's note without the workflow's French prefix."""
+    return _CORRECTION_NOTE.sub("", draft.note) if draft is not None else ""
+
+
+def statement_value(crisis_id: str, phase: PhaseName, sequence: int) -> str:
+    """What a « Corriger » button carries back (read by ``payloads.statement_click``)."""
+    return json.dumps(
+        {"crisis": crisis_id, "phase": phase.value, "sequence": sequence}, separators=(",", ":")
+    )
+
+
+def correct_button(crisis_id: str, phase: PhaseName, sequence: int) -> ActionsBlock:
+    """« Corriger » under a published statement: its authors open a correction."""
+    return ActionsBlock(
+        block_id=BlockId.CORRECT,
+        elements=[
+            ButtonElement(
+                text=t("slack.correct.button"),
+                action_id=ActionId.CORRECT,
+                value=statement_value(crisis_id, phase, sequence),
+            )
+        ],
+    )
 
 
 def local(at: datetime, timezone: str) -> str:
@@ -156,7 +193,7 @@ def card_text(request: NotifyRequest) -> str:
     organisation's language: built from the notice's kind, phase and revision, not from the
     workflow's French ``message``."""
     drill = f"[{t('slack.exercise')}] " if request.exercise else ""
-    phase = phase_title(request.phase, request.sequence)
+    phase = statement_title(request.phase, request.sequence, request.correction)
     return t(
         "slack.card_text",
         drill=drill,
@@ -176,18 +213,31 @@ def notice_words(request: NotifyRequest) -> str:
 
 
 def approval_card(
-    request: NotifyRequest, timezone: str, approvers: str, *, status: str = ""
+    request: NotifyRequest,
+    timezone: str,
+    approvers: str,
+    *,
+    status: str = "",
+    correctable: bool = False,
 ) -> list[Block]:
     """The card: what awaits approval, for whom, until when; and the buttons.
 
-    ``status`` replaces the buttons once a decision is taken (or changes are asked).
+    ``status`` replaces the buttons once a decision is taken (or changes are asked);
+    ``correctable`` adds « Corriger » under it, once the statement is published. A correction's
+    card says so: its number, its reason, and the corrected texts (the others do not change).
     """
     draft = request.draft
     texts = draft.texts if draft is not None else request.texts
     revision = draft.revision if draft is not None else (request.revision or 0)
     next_update = draft.next_update_at if draft is not None else None
     drill = f"{t('slack.exercise')} – " if request.exercise else ""
-    header = f"{drill}{request.title} – {phase_title(request.phase, request.sequence)}"
+    phase = phase_title(request.phase, request.sequence)
+    if request.correction:
+        header = drill + t(
+            "slack.correct.header", number=request.correction, phase=phase, title=request.title
+        )
+    else:
+        header = f"{drill}{request.title} – {phase}"
     facts = [
         t("slack.revision", revision=revision),
         t("slack.approvers", who=approvers) if approvers else "",
@@ -198,7 +248,13 @@ def approval_card(
         HeaderBlock(text=PlainTextObject(text=header[:150])),
         SectionBlock(text=MarkdownTextObject(text="  ·  ".join(f for f in facts if f))),
     ]
-    if draft is not None and draft.note:
+    if request.correction:
+        reason = t("slack.correct.reason", reason=escape(correction_reason(draft)))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=reason[:SECTION_LIMIT])))
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=t("slack.correct.only_corrected"))])
+        )
+    elif draft is not None and draft.note:
         blocks.append(
             ContextBlock(
                 elements=[MarkdownTextObject(text=t("slack.note", note=escape(draft.note)))]
@@ -219,11 +275,13 @@ def approval_card(
     if draft is not None and draft.findings and not status:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=findings_text(draft))))
     blocks.append(DividerBlock())
-    room = MAX_BLOCKS - len(blocks) - 3
+    room = MAX_BLOCKS - len(blocks) - (4 if correctable else 3)
     blocks.extend(_texts(texts, room))
     blocks.append(DividerBlock())
     if status:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=status)]))
+        if correctable and request.phase is not None:
+            blocks.append(correct_button(request.crisis_id, request.phase, request.sequence))
     else:
         blocks.append(actions(request.crisis_id, revision))
     return blocks

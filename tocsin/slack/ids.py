@@ -12,6 +12,7 @@ class ActionId(StrEnum):
     REJECT = "tocsin_reject"
     REVISE = "tocsin_revise"
     TASK_DONE = "tocsin_task_done"  # « Publié » on a text to publish by hand
+    CORRECT = "tocsin_correct"  # « Corriger » on the card of a published statement
 
 
 class ViewId(StrEnum):
@@ -21,10 +22,12 @@ class ViewId(StrEnum):
     REVISE = "tocsin_view_revise"
     START = "tocsin_view_start"
     TASK_DONE = "tocsin_view_task_done"
+    CORRECT = "tocsin_view_correct"
 
 
 class BlockId(StrEnum):
     ACTIONS = "tocsin_actions"
+    CORRECT = "tocsin_correct_actions"  # the « Corriger » button of a published statement
     COMMENT = "tocsin_comment"
     OVERRIDE = "tocsin_override"
     REASON = "tocsin_reason"
@@ -39,4 +42,5 @@ TEXT_BLOCK_PREFIX = "tocsin_text__"  # + channel + "__" + language, one input pe
 INPUT_ACTION = "value"
 CARD_EVENT = "tocsin_card"  # message metadata event type: finds a card again after a crash
 NOTICE_EVENT = "tocsin_notice"
+PUBLISHED_EVENT = "tocsin_published"  # a published text in the card's thread: the text itself
 SLASH_COMMAND = "/tocsin"

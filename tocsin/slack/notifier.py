@@ -40,11 +40,12 @@ from tocsin.slack.cards import (
     card_text,
     decided_status,
     notice_words,
-    phase_title,
     revise_button,
     shown,
+    statement_title,
 )
-from tocsin.slack.ids import CARD_EVENT, NOTICE_EVENT
+from tocsin.slack.correctcards import published_payload
+from tocsin.slack.ids import CARD_EVENT, NOTICE_EVENT, PUBLISHED_EVENT
 from tocsin.slack.settings import SlackSettings
 from tocsin.slack.taskcards import posts_message, task_message
 from tocsin.slack.words import channel_name, escape, language_name, mentions, text_name
@@ -137,9 +138,11 @@ class SlackNotifier:
         event: str = NOTICE_EVENT,
         crisis: str = "",
         known: Mapping[str, str] | None = None,
+        payload: Mapping[str, str | int | bool] | None = None,
     ) -> str:
         """Post, unless a message with ``key`` is already there: then update it. Returns its ts.
-        ``known`` is what :meth:`posted` returned, when several messages go to the same place."""
+        ``known`` is what :meth:`posted` returned, when several messages go to the same place;
+        ``payload``, more for the message's metadata."""
         if known is None:
             known = await self.posted(channel, thread_ts)
         found = known.get(key)
@@ -153,7 +156,10 @@ class SlackNotifier:
             channel=channel,
             text=text,
             blocks=blocks,
-            metadata={"event_type": event, "event_payload": {"key": key, "crisis": crisis}},
+            metadata={
+                "event_type": event,
+                "event_payload": {**(payload or {}), "key": key, "crisis": crisis},
+            },
             unfurl_links=False,
             unfurl_media=False,
             **kwargs,
@@ -297,7 +303,13 @@ class SlackNotifier:
                 channel=channel,
                 ts=card_ts,
                 text=card_text(request),
-                blocks=approval_card(request, request.timezone, "", status=status),
+                blocks=approval_card(
+                    request,
+                    request.timezone,
+                    "",
+                    status=status,
+                    correctable=request.kind is NotifyKind.PUBLISHED,
+                ),
             )
         authors = mentions(request.author_slack_ids, [])
         if request.kind is NotifyKind.CHANGES_REQUESTED and decision is not None:
@@ -316,7 +328,7 @@ class SlackNotifier:
                 key,
                 t(
                     "slack.published_line",
-                    phase=phase_title(request.phase, request.sequence),
+                    phase=statement_title(request.phase, request.sequence, request.correction),
                     revision=request.revision,
                 ),
                 thread_ts=card_ts or None,
@@ -342,7 +354,10 @@ class SlackNotifier:
                         SectionBlock(text=MarkdownTextObject(text=shown(item.text))),
                     ],
                     thread_ts=card_ts or None,
+                    event=PUBLISHED_EVENT,
+                    crisis=request.crisis_id,
                     known=known,
+                    payload=published_payload(request, item),
                 )
             return ts
         return await self.post_once(channel, key, status, thread_ts=card_ts or None, known=seen)

@@ -12,13 +12,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tocsin.models import PhaseName
+
 # \Z, not $: « $ » also matches before a final line break (« t1\n »).
 CRISIS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\Z")
 SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,40}\Z")  # users, channels (U…, C…, D…)
 TS = re.compile(r"^\d{1,12}(\.\d{1,8})?\Z")
 MAX_VALUE = 500  # characters of a button's value or a dialog's metadata the app wrote
+MAX_METADATA = 3000  # Slack's limit for a dialog's private metadata (the correction dialog's)
 MAX_REVISION = 1_000_000
 TASK = re.compile(r"^t[0-9]{1,6}\Z")  # a manual task's id (tocsin.models.delivery.TaskId)
+PHASES = frozenset(p.value for p in PhaseName)
 
 
 class Malformed(ValueError):
@@ -63,9 +67,9 @@ def crisis_of(data: dict[str, Any]) -> tuple[str, int]:
     return crisis, revision
 
 
-def decode(value: object) -> dict[str, Any]:
+def decode(value: object, limit: int = MAX_VALUE) -> dict[str, Any]:
     """A JSON object the app wrote (a button's value, a dialog's metadata)."""
-    if not isinstance(value, str) or not value or len(value) > MAX_VALUE:
+    if not isinstance(value, str) or not value or len(value) > limit:
         raise Malformed("value")
     try:
         data = json.loads(value)
@@ -120,6 +124,21 @@ def task_of(data: dict[str, Any]) -> tuple[str, str]:
     if not isinstance(task, str) or not TASK.match(task):
         raise Malformed("task")
     return crisis, task
+
+
+def statement_of(data: dict[str, Any]) -> tuple[str, PhaseName, int]:
+    """The crisis and the published statement (phase, sequence) a « Corriger » button or its
+    dialog names."""
+    crisis, phase, sequence = data.get("crisis"), data.get("phase"), data.get("sequence")
+    if not isinstance(crisis, str) or not CRISIS_ID.match(crisis):
+        raise Malformed("crisis")
+    if not isinstance(phase, str) or phase not in PHASES:
+        raise Malformed("phase")
+    if isinstance(sequence, bool) or not isinstance(sequence, int):
+        raise Malformed("sequence")
+    if not 0 <= sequence <= MAX_REVISION:
+        raise Malformed("sequence")
+    return crisis, PhaseName(phase), sequence
 
 
 @dataclass(frozen=True)
@@ -177,6 +196,39 @@ def task_click(body: object) -> TaskClick:
     )
 
 
+@dataclass(frozen=True)
+class StatementClick:
+    """« Corriger » clicked on the card of a published statement: who, where, which one."""
+
+    user: str
+    message: Message  # the card
+    crisis_id: str
+    phase: PhaseName
+    sequence: int
+    trigger_id: str
+
+
+def statement_click(body: object) -> StatementClick:
+    user = user_of(body)
+    if not user:
+        raise Malformed("user")
+    actions = body.get("actions") if isinstance(body, dict) else None
+    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+        raise Malformed("actions")
+    crisis_id, phase, sequence = statement_of(decode(actions[0].get("value")))
+    container = mapping(body, "container")
+    channel = slack_id(container, "channel_id") or slack_id(mapping(body, "channel"), "id")
+    ts = field(container, "message_ts", limit=30) or field(mapping(body, "message"), "ts", limit=30)
+    return StatementClick(
+        user=user,
+        message=message_of({"channel": channel, "ts": ts}),
+        crisis_id=crisis_id,
+        phase=phase,
+        sequence=sequence,
+        trigger_id=field(body, "trigger_id", limit=200),
+    )
+
+
 def where(body: object) -> tuple[str, str]:
     """The user and channel of any interaction, as far as they are well formed ("" if not)."""
     container = mapping(body, "container")
@@ -202,12 +254,12 @@ class Submission:
         return crisis_id, revision, channel, ts if TS.match(ts) else ""
 
 
-def submission(body: object, default_block: str) -> Submission:
+def submission(body: object, default_block: str, limit: int = MAX_VALUE) -> Submission:
     """The dialog of ``body``; its metadata is {} when malformed (``card()`` then refuses)."""
     view = mapping(body, "view")
     values = mapping(mapping(view, "state"), "values")
     try:
-        meta = decode(view.get("private_metadata"))
+        meta = decode(view.get("private_metadata"), limit)
     except Malformed:
         meta = {}
     return Submission(
