@@ -374,6 +374,7 @@ def _correction_notice(kind: NotifyKind) -> NotifyRequest:
         idempotency_key="k",
         draft=draft,
         correction=2,
+        correction_reason="mauvais numéro <!channel>",
     )
 
 

@@ -84,6 +84,7 @@ def build(
         draft=gate.draft if gate is not None and notice.kind in SHOWS_DRAFT else None,
         card=card,
         correction=correction,
+        correction_reason=gate.correction_reason if gate is not None and correction else "",
         deadline=gate.deadline if gate is not None else None,
         approver_role=role,
         decision=notice.decision,

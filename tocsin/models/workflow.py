@@ -375,6 +375,7 @@ class NotifyRequest(Strict):
     draft: Draft | None = None  # the revision awaiting approval, or the texts published
     card: str = ""  # the gate's card, as the first notice of the gate returned it
     correction: int = 0  # the gate corrects a published statement: its number, else 0
+    correction_reason: str = ""
     deadline: datetime | None = None
     approver_role: str = ""
     decision: Decision | None = None  # for decided / changes requested / published

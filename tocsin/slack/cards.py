@@ -9,7 +9,6 @@ input) are respected by cutting what is *shown*, never what is published, and sa
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from html.parser import HTMLParser
@@ -68,15 +67,6 @@ def statement_title(phase: PhaseName | None, sequence: int, correction: int = 0)
     """The phase's name, or « Correction 2 — Alerte » for a correction of its statement."""
     name = phase_title(phase, sequence)
     return t("slack.correct.name", number=correction, phase=name) if correction else name
-
-
-# What the workflow writes as a correction's note (workflows/steps.py): its reason, prefixed.
-_CORRECTION_NOTE = re.compile(r"^Correction\s*:\s*")
-
-
-def correction_reason(draft: Draft | None) -> str:
-    """Why a correction is asked: its draft's note without the workflow's French prefix."""
-    return _CORRECTION_NOTE.sub("", draft.note) if draft is not None else ""
 
 
 def statement_value(crisis_id: str, phase: PhaseName, sequence: int) -> str:
@@ -248,8 +238,8 @@ def approval_card(
         HeaderBlock(text=PlainTextObject(text=header[:150])),
         SectionBlock(text=MarkdownTextObject(text="  ·  ".join(f for f in facts if f))),
     ]
-    if request.correction:
-        reason = t("slack.correct.reason", reason=escape(correction_reason(draft)))
+    if request.correction and request.correction_reason:
+        reason = t("slack.correct.reason", reason=escape(request.correction_reason))
         blocks.append(SectionBlock(text=MarkdownTextObject(text=reason[:SECTION_LIMIT])))
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text=t("slack.correct.only_corrected"))])
