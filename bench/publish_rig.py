@@ -1,0 +1,254 @@
+"""What the publishing benchmarks share: loopback platforms that answer after a set latency and
+note when each publication was acknowledged, the accounts file that points a worker at them,
+crises whose phase goes to chosen channels, and the worker process.
+
+The platforms are the tests' fakes (tests/fakemastodon.py, tests/webhook_receiver.py, aiosmtpd
+as tests/test_publish_mail.py runs it), made slow here: each answers ``latency`` seconds after
+it has done the work, and records the idempotency key of the publication it acknowledged (the
+``Idempotency-Key`` of a Mastodon post, a webhook's ``webhook-id``, the left part of an
+e-mail's ``Message-ID``) with the moment of its answer, on this process's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from tests.fakemastodon import TOKEN, FakeMastodon
+from tests.helpers import LIBRARY, samples
+from tests.processes import Process, spawn, tocsin_env
+from tests.test_publish_mail import PASSWORD, Smtp, smtp_server
+from tests.webhook_receiver import SECRET, Receiver
+from tocsin import crises
+from tocsin.config import Settings
+from tocsin.models import Channel, CrisisInput, PhaseName
+from tocsin.publish.models import idempotency_key
+
+LATENCY = 0.2  # seconds every fake platform takes to answer
+PLAYBOOK = (
+    "accident-industriel"  # French only; Mastodon, SMS, FR-Alert, web, press among its channels
+)
+# Eight channels, each with an account of its own: Mastodon, the press by e-mail, and webhooks
+# (an SMS gateway, the FR-Alert operator, the site's CMS, and three operators' intake).
+WEBHOOK_CHANNELS = [
+    Channel.SMS,
+    Channel.CELL_BROADCAST,
+    Channel.WEBSITE,
+    Channel.FACEBOOK,
+    Channel.HOTLINE,
+    Channel.RADIO,
+]
+EIGHT = [Channel.MASTODON, Channel.PRESS_RELEASE, *WEBHOOK_CHANNELS]
+KEY = re.compile(rb"tocsin-[0-9a-f]{36}")
+
+
+def loads() -> str:
+    one, five, fifteen = os.getloadavg()
+    return (
+        f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min), {os.cpu_count()} cores"
+    )
+
+
+@dataclass
+class Acks:
+    """The first acknowledgement of each publication, by its key (``perf_counter`` seconds)."""
+
+    at: dict[str, float] = field(default_factory=dict)
+    count: dict[str, int] = field(default_factory=dict)  # every 2xx answer for the key
+
+    def record(self, key: str | None) -> None:
+        if key:
+            self.at.setdefault(key, time.perf_counter())
+            self.count[key] = self.count.get(key, 0) + 1
+
+    async def all_of(self, keys: Iterable[str], within: float = 120.0) -> float:
+        """The moment the last of ``keys`` was acknowledged, once all are."""
+        keys = list(keys)
+        deadline = time.perf_counter() + within
+        while not all(k in self.at for k in keys):
+            if time.perf_counter() > deadline:
+                missing = [k for k in keys if k not in self.at]
+                raise TimeoutError(f"{len(missing)} of {len(keys)} publications not acknowledged")
+            await asyncio.sleep(0.002)
+        return max(self.at[k] for k in keys)
+
+
+class SlowMastodon(FakeMastodon):
+    def __init__(self, acks: Acks, latency: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.acks, self.latency = acks, latency
+
+    async def _create(self, request: web.Request) -> web.StreamResponse:
+        answer = await super()._create(request)
+        await asyncio.sleep(self.latency)
+        if answer.status == 200:
+            self.acks.record(request.headers.get("Idempotency-Key"))
+        return answer
+
+
+class SlowReceiver(Receiver):
+    def __init__(self, acks: Acks, latency: float) -> None:
+        super().__init__()
+        self.acks, self.latency = acks, latency
+
+    async def _hook(self, request: web.Request) -> web.StreamResponse:
+        answer = await super()._hook(request)
+        await asyncio.sleep(self.latency)
+        if answer.status == 200:
+            self.acks.record(request.headers.get("webhook-id"))
+        return answer
+
+
+@contextlib.contextmanager
+def slow_smtp(folder: Path, acks: Acks, latency: float) -> Iterator[Smtp]:
+    """aiosmtpd (STARTTLS, AUTH) whose 250 after DATA comes ``latency`` seconds late."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with smtp_server(folder) as smtp:
+        handler = smtp.handler
+        accept = handler.handle_DATA
+
+        async def handle_data(server: SMTP, session: Session, envelope: Envelope) -> str:
+            said = await accept(server, session, envelope)
+            await asyncio.sleep(latency)
+            content = envelope.content if isinstance(envelope.content, bytes) else b""
+            found = KEY.search(content)
+            acks.record(found.group().decode() if found else None)
+            return said
+
+        handler.handle_DATA = handle_data  # type: ignore[method-assign]
+        yield smtp
+
+
+@dataclass
+class Platforms:
+    acks: Acks
+    mastodon: SlowMastodon
+    receivers: dict[Channel, SlowReceiver]
+    smtp: Smtp
+    accounts: Path  # the accounts file
+    env: dict[str, str]  # the secrets it names
+
+    def account_of(self, channel: Channel) -> str:
+        return f"compte-{channel.value.replace('_', '-')}"
+
+
+@contextlib.asynccontextmanager
+async def platforms(
+    folder: Path, *, latency: float = LATENCY, rate: str | None = None
+) -> AsyncIterator[Platforms]:
+    """A slow Mastodon, six slow webhook receivers and a slow SMTP server, and an accounts file
+    giving each of the eight channels its own account (``rate``: every account's, instead of
+    its kind's default)."""
+    acks = Acks()
+    mastodon = SlowMastodon(acks, latency)
+    receivers = {c: SlowReceiver(acks, latency) for c in WEBHOOK_CHANNELS}
+    await mastodon.start()
+    for receiver in receivers.values():
+        await receiver.start()
+    try:
+        with slow_smtp(folder / "smtp", acks, latency) as smtp:
+            found = Platforms(
+                acks,
+                mastodon,
+                receivers,
+                smtp,
+                folder / "comptes.yml",
+                {"MASTODON_TOKEN": TOKEN, "SMTP_PASSWORD": PASSWORD, "GW_SECRET": SECRET},
+            )
+            limit = f", rate: {rate}" if rate else ""
+            lines = [
+                "accounts:",
+                f"  {found.account_of(Channel.MASTODON)}: "
+                f'{{kind: mastodon, url: "{mastodon.url}", token_env: MASTODON_TOKEN{limit}}}',
+                f"  {found.account_of(Channel.PRESS_RELEASE)}:",
+                "    {kind: email, host: 127.0.0.1, port: " + str(smtp.port) + ", "
+                "username: crise, password_env: SMTP_PASSWORD, "
+                f'from: "Préfecture <crise@example.fr>", to: [presse@example.fr], '
+                f'ca_file: "{smtp.cert}"{limit}}}',
+            ]
+            lines += [
+                f"  {found.account_of(c)}: "
+                f'{{kind: webhook, url: "{r.url}", secret_env: GW_SECRET{limit}}}'
+                for c, r in receivers.items()
+            ]
+            lines += ["channels:"] + [f"  {c.value}: [{found.account_of(c)}]" for c in EIGHT]
+            found.accounts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            yield found
+    finally:
+        await mastodon.stop()
+        for receiver in receivers.values():
+            await receiver.stop()
+
+
+def crisis_to(
+    key: str, channels: list[Channel], *, playbook: str = PLAYBOOK, person: str = "camille"
+) -> CrisisInput:
+    """A crisis of a bundled playbook whose statements go to ``channels`` only (a phase that
+    names its own keeps those of them it names, or all of them if none)."""
+    loaded = LIBRARY.load(playbook)
+    phases = {
+        name: spec.model_copy(
+            update={"channels": [c for c in spec.channels if c in channels] or channels}
+        )
+        if spec.channels is not None
+        else spec
+        for name, spec in loaded.playbook.phases.items()
+    }
+    narrowed = loaded.playbook.model_copy(update={"channels": channels, "phases": phases})
+    loaded = type(loaded)(playbook=narrowed, file=loaded.file, doc=loaded.doc)
+    return crises.build_input(
+        loaded,
+        LIBRARY.template_folders,
+        samples(playbook),
+        key=key,
+        person=person,
+        exercise=False,
+        max_history_events=1500,
+    )
+
+
+def keys_of(
+    crisis: CrisisInput,
+    revision: int,
+    accounts: dict[Channel, str],
+    phase: PhaseName = PhaseName.ACKNOWLEDGE,
+) -> dict[str, Channel]:
+    """The idempotency keys of one approved phase's posts (one a channel and language), with
+    their channels."""
+    return {
+        idempotency_key(crisis.crisis_id, phase, 0, revision, channel, language, account): channel
+        for channel, account in accounts.items()
+        if channel in crisis.playbook.statement_templates(phase)
+        for language in crisis.playbook.languages
+    }
+
+
+@contextlib.asynccontextmanager
+async def worker(
+    address: str, settings: Settings, folder: Path, **env: str
+) -> AsyncIterator[Process]:
+    """One `tocsin worker` process, as deployed, with ``env`` besides (accounts, secrets)."""
+    full = tocsin_env(
+        folder / "worker",
+        TEMPORAL_ADDRESS=address,
+        TOCSIN_TASK_QUEUE=settings.task_queue,
+        TOCSIN_OUTBOX=str(settings.outbox),
+        TOCSIN_LOG_LEVEL="warning",
+        **env,
+    )
+    process = await spawn(["worker"], full, folder / "worker.log")
+    try:
+        await process.wait_for_output("Worker prêt", within=120)
+        yield process
+    finally:
+        await process.stop()
