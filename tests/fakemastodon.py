@@ -16,8 +16,8 @@ to be down (``down``: 503), to revoke a token, to answer hostile fields (``tampe
 from __future__ import annotations
 
 import html
-import math
 import itertools
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
