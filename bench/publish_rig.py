@@ -84,14 +84,20 @@ class Acks:
 
 
 class SlowMastodon(FakeMastodon):
+    """Its clock is ``perf_counter``, so that its rate windows are on the bench's clock."""
+
     def __init__(self, acks: Acks, latency: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.acks, self.latency = acks, latency
+        self.clock = time.perf_counter
+        self.accepted: list[float] = []  # when each create answered 200 came in
 
     async def _create(self, request: web.Request) -> web.StreamResponse:
+        came = self.clock()
         answer = await super()._create(request)
         await asyncio.sleep(self.latency)
         if answer.status == 200:
+            self.accepted.append(came)
             self.acks.record(request.headers.get("Idempotency-Key"))
         return answer
 
