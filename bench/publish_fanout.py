@@ -29,7 +29,6 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from bench.approval_roundtrip import percentile
@@ -41,10 +40,11 @@ from bench.publish_rig import (
     keys_of,
     loads,
     platforms,
+    publication_steps,
     worker,
 )
 from tests.helpers import awaiting, settings_for, until_quiet, wait_status
-from tocsin import crises, names
+from tocsin import crises
 from tocsin.cli import leave
 from tocsin.logs import configure_logging
 from tocsin.models import Channel, CrisisInput, DecisionAction, DecisionRequest, PhaseName
@@ -86,36 +86,6 @@ async def approve_and_time(
     return last - started, wall, each
 
 
-async def stages(client: Client, cid: str, wall: float) -> dict[str, float]:
-    """Seconds from the approval (``wall``) to each step of the publication, from history."""
-    marks: dict[str, list[float]] = defaultdict(list)
-    kinds: dict[int, str] = {}
-    async for event in client.get_workflow_handle(cid).fetch_history_events():
-        at = event.event_time.ToDatetime().timestamp() - wall
-        if at < -0.5:
-            continue  # before the approval
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            name = event.activity_task_scheduled_event_attributes.activity_type.name
-            kinds[event.event_id] = name
-            marks[f"{name} scheduled"].append(at)
-        elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-            name = kinds.get(event.activity_task_started_event_attributes.scheduled_event_id, "")
-            marks[f"{name} started"].append(at)
-        elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-            name = kinds.get(event.activity_task_completed_event_attributes.scheduled_event_id, "")
-            marks[f"{name} completed"].append(at)
-    post, route, out = names.POST, names.ROUTE, names.PUBLISH
-    return {
-        "outbox written": max(marks[f"{out} completed"]),
-        "route scheduled": min(marks[f"{route} scheduled"]),
-        "route completed": min(marks[f"{route} completed"]),
-        "posts scheduled (first)": min(marks[f"{post} scheduled"]),
-        "posts scheduled (last)": max(marks[f"{post} scheduled"]),
-        "posts started (last)": max(marks[f"{post} started"]),
-        "posts completed (last)": max(marks[f"{post} completed"]),
-    }
-
-
 async def main(runs: int, latency: float) -> None:
     configure_logging("warning")
     print(f"before: {loads()}")
@@ -151,7 +121,9 @@ async def main(runs: int, latency: float) -> None:
                     if run < 0:
                         continue
                     times[name].append(took)
-                    for step, at in (await stages(client, batch[name].crisis_id, wall)).items():
+                    for step, at in (
+                        await publication_steps(client, batch[name].crisis_id, wall)
+                    ).items():
                         steps[name][step].append(at)
                     if name == FANOUT:
                         for channel, at in each.items():

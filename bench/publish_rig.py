@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 import time
+from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +24,15 @@ from typing import Any
 
 from aiohttp import web
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
 
 from tests.fakemastodon import TOKEN, FakeMastodon
 from tests.helpers import LIBRARY, samples
 from tests.processes import Process, spawn, tocsin_env
 from tests.test_publish_mail import PASSWORD, Smtp, smtp_server
 from tests.webhook_receiver import SECRET, Receiver
-from tocsin import crises
+from tocsin import crises, names
 from tocsin.config import Settings
 from tocsin.models import Channel, CrisisInput, PhaseName
 from tocsin.publish.models import idempotency_key
@@ -258,3 +261,58 @@ async def worker(
         yield process
     finally:
         await process.stop()
+
+
+async def steps(client: Client, cid: str, wall: float) -> dict[str, list[float]]:
+    """Seconds from ``wall`` (the epoch's) to each activity's scheduling, start and completion
+    in the crisis's history (the server's clock, to the millisecond): ``"<activity> started"``
+    and so on, each a list in the order of history."""
+    marks: dict[str, list[float]] = defaultdict(list)
+    kinds: dict[int, str] = {}
+    async for event in client.get_workflow_handle(cid).fetch_history_events():
+        at = event.event_time.ToDatetime().timestamp() - wall
+        if at < -0.5:
+            continue  # before
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            name = event.activity_task_scheduled_event_attributes.activity_type.name
+            kinds[event.event_id] = name
+            marks[f"{name} scheduled"].append(at)
+        elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+            name = kinds.get(event.activity_task_started_event_attributes.scheduled_event_id, "")
+            marks[f"{name} started"].append(at)
+        elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+            name = kinds.get(event.activity_task_completed_event_attributes.scheduled_event_id, "")
+            marks[f"{name} completed"].append(at)
+    return marks
+
+
+async def publication_steps(client: Client, cid: str, wall: float) -> dict[str, float]:
+    """Seconds from the approval (``wall``) to each step of the publication: the outbox files
+    (one ``publish_statement`` a channel), the ``route_statement``, the ``post_statement``s."""
+    marks = await steps(client, cid, wall)
+    post, route, out = names.POST, names.ROUTE, names.PUBLISH
+    return {
+        "outbox written (last)": max(marks[f"{out} completed"]),
+        "route scheduled": min(marks[f"{route} scheduled"]),
+        "route completed": min(marks[f"{route} completed"]),
+        "posts scheduled (first)": min(marks[f"{post} scheduled"]),
+        "posts started (last)": max(marks[f"{post} started"]),
+        "posts completed (last)": max(marks[f"{post} completed"]),
+    }
+
+
+async def card_steps(client: Client, cid: str, wall: float) -> dict[str, float]:
+    """Seconds from the trigger (``wall``) to each step before the approval card: the draft
+    (checked in its activity) and the approval request's notice (the first after the draft)."""
+    marks = await steps(client, cid, wall)
+    drafted = min(marks[f"{names.DRAFT} completed"])
+    asked = min(at for at in marks[f"{names.NOTIFY} scheduled"] if at >= drafted)
+    return {
+        "draft scheduled": min(marks[f"{names.DRAFT} scheduled"]),
+        "draft started": min(marks[f"{names.DRAFT} started"]),
+        "draft completed": drafted,
+        "approval notice scheduled": asked,
+        "approval notice completed": min(
+            at for at in marks[f"{names.NOTIFY} completed"] if at >= asked
+        ),
+    }
