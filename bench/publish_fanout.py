@@ -86,7 +86,7 @@ async def approve_and_time(
     return last - started, wall, each
 
 
-async def main(runs: int, latency: float) -> None:
+async def main(runs: int, latency: float, later: list[Channel] | None) -> None:
     configure_logging("warning")
     print(f"before: {loads()}")
     times: dict[str, list[float]] = defaultdict(list)
@@ -110,8 +110,8 @@ async def main(runs: int, latency: float) -> None:
             client = server.client
             for run in range(-1, runs):  # run -1: warm-up, not counted
                 tag = f"r{run + 1:03d}" if run >= 0 else "warm"
-                batch = {FANOUT: crisis_to(f"{tag}-all", EIGHT)} | {
-                    c.value: crisis_to(f"{tag}-{c.value}", [c]) for c in EIGHT
+                batch = {FANOUT: crisis_to(f"{tag}-all", EIGHT, later=later)} | {
+                    c.value: crisis_to(f"{tag}-{c.value}", [c], later=later) for c in EIGHT
                 }
                 await asyncio.gather(*(crises.trigger(client, settings, c) for c in batch.values()))
                 order = list(batch)
@@ -170,6 +170,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--latency", type=float, default=LATENCY)
+    parser.add_argument(
+        "--next-phase-sms",
+        action="store_true",
+        help="every crisis's next phases on SMS only: the same next draft after each approval",
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.runs, arguments.latency))
+    later = [Channel.SMS] if arguments.next_phase_sms else None
+    asyncio.run(main(arguments.runs, arguments.latency, later))
     leave(0)

@@ -200,10 +200,16 @@ async def platforms(
 
 
 def crisis_to(
-    key: str, channels: list[Channel], *, playbook: str = PLAYBOOK, person: str = "camille"
+    key: str,
+    channels: list[Channel],
+    *,
+    playbook: str = PLAYBOOK,
+    person: str = "camille",
+    later: list[Channel] | None = None,
 ) -> CrisisInput:
     """A crisis of a bundled playbook whose statements go to ``channels`` only (a phase that
-    names its own keeps those of them it names, or all of them if none)."""
+    names its own keeps those of them it names, or all of them if none); with ``later``, the
+    phases after the acknowledgement go to those channels instead."""
     loaded = LIBRARY.load(playbook)
     phases = {
         name: spec.model_copy(
@@ -213,7 +219,18 @@ def crisis_to(
         else spec
         for name, spec in loaded.playbook.phases.items()
     }
-    narrowed = loaded.playbook.model_copy(update={"channels": channels, "phases": phases})
+    everywhere = channels
+    if later is not None:
+        everywhere = list(dict.fromkeys(channels + later))
+        phases = {
+            name: spec.model_copy(
+                update={"channels": channels if name is PhaseName.ACKNOWLEDGE else later}
+            )
+            if name is not PhaseName.DETECT
+            else spec
+            for name, spec in phases.items()
+        }
+    narrowed = loaded.playbook.model_copy(update={"channels": everywhere, "phases": phases})
     loaded = type(loaded)(playbook=narrowed, file=loaded.file, doc=loaded.doc)
     return crises.build_input(
         loaded,
@@ -298,6 +315,8 @@ async def publication_steps(client: Client, cid: str, wall: float) -> dict[str, 
         "posts scheduled (first)": min(marks[f"{post} scheduled"]),
         "posts started (last)": max(marks[f"{post} started"]),
         "posts completed (last)": max(marks[f"{post} completed"]),
+        "next phase's draft scheduled": min(marks[f"{names.DRAFT} scheduled"] or [float("nan")]),
+        "next phase's draft completed": min(marks[f"{names.DRAFT} completed"] or [float("nan")]),
     }
 
 
