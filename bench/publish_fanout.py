@@ -37,6 +37,7 @@ from bench.publish_rig import (
     LATENCY,
     Platforms,
     crisis_to,
+    failures,
     keys_of,
     loads,
     platforms,
@@ -129,7 +130,9 @@ async def main(runs: int, latency: float, later: list[Channel] | None) -> None:
                         for channel, at in each.items():
                             in_fanout[channel].append(at)
                 print(f"run {run + 1}/{runs} done; {loads()}", flush=True)
+        failed = failures(folder / "worker.log")
     report(times, in_fanout, steps, latency)
+    print(f"failed tries in the worker's log: {dict(failed) or 'none'}")
     print(f"after: {loads()}")
 
 

@@ -45,6 +45,7 @@ from bench.publish_rig import (
     Platforms,
     card_steps,
     crisis_to,
+    failures,
     keys_of,
     loads,
     platforms,
@@ -227,6 +228,7 @@ async def main(samples: int, count: int, latency: float) -> None:
                     await together(client, settings, found, cards, folder, count) if count else None
                 )
                 busy = resident_kb([process.proc.pid]), peak_kb(process.proc.pid)
+            failed = failures(folder / "worker.log")
     finally:
         await fake.stop()
     print(f"\nplatforms answer in {latency:.3f} s; machine = time less that latency")
@@ -246,6 +248,7 @@ async def main(samples: int, count: int, latency: float) -> None:
             f"worker: resident {idle // 1024} MB before the {count}, {busy[0] // 1024} MB after; "
             f"peak {busy[1] // 1024} MB"
         )
+    print(f"failed tries in the worker's log: {dict(failed) or 'none'}")
     print("\nwhere the time goes, median ms after the trigger or the approval (server's clock):")
     for step in STEPS[SOLO]:
         cells = "".join(

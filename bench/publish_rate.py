@@ -36,7 +36,7 @@ from pathlib import Path
 from temporalio.client import Client
 
 from bench.mass_crisis import approval_asked, gathered
-from bench.publish_rig import Acks, SlowMastodon, crisis_to, keys_of, loads, worker
+from bench.publish_rig import Acks, SlowMastodon, crisis_to, failures, keys_of, loads, worker
 from tests.fakemastodon import TOKEN
 from tests.helpers import settings_for, status
 from tocsin import crises
@@ -129,9 +129,11 @@ async def main(count: int, requests: int, per: float, answers: str, latency: flo
                 await acks.all_of(keys, within=max(120.0, 3 * expected))
                 await asyncio.sleep(2 * latency + 1)  # a late duplicate would show now
                 lost = await deliveries_check(client, fake, inputs, keys)
+            failed = failures(folder / "worker.log")
     finally:
         await fake.stop()
     report(fake, keys, acks, requests, per, approved, lost)
+    print(f"failed tries in the worker's log: {dict(failed) or 'none'}")
     print(f"after: {loads()}")
 
 

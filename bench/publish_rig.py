@@ -16,7 +16,7 @@ import contextlib
 import os
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,9 +315,14 @@ async def publication_steps(client: Client, cid: str, wall: float) -> dict[str, 
         "posts scheduled (first)": min(marks[f"{post} scheduled"]),
         "posts started (last)": max(marks[f"{post} started"]),
         "posts completed (last)": max(marks[f"{post} completed"]),
-        "next phase's draft scheduled": min(marks[f"{names.DRAFT} scheduled"] or [float("nan")]),
-        "next phase's draft completed": min(marks[f"{names.DRAFT} completed"] or [float("nan")]),
+        "next phase's draft scheduled": min(after(marks[f"{names.DRAFT} scheduled"])),
+        "next phase's draft completed": min(after(marks[f"{names.DRAFT} completed"])),
     }
+
+
+def after(moments: list[float]) -> list[float]:
+    """The moments after the approval (``nan`` if none)."""
+    return [at for at in moments if at >= 0] or [float("nan")]
 
 
 async def card_steps(client: Client, cid: str, wall: float) -> dict[str, float]:
@@ -335,3 +340,19 @@ async def card_steps(client: Client, cid: str, wall: float) -> dict[str, float]:
             at for at in marks[f"{names.NOTIFY} completed"] if at >= asked
         ),
     }
+
+
+def failures(log: Path) -> Counter[str]:
+    """The worker's failed tries from its log: posts by account and problem (its
+    ``statement.post_failed`` lines), other activities by name (the SDK's)."""
+    found: Counter[str] = Counter()
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if "statement.post_failed" in line:
+            account = re.search(r"account=(\S+)", line)
+            problem = re.search(r"problem=(.{0,80})", line)
+            said = problem.group(1) if problem else "?"
+            found[f"post to {account.group(1) if account else '?'}: {said}"] += 1
+        elif "Completing activity as failed" in line:
+            kind = re.search(r"'activity_type': '([a-z_]+)'", line)
+            found[f"{kind.group(1) if kind else '?'} failed"] += 1
+    return found
