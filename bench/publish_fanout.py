@@ -36,6 +36,7 @@ from bench.publish_rig import (
     EIGHT,
     LATENCY,
     Platforms,
+    cell,
     crisis_to,
     failures,
     keys_of,
@@ -161,11 +162,11 @@ def report(
     print("\neach channel's acknowledgement within the fan-out, after the approval:")
     for channel, values in sorted(in_fanout.items(), key=lambda kv: statistics.median(kv[1])):
         print(ms_line(f"  {channel.value}", values))
-    print("\nwhere the time goes, median ms after the approval (server's clock):")
+    print("\nwhere the time goes, median ms after the approval (server's clock); most tries:")
     columns = [FANOUT, slowest.value, Channel.SMS.value]
     print(f"{'':<26}" + "".join(f"{c:>16}" for c in columns))
     for step in steps[FANOUT]:
-        cells = "".join(f"{statistics.median(steps[c][step]) * 1000:>16.1f}" for c in columns)
+        cells = "".join(cell(step, steps[c][step], 16) for c in columns)
         print(f"{step:<26}{cells}")
 
 

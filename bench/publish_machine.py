@@ -44,6 +44,7 @@ from bench.publish_rig import (
     LATENCY,
     Platforms,
     card_steps,
+    cell,
     crisis_to,
     failures,
     keys_of,
@@ -255,9 +256,7 @@ async def main(samples: int, count: int, latency: float) -> None:
     print(f"failed tries in the worker's log: {dict(failed) or 'none'}")
     print("\nwhere the time goes, median ms after the trigger or the approval (server's clock):")
     for step in STEPS[SOLO]:
-        cells = "".join(
-            f"{statistics.median(STEPS[w][step]) * 1000:>12.1f}" for w in (SOLO, MANY) if STEPS[w]
-        )
+        cells = "".join(cell(step, STEPS[w][step], 12) for w in (SOLO, MANY) if STEPS[w])
         print(f"  {step:<30}{cells}")
     print(f"after: {loads()}")
 

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import re
+import statistics
 import time
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -295,11 +296,16 @@ async def steps(client: Client, cid: str, wall: float) -> dict[str, list[float]]
             kinds[event.event_id] = name
             marks[f"{name} scheduled"].append(at)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-            name = kinds.get(event.activity_task_started_event_attributes.scheduled_event_id, "")
+            started = event.activity_task_started_event_attributes
+            name = kinds.get(started.scheduled_event_id, "")
             marks[f"{name} started"].append(at)
+            marks[f"{name} attempt"].append(started.attempt)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             name = kinds.get(event.activity_task_completed_event_attributes.scheduled_event_id, "")
             marks[f"{name} completed"].append(at)
+        elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+            name = kinds.get(event.activity_task_timed_out_event_attributes.scheduled_event_id, "")
+            marks[f"{name} timed out"].append(at)
     return marks
 
 
@@ -315,6 +321,7 @@ async def publication_steps(client: Client, cid: str, wall: float) -> dict[str, 
         "posts scheduled (first)": min(marks[f"{post} scheduled"]),
         "posts started (last)": max(marks[f"{post} started"]),
         "posts completed (last)": max(marks[f"{post} completed"]),
+        "posts: tries (most)": max(marks[f"{post} attempt"]),
         "next phase's draft scheduled": min(after(marks[f"{names.DRAFT} scheduled"])),
         "next phase's draft completed": min(after(marks[f"{names.DRAFT} completed"])),
     }
@@ -356,3 +363,10 @@ def failures(log: Path) -> Counter[str]:
             kind = re.search(r"'activity_type': '([a-z_]+)'", line)
             found[f"{kind.group(1) if kind else '?'} failed"] += 1
     return found
+
+
+def cell(step: str, values: list[float], width: int) -> str:
+    """A step's median in ms, or for the tries, the most any crisis needed."""
+    if step.startswith("posts: tries"):
+        return f"{max(values):>{width}.0f}"
+    return f"{statistics.median(values) * 1000:>{width}.1f}"
