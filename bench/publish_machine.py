@@ -38,7 +38,7 @@ from typing import TypeVar
 from temporalio.client import Client
 
 from bench.approval_roundtrip import percentile
-from bench.mass_crisis import approval_asked, gathered, peak_kb, resident_kb
+from bench.mass_crisis import approval_asked, cpu_seconds, gathered, peak_kb, resident_kb
 from bench.publish_rig import (
     EIGHT,
     LATENCY,
@@ -228,10 +228,12 @@ async def main(samples: int, count: int, latency: float) -> None:
                 solo_card, solo_acks = await alone(client, settings, found, cards, folder, samples)
                 print(f"1 at a time done; {loads()}", flush=True)
                 idle = resident_kb([process.proc.pid])
+                cpu = cpu_seconds([process.proc.pid])
                 many = (
                     await together(client, settings, found, cards, folder, count) if count else None
                 )
                 busy = resident_kb([process.proc.pid]), peak_kb(process.proc.pid)
+                FAKES["worker"] = cpu_seconds([process.proc.pid]) - cpu
             failed = failures(folder / "worker.log")
     finally:
         await fake.stop()
@@ -248,7 +250,11 @@ async def main(samples: int, count: int, latency: float) -> None:
             f"{count} at once: every card in {carded:.1f} s, every channel acknowledged "
             f"{published:.1f} s after the first decision"
         )
-        print(f"this process (the fakes, the decisions) used {FAKES['cpu']:.1f} s of CPU meanwhile")
+        print(
+            f"CPU from the first decision to the last acknowledgement: this process (the fakes, "
+            f"the decisions) {FAKES['cpu']:.1f} s; the worker, for the whole {count}, "
+            f"{FAKES['worker']:.1f} s"
+        )
         print(
             f"worker: resident {idle // 1024} MB before the {count}, {busy[0] // 1024} MB after; "
             f"peak {busy[1] // 1024} MB"
