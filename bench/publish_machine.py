@@ -251,8 +251,8 @@ async def main(samples: int, count: int, latency: float) -> None:
             f"{published:.1f} s after the first decision"
         )
         print(
-            f"CPU from the first decision to the last acknowledgement: this process (the fakes, "
-            f"the decisions) {FAKES['cpu']:.1f} s; the worker, for the whole {count}, "
+            f"CPU: this process (the fakes, the decisions), from the first decision to the last "
+            f"acknowledgement, {FAKES['cpu']:.1f} s; the worker, from the first trigger, "
             f"{FAKES['worker']:.1f} s"
         )
         print(
