@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check up clean bluesky-servers bluesky-servers-background
+.PHONY: demo test lint typecheck check up clean bluesky-servers bluesky-servers-background \
+	bench-publish
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,13 @@ bluesky-servers-background:
 
 bluesky-servers:
 	$(PYTHON) tests/bluesky/install.py
+
+# The publishing benchmarks (bench/RESULTS.md, 2026-12-03): loopback only, about 25 minutes.
+bench-publish: $(STAMP)
+	$(BIN)/python -m bench.publish_fanout --runs 20
+	$(BIN)/python -m bench.publish_rate --crises 100 --requests 30 --per 15
+	$(BIN)/python -m bench.publish_rate --crises 100 --requests 30 --per 15 --answers mastodon
+	$(BIN)/python -m bench.publish_machine --samples 10 --crises 100
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

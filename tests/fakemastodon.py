@@ -3,9 +3,12 @@
 What it keeps as Mastodon does: a bearer token per account (401 without a valid one, a token
 can be revoked); ``Idempotency-Key`` remembered per account for an hour, a second create with
 the same key answering the first status; a rate budget per token after which it answers 429
-with ``Retry-After`` and ``X-RateLimit-Reset``; statuses created, edited (with their history)
-and deleted (404 once gone); replies only to a status that exists; an account's statuses, newest
-first, and a status's source text.
+with ``Retry-After`` and ``X-RateLimit-Reset`` (with ``period``, the budget is per fixed window
+of that many seconds, aligned on the clock, as Mastodon's rack-attack counts: 300 requests a
+token per 5 minutes; ``retry_after_header = False`` answers as Mastodon does, with
+``X-RateLimit-Reset`` only); statuses created, edited (with their history) and deleted (404
+once gone); replies only to a status that exists; an account's statuses, newest first, and a
+status's source text.
 
 What it can be told: to make a post and drop the connection before answering (``drop_next``),
 to be down (``down``: 503), to revoke a token, to answer hostile fields (``tamper``), to be
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import html
 import itertools
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -52,14 +56,17 @@ class FakeMastodon:
         self.deleted: set[str] = set()
         self.keys: dict[tuple[str, str], tuple[str, float]] = {}  # (user, key) -> (id, when)
         self.budget: int | None = None  # requests a token may make before 429s
-        self.used: dict[str, int] = {}
-        self.retry_after = 5
+        self.period: float | None = None  # seconds of the window the budget is for (none: ever)
+        self.used: dict[tuple[str, int], int] = {}  # (token, window) -> requests counted
+        self.retry_after = 5  # seconds a 429 says, when there is no period
+        self.retry_after_header = True  # Mastodon itself sends only X-RateLimit-Reset
         self.drop_next = 0  # creates whose answer is lost after the post is made
         self.down = False
         self.tamper: dict[str, Any] = {}  # fields every status answer says instead (hostile)
         self.slow: dict[str, float] = {}  # username -> seconds a create waits before posting
         self.arrived: dict[str, int] = {}  # username -> creates received
         self.calls: list[tuple[str, str]] = []  # (method, path)
+        self.refused = 0  # requests answered 429
         self.clock = time.monotonic
         self._ids = itertools.count(109_000_000_000_000_001)
         self.runner: web.AppRunner | None = None
@@ -105,20 +112,29 @@ class FakeMastodon:
         if username is None:
             return web.json_response({"error": "The access token is invalid"}, status=401)
         if self.budget is not None:
-            used = self.used[token] = self.used.get(token, 0) + 1
-            if used > self.budget:
-                reset = datetime.now(UTC) + timedelta(seconds=self.retry_after)
-                return web.json_response(
-                    {"error": "Too many requests"},
-                    status=429,
-                    headers={
-                        "Retry-After": str(self.retry_after),
-                        "X-RateLimit-Limit": str(self.budget),
-                        "X-RateLimit-Remaining": "0",
-                        "X-RateLimit-Reset": reset.isoformat(),
-                    },
-                )
+            return self._counted(token, username)
         return username
+
+    def _counted(self, token: str, username: str) -> str | web.Response:
+        """Count the request in its window (refused ones too, as rack-attack does); over the
+        budget, the 429 says when the window ends."""
+        assert self.budget is not None
+        now = self.clock()
+        window = int(now // self.period) if self.period else 0
+        used = self.used[(token, window)] = self.used.get((token, window), 0) + 1
+        if used <= self.budget:
+            return username
+        wait = (window + 1) * self.period - now if self.period else float(self.retry_after)
+        reset = datetime.now(UTC) + timedelta(seconds=wait)
+        headers = {
+            "X-RateLimit-Limit": str(self.budget),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": reset.isoformat(),
+        }
+        if self.retry_after_header:
+            headers["Retry-After"] = str(math.ceil(wait))
+        self.refused += 1
+        return web.json_response({"error": "Too many requests"}, status=429, headers=headers)
 
     def _json(self, status: Status) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:

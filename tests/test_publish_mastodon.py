@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from pydantic import SecretStr
 
@@ -276,3 +277,36 @@ async def test_a_post_whose_key_is_forgotten_is_found_not_made_again(
 async def test_a_recent_request_posts_without_searching(server: FakeMastodon) -> None:
     await _post(server, _request(1, at=datetime.now(UTC)))
     assert server.calls == [("POST", "/api/v1/statuses")]
+
+
+async def test_the_fake_counts_its_budget_in_fixed_windows_as_mastodon_does(
+    server: FakeMastodon,
+) -> None:
+    """The limit bench/publish_rate.py publishes against: a budget per window aligned on the
+    clock, refused requests counted, the 429 saying when the window ends (and, as Mastodon
+    answers, without ``Retry-After`` when told)."""
+    moment = [1_000.0]
+    server.clock = lambda: moment[0]
+    server.budget, server.period = 2, 300.0
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+
+        async def create(number: int) -> tuple[int, dict[str, str]]:
+            url = f"{server.url}/api/v1/statuses"
+            async with session.post(url, data={"status": f"point {number}"}) as answer:
+                return answer.status, dict(answer.headers)
+
+        assert [(await create(n))[0] for n in (1, 2)] == [200, 200]
+        status, said = await create(3)
+        assert status == 429
+        assert said["Retry-After"] == "200"  # the window 900–1200 ends in 200 s
+        assert said["X-RateLimit-Remaining"] == "0"
+        server.retry_after_header = False
+        status, said = await create(4)
+        assert status == 429
+        assert "Retry-After" not in said
+        assert "X-RateLimit-Reset" in said
+        moment[0] = 1_200.0  # the next window
+        assert (await create(5))[0] == 200
+    assert server.refused == 2
+    assert len(server.posts()) == 3
