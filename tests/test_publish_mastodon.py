@@ -147,6 +147,18 @@ async def test_429_is_retryable_with_retry_after_and_pauses_the_bucket(
     assert len(server.calls) == calls
 
 
+async def test_mastodon_s_own_429_waits_until_its_rate_window_ends(server: FakeMastodon) -> None:
+    """Mastodon answers 429 with ``X-RateLimit-Reset`` (the window's end) and no
+    ``Retry-After``: the wait is read from it all the same."""
+    server.budget, server.retry_after, server.retry_after_header = 1, 120, False
+    limits = Limits()
+    await _post(server, _request(1), limits=limits)
+    with pytest.raises(Unavailable) as limited:
+        await _post(server, _request(2), limits=limits)
+    assert limited.value.retry_after is not None
+    assert 100 < limited.value.retry_after <= 120
+
+
 async def test_a_platform_down_is_retryable(server: FakeMastodon) -> None:
     server.down = True
     with pytest.raises(Unavailable) as down:

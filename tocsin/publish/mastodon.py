@@ -79,16 +79,31 @@ def _error(
 ) -> PublishError:
     source = account.source_name()
     if isinstance(exc, MastodonRatelimitError):
-        wait = retry_after_seconds(answers.headers.get("Retry-After"))
-        return Unavailable(name, 429, "rate limit", retry_after=wait)
+        return Unavailable(name, 429, "rate limit", retry_after=_wait(answers))
     if isinstance(exc, MastodonAPIError) and len(exc.args) >= 2 and isinstance(exc.args[1], int):
         said = exc.args[3] if len(exc.args) > 3 and exc.args[3] else exc.args[2]
-        wait = retry_after_seconds(answers.headers.get("Retry-After"))
+        wait = _wait(answers)
         return from_status(name, exc.args[1], str(said), source, wait)
     if isinstance(exc, MastodonNetworkError):
         # The post may have been made and the answer lost: the retry's Idempotency-Key finds it.
         return Unavailable(name, 0, network_problem(exc))
     return Unavailable(name, 0, detail(exc))
+
+
+def _wait(answers: _Answers) -> float | None:
+    """How long the instance asked to wait: ``Retry-After`` (a proxy's), else Mastodon's own
+    ``X-RateLimit-Reset`` (an ISO 8601 time: the end of the rate window). Bounded to a day."""
+    wait = retry_after_seconds(answers.headers.get("Retry-After"))
+    reset = answers.headers.get("X-RateLimit-Reset")
+    if wait is not None or not reset:
+        return wait
+    try:
+        moment = datetime.fromisoformat(reset.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return min(max((moment - now()).total_seconds(), 0.0), 86_400.0)
 
 
 def _when(status: Any, *fields: str) -> datetime:
