@@ -70,7 +70,9 @@ async def chromium(binary: str, *, width: int, height: int) -> AsyncIterator[Pag
     """A page of a fresh headless Chromium, ``width`` x ``height`` CSS pixels at scale 1."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=binary, args=FLAGS, timeout=30_000
+            executable_path=binary,
+            args=FLAGS,
+            timeout=90_000,  # a loaded CI runner starts Chromium slowly
         )
         try:
             context = await browser.new_context(
