@@ -93,17 +93,22 @@ class Click:
     trigger_id: str
 
 
-def click(body: object) -> Click:
+def _clicked(body: object) -> tuple[str, dict[str, object], dict[str, object], str]:
+    """A button's click: who, the first action, its container, and the channel."""
     user = user_of(body)
     if not user:
         raise Malformed("user")
     actions = body.get("actions") if isinstance(body, dict) else None
     if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
         raise Malformed("actions")
-    action = actions[0]
-    crisis_id, revision = crisis_of(decode(action.get("value")))
     container = mapping(body, "container")
     channel = slack_id(container, "channel_id") or slack_id(mapping(body, "channel"), "id")
+    return user, actions[0], container, channel
+
+
+def click(body: object) -> Click:
+    user, action, container, channel = _clicked(body)
+    crisis_id, revision = crisis_of(decode(action.get("value")))
     ts = field(container, "message_ts", limit=30)
     return Click(
         user=user,
@@ -175,15 +180,8 @@ class TaskClick:
 
 
 def task_click(body: object) -> TaskClick:
-    user = user_of(body)
-    if not user:
-        raise Malformed("user")
-    actions = body.get("actions") if isinstance(body, dict) else None
-    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
-        raise Malformed("actions")
-    crisis_id, task = task_of(decode(actions[0].get("value")))
-    container = mapping(body, "container")
-    channel = slack_id(container, "channel_id") or slack_id(mapping(body, "channel"), "id")
+    user, action, container, channel = _clicked(body)
+    crisis_id, task = task_of(decode(action.get("value")))
     message = mapping(body, "message")
     ts = field(container, "message_ts", limit=30) or field(message, "ts", limit=30)
     thread = field(container, "thread_ts", limit=30) or field(message, "thread_ts", limit=30)
@@ -209,15 +207,8 @@ class StatementClick:
 
 
 def statement_click(body: object) -> StatementClick:
-    user = user_of(body)
-    if not user:
-        raise Malformed("user")
-    actions = body.get("actions") if isinstance(body, dict) else None
-    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
-        raise Malformed("actions")
-    crisis_id, phase, sequence = statement_of(decode(actions[0].get("value")))
-    container = mapping(body, "container")
-    channel = slack_id(container, "channel_id") or slack_id(mapping(body, "channel"), "id")
+    user, action, container, channel = _clicked(body)
+    crisis_id, phase, sequence = statement_of(decode(action.get("value")))
     ts = field(container, "message_ts", limit=30) or field(mapping(body, "message"), "ts", limit=30)
     return StatementClick(
         user=user,
