@@ -159,6 +159,29 @@ async def test_mastodon_s_own_429_waits_until_its_rate_window_ends(server: FakeM
     assert 100 < limited.value.retry_after <= 120
 
 
+async def test_300_statuses_in_3_hours_then_the_wait_is_handed_back(
+    server: FakeMastodon,
+) -> None:
+    """Mastodon's second limit: 300 new statuses an account per 3 hours. Spent, a new post
+    waits (handed back as a retry delay, about 36 s for the next one); an edit does not."""
+    limits = Limits()
+    first = await _post(server, _request(1), limits=limits)
+    limits.bucket("mairie-mastodon/statuses", *mastodon.STATUSES).tokens = 0
+    calls = len(server.calls)
+    with pytest.raises(Unavailable) as spent:
+        await _post(server, _request(2), limits=limits)
+    assert spent.value.retry_after is not None
+    assert 30 < spent.value.retry_after <= 36.1
+    assert len(server.calls) == calls
+    previous = first.model_copy()
+    edited = await _post(
+        server,
+        _request(1, revision=1, action=Action.CORRECT, previous=previous),
+        limits=limits,
+    )
+    assert edited.remote_id == first.remote_id
+
+
 async def test_a_platform_down_is_retryable(server: FakeMastodon) -> None:
     server.down = True
     with pytest.raises(Unavailable) as down:

@@ -47,6 +47,7 @@ from tocsin.publish.ratelimit import LIMITS, Limits
 TIMEOUT = 30.0  # seconds for one request
 KEY_MEMORY = timedelta(minutes=50)  # under Mastodon's hour for an Idempotency-Key
 LOOKBACK = 40  # the account's latest statuses searched for a post whose key may be forgotten
+STATUSES = (300, 3 * 3600.0)  # statuses an account may post, per seconds (rate_limiter.rb)
 CLOCK_SKEW = timedelta(minutes=5)  # between the workflow's clock and the instance's
 _URL: TypeAdapter[str] = TypeAdapter(Url)
 
@@ -200,6 +201,9 @@ async def publish_mastodon(
 ) -> Publication:
     rate = account.limit()
     await limits.take(request.account, rate.requests, rate.per.total_seconds())
+    if request.action is Action.PUBLISH:
+        # Mastodon's second limit, on new statuses only: 300 an account per 3 hours.
+        await limits.take(f"{request.account}/statuses", *STATUSES)
     publication, error, pause = await asyncio.to_thread(_call, request, account, token)
     if error is not None:
         if pause:
