@@ -1,6 +1,7 @@
 """A token bucket per account, holding the platform's published limit (Mastodon: 300 requests
-per 5 minutes, and 300 new posts per 3 hours in a second bucket; Bluesky: 5,000 points an hour, a create costing 3; SMTP and webhooks: what the
-accounts file says), and pausing it when the platform answers ``Retry-After``.
+per 5 minutes, and 300 new posts per 3 hours in a second bucket; Bluesky: 5,000 points an
+hour, a create costing 3; SMTP and webhooks: what the accounts file says), and pausing it
+when the platform answers ``Retry-After``.
 
 The buckets live in the worker's process, shared by every crisis that publishes through it: a
 process-local limit, not a cluster-wide one. What carries a wait across processes and restarts
