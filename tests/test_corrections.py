@@ -28,8 +28,10 @@ from tocsin.models import (
     CrisisStatus,
     DecisionAction,
     DecisionRequest,
+    FactRequest,
     PhaseName,
     RetractRequest,
+    RevisionRequest,
     TextEdit,
 )
 from tocsin.models.delivery import DeliveryStatus, TaskDoneRequest, TaskReason, TaskStatus
@@ -125,11 +127,45 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
                 ),
             )
         assert refused.value.code in {"SelfApproval", "NotAnApprover"}
+        # Changes asked: a new revision of a correction edits its texts (a redraft would bring
+        # the whole phase back).
         await crises.decide(
             client,
             cid,
             DecisionRequest(
-                person=DIRECTOR, revision=opened.revision, action=DecisionAction.APPROVE
+                person=DIRECTOR,
+                revision=opened.revision,
+                action=DecisionAction.REQUEST_CHANGES,
+                comment="précisez l’heure",
+            ),
+        )
+        await wait_status(client, cid, lambda s: s.state == "awaiting_revision", what="revision")
+        # Even with a new fact (which lets a phase's statement be redrafted).
+        await crises.add_fact(
+            client, cid, FactRequest(person=AUTHOR, text="Le confinement est levé à 11 h.")
+        )
+        with pytest.raises(crises.Refused) as refused:
+            await crises.revise(
+                client, cid, RevisionRequest(person=AUTHOR, base_revision=opened.revision)
+            )
+        assert refused.value.code == "SameRevision"
+        revised = await crises.revise(
+            client,
+            cid,
+            RevisionRequest(
+                person=AUTHOR,
+                base_revision=opened.revision,
+                edits=[
+                    request.edits[0].model_copy(update={"text": f"{CORRECTED} (mastodon) 11 h"})
+                ],
+            ),
+        )
+        assert revised.phase is PhaseName.ACKNOWLEDGE
+        await crises.decide(
+            client,
+            cid,
+            DecisionRequest(
+                person=DIRECTOR, revision=revised.revision, action=DecisionAction.APPROVE
             ),
         )
         found = await wait_status(client, cid, _corrections_settled, what="the corrections")
@@ -137,7 +173,7 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
         # Mastodon: the same post, edited, its first text in its history.
         (toot,) = platforms.mastodon.statuses.values()
         assert toot.id == toot_before.id
-        assert toot.text == f"{CORRECTED} (mastodon)"
+        assert toot.text == f"{CORRECTED} (mastodon) 11 h"
         assert toot.history == [old_toot]
         # E-mail: a second message, answering the first.
         first_mail, correction_mail = platforms.smtp.handler.received
@@ -166,7 +202,7 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
         fresh = {
             t.channel: t
             for t in found.tasks
-            if t.revision == opened.revision and t.status is TaskStatus.OPEN
+            if t.revision == revised.revision and t.status is TaskStatus.OPEN
         }
         assert fresh[Channel.X].reason is TaskReason.CORRECTION
         assert fresh[Channel.RADIO].reason is TaskReason.CORRECTION
