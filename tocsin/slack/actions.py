@@ -37,9 +37,7 @@ class Actions:
         try:
             return payloads.click(body)
         except payloads.Malformed:
-            user, channel = payloads.where(body)
-            if user and channel:
-                await self.front.tell(client, channel, user, t("slack.malformed"))
+            await self.front.tell_malformed(client, body)
             return None
 
     async def on_approve(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

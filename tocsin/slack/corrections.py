@@ -95,9 +95,7 @@ class Corrections:
         try:
             click = payloads.statement_click(body)
         except payloads.Malformed:
-            user, channel = payloads.where(body)
-            if user and channel:
-                await self.front.tell(client, channel, user, t("slack.malformed"))
+            await self.front.tell_malformed(client, body)
             return
         card = click.message
         if not card.channel:

@@ -137,6 +137,13 @@ class SlackFront:
         """An ephemeral message: only ``user`` sees it."""
         await client.chat_postEphemeral(channel=channel, user=user, text=text)
 
+    async def tell_malformed(self, client: AsyncWebClient, body: object) -> None:
+        """A click whose payload does not read: said privately to its sender, when Slack
+        named who and where."""
+        user, channel = payloads.where(body)
+        if user and channel:
+            await self.tell(client, channel, user, t("slack.malformed"))
+
     @staticmethod
     def refusal(exc: Exception) -> str:
         if isinstance(exc, crises.Refused):

@@ -59,9 +59,7 @@ class Tasks:
         try:
             click = payloads.task_click(body)
         except payloads.Malformed:
-            user, channel = payloads.where(body)
-            if user and channel:
-                await self.front.tell(client, channel, user, t("slack.malformed"))
+            await self.front.tell_malformed(client, body)
             return
         message = click.message
         try:
