@@ -23,6 +23,7 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from tests import keys
 from tests.helpers import (
     LIBRARY,
     approve,
@@ -53,6 +54,7 @@ from tocsin.worker import build_worker
 from workflows.crisis import CrisisWorkflow
 
 HERE = Path(__file__).parent
+keys.install()  # the keys its worker trusts and its changes are signed with, as in the tests
 
 
 async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> None:
