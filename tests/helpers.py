@@ -230,10 +230,10 @@ def notices(settings: Settings, crisis_id: str, kind: NotifyKind) -> list[Notify
 
 
 def signed(settings: Settings | None = None) -> Credential:
-    """What a test signs its changes with: the operator's key. Under pytest, the session's
-    keys (tests/keys.py: TOCSIN_KEYS and the private keys' variables, which every worker, the
-    command line and the Slack app of the session use too); in a benchmark, the keys of its
-    data folder, made on first use as the command line does."""
+    """What a test or a benchmark signs its changes with: the operator's key of the session
+    (tests/keys.py: TOCSIN_KEYS and the private keys' variables, which every worker, command
+    and Slack app it starts uses too). Without them (a script of its own), the data folder's
+    keys, made on first use as the command line does."""
     return operator(settings.data_dir if settings else Path(tempfile.gettempdir()))
 
 

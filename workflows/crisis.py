@@ -38,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
         phase_label,
     )
     from tocsin.statements import apply_edits
-    from workflows import caps, rules, steps
+    from workflows import caps, rules, signatures, steps
     from workflows.gates import GateTimersMixin
     from workflows.handlers import CrisisHandlers
     from workflows.notices import Notice, NoticeQueue, withdrawn
@@ -134,10 +134,10 @@ class CrisisWorkflow(PublishingMixin, GateTimersMixin, CrisisHandlers):
         worker's key file; the keys the worker does not hold are dropped. Else it fails here,
         before anything is drafted or sent."""
         crisis = self.crisis
-        signer = rules.check_signed(
+        signer = signatures.check_signed(
             crisis, crisis.keyring, self.state, TRIGGER, crisis, crisis.triggered_by
         )
-        rules.accept_signed(self.state, crisis)
+        signatures.accept_signed(self.state, crisis)
         # Seen at once by a status query; the crisis fails below if the key is not trusted.
         self._event(EventKind.DETECTED, person=crisis.triggered_by, signer=signer)
         self.keys = await steps.trust(crisis.keyring)
@@ -422,6 +422,7 @@ class CrisisWorkflow(PublishingMixin, GateTimersMixin, CrisisHandlers):
                 sequence=request.sequence,
                 person=request.person,
                 detail=request.reason.strip(),
+                signer=self._signer_of(names.CORRECT, request),
             )
             draft = await steps.correction(self.crisis, self.state, request)
             now = workflow.now()
@@ -456,6 +457,7 @@ class CrisisWorkflow(PublishingMixin, GateTimersMixin, CrisisHandlers):
             revision=draft.revision,
             person=request.person,
             detail=request.note,
+            signer=self._signer_of(names.REVISE, request),
         )
         now = workflow.now()
         gate.draft = draft

@@ -16,6 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from tocsin import metrics, names
+    from tocsin.identity.signing import Unverified, verify
     from tocsin.models import (
         Ack,
         CancelRequest,
@@ -39,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from tocsin.models.identity import Keyring, Signer
     from tocsin.statements import apply_edits
-    from workflows import caps, rules, steps
+    from workflows import caps, rules, signatures, steps
     from workflows.notices import NoticeQueue
     from workflows.rules import refuse
 
@@ -64,14 +65,21 @@ class CrisisHandlers:
 
     def _signed(self, update: str, request: BaseModel, person: str) -> Signer:
         """Who signed the request (validators): a refusal unless a trusted front end did."""
-        return rules.check_signed(self.crisis, self.keys, self.state, update, request, person)
+        return signatures.check_signed(self.crisis, self.keys, self.state, update, request, person)
 
     def _accept(self, update: str, request: BaseModel, person: str) -> Signer:
         """Verify again as the change is recorded (two copies validated in one task must not
         both land) and remember its nonce."""
         signer = self._signed(update, request, person)
-        rules.accept_signed(self.state, request)
+        signatures.accept_signed(self.state, request)
         return signer
+
+    def _signer_of(self, update: str, request: BaseModel) -> Signer | None:
+        """Who signed a change accepted earlier (its nonce is now known), for the timeline."""
+        try:
+            return verify(self.keys, self.crisis.crisis_id, update, request)
+        except Unverified:
+            return None
 
     def _busy(self) -> bool:
         return (

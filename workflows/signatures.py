@@ -1,0 +1,50 @@
+"""Who sent a change: the signature every update and the start carry, verified against the
+keys the crisis trusts, as plain functions (tests/test_identity.py, tests/test_rules.py).
+
+Workflow-safe: deterministic, no I/O; Ed25519 verification is pure.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from tocsin.identity.signing import Unverified, verify
+from tocsin.models import CrisisInput, CrisisState
+from tocsin.models.base import KEPT_NONCES
+from tocsin.models.identity import Front, Keyring, Signature, Signer
+from workflows.rules import check_person, refuse
+
+
+def check_signed(
+    crisis: CrisisInput,
+    keys: Keyring,
+    state: CrisisState,
+    update: str,
+    request: BaseModel,
+    person: str,
+) -> Signer:
+    """The front end that signed ``request`` for ``person``, or a refusal: unsigned, a key the
+    crisis does not trust, a signature that does not fit (another crisis, update, revision or
+    text), a nonce already accepted, or an identity that is not the person's."""
+    try:
+        signer = verify(keys, crisis.crisis_id, update, request)
+    except Unverified as exc:
+        raise refuse(exc.code, **exc.params) from None
+    signature = getattr(request, "signature", None)
+    assert isinstance(signature, Signature)  # verify() found it
+    if signature.nonce in state.nonces:
+        raise refuse("Replayed")
+    check_person(crisis.playbook, person)
+    who = crisis.playbook.people[person]
+    # The Slack app maps a Slack member to a person; the workflow checks the mapping it signed.
+    if signer.front is Front.SLACK and signer.identity != f"slack:{who.slack_user_id}":
+        raise refuse("NotTheirIdentity", person=person, identity=signer.identity)
+    return signer
+
+
+def accept_signed(state: CrisisState, request: BaseModel) -> None:
+    """Remember the signed change's nonce, the latest KEPT_NONCES: it is never accepted again."""
+    signature = getattr(request, "signature", None)
+    assert isinstance(signature, Signature)
+    state.nonces.append(signature.nonce)
+    del state.nonces[:-KEPT_NONCES]
