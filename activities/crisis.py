@@ -23,6 +23,7 @@ from activities.screen import personal_data
 from tocsin import metrics, names
 from tocsin.channels import Markup, markdown_to_html, measure, profile
 from tocsin.guardrails import checked_draft, recheck
+from tocsin.mailnotify import MailNotifier
 from tocsin.models import (
     CheckRequest,
     CheckResult,
@@ -54,6 +55,7 @@ from tocsin.outbox import (
     write_once,
 )
 from tocsin.publish.accounts import Accounts
+from tocsin.publish.errors import PublishError
 from tocsin.render import RenderError
 from tocsin.review import HistoryError, build_review, fetch_chain
 from tocsin.review.html import html
@@ -75,6 +77,7 @@ class CrisisActivities(PublishingActivities):
         modes: Modes = PRIVATE,
         accounts: Accounts | None = None,
         keyring: Keyring | None = None,
+        mail: MailNotifier | None = None,
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
@@ -82,6 +85,7 @@ class CrisisActivities(PublishingActivities):
         self.modes = modes  # of every file and folder written (TOCSIN_FILE_MODE)
         self.accounts = accounts or Accounts()  # TOCSIN_ACCOUNTS; none: the outbox only
         self.keyring = keyring or Keyring()  # TOCSIN_KEYS, or the data folder's; none: no key
+        self.mail = mail  # notices by e-mail (TOCSIN_NOTICE_ACCOUNT); none: not by e-mail
 
     @activity.defn(name=names.TRUST)
     async def trust(self, keyring: Keyring) -> Keyring:
@@ -175,6 +179,8 @@ class CrisisActivities(PublishingActivities):
             result = await self.slack.notify(request, retry=activity.info().attempt > 1)
         else:
             result = NotifyResult(delivered=True, channel="console", reference=str(path))
+        if self.mail is not None and self.mail.wanted(request):
+            await self._mail(request, path.with_suffix(".mailed"))
         if written:
             metrics.count(
                 activity.metric_meter(),
@@ -184,6 +190,23 @@ class CrisisActivities(PublishingActivities):
                 via=result.channel,
             )
         return result
+
+    async def _mail(self, request: NotifyRequest, mark: Path) -> None:
+        """The notice by e-mail, once: the mark on disk says it went (a retry sends nothing).
+        A server down is retried with the activity; a refusal (bad password, address refused)
+        is logged and not retried: the notice stays in the console and on Slack."""
+        assert self.mail is not None
+        if await asyncio.to_thread(mark.exists):
+            return
+        try:
+            sent = await self.mail.send(request)
+        except PublishError as exc:
+            if exc.retryable:
+                raise
+            log.error("notice.mail_refused", account=self.mail.name, problem=str(exc))
+            return
+        await asyncio.to_thread(write_once, mark, sent, None, self.modes)
+        log.info("notice.mailed", kind=request.kind.value, to=len(request.recipient_emails))
 
     @activity.defn(name=names.PUBLISH)
     async def publish(self, request: PublishRequest) -> PublishResult:

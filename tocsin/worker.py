@@ -16,6 +16,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.crisis import CrisisActivities
 from tocsin.config import Queues, Settings
 from tocsin.identity.keys import trusted_keyring
+from tocsin.mailnotify import mail_notifier
 from tocsin.outbox import Modes
 from tocsin.publish.accounts import Accounts, accounts_from_env
 from tocsin.slack.notifier import SlackNotifier, web_client
@@ -89,13 +90,15 @@ def build_worker(
         if slack and slack.channel
         else None
     )
+    # The publishing accounts (TOCSIN_ACCOUNTS), read once: a bad file stops the start.
+    loaded = accounts if accounts is not None else accounts_from_env()
     acts = CrisisActivities(
         outbox=outbox or settings.outbox,
         notifications=notifications or settings.data_dir / "notifications",
         slack=notifier,
         modes=Modes(settings.file_mode),
-        # The publishing accounts (TOCSIN_ACCOUNTS), read once: a bad file stops the start.
-        accounts=accounts if accounts is not None else accounts_from_env(),
+        accounts=loaded,
+        mail=mail_notifier(loaded),
         # The front ends' keys it trusts (TOCSIN_KEYS, or the data folder's made on first run).
         keyring=trusted_keyring(settings.data_dir),
     )

@@ -92,6 +92,11 @@ def build(
         tasks=notice.tasks,
         deliveries=notice.deliveries,
         recipient_slack_ids=slack_ids(playbook, notice.people),
+        recipient_emails=[
+            email
+            for person in notice.people
+            if person in playbook.people and (email := playbook.people[person].email)
+        ],
         author_slack_ids=slack_ids(playbook, people_with(playbook, playbook.authors)),
         timezone=playbook.timezone,
         made_at=now,

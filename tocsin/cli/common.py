@@ -20,14 +20,16 @@ from temporalio.service import RPCError
 
 from tocsin import crises
 from tocsin.config import Settings, SettingsError
-from tocsin.i18n import invalid_input, t
+from tocsin.i18n import invalid_input, language, t
 from tocsin.identity.keys import KeysError, MissingKey, operator
 from tocsin.identity.signing import Credential
+from tocsin.mailnotify import NoticeAccountError
 from tocsin.metrics import MetricsAddressError
 from tocsin.models import Channel, TextEdit
 from tocsin.outbox import Modes
 from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary
 from tocsin.publish.accounts import AccountsError
+from tocsin.publish.errors import MissingSecret
 from tocsin.temporal import BinaryMissing, ServerUnavailable, connect
 from tocsin.tracing import TracingUnavailable
 
@@ -80,6 +82,12 @@ def translate(exc: BaseException) -> UserError | None:
     if isinstance(exc, KeysError):
         lines = [t("keys.invalid")] + [f"  {problem}" for problem in exc.problems]
         return UserError("\n".join(lines))
+    if isinstance(exc, NoticeAccountError):
+        return UserError(
+            t("mail.notice.bad_account", name=exc.name, known=", ".join(exc.known) or "-")
+        )
+    if isinstance(exc, MissingSecret):
+        return UserError(exc.localized(language()))
     if isinstance(exc, AccountsError):
         lines = [t("accounts.invalid")] + [f"  {problem}" for problem in exc.problems]
         return UserError("\n".join(lines))

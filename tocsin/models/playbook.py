@@ -114,7 +114,12 @@ class Parameter(Strict):
 class Person(Strict):
     name: Annotated[str, Field(min_length=1)]
     slack_user_id: str | None = None
-    email: str | None = None
+    # Where notices reach them without Slack (TOCSIN_NOTICE_ACCOUNT: approval requests,
+    # reminders, escalations, changes asked, tasks).
+    email: (
+        Annotated[str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$", max_length=200)]
+        | None
+    ) = None
 
 
 class ApprovalPolicy(Strict):

@@ -396,6 +396,7 @@ class NotifyRequest(Strict):
     tasks: list[ManualTask] = []  # the texts to publish by hand (task, post failed)
     deliveries: list[Delivery] = []  # an approval's posts, once all answered (posted)
     recipient_slack_ids: list[str] = []
+    recipient_emails: list[str] = []  # of those told who have one (e-mail notices)
     author_slack_ids: list[str] = []
     timezone: str = "Europe/Paris"
     made_at: datetime | None = None  # when the workflow made the notice (it may go out later)
