@@ -114,7 +114,9 @@ class Parameter(Strict):
 class Person(Strict):
     name: Annotated[str, Field(min_length=1)]
     slack_user_id: str | None = None
-    email: str | None = None
+    email: str | None = None  # the web console matches it with a verified OIDC e-mail
+    # The person's subject (``sub``) at the web console's OpenID provider, when known.
+    oidc_subject: Annotated[str, Field(min_length=1, max_length=255)] | None = None
 
 
 class ApprovalPolicy(Strict):
