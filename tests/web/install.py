@@ -14,7 +14,7 @@ from pathlib import Path
 if not __package__:  # run as a script, by make, before the virtual environment exists
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.npm_cache import NpmPackages, main  # noqa: E402
+from tests.npm_cache import NpmPackages, main
 
 PROVIDER = NpmPackages(Path(__file__).resolve().parent / "oidc", "oidc", "the OpenID provider")
 

@@ -526,4 +526,9 @@ MESSAGES = {
         "Serve the web console alone (OpenID Connect sign-in, or one-time links on 127.0.0.1).",
         "Nur die Webkonsole bereitstellen (Anmeldung über OpenID Connect oder Einmallinks auf 127.0.0.1).",
     ),
+    "web.no_list": (
+        "La liste des crises n’est pas disponible sur ce serveur Temporal\u00a0: ouvrez une crise par son lien.",
+        "The list of crises is not available on this Temporal server: open a crisis by its link.",
+        "Die Liste der Krisen ist auf diesem Temporal-Server nicht verfügbar: Öffnen Sie eine Krise über ihren Link.",
+    ),
 }

@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.starlette_client import OAuth
-from httpx import HTTPError
+from httpx2 import HTTPError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route

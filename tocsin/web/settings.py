@@ -102,6 +102,9 @@ class WebSettings(BaseModel):
         env = os.environ if env is None else env
         host = env.get("TOCSIN_WEB_HOST", "").strip() or "127.0.0.1"
         port = whole_number(env, "TOCSIN_WEB_PORT", DEFAULT_PORT, 0, 65535)
+        oidc = _oidc(env)
+        if oidc is None and not is_loopback(host):
+            raise WebSettingsError(t("web.err.no_oidc_beyond_loopback", host=host[:100]))
         shown = f"[{host}]" if ":" in host else host
         public_url = env.get("TOCSIN_WEB_URL", "").strip() or f"http://{shown}:{port}"
         parts = urlsplit(public_url)
@@ -113,7 +116,7 @@ class WebSettings(BaseModel):
             host=host,
             port=port,
             public_url=public_url.rstrip("/"),
-            oidc=_oidc(env),
+            oidc=oidc,
             session_key=_session_key(env, settings.data_dir),
             session_hours=whole_number(env, "TOCSIN_WEB_SESSION_HOURS", 8, 1, 24),
             link_hours=whole_number(env, "TOCSIN_WEB_LINK_HOURS", 12, 1, 72),
