@@ -14,7 +14,7 @@ from pathlib import Path
 if not __package__:  # run as a script, by make, before the virtual environment exists
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.npm_cache import InstallError, NpmPackages, main  # noqa: E402
+from tests.npm_cache import InstallError, NpmPackages, main
 
 __all__ = ["PDS", "InstallError", "ensure", "installed"]
 

@@ -127,7 +127,7 @@ HEADERS: list[tuple[bytes, bytes]] = [
         b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-store"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
@@ -136,7 +136,8 @@ HEADERS: list[tuple[bytes, bytes]] = [
 
 class SecurityHeaders:
     """Every answer: a strict content policy (no inline script or style), no framing, no
-    referrer (a one-time link never leaks), nothing cached."""
+    referrer to other sites (a one-time link never leaks; same-origin forms keep their real
+    ``Origin``, which ``no-referrer`` would turn to ``null``), nothing cached."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
