@@ -102,6 +102,10 @@ async def stack(folder: Path) -> AsyncIterator[Stack]:
             yield Stack(dev.client, settings, library, url, found)
 
 
+def _read(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
 async def _sign_in(page: Page, url: str, login: str) -> None:
     """Through the console's button and the provider's own login and consent pages."""
     await page.goto(f"{url}/entrer?lang=fr")  # Chromium asks for English first
@@ -182,10 +186,11 @@ async def test_a_director_approves_with_an_edit_from_a_phone(
         assert files
         assert all(f.is_file() for f in files), files
         edited_file = next(
-            p for p in published.publications
+            p
+            for p in published.publications
             if (p.channel, p.language) == (item.channel, item.language)
         )
-        assert "Saint-Aubin" in Path(edited_file.path).read_text(encoding="utf-8")
+        assert "Saint-Aubin" in _read(edited_file.path)
 
 
 async def test_strangers_and_unverified_addresses_get_no_session(
@@ -200,9 +205,7 @@ async def test_strangers_and_unverified_addresses_get_no_session(
                 assert page.url == f"{s.url}/entrer", (login, page.url)
 
 
-async def test_keyboard_and_labels_on_the_crisis_page(
-    tmp_path: Path, chromium_binary: str
-) -> None:
+async def test_keyboard_and_labels_on_the_crisis_page(tmp_path: Path, chromium_binary: str) -> None:
     async with stack(tmp_path) as s, chromium(chromium_binary, **PHONE) as page:
         loaded = s.library.load("eau-non-potable")
         crisis = crises.build_input(
@@ -252,7 +255,5 @@ async def test_keyboard_and_labels_on_the_crisis_page(
             assert action in reached, (action, sorted(reached)[:40])
         # Focus is visible: an outline on the focused button.
         await page.locator("button[value=approve]").focus()
-        outline = await page.evaluate(
-            "() => getComputedStyle(document.activeElement).outlineStyle"
-        )
+        outline = await page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
         assert outline not in ("", "none")

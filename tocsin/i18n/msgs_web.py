@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (messages are one line each, as the catalogues hold them)
 """The web console's messages (tocsin/web), waiting for tocsin.i18n.convert."""
 
 MESSAGES = {
@@ -530,5 +531,15 @@ MESSAGES = {
         "La liste des crises n’est pas disponible sur ce serveur Temporal\u00a0: ouvrez une crise par son lien.",
         "The list of crises is not available on this Temporal server: open a crisis by its link.",
         "Die Liste der Krisen ist auf diesem Temporal-Server nicht verfügbar: Öffnen Sie eine Krise über ihren Link.",
+    ),
+    "web.to_decision": (
+        "Aller à la décision",
+        "Go to the decision",
+        "Zur Entscheidung",
+    ),
+    "web.decision": (
+        "Votre décision",
+        "Your decision",
+        "Ihre Entscheidung",
     ),
 }

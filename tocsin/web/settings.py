@@ -84,12 +84,11 @@ class WebSettings(BaseModel):
 
     @property
     def allowed_hosts(self) -> list[str]:
-        """The Host headers the console answers: its public URL's host; on loopback without a
-        public URL, the loopback names (a page of another site cannot rebind to it)."""
+        """The Host headers the console answers: its public URL's host and the loopback names
+        (a page of another site that rebinds its name to this machine gets nothing)."""
         host = urlsplit(self.public_url).hostname or ""
-        if is_loopback(host):
-            return ["127.0.0.1", "localhost", "[::1]", "::1"]
-        return [host]
+        loopback = ["127.0.0.1", "localhost", "[::1]", "::1"]  # and the health check
+        return loopback if is_loopback(host) else [host, *loopback]
 
     def problems(self) -> list[str]:
         """Why the console must not start as set up: beyond loopback without OIDC."""
