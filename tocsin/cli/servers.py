@@ -286,6 +286,9 @@ def up(db: Path | None) -> None:
     web = _web_settings(settings)
     if not web.loopback:  # `tocsin up` serves the console on loopback; `tocsin web` beyond
         web = web.model_copy(update={"host": "127.0.0.1"})
+    if not os.environ.get("TOCSIN_WEB_PORT") and web.oidc is None and not port_is_free(web.port):
+        # Another tocsin up holds 8090: any free port (the links printed say which).
+        web = web.model_copy(update={"port": 0, "public_url": "http://127.0.0.1:0"})
 
     async def main() -> None:
         async with (
