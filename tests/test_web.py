@@ -4,6 +4,10 @@ session cookie's flags, and a console that will not listen beyond loopback witho
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import httpx
 import pytest
 from click.testing import CliRunner
 from temporalio.client import Client
@@ -161,7 +165,7 @@ async def test_a_stranger_to_the_crisis_learns_nothing(
     assert text_in("fr", "web.no_crisis") in unknown.text
 
 
-def test_no_listening_beyond_loopback_without_oidc(tmp_path: object) -> None:
+def test_no_listening_beyond_loopback_without_oidc(tmp_path: Path) -> None:
     web = WebSettings(host="0.0.0.0", public_url="http://127.0.0.1:8090", session_key="k" * 32)
     assert web.problems()
     with pytest.raises(WebSettingsError):
@@ -177,3 +181,21 @@ def test_no_listening_beyond_loopback_without_oidc(tmp_path: object) -> None:
     assert result.exit_code != 0
     assert "TOCSIN_OIDC_ISSUER" in result.output
     assert "Traceback" not in result.output
+
+
+async def test_tocsin_up_prints_one_time_links_that_work_once(tmp_path: Path) -> None:
+    """`tocsin up` as a process: the console on loopback, a link per person of the playbooks,
+    each signing in once over real HTTP."""
+    from tests.rig import running
+
+    async with running(tmp_path, server="up", models=False, TOCSIN_WEB_PORT="0") as rig:
+        (up,) = rig.processes
+        await up.wait_for_output("/lien/", within=60)
+        links = dict(re.findall(r"\((\w+)\) → (http://127\.0\.0\.1:\d+/lien/\S+)", up.output()))
+        assert {"camille", "dominique"} <= set(links), up.output()[-2000:]
+        async with httpx.AsyncClient() as browser:
+            first = await browser.get(links["dominique"])
+            assert first.status_code == 303
+            assert "secure" in first.headers["set-cookie"].lower()
+            again = await browser.get(links["dominique"])
+            assert again.status_code == 403
