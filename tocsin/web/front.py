@@ -65,10 +65,6 @@ class Act(Generic[Q]):
     via: str = "web"
 
 
-async def _trigger(client: Client, settings: Settings, crisis: CrisisInput) -> crises.Triggered:
-    return await crises.trigger(client, settings, crisis)
-
-
 class WebFront:
     """The console's state, bound to a Temporal client."""
 
@@ -149,6 +145,6 @@ class WebFront:
         settings = self.settings
 
         async def start(client: Client, _: str, request: CrisisInput) -> crises.Triggered:
-            return await _trigger(client, settings, request)
+            return await crises.trigger(client, settings, request)
 
         return await self.send(Act(who, crisis.crisis_id, crisis), start)
