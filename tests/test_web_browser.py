@@ -139,7 +139,8 @@ async def test_a_director_approves_with_an_edit_from_a_phone(
 
         await _sign_in(page, s.url, "dominique")
         assert page.url == f"{s.url}/", page.url
-        # The list shows the crisis; the crisis page its texts to decide on.
+        # The list shows the crisis, waiting for her; the crisis page its texts to decide on.
+        assert await page.locator(".waiting").inner_text() == text_in("fr", "web.waits_for_you")
         await page.get_by_role("link", name=status.title).click()
         await page.wait_for_selector("#draft textarea")
         item = status.draft.texts[0]

@@ -88,13 +88,15 @@ class WebFront:
         self.crisis_people[crisis_id] = found.people
         return found
 
-    async def member(self, crisis_id: str, who: Identity) -> tuple[CrisisStatus, str]:
+    async def member(
+        self, crisis_id: str, who: Identity, *, events: bool = True
+    ) -> tuple[CrisisStatus, str]:
         """The crisis and the person ``who`` is in it; ``NotYours`` when there is no such
         crisis or ``who`` is nobody in it, so that a stranger learns nothing of it."""
         if not CRISIS_ID.match(crisis_id):
             raise NotYours(crisis_id)
         try:
-            found = await self.status(crisis_id)
+            found = await self.status(crisis_id, events=events)
         except crises.UnknownCrisis as exc:
             raise NotYours(crisis_id) from exc
         person = person_in(found.people, who, self.issuer)

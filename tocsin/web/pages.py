@@ -63,23 +63,42 @@ async def crisis_list(request: Request) -> Response:
         return console.render(
             request, "list.html.j2", here="list", crises=[], error=words("web.no_list")
         )
+    found = await asyncio.gather(
+        *(_listed(console, summary, who) for summary in page.crises), return_exceptions=True
+    )
     shown: list[dict[str, Any]] = []
-    for summary in page.crises:
-        person = await console.front.person(summary.crisis_id, who)
-        if person is None:
-            continue
+    for summary, mine in zip(page.crises, found, strict=True):
+        if not isinstance(mine, tuple):
+            continue  # not a person of it, or it does not answer now
+        person, status = mine
+        state = status.state if status is not None else summary.status
         shown.append(
             {
                 "crisis_id": summary.crisis_id,
                 "title": summary.title,
                 "exercise": summary.exercise,
-                "state": summary.status,
-                "state_label": words(f"state.{summary.status}"),
-                "started": words.at(summary.started, "Europe/Paris"),
-                "waiting": False,
+                "state": state,
+                "state_label": words(f"state.{state}"),
+                "started": words.at(summary.started, status.timezone if status else "UTC"),
+                "waiting": status is not None
+                and any(person in pending.people for pending in status.pending),
             }
         )
     return console.render(request, "list.html.j2", here="list", crises=shown)
+
+
+async def _listed(
+    console: Console, summary: listing.CrisisSummary, who: Identity
+) -> tuple[str, CrisisStatus | None]:
+    """The person ``who`` is in a listed crisis and, when it runs, its status (whether it
+    waits for them); ``NotYours`` otherwise."""
+    if summary.status != "running":
+        person = await console.front.person(summary.crisis_id, who)
+        if person is None:
+            raise NotYours(summary.crisis_id)
+        return person, None
+    status, person = await console.front.member(summary.crisis_id, who, events=False)
+    return person, status
 
 
 def _not_yours(console: Console, request: Request) -> Response:
