@@ -48,6 +48,31 @@ ACCOUNTS = {
     "usurpe": {"sub": "u-0002", "email": DIRECTOR_MAIL, "email_verified": False},
 }
 PHONE = {"width": 390, "height": 844}
+# The texts of the page whose contrast with their background is under 4.5:1 (WCAG's
+# relative luminance; the background is the nearest one painted behind the element).
+CONTRAST = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const behind = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.offsetParent) continue;
+    const a = lum(rgb(getComputedStyle(el).color).slice(0, 3)), b = lum(behind(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) low.push(el.tagName + '.' + el.className + ' ' + ratio.toFixed(2));
+  }
+  return low;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -254,6 +279,9 @@ async def test_keyboard_and_labels_on_the_crisis_page(tmp_path: Path, chromium_b
             )
         for action in ("approve", "approve_with_edits", "request_changes", "reject"):
             assert action in reached, (action, sorted(reached)[:40])
+        # Contrast: every text against the background it is drawn on, 4.5:1 at least.
+        low = await page.evaluate(CONTRAST)
+        assert low == [], low
         # Focus is visible: an outline on the focused button.
         await page.locator("button[value=approve]").focus()
         outline = await page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tocsin.crises import ENDED
-from tocsin.models import CrisisStatus, Finding, Severity, StatementText
+from tocsin.models import CrisisStatus, EventKind, Finding, Severity, StatementText
 from tocsin.models.delivery import DeliveryStatus
 from tocsin.preview import ratio, summary
 from tocsin.web.words import Words
@@ -44,6 +44,7 @@ class TextView:
     count: str
     value: int
     limit: int | None
+    unit: str
     state: str  # ok, near, over
     problems: list[str]
     findings: list[FindingView] = field(default_factory=list)
@@ -121,6 +122,7 @@ def text_view(item: StatementText, found: list[Finding], words: Words) -> TextVi
         count=summary(measure) if measure is not None else words("web.count", count=len(item.text)),
         value=measure.count if measure is not None else len(item.text),
         limit=measure.limit if measure is not None else None,
+        unit=measure.unit if measure is not None else "",
         state=state,
         problems=list(measure.problems) if measure is not None else [],
         findings=findings_of(
@@ -171,7 +173,8 @@ def crisis_view(status: CrisisStatus, words: Words) -> CrisisView:
             what=words(f"event.{event.kind.value}"),
             phase=words.phase(event.phase, event.sequence) if event.phase else "",
             person=_name(status, event.person),
-            detail=event.detail[:500],
+            # A notice's detail is the workflow's own words (its kind, to whom): not for people.
+            detail="" if event.kind is EventKind.NOTIFIED else event.detail[:500],
         )
         for event in reversed(status.events)
     ]
