@@ -199,3 +199,13 @@ async def test_tocsin_up_prints_one_time_links_that_work_once(tmp_path: Path) ->
             assert "secure" in first.headers["set-cookie"].lower()
             again = await browser.get(links["dominique"])
             assert again.status_code == 403
+
+
+async def test_a_form_too_long_is_refused_unread(console: Console) -> None:
+    browser = await console.signed_in("dominique")
+    page = await browser.get("/lancer")
+    answer = await browser.post(
+        "/sortir", data={"csrf": csrf_of(page.text), "padding": "x" * 600_000}
+    )
+    assert answer.status_code == 403
+    assert (await browser.get("/lancer")).status_code == 200  # still signed in: not read

@@ -18,6 +18,7 @@ from tocsin.web.settings import WebSettings
 from tocsin.web.words import CONSOLE_LANGUAGES, Words, negotiate
 
 HERE = Path(__file__).resolve().parent
+MAX_FORM_BYTES = 512 * 1024  # every text of a draft edited at its cap, with room to spare
 
 PAGES = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -59,6 +60,9 @@ class Console:
 
     async def form(self, request: Request) -> dict[str, str]:
         """The posted form's text fields, once its CSRF token is checked (``BadForm``)."""
+        length = request.headers.get("content-length", "")
+        if not length.isdigit() or int(length) > MAX_FORM_BYTES:
+            raise BadForm  # browsers say how long a form is; none of ours is longer
         form = await request.form(max_files=0, max_fields=200, max_part_size=64 * 1024)
         if not csrf_ok(request, form, self.web.public_url):
             raise BadForm

@@ -28,6 +28,7 @@ from tocsin.models import (
     RevisionRequest,
     TextEdit,
 )
+from tocsin.models.base import MAX_COMMENT_CHARS, MAX_EDIT_CHARS, MAX_FACT_CHARS
 from tocsin.playbook import ParameterProblems, resolve_parameters
 from tocsin.web.console import Console
 from tocsin.web.front import NotYours
@@ -127,6 +128,7 @@ async def _page(
         c=crisis_view(status, words),
         person_name=status.people[person].name if person in status.people else person,
         revising=revising,
+        limits={"edit": MAX_EDIT_CHARS, "comment": MAX_COMMENT_CHARS, "fact": MAX_FACT_CHARS},
         error=error,
         values=values or {},
     )
