@@ -39,6 +39,7 @@ from tocsin.models import (
     Severity,
 )
 from tocsin.models.base import MAX_FINDINGS
+from tocsin.models.identity import Keyring
 from tocsin.models.workflow import CRISIS_ID, ScreenRequest, ScreenResult, shown
 from tocsin.outbox import (
     PRIVATE,
@@ -73,12 +74,21 @@ class CrisisActivities(PublishingActivities):
         slack: SlackNotifier | None = None,
         modes: Modes = PRIVATE,
         accounts: Accounts | None = None,
+        keyring: Keyring | None = None,
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
         self.slack = slack
         self.modes = modes  # of every file and folder written (TOCSIN_FILE_MODE)
         self.accounts = accounts or Accounts()  # TOCSIN_ACCOUNTS; none: the outbox only
+        self.keyring = keyring or Keyring()  # TOCSIN_KEYS, or the data folder's; none: no key
+
+    @activity.defn(name=names.TRUST)
+    async def trust(self, keyring: Keyring) -> Keyring:
+        """The keys a crisis carries that this worker's key file holds too (same id, front end
+        and public key): only those may sign its changes."""
+        mine = {(k.key_id, k.front, k.public) for k in self.keyring.keys}
+        return Keyring(keys=[k for k in keyring.keys if (k.key_id, k.front, k.public) in mine])
 
     @activity.defn(name=names.DRAFT)
     async def draft(self, request: DraftRequest) -> Draft:

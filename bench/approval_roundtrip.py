@@ -42,6 +42,7 @@ from tests.helpers import (
     awaiting,
     crisis_input,
     settings_for,
+    signed,
     until,
     until_quiet,
     wait_status,
@@ -50,6 +51,7 @@ from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.cli import leave
 from tocsin.config import Settings
+from tocsin.identity.signing import Credential
 from tocsin.logs import configure_logging
 from tocsin.models import Decision, DecisionRequest, PhaseName, ResolveRequest
 from tocsin.slack.ids import ActionId
@@ -70,12 +72,17 @@ updates: list[float] = []  # each decision's update as the app sees it
 
 
 async def timed_decide(
-    client: Client, crisis_id: str, request: DecisionRequest, *, untimed: Any = crises.decide
+    client: Client,
+    crisis_id: str,
+    request: DecisionRequest,
+    by: Credential,
+    *,
+    untimed: Any = crises.decide,
 ) -> Decision:
     """crises.decide, timed: the app's listener calls it by this name during the bench."""
     started = time.perf_counter()
     try:
-        decision: Decision = await untimed(client, crisis_id, request)
+        decision: Decision = await untimed(client, crisis_id, request, by)
         return decision
     finally:
         updates.append(time.perf_counter() - started)
@@ -187,12 +194,14 @@ async def main(decisions: int) -> None:
                 crisis_count = -(-decisions // len(GATES))
                 for number in range(crisis_count):
                     crisis = with_slack_people(crisis_input(f"bench-{number:03d}"))
-                    await crises.trigger(client, settings, crisis)
+                    await crises.trigger(client, settings, crisis, signed(settings))
                     cid = crisis.crisis_id
                     for phase in GATES:
                         if phase is PhaseName.CLOSE:
                             await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-                            await crises.resolve(client, cid, ResolveRequest(person="camille"))
+                            await crises.resolve(
+                                client, cid, ResolveRequest(person="camille"), signed(settings)
+                            )
                         await wait_status(client, cid, awaiting(phase), within=60)
                         await until_card(fake, cid)
                         # As a person clicks: after the card and its notices have gone out.

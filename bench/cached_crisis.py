@@ -34,7 +34,7 @@ from bench.mass_crisis import (
     warm_up,
     workers,
 )
-from tests.helpers import crisis_input, settings_for
+from tests.helpers import crisis_input, settings_for, signed
 from tests.processes import tocsin_env
 from tocsin import crises
 from tocsin.cli import leave
@@ -67,7 +67,7 @@ async def one_variant(count: int, extra: dict[str, str], folder: Path) -> tuple[
             idle = resident_kb(pids)
             inputs = [crisis_input(f"commune-{n:04d}", params=commune(n)) for n in range(count)]
             began = time.perf_counter()
-            await gathered([crises.trigger(client, settings, c) for c in inputs])
+            await gathered([crises.trigger(client, settings, c, signed(settings)) for c in inputs])
             notices = Path(env["TOCSIN_DATA_DIR"]) / "notifications"
             seen: set[str] = set()
 

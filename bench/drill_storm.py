@@ -31,7 +31,7 @@ from pathlib import Path
 from temporalio.client import Client
 
 from tests.fakeslack import FakeSlack, with_slack_people
-from tests.helpers import crisis_input, settings_for
+from tests.helpers import crisis_input, settings_for, signed
 from tests.processes import TOCSIN, Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.cli import leave
@@ -73,7 +73,7 @@ async def card_time(fake: FakeSlack, client: Client, settings: Settings, key: st
     """Trigger a real crisis; seconds until its first approval card reaches the channel."""
     crisis = with_slack_people(crisis_input(key))
     started = time.perf_counter()
-    await crises.trigger(client, settings, crisis)
+    await crises.trigger(client, settings, crisis, signed(settings))
     trigger_calls.append(time.perf_counter() - started)
     deadline = started + CARD_WITHIN
     while not fake.cards(CHANNEL, crisis.crisis_id):
@@ -289,7 +289,7 @@ async def send(drills: int, in_flight: int) -> None:
             update={"crisis_key": key, "crisis_id": crisis_workflow_id(base.playbook.id, key)}
         )
         async with gate:
-            await crises.trigger(client, settings, crisis)
+            await crises.trigger(client, settings, crisis, signed(settings))
         done += 1
         if done % 10 == 0 or done == drills:
             print(f"sent {done}", flush=True)

@@ -25,7 +25,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from tests.helpers import approve, awaiting, crisis_input, settings_for, wait_status
+from tests.helpers import approve, awaiting, crisis_input, settings_for, signed, wait_status
 from tocsin import crises
 from tocsin.cli import leave
 from tocsin.logs import configure_logging
@@ -62,7 +62,7 @@ async def main(hours: int) -> None:
             cid = crisis.crisis_id
             started = time.perf_counter()
             async with build_worker(client, settings):
-                await crises.trigger(client, settings, crisis)
+                await crises.trigger(client, settings, crisis, signed(settings))
                 for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
                     await wait_status(client, cid, awaiting(phase))
                     await env.sleep(timedelta(minutes=5))
@@ -74,7 +74,9 @@ async def main(hours: int) -> None:
                     await env.sleep(timedelta(minutes=5))
                     await approve(client, cid, "dominique", PhaseName.FOLLOW_UP, sequence)
                 await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-                await crises.resolve(client, cid, ResolveRequest(person="camille"))
+                await crises.resolve(
+                    client, cid, ResolveRequest(person="camille"), signed(settings)
+                )
                 await approve(client, cid, "dominique", PhaseName.CLOSE)
                 await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
             played = time.perf_counter() - started

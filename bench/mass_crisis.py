@@ -41,7 +41,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
 from bench.floor import FloorCrisis, floor_workers
-from tests.helpers import LIBRARY, crisis_input, settings_for
+from tests.helpers import LIBRARY, crisis_input, settings_for, signed
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.cli import leave
@@ -168,7 +168,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             serving = server_pid()
             cpu = cpu_seconds([serving]), cpu_seconds(pids)
             began = time.perf_counter()
-            await gathered([crises.trigger(client, settings, c) for c in inputs])
+            await gathered([crises.trigger(client, settings, c, signed(settings)) for c in inputs])
             ids = [c.crisis_id for c in inputs]
             statuses: dict[str, int] = {}
             notices = Path(env["TOCSIN_DATA_DIR"]) / "notifications"
@@ -185,7 +185,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             await asyncio.sleep(SETTLE)
             loaded = resident_kb(pids)
             approved_at = time.perf_counter()
-            await approve_all(client, statuses)
+            await approve_all(client, settings, statuses)
 
             async def all_published() -> bool:
                 return published_count(settings, ids) == count
@@ -195,7 +195,7 @@ async def tocsin_round(count: int, worker_count: int, folder: Path) -> dict[str,
             return figures(drafted, published, pids, loaded - idle, count, serving, cpu)
 
 
-async def approve_all(client: Client, revisions: dict[str, int]) -> None:
+async def approve_all(client: Client, settings: Settings, revisions: dict[str, int]) -> None:
     """Approve each crisis's revision, all at once (at most ``gathered``'s limit in flight)."""
     await gathered(
         [
@@ -203,6 +203,7 @@ async def approve_all(client: Client, revisions: dict[str, int]) -> None:
                 client,
                 cid,
                 DecisionRequest(person="dominique", revision=rev, action=DecisionAction.APPROVE),
+                signed(settings),
             )
             for cid, rev in revisions.items()
         ]
@@ -216,7 +217,7 @@ async def warm_up(client: Client, settings: Settings, pids: list[int]) -> None:
     memory is close to the largest one's."""
     for attempt in range(6):
         warm = [crisis_input(f"warm-{attempt}-{n}") for n in range(2 * len(pids))]
-        await gathered([crises.trigger(client, settings, c) for c in warm])
+        await gathered([crises.trigger(client, settings, c, signed(settings)) for c in warm])
         for crisis in warm:
             await until(functools.partial(awaiting, client, crisis.crisis_id), 120)
         await asyncio.sleep(1)

@@ -45,9 +45,10 @@ from bench.publish_rig import (
     publication_steps,
     worker,
 )
-from tests.helpers import awaiting, settings_for, until_quiet, wait_status
+from tests.helpers import awaiting, settings_for, signed, until_quiet, wait_status
 from tocsin import crises
 from tocsin.cli import leave
+from tocsin.config import Settings
 from tocsin.logs import configure_logging
 from tocsin.models import Channel, CrisisInput, DecisionAction, DecisionRequest, PhaseName
 from tocsin.temporal import embedded_server, free_port
@@ -66,7 +67,7 @@ def ms_line(name: str, values: list[float]) -> str:
 
 
 async def approve_and_time(
-    client: Client, found: Platforms, crisis: CrisisInput
+    client: Client, settings: Settings, found: Platforms, crisis: CrisisInput
 ) -> tuple[float, float, dict[Channel, float]]:
     """Approve the crisis's acknowledgement; seconds to its last acknowledgement, the wall
     clock at the approval, and each channel's acknowledgement after it."""
@@ -80,7 +81,7 @@ async def approve_and_time(
         person="dominique", revision=current.revision, action=DecisionAction.APPROVE
     )
     wall, started = time.time(), time.perf_counter()
-    await crises.decide(client, cid, request)
+    await crises.decide(client, cid, request, signed(settings))
     last = await found.acks.all_of(keys)
     each = {c: found.acks.at[k] - started for k, c in keys.items()}
     # Its next phase drafted: no load left behind. A crisis that failed would leave no trace.
@@ -115,11 +116,13 @@ async def main(runs: int, latency: float, later: list[Channel] | None) -> None:
                 batch = {FANOUT: crisis_to(f"{tag}-all", EIGHT, later=later)} | {
                     c.value: crisis_to(f"{tag}-{c.value}", [c], later=later) for c in EIGHT
                 }
-                await asyncio.gather(*(crises.trigger(client, settings, c) for c in batch.values()))
+                await asyncio.gather(
+                    *(crises.trigger(client, settings, c, signed(settings)) for c in batch.values())
+                )
                 order = list(batch)
                 turn = max(run, 0) % len(order)
                 for name in order[turn:] + order[:turn]:
-                    took, wall, each = await approve_and_time(client, found, batch[name])
+                    took, wall, each = await approve_and_time(client, settings, found, batch[name])
                     if run < 0:
                         continue
                     times[name].append(took)

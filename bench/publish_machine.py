@@ -64,7 +64,7 @@ from bench.publish_rig import (
     worker,
 )
 from tests.fakeslack import FakeSlack, with_slack_people
-from tests.helpers import settings_for, until_quiet
+from tests.helpers import settings_for, signed, until_quiet
 from tocsin import crises
 from tocsin.cli import leave
 from tocsin.config import Settings
@@ -137,14 +137,14 @@ async def alone(
         crisis = new_crisis(f"seul-{number + 1:03d}")
         cid = crisis.crisis_id
         wall, started = time.time(), time.perf_counter()
-        await crises.trigger(client, settings, crisis)
+        await crises.trigger(client, settings, crisis, signed(settings))
         await cards.of([cid], 120)
         card = cards.at[cid] - started
         revision = await revision_of(folder, cid, 60)
         await until_quiet(client, cid, within=120)
         keys = keys_of(crisis, revision, {c: found.account_of(c) for c in EIGHT})
         decided_wall, decided = time.time(), time.perf_counter()
-        await crises.decide(client, cid, approval(revision))
+        await crises.decide(client, cid, approval(revision), signed(settings))
         acked = await found.acks.all_of(keys) - decided
         await until_quiet(client, cid, within=120)
         if number >= 0:
@@ -173,7 +173,10 @@ async def together(
     triggered: dict[str, float] = {}
     began, wall = time.perf_counter(), time.time()
     await gathered(
-        [timed(triggered, c.crisis_id, crises.trigger(client, settings, c)) for c in inputs]
+        [
+            timed(triggered, c.crisis_id, crises.trigger(client, settings, c, signed(settings)))
+            for c in inputs
+        ]
     )
     ids = [c.crisis_id for c in inputs]
     await cards.of(ids, 1800)
@@ -186,7 +189,7 @@ async def together(
     own = time.process_time()
     await gathered(
         [
-            timed(decided, cid, crises.decide(client, cid, approval(rev)))
+            timed(decided, cid, crises.decide(client, cid, approval(rev), signed(settings)))
             for cid, rev in revisions.items()
         ]
     )

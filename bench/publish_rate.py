@@ -38,7 +38,7 @@ from temporalio.client import Client
 from bench.mass_crisis import approval_asked, gathered
 from bench.publish_rig import Acks, SlowMastodon, crisis_to, failures, keys_of, loads, worker
 from tests.fakemastodon import TOKEN
-from tests.helpers import settings_for, status
+from tests.helpers import settings_for, signed, status
 from tocsin import crises
 from tocsin.cli import leave
 from tocsin.logs import configure_logging
@@ -91,7 +91,9 @@ async def main(count: int, requests: int, per: float, answers: str, latency: flo
                     crisis_to(f"rate-{n:03d}", [Channel.MASTODON], playbook=PLAYBOOK)
                     for n in range(count)
                 ]
-                await gathered([crises.trigger(client, settings, c) for c in inputs], 16)
+                await gathered(
+                    [crises.trigger(client, settings, c, signed(settings)) for c in inputs], 16
+                )
                 notices = folder / "worker" / "notifications"
                 revisions: dict[str, int] = {}
                 deadline = time.perf_counter() + 600
@@ -120,6 +122,7 @@ async def main(count: int, requests: int, per: float, answers: str, latency: flo
                             DecisionRequest(
                                 person="dominique", revision=rev, action=DecisionAction.APPROVE
                             ),
+                            signed(settings),
                         )
                         for cid, rev in revisions.items()
                     ]

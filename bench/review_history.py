@@ -27,7 +27,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from tests.helpers import approve, awaiting, crisis_input, settings_for, wait_status
+from tests.helpers import approve, awaiting, crisis_input, settings_for, signed, wait_status
 from tocsin import crises
 from tocsin.cli import leave
 from tocsin.logs import configure_logging
@@ -67,7 +67,7 @@ async def play(env: WorkflowEnvironment, client: Client, settings_dir: Path, eve
     settings = settings_for(settings_dir, f"bench-{uuid.uuid4().hex[:8]}")
     crisis = long_crisis()
     async with build_worker(client, settings):
-        await crises.trigger(client, settings, crisis)
+        await crises.trigger(client, settings, crisis, signed(settings))
         cid = crisis.crisis_id
         await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
         # About 11 events a reminder; leave room for the rest of the crisis.
@@ -82,7 +82,9 @@ async def play(env: WorkflowEnvironment, client: Client, settings_dir: Path, eve
             await env.sleep(timedelta(hours=2, minutes=5))  # the cadence, rounded up
             await approve(client, cid, "dominique", PhaseName.FOLLOW_UP, sequence)
         await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-        await crises.resolve(client, cid, ResolveRequest(person="camille", summary="Fin."))
+        await crises.resolve(
+            client, cid, ResolveRequest(person="camille", summary="Fin."), signed(settings)
+        )
         await approve(client, cid, "dominique", PhaseName.CLOSE)
         await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
     return cid

@@ -15,9 +15,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from tests import keys
 from tests.bluesky import server as bluesky_server
 from tests.fakeslack import CHANNEL, FakeSlack, slack_library
-from tests.helpers import settings_for, until_quiet
+from tests.helpers import settings_for, signed, until_quiet
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.guardrails import warm_up
@@ -27,6 +28,8 @@ from tocsin.worker import build_worker
 
 if TYPE_CHECKING:
     from tests.rig import Rig
+
+keys.install()  # before any worker or command: the session's signing keys (tests/keys.py)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -128,7 +131,7 @@ class Start:
         self.ids: list[str] = []
 
     async def __call__(self, crisis: CrisisInput) -> crises.Triggered:
-        result = await crises.trigger(self.client, self.settings, crisis)
+        result = await crises.trigger(self.client, self.settings, crisis, signed())
         self.ids.append(result.crisis_id)
         return result
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from temporalio.client import (
     Client,
     WorkflowExecutionDescription,
@@ -21,6 +23,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, BUNDLED_TEMPLATES, Settings
+from tocsin.identity.keys import operator
+from tocsin.identity.signing import Credential
 from tocsin.models import (
     Channel,
     CrisisInput,
@@ -205,6 +209,7 @@ async def approve(
         client,
         crisis_id,
         DecisionRequest(person=person, revision=current.revision, action=DecisionAction.APPROVE),
+        signed(),
     )
     return current.revision
 
@@ -222,3 +227,25 @@ def notices(settings: Settings, crisis_id: str, kind: NotifyKind) -> list[Notify
         for path in sorted(folder.glob("*.json"))
     ]
     return [n for n in found if n.kind is kind]
+
+
+def signed(settings: Settings | None = None) -> Credential:
+    """What a test signs its changes with: the operator's key. Under pytest, the session's
+    keys (tests/keys.py: TOCSIN_KEYS and the private keys' variables, which every worker, the
+    command line and the Slack app of the session use too); in a benchmark, the keys of its
+    data folder, made on first use as the command line does."""
+    return operator(settings.data_dir if settings else Path(tempfile.gettempdir()))
+
+
+async def raw_update(
+    client: Client,
+    crisis_id: str,
+    update: str,
+    request: BaseModel,
+    result_type: type[Any] | None = None,
+) -> Any:
+    """Send an update through the raw Temporal API, signed as the command line signs it: what
+    the workflow's own validators accept or refuse, without tocsin.crises in between."""
+    request = signed().sign(crisis_id, update, request, datetime.now(UTC))
+    handle = client.get_workflow_handle(crisis_id)
+    return await handle.execute_update(update, request, result_type=result_type)

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.keys import session_env
+
 TOCSIN = Path(sys.executable).parent / "tocsin"
 
 
@@ -51,6 +53,7 @@ def tocsin_env(data_dir: Path, **extra: str) -> dict[str, str]:
         k: v for k, v in os.environ.items() if not k.startswith(("TOCSIN_", "TEMPORAL_", "SLACK_"))
     }
     env.update({"TOCSIN_DATA_DIR": str(data_dir), "TOCSIN_LANG": "fr", "PYTHONUNBUFFERED": "1"})
+    env.update(session_env())  # the session's signing keys, which its workers trust
     env.update(extra)
     return env
 

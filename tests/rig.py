@@ -29,7 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.conftest import terminate_when_quiet, time_skipping_env
 from tests.fakeslack import FakeSlack, block_actions, button_value, form, sign
-from tests.helpers import sample_params, settings_for, until
+from tests.helpers import sample_params, settings_for, signed, until
 from tests.processes import Process, spawn, tocsin_env
 from tocsin import crises
 from tocsin.config import Settings
@@ -129,7 +129,7 @@ class Rig:
 
     async def trigger(self, crisis: CrisisInput) -> str:
         """Start ``crisis`` through the client, as the command line does."""
-        started = await crises.trigger(self.client, self.settings, crisis)
+        started = await crises.trigger(self.client, self.settings, crisis, signed())
         self.ids.append(started.crisis_id)
         return started.crisis_id
 

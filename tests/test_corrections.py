@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from tests.helpers import approve, crisis_input, wait_status
+from tests.helpers import approve, crisis_input, signed, wait_status
 from tests.test_publishing_workflow import (  # noqa: F401  (the fixtures, by name)
     AUTHOR,
     DIRECTOR,
@@ -55,17 +55,25 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
 ) -> None:
     async with build_worker(env.client, local, accounts=platforms.accounts):
         client = env.client
-        started = await crises.trigger(client, local, crisis_input("erreur", playbook=PLAYBOOK))
+        started = await crises.trigger(
+            client, local, crisis_input("erreur", playbook=PLAYBOOK), signed()
+        )
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
         first = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 4)
         tasks = {t.channel: t for t in first.tasks}
         await crises.task_done(
-            client, cid, TaskDoneRequest(person=AUTHOR, task=tasks[Channel.RADIO].id, note="lu")
+            client,
+            cid,
+            TaskDoneRequest(person=AUTHOR, task=tasks[Channel.RADIO].id, note="lu"),
+            signed(),
         )
         x_url = "https://x.com/prefecture/status/1"
         await crises.task_done(
-            client, cid, TaskDoneRequest(person=AUTHOR, task=tasks[Channel.X].id, url=x_url)
+            client,
+            cid,
+            TaskDoneRequest(person=AUTHOR, task=tasks[Channel.X].id, url=x_url),
+            signed(),
         )
         # The next phase's gate is open when the error is seen.
         await wait_status(
@@ -99,13 +107,13 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
             (request.model_copy(update={"person": "intrus"}), "UnknownPerson"),
         ):
             with pytest.raises(crises.Refused) as refused:
-                await crises.correct(client, cid, wrong)
+                await crises.correct(client, cid, wrong, signed())
             assert refused.value.code == code
 
-        opened = await crises.correct(client, cid, request)
+        opened = await crises.correct(client, cid, request, signed())
         assert (opened.phase, opened.sequence) == (PhaseName.ACKNOWLEDGE, 0)
         with pytest.raises(crises.Refused) as refused:
-            await crises.correct(client, cid, request)
+            await crises.correct(client, cid, request, signed())
         assert refused.value.code == "CorrectionPending"
         waiting = await wait_status(
             client, cid, lambda s: s.revision == opened.revision, what="the correction's gate"
@@ -125,6 +133,7 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
                 DecisionRequest(
                     person=AUTHOR, revision=opened.revision, action=DecisionAction.APPROVE
                 ),
+                signed(),
             )
         assert refused.value.code in {"SelfApproval", "NotAnApprover"}
         # Changes asked: a new revision of a correction edits its texts (a redraft would bring
@@ -138,15 +147,22 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
                 action=DecisionAction.REQUEST_CHANGES,
                 comment="précisez l’heure",
             ),
+            signed(),
         )
         await wait_status(client, cid, lambda s: s.state == "awaiting_revision", what="revision")
         # Even with a new fact (which lets a phase's statement be redrafted).
         await crises.add_fact(
-            client, cid, FactRequest(person=AUTHOR, text="Le confinement est levé à 11 h.")
+            client,
+            cid,
+            FactRequest(person=AUTHOR, text="Le confinement est levé à 11 h."),
+            signed(),
         )
         with pytest.raises(crises.Refused) as refused:
             await crises.revise(
-                client, cid, RevisionRequest(person=AUTHOR, base_revision=opened.revision)
+                client,
+                cid,
+                RevisionRequest(person=AUTHOR, base_revision=opened.revision),
+                signed(),
             )
         assert refused.value.code == "SameRevision"
         revised = await crises.revise(
@@ -159,6 +175,7 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
                     request.edits[0].model_copy(update={"text": f"{CORRECTED} (mastodon) 11 h"})
                 ],
             ),
+            signed(),
         )
         assert revised.phase is PhaseName.ACKNOWLEDGE
         await crises.decide(
@@ -167,6 +184,7 @@ async def test_a_correction_is_approved_by_another_then_each_platform_shows_it(
             DecisionRequest(
                 person=DIRECTOR, revision=revised.revision, action=DecisionAction.APPROVE
             ),
+            signed(),
         )
         found = await wait_status(client, cid, _corrections_settled, what="the corrections")
 
@@ -220,19 +238,24 @@ async def test_an_approved_retraction_takes_down_what_the_platforms_allow(
 ) -> None:
     async with build_worker(env.client, local, accounts=platforms.accounts):
         client = env.client
-        started = await crises.trigger(client, local, crisis_input("faux", playbook=PLAYBOOK))
+        started = await crises.trigger(
+            client, local, crisis_input("faux", playbook=PLAYBOOK), signed()
+        )
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
         first = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 4)
         x_task = next(t for t in first.tasks if t.channel is Channel.X)
         x_url = "https://x.com/prefecture/status/2"
         await crises.task_done(
-            client, cid, TaskDoneRequest(person=AUTHOR, task=x_task.id, url=x_url)
+            client, cid, TaskDoneRequest(person=AUTHOR, task=x_task.id, url=x_url), signed()
         )
         (toot,) = platforms.mastodon.statuses.values()
 
         await crises.retract(
-            client, cid, RetractRequest(person=DIRECTOR, reason="fausse alerte : capteur en panne")
+            client,
+            cid,
+            RetractRequest(person=DIRECTOR, reason="fausse alerte : capteur en panne"),
+            signed(),
         )
         # Nothing is taken down before the retraction statement is approved.
         await wait_status(

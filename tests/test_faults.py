@@ -20,7 +20,7 @@ from temporalio.client import (
 from temporalio.service import RPCError
 
 from tests.fakeslack import FakeSlack, with_slack_people
-from tests.helpers import approve, awaiting, crisis_input, files_per_phase, wait_status
+from tests.helpers import approve, awaiting, crisis_input, files_per_phase, signed, wait_status
 from tests.rig import running
 from tocsin import crises
 from tocsin.models import (
@@ -74,7 +74,7 @@ async def test_the_embedded_server_killed_and_restarted_on_the_same_database(
         for cid in ids:
             await approve(client, cid, "dominique", PhaseName.SOLUTIONS)
             await wait_status(client, cid, lambda s: s.state == "waiting_follow_up", within=60)
-            await crises.resolve(client, cid, ResolveRequest(person="camille"))
+            await crises.resolve(client, cid, ResolveRequest(person="camille"), signed())
             await approve(client, cid, "dominique", PhaseName.CLOSE)
         for cid in ids:
             # The bundled playbook's review waits 7 days: the crisis is closed, its workflow
@@ -123,6 +123,7 @@ async def test_a_slack_outage_holds_neither_timers_nor_decisions(
             client,
             cid,
             DecisionRequest(person="sacha", revision=ack.revision, action=DecisionAction.APPROVE),
+            signed(),
         )
         # Published and the next phase drafted while Slack is still down.
         explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN))
@@ -224,10 +225,10 @@ async def drive(client: Client, ids: list[str]) -> None:
                     request = DecisionRequest(
                         person="dominique", revision=status.revision, action=DecisionAction.APPROVE
                     )
-                    await asyncio.wait_for(crises.decide(client, cid, request), 10)
+                    await asyncio.wait_for(crises.decide(client, cid, request, signed()), 10)
                 elif status.state == "waiting_follow_up" and not status.resolved:
                     resolve = ResolveRequest(person="camille")
-                    await asyncio.wait_for(crises.resolve(client, cid, resolve), 10)
+                    await asyncio.wait_for(crises.resolve(client, cid, resolve, signed()), 10)
             except (crises.Refused, TimeoutError, RPCError, WorkflowUpdateFailedError):
                 continue
             except WorkflowUpdateRPCTimeoutOrCancelledError:

@@ -9,7 +9,7 @@ import json
 from temporalio.client import Client
 
 from tests.conftest import Start
-from tests.helpers import LIBRARY, awaiting, crisis_input, wait_status
+from tests.helpers import LIBRARY, awaiting, crisis_input, signed, wait_status
 from tocsin import crises
 from tocsin.models import (
     Channel,
@@ -32,7 +32,7 @@ def with_personal_number(key: str) -> CrisisInput:
 
 async def refused(client: Client, cid: str, request: DecisionRequest) -> crises.Refused:
     try:
-        await crises.decide(client, cid, request)
+        await crises.decide(client, cid, request, signed())
     except crises.Refused as exc:
         return exc
     raise AssertionError("the decision was accepted")
@@ -70,7 +70,9 @@ async def test_blocking_finding_stops_approval_until_an_allowed_override(
     assert status.decisions == []
     assert status.state == "awaiting_approval"
 
-    decision = await crises.decide(client, cid, plain.model_copy(update={"override": OVERRIDE}))
+    decision = await crises.decide(
+        client, cid, plain.model_copy(update={"override": OVERRIDE}), signed()
+    )
     assert decision.override is not None
     assert decision.override.rules == ["R-PRIVACY"]
     assert decision.override.justification == OVERRIDE
@@ -149,7 +151,7 @@ async def test_edits_are_checked_before_the_decision_is_recorded(
         if channel is not None
     ]
     assert fixed, flagged  # the personal number is flagged in some text
-    decision = await crises.decide(client, cid, bad.model_copy(update={"edits": fixed}))
+    decision = await crises.decide(client, cid, bad.model_copy(update={"edits": fixed}), signed())
     assert decision.override is None
     after = await crises.status(client, cid)
     assert after.decisions[-1].action is DecisionAction.APPROVE_WITH_EDITS

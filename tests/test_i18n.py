@@ -95,14 +95,16 @@ def _family(prefix: str) -> set[str]:
 
 
 def _refusal_codes() -> set[str]:
-    """The codes the workflow raises: ``refuse("StaleRevision", ...)``."""
+    """The codes the workflow raises: ``refuse("StaleRevision", ...)``, and those of a
+    signature it cannot verify (``Unverified("Unsigned")``, raised again as refusals)."""
     codes: set[str] = set()
-    for path in sorted((ROOT / "workflows").rglob("*.py")):
+    paths = [*sorted((ROOT / "workflows").rglob("*.py")), ROOT / "tocsin/identity/signing.py"]
+    for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "refuse"
+                and node.func.id in ("refuse", "Unverified")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
             ):

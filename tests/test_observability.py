@@ -22,7 +22,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.conftest import STARTUP
-from tests.helpers import approve, awaiting, crisis_input, settings_for, skip, wait_status
+from tests.helpers import approve, awaiting, crisis_input, settings_for, signed, skip, wait_status
 from tocsin import crises
 from tocsin.logs import configure_logging
 from tocsin.metrics import MetricsAddressError, bind_address, runtime_for
@@ -87,7 +87,7 @@ async def test_metrics_match_the_crisis(
     settings = settings_for(tmp_path, f"metrics-{uuid.uuid4().hex[:8]}")
     crisis = crisis_input("metriques")
     async with build_worker(client, settings):
-        await crises.trigger(client, settings, crisis)
+        await crises.trigger(client, settings, crisis, signed())
         cid = crisis.crisis_id
         gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
         assert gate.revision is not None
@@ -106,9 +106,10 @@ async def test_metrics_match_the_crisis(
                 action=DecisionAction.REJECT,
                 comment="Pas encore.",
             ),
+            signed(),
         )
         await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-        await crises.resolve(client, cid, ResolveRequest(person="camille"))
+        await crises.resolve(client, cid, ResolveRequest(person="camille"), signed())
         await approve(client, cid, "dominique", PhaseName.CLOSE)
         await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
         review = build_review(await fetch_chain(client, cid))

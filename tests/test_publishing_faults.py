@@ -27,7 +27,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from tests.bluesky.server import LocalPds
-from tests.helpers import approve, crisis_input, notices, settings_for, until, wait_status
+from tests.helpers import approve, crisis_input, notices, settings_for, signed, until, wait_status
 from tests.publishing_platforms import Platforms, platforms, variable
 from tests.test_publish_mail import Smtp, smtp_server
 from tocsin import crises, names
@@ -111,7 +111,7 @@ async def _settled(client: Client, cid: str, count: int, within: float = 60) -> 
 
 
 async def _start(client: Client, local: Settings, key: str) -> str:
-    started = await crises.trigger(client, local, crisis_input(key, playbook=PLAYBOOK))
+    started = await crises.trigger(client, local, crisis_input(key, playbook=PLAYBOOK), signed())
     await approve(client, started.crisis_id, DIRECTOR, PhaseName.ACKNOWLEDGE)
     return started.crisis_id
 

@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from tests.fakemastodon import TOKEN, FakeMastodon
-from tests.helpers import approve, crisis_input, notices, settings_for, until, wait_status
+from tests.helpers import approve, crisis_input, notices, settings_for, signed, until, wait_status
 from tests.test_publish_mail import PASSWORD, Smtp, smtp_server
 from tests.webhook_receiver import SECRET, Receiver
 from tocsin import crises
@@ -112,7 +112,9 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
 ) -> None:
     async with build_worker(env.client, local, accounts=platforms.accounts):
         client = env.client
-        started = await crises.trigger(client, local, crisis_input("usine", playbook=PLAYBOOK))
+        started = await crises.trigger(
+            client, local, crisis_input("usine", playbook=PLAYBOOK), signed()
+        )
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
         found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 4)
@@ -176,13 +178,15 @@ async def test_an_approval_reaches_every_account_and_gives_the_rest_as_tasks(
             (TaskDoneRequest(person="intrus", task=radio, note="fait"), "UnknownPerson"),
         ):
             with pytest.raises(crises.Refused) as refused:
-                await crises.task_done(client, cid, request)
+                await crises.task_done(client, cid, request, signed())
             assert refused.value.code == refusal
         said = "lu à l’antenne à 10 h 05"
-        await crises.task_done(client, cid, TaskDoneRequest(person=AUTHOR, task=radio, note=said))
+        await crises.task_done(
+            client, cid, TaskDoneRequest(person=AUTHOR, task=radio, note=said), signed()
+        )
         with pytest.raises(crises.Refused, match=r"camille"):
             await crises.task_done(
-                client, cid, TaskDoneRequest(person=AUTHOR, task=radio, note="x")
+                client, cid, TaskDoneRequest(person=AUTHOR, task=radio, note="x"), signed()
             )
         done = {t.id: t for t in (await crises.status(client, cid)).tasks}[radio]
         assert (done.status, done.done_by, done.note) == (TaskStatus.DONE, "camille", said)
@@ -201,7 +205,9 @@ async def test_a_revoked_token_opens_a_manual_task_and_the_crisis_goes_on(
     platforms.mastodon.tokens.clear()  # revoked
     async with build_worker(env.client, local, accounts=platforms.accounts):
         client = env.client
-        started = await crises.trigger(client, local, crisis_input("jeton", playbook=PLAYBOOK))
+        started = await crises.trigger(
+            client, local, crisis_input("jeton", playbook=PLAYBOOK), signed()
+        )
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
         found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 4)
@@ -238,7 +244,9 @@ async def test_a_platform_down_is_reported_after_the_delay_then_posts_once(
     platforms.mastodon.down = True
     async with build_worker(env.client, local, accounts=platforms.accounts):
         client = env.client
-        started = await crises.trigger(client, local, crisis_input("panne", playbook=PLAYBOOK))
+        started = await crises.trigger(
+            client, local, crisis_input("panne", playbook=PLAYBOOK), signed()
+        )
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
 
@@ -280,7 +288,9 @@ async def test_a_delayed_post_published_by_hand_is_not_posted_again(
     platforms.mastodon.down = True
     async with build_worker(env.client, local, accounts=platforms.accounts):
         client = env.client
-        started = await crises.trigger(client, local, crisis_input("main", playbook=PLAYBOOK))
+        started = await crises.trigger(
+            client, local, crisis_input("main", playbook=PLAYBOOK), signed()
+        )
         cid = started.crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
         await env.sleep(timedelta(minutes=11))
@@ -293,7 +303,9 @@ async def test_a_delayed_post_published_by_hand_is_not_posted_again(
         task = _toot(found).task
         assert task is not None
         url = "https://social.example.fr/@prefecture/1"
-        await crises.task_done(client, cid, TaskDoneRequest(person=AUTHOR, task=task, url=url))
+        await crises.task_done(
+            client, cid, TaskDoneRequest(person=AUTHOR, task=task, url=url), signed()
+        )
         await wait_status(
             client,
             cid,
@@ -350,7 +362,7 @@ channels:
         async with build_worker(env.client, local, accounts=load_accounts(file)):
             client = env.client
             drill = crisis_input("exercice", playbook=PLAYBOOK, exercise=True)
-            cid = (await crises.trigger(client, local, drill)).crisis_id
+            cid = (await crises.trigger(client, local, drill, signed())).crisis_id
             await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
             found = await _posted(client, cid, PhaseName.ACKNOWLEDGE, 1)
             (toot,) = found.deliveries

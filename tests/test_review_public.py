@@ -33,6 +33,7 @@ from tests.helpers import (
     approve,
     crisis_input,
     settings_for,
+    signed,
     until_quiet,
     wait_status,
 )
@@ -103,7 +104,9 @@ def _task(found: CrisisStatus, phase: PhaseName, channel: Channel) -> str:
 
 
 async def _done(client: Client, cid: str, task: str, **where: str) -> None:
-    await crises.task_done(client, cid, TaskDoneRequest(person=AUTHOR, task=task, **where))
+    await crises.task_done(
+        client, cid, TaskDoneRequest(person=AUTHOR, task=task, **where), signed()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +164,7 @@ async def _run(
     client = env.client
     async with build_worker(client, local, accounts=accounts):
         cid = (
-            await crises.trigger(client, local, crisis_input("revue", playbook=PLAYBOOK))
+            await crises.trigger(client, local, crisis_input("revue", playbook=PLAYBOOK), signed())
         ).crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
         found = await _settled(client, cid, PhaseName.ACKNOWLEDGE, 4)
@@ -197,7 +200,10 @@ async def _run(
 
         await wait_status(client, cid, lambda s: s.state == "waiting_follow_up", what="follow-up")
         await crises.resolve(
-            client, cid, ResolveRequest(person=AUTHOR, summary="Sinistre maîtrisé.")
+            client,
+            cid,
+            ResolveRequest(person=AUTHOR, summary="Sinistre maîtrisé."),
+            signed(),
         )
         await approve(client, cid, DIRECTOR, PhaseName.CLOSE)
         await _settled(client, cid, PhaseName.CLOSE, 4)
@@ -501,7 +507,7 @@ async def test_tasks_are_read_across_continue_as_new(client: Client, settings: S
     opened in the first run and marked done in a later one is the same row, and every task
     the workflow holds at the end is the row the review read, in the same state."""
     crisis = crisis_input("suite", max_history_events=100)
-    cid = (await crises.trigger(client, settings, crisis)).crisis_id
+    cid = (await crises.trigger(client, settings, crisis, signed())).crisis_id
     for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
         await approve(client, cid, DIRECTOR, phase)
     later = await wait_status(
@@ -556,7 +562,7 @@ async def test_a_real_correction_and_retraction_are_under_the_rows_they_change(
     client = env.client
     async with build_worker(client, local, accounts=platforms.accounts):
         cid = (
-            await crises.trigger(client, local, crisis_input("erreur", playbook=PLAYBOOK))
+            await crises.trigger(client, local, crisis_input("erreur", playbook=PLAYBOOK), signed())
         ).crisis_id
         await approve(client, cid, DIRECTOR, PhaseName.ACKNOWLEDGE)
         first = await _settled(client, cid, PhaseName.ACKNOWLEDGE, 4)
@@ -576,6 +582,7 @@ async def test_a_real_correction_and_retraction_are_under_the_rows_they_change(
                 edits=_edits(channels),
                 reason="mauvais numéro d’information",
             ),
+            signed(),
         )
         await wait_status(client, cid, lambda s: s.revision == opened.revision, what="its gate")
         await crises.decide(
@@ -584,13 +591,16 @@ async def test_a_real_correction_and_retraction_are_under_the_rows_they_change(
             DecisionRequest(
                 person=DIRECTOR, revision=opened.revision, action=DecisionAction.APPROVE
             ),
+            signed(),
         )
         found = await wait_status(client, cid, _corrections_settled, what="the corrections")
         x_fix = next(
             t for t in found.tasks if t.revision == opened.revision and t.channel is Channel.X
         )
         await _done(client, cid, x_fix.id, url=f"{TWEET}2")
-        await crises.retract(client, cid, RetractRequest(person=DIRECTOR, reason="fausse alerte"))
+        await crises.retract(
+            client, cid, RetractRequest(person=DIRECTOR, reason="fausse alerte"), signed()
+        )
         await approve(client, cid, DIRECTOR, PhaseName.CLOSE)
         await client.get_workflow_handle(cid).result()
         status = await crises.status(client, cid)

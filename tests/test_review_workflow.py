@@ -17,6 +17,7 @@ from tests.helpers import (
     awaiting,
     crisis_input,
     notices,
+    signed,
     skip,
     until_quiet,
     wait_status,
@@ -56,7 +57,9 @@ async def test_the_review_follows_the_close_after_the_playbooks_delay(
     for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
         await approve(client, cid, "dominique", phase)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-    await crises.resolve(client, cid, ResolveRequest(person="camille", summary="Eau potable."))
+    await crises.resolve(
+        client, cid, ResolveRequest(person="camille", summary="Eau potable."), signed()
+    )
     await approve(client, cid, "dominique", PhaseName.CLOSE)
     closed = await wait_status(client, cid, lambda s: s.review_at is not None)
     assert await until_quiet(client, cid)  # the notice of the close goes out in the background
@@ -129,7 +132,7 @@ async def test_a_decision_refused_after_acceptance_is_in_the_review(
         edits=[edit],
     )
     with pytest.raises(crises.Refused) as refused:
-        await crises.decide(client, cid, request)
+        await crises.decide(client, cid, request, signed())
     assert refused.value.code == "BlockingFindings"
     review = build_review(await fetch_chain(client, cid))
     assert review.status == "running"
@@ -158,7 +161,9 @@ async def test_a_cancelled_crisis_ends_without_a_review(
 ) -> None:
     cid = (await start(crisis_input("annulee", review_after=WEEK))).crisis_id
     await wait_status(client, cid, lambda s: s.state == "awaiting_approval")
-    await crises.cancel(client, cid, CancelRequest(person="dominique", reason="Fausse alerte."))
+    await crises.cancel(
+        client, cid, CancelRequest(person="dominique", reason="Fausse alerte."), signed()
+    )
     outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
     assert outcome.status == "cancelled"
     assert not review_paths(settings.outbox, cid).html.parent.exists()

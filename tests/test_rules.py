@@ -30,6 +30,7 @@ from tocsin.models import (
     StatusQuery,
     TextEdit,
 )
+from tocsin.models.identity import Front, Signer
 from workflows import rules
 from workflows.notices import Notice, NoticeQueue, build
 
@@ -161,9 +162,11 @@ def test_a_blocking_finding_needs_an_allowed_role_and_a_written_reason() -> None
     rules.check_decide(
         PLAYBOOK, blocked, decision("dominique", action="reject", comment="Non."), False
     )
+    signer = Signer(front=Front.WEB, key_id="k-0123456789abcdef", identity="oidc:x#y", signed_at=T0)
     record = rules.decision_record(
-        PLAYBOOK, blocked, decision("dominique", override=reason), [BLOCKING], [], T0
+        PLAYBOOK, blocked, decision("dominique", override=reason), [BLOCKING], [], T0, signer
     )
+    assert (record.via, record.signer) == ("web", signer)  # via is the signing front end's
     assert record.override is not None
     assert (record.override.rules, record.override.justification) == (["R-PRIVACY"], reason)
     assert record.waited == timedelta(0)

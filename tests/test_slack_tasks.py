@@ -30,7 +30,7 @@ from tests.fakeslack import (
     view_submission,
     with_slack_people,
 )
-from tests.helpers import approve, crisis_input, until, wait_status
+from tests.helpers import approve, crisis_input, signed, until, wait_status
 from tests.rig import Rig, running
 from tests.webhook_receiver import SECRET, Receiver
 from tocsin import crises
@@ -182,7 +182,10 @@ async def test_publie_opens_a_dialog_marks_the_task_done_and_updates_the_message
     # shows who published it.
     address = "https://x.com/prefecture/status/1"
     await crises.task_done(
-        rig.client, cid, TaskDoneRequest(person="dominique", task=x.id, url=address)
+        rig.client,
+        cid,
+        TaskDoneRequest(person="dominique", task=x.id, url=address),
+        signed(),
     )
     told = len(rig.fake.ephemeral)
     views = len(rig.fake.views)
@@ -196,7 +199,10 @@ async def test_publie_opens_a_dialog_marks_the_task_done_and_updates_the_message
     # The dialog open while someone else publishes: the workflow refuses, told privately.
     dialog = await open_dialog(rig, "UCAMILLE", current(rig.fake, message), facebook.id)
     await crises.task_done(
-        rig.client, cid, TaskDoneRequest(person="sacha", task=facebook.id, note="fait")
+        rig.client,
+        cid,
+        TaskDoneRequest(person="sacha", task=facebook.id, note="fait"),
+        signed(),
     )
     told = len(rig.fake.ephemeral)
     assert "errors" not in await submit(rig, "UCAMILLE", dialog, url="https://facebook.com/p/1")

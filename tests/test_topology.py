@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.fakeslack import FakeSlack, with_slack_people
-from tests.helpers import approve, awaiting, crisis_input, files_per_phase, wait_status
+from tests.helpers import approve, awaiting, crisis_input, files_per_phase, signed, wait_status
 from tests.rig import running
 from tocsin import crises
 from tocsin.models import PhaseName, ResolveRequest
@@ -77,7 +77,7 @@ async def test_two_workers_and_the_slack_app_carry_every_crisis(
             await approve(client, cid, "dominique", PhaseName.SOLUTIONS)
         for cid in ids:
             await wait_status(client, cid, lambda s: s.state == "waiting_follow_up", within=60)
-            await crises.resolve(client, cid, ResolveRequest(person="camille"))
+            await crises.resolve(client, cid, ResolveRequest(person="camille"), signed())
             await approve(client, cid, "dominique", PhaseName.CLOSE)
         outcomes = [
             await asyncio.wait_for(

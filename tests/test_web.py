@@ -64,6 +64,9 @@ async def test_a_form_without_its_csrf_token_changes_nothing(
     decided = await wait_status(client, crisis, lambda s: bool(s.decisions))
     assert decided.decisions[0].person == "dominique"
     assert decided.decisions[0].via == "web"
+    signer = decided.decisions[0].signer
+    assert signer is not None
+    assert signer.identity == "link:dominique"  # the one-time link's identity, signed
     assert decided.decisions[0].action is DecisionAction.APPROVE
 
 

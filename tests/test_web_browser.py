@@ -18,12 +18,13 @@ from playwright.async_api import Page
 from temporalio.client import Client
 
 from tests.browser import BrowserMissing, chromium, chromium_path
-from tests.helpers import settings_for, wait_status
+from tests.helpers import settings_for, signed, wait_status
 from tests.web.provider import Provider, provider
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, Settings
 from tocsin.i18n import text_in
 from tocsin.models import DecisionAction, FactRequest
+from tocsin.models.identity import Front
 from tocsin.playbook import PlaybookLibrary
 from tocsin.temporal import embedded_server, free_port
 from tocsin.web.serve import console
@@ -156,7 +157,7 @@ async def test_a_director_approves_with_an_edit_from_a_phone(
             exercise=False,
             max_history_events=1500,
         )
-        started = await crises.trigger(s.client, s.settings, crisis)
+        started = await crises.trigger(s.client, s.settings, crisis, signed())
         status = await wait_status(
             s.client, started.crisis_id, lambda x: x.state == "awaiting_approval", within=60
         )
@@ -186,6 +187,10 @@ async def test_a_director_approves_with_an_edit_from_a_phone(
         decided = await wait_status(s.client, started.crisis_id, lambda x: bool(x.decisions))
         decision = decided.decisions[0]
         assert (decision.person, decision.via) == ("dominique", "web")
+        # Signed by the console's key, for the identity the provider proved.
+        assert decision.signer is not None
+        assert decision.signer.front is Front.WEB
+        assert decision.signer.identity == f"oidc:{s.provider.issuer}#dominique"
         assert decision.action is DecisionAction.APPROVE_WITH_EDITS
         assert [e.after for e in decision.edits] == [edited.strip()]
         # The decision in the crisis's history, on the page.
@@ -195,7 +200,10 @@ async def test_a_director_approves_with_an_edit_from_a_phone(
 
         # A fact added elsewhere appears without reloading (server-sent events).
         await crises.add_fact(
-            s.client, started.crisis_id, FactRequest(person="camille", text="Analyses en cours.")
+            s.client,
+            started.crisis_id,
+            FactRequest(person="camille", text="Analyses en cours."),
+            signed(),
         )
         added = text_in("fr", "event.fact_added")
         await page.wait_for_function(
@@ -243,7 +251,7 @@ async def test_keyboard_and_labels_on_the_crisis_page(tmp_path: Path, chromium_b
             exercise=False,
             max_history_events=1500,
         )
-        started = await crises.trigger(s.client, s.settings, crisis)
+        started = await crises.trigger(s.client, s.settings, crisis, signed())
         await wait_status(s.client, started.crisis_id, lambda x: x.state == "awaiting_approval")
         await _sign_in(page, s.url, "dominique")
         await page.goto(f"{s.url}/crises/{started.crisis_id}")

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.helpers import approve, crisis_input, files_per_phase, wait_status
+from tests.helpers import approve, crisis_input, files_per_phase, signed, wait_status
 from tests.rig import running
 from tocsin import crises
 from tocsin.models import PhaseName, ResolveRequest
@@ -41,7 +41,7 @@ async def test_sigkill_worker_mid_crisis_loses_and_duplicates_nothing(tmp_path: 
             await approve(client, cid, "dominique", phase)
         resumed_after = time.monotonic() - killed_at
         await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-        await crises.resolve(client, cid, ResolveRequest(person="camille"))
+        await crises.resolve(client, cid, ResolveRequest(person="camille"), signed())
         await approve(client, cid, "dominique", PhaseName.CLOSE)
         handle = client.get_workflow_handle_for(CrisisWorkflow.run, cid)
         outcome = await asyncio.wait_for(handle.result(), 60)

@@ -21,6 +21,7 @@ from tests.helpers import (
     files_per_phase,
     history_event_names,
     notices,
+    signed,
     skip,
     until_quiet,
     wait_status,
@@ -77,7 +78,7 @@ async def test_happy_path_publishes_every_phase_once(
         await approve(client, cid, "dominique", phase)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up", what="follow-up wait")
     await crises.resolve(
-        client, cid, ResolveRequest(person="camille", summary="Eau de nouveau potable.")
+        client, cid, ResolveRequest(person="camille", summary="Eau de nouveau potable."), signed()
     )
     await approve(client, cid, "dominique", PhaseName.CLOSE)
     outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
@@ -143,6 +144,7 @@ async def decide(
         client,
         cid,
         DecisionRequest(person=person, revision=revision, action=action, **extra),
+        signed(),
     )
 
 
@@ -259,6 +261,7 @@ async def test_request_changes_then_revise_then_approve(
             edits=[TextEdit(channel=Channel.SMS, language="fr", text=sms)],
             note="Heures ajoutées",
         ),
+        signed(),
     )
     assert revised.revision == first + 1
     # The old revision can no longer be decided on.
@@ -348,10 +351,12 @@ async def test_validator_refusals_never_reach_history(
     assert await refused_code(client, cid, "inconnu", rev) == "UnknownPerson"
     assert await refused_code(client, cid, "dominique", rev + 1) == "StaleRevision"
     with pytest.raises(crises.Refused) as caught:
-        await crises.revise(client, cid, RevisionRequest(person="camille", base_revision=rev))
+        await crises.revise(
+            client, cid, RevisionRequest(person="camille", base_revision=rev), signed()
+        )
     assert caught.value.code == "NotAwaitingRevision"
     with pytest.raises(crises.Refused) as caught:
-        await crises.resolve(client, cid, ResolveRequest(person="inconnu"))
+        await crises.resolve(client, cid, ResolveRequest(person="inconnu"), signed())
     assert caught.value.code == "UnknownPerson"
 
     after = await history_event_names(handle)
@@ -417,7 +422,7 @@ async def test_follow_ups_keep_the_cadence_until_resolved(
 
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
     await crises.resolve(
-        client, cid, ResolveRequest(person="camille", summary="Levée de la restriction.")
+        client, cid, ResolveRequest(person="camille", summary="Levée de la restriction."), signed()
     )
     await approve(client, cid, "dominique", PhaseName.CLOSE)
     outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
@@ -434,7 +439,10 @@ async def test_cancel_ends_the_crisis_and_refuses_later_updates(
     gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE), what="acknowledge gate")
     assert gate.revision is not None
     await crises.cancel(
-        client, cid, CancelRequest(person="dominique", reason="Fausse alerte : analyse conforme.")
+        client,
+        cid,
+        CancelRequest(person="dominique", reason="Fausse alerte : analyse conforme."),
+        signed(),
     )
     outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
     assert outcome.status == "cancelled"
@@ -459,25 +467,25 @@ async def test_after_a_publication_only_a_retraction_ends_the_crisis(
     assert gate.revision is not None
     reason = "L’analyse de l’ARS était erronée : l’eau est potable."
     # Nothing went out yet: there is nothing to retract (a cancel would do).
-    early = crises.retract(client, cid, RetractRequest(person="dominique", reason=reason))
+    early = crises.retract(client, cid, RetractRequest(person="dominique", reason=reason), signed())
     assert await refused(early) == "NothingPublished"
     await decide(client, cid, "dominique", gate.revision)
     explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN), what="explain gate")
     # Once the public was told, a cancel would leave it told: refused.
-    cancel = crises.cancel(client, cid, CancelRequest(person="dominique", reason=reason))
+    cancel = crises.cancel(client, cid, CancelRequest(person="dominique", reason=reason), signed())
     assert await refused(cancel) == "AlreadyPublished"
     # Only the roles the playbook names for it may retract (`ending.cancel`).
-    author = crises.retract(client, cid, RetractRequest(person="camille", reason=reason))
+    author = crises.retract(client, cid, RetractRequest(person="camille", reason=reason), signed())
     assert await refused(author) == "NotAnEnder"
-    await crises.retract(client, cid, RetractRequest(person="sacha", reason=reason))
+    await crises.retract(client, cid, RetractRequest(person="sacha", reason=reason), signed())
     # The explanation waiting for approval is withdrawn; the close, which says so, is drafted.
     close = await wait_status(client, cid, awaiting(PhaseName.CLOSE), what="close gate")
     assert close.retracted
     assert close.revision is not None
     assert close.revision > (explain.revision or 0)
-    twice = crises.retract(client, cid, RetractRequest(person="dominique", reason=reason))
+    twice = crises.retract(client, cid, RetractRequest(person="dominique", reason=reason), signed())
     assert await refused(twice) == "AlreadyRetracted"
-    resolve = crises.resolve(client, cid, ResolveRequest(person="dominique"))
+    resolve = crises.resolve(client, cid, ResolveRequest(person="dominique"), signed())
     assert await refused(resolve) == "AlreadyRetracted"
     assert await refused_code(client, cid, "dominique", explain.revision or 0) == "StaleRevision"
     await decide(client, cid, "dominique", close.revision)
@@ -528,14 +536,14 @@ async def test_a_revision_that_changes_nothing_is_refused(
         base_revision=first,
         edits=[TextEdit(channel=Channel.SMS, language="fr", text=sms)],
     )
-    assert await refused(crises.revise(client, cid, same)) == "SameRevision"
+    assert await refused(crises.revise(client, cid, same, signed())) == "SameRevision"
     redraft = RevisionRequest(person="camille", base_revision=first, note="Sans changement")
-    assert await refused(crises.revise(client, cid, redraft)) == "SameRevision"
+    assert await refused(crises.revise(client, cid, redraft, signed())) == "SameRevision"
     # A fact added since the draft makes a redraft a real revision.
     await crises.add_fact(
-        client, cid, FactRequest(person="camille", text="La distribution ouvre à 7 h 30.")
+        client, cid, FactRequest(person="camille", text="La distribution ouvre à 7 h 30."), signed()
     )
-    revised = await crises.revise(client, cid, redraft)
+    revised = await crises.revise(client, cid, redraft, signed())
     assert revised.revision == first + 1
 
 
@@ -555,7 +563,7 @@ async def test_duplicate_trigger_lands_on_the_running_crisis(
     # The same key with other values is another crisis, most likely: said, nothing started.
     other = crisis_input("duplicate", params={"commune": "Vireux", "hotline": "0 800 999 999"})
     with pytest.raises(crises.DifferentParameters) as caught:
-        await crises.trigger(client, settings, other)
+        await crises.trigger(client, settings, other, signed())
     assert caught.value.names == ["commune", "hotline"]
 
 
@@ -565,7 +573,10 @@ async def test_continue_as_new_carries_the_state_whole(
     first = await start(crisis_input("long", max_history_events=100))
     cid = first.crisis_id
     await crises.add_fact(
-        client, cid, FactRequest(person="camille", text="Analyses complémentaires lancées.")
+        client,
+        cid,
+        FactRequest(person="camille", text="Analyses complémentaires lancées."),
+        signed(),
     )
     for phase in (PhaseName.ACKNOWLEDGE, PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
         await approve(client, cid, "dominique", phase)
@@ -592,7 +603,7 @@ async def test_continue_as_new_carries_the_state_whole(
     assert description.run_id != first.run_id
     assert (await description.memo())["title"] == "Eau non potable"
 
-    await crises.resolve(client, cid, ResolveRequest(person="camille"))
+    await crises.resolve(client, cid, ResolveRequest(person="camille"), signed())
     await approve(client, cid, "dominique", PhaseName.CLOSE)
     outcome = await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
     assert outcome.runs >= after.runs >= 2

@@ -31,6 +31,8 @@ from tocsin import names, rates, visibility
 from tocsin.config import Settings
 from tocsin.i18n import both, has, t
 from tocsin.i18n.formats import role_name
+from tocsin.identity.keys import trusted_keyring
+from tocsin.identity.signing import TRIGGER, Credential
 from tocsin.models import (
     Ack,
     CancelRequest,
@@ -180,11 +182,21 @@ def build_input(
     )
 
 
-async def trigger(client: Client, settings: Settings, crisis: CrisisInput) -> Triggered:
+async def trigger(
+    client: Client, settings: Settings, crisis: CrisisInput, by: Credential
+) -> Triggered:
     """Start the crisis, or land on the running one with the same id and the same parameters
     (``DifferentParameters`` when they differ). A new crisis counts against the trigger rates
-    (``rates.TooManyTriggers``); exercises run on their own task queue."""
+    (``rates.TooManyTriggers``); exercises run on their own task queue. The crisis carries the
+    front ends' public keys this machine trusts, and its start is signed with ``by``."""
     digests = parameter_digests(crisis.params)
+    keyring = trusted_keyring(settings.data_dir)
+    crisis = by.sign(
+        crisis.crisis_id,
+        TRIGGER,
+        crisis.model_copy(update={"keyring": keyring}),
+        datetime.now(UTC),
+    )
     await visibility.ensure_registered(client)
     now = datetime.now(UTC)
     playbook = crisis.playbook
@@ -354,8 +366,12 @@ async def current_revision(client: Client, crisis_id: str) -> Current:
     return waiting_revision(await status(client, crisis_id, events=False))
 
 
-async def _update(client: Client, crisis_id: str, name: str, arg: BaseModel, result: type[R]) -> R:
+async def _update(
+    client: Client, crisis_id: str, name: str, arg: BaseModel, result: type[R], by: Credential
+) -> R:
+    """Send a change, signed by the front end's credential (the workflow refuses it unsigned)."""
     handle = _handle(client, crisis_id)
+    arg = by.sign(crisis_id, name, arg, datetime.now(UTC))
     try:
         outcome: R = await handle.execute_update(name, arg, result_type=result)
         return outcome
@@ -391,33 +407,41 @@ async def _people(client: Client, crisis_id: str) -> dict[str, str]:
     return {person: who.name for person, who in found.people.items()}
 
 
-async def decide(client: Client, crisis_id: str, request: DecisionRequest) -> Decision:
-    return await _update(client, crisis_id, names.DECIDE, request, Decision)
+async def decide(
+    client: Client, crisis_id: str, request: DecisionRequest, by: Credential
+) -> Decision:
+    return await _update(client, crisis_id, names.DECIDE, request, Decision, by)
 
 
-async def revise(client: Client, crisis_id: str, request: RevisionRequest) -> RevisionResult:
-    return await _update(client, crisis_id, names.REVISE, request, RevisionResult)
+async def revise(
+    client: Client, crisis_id: str, request: RevisionRequest, by: Credential
+) -> RevisionResult:
+    return await _update(client, crisis_id, names.REVISE, request, RevisionResult, by)
 
 
-async def correct(client: Client, crisis_id: str, request: CorrectionRequest) -> RevisionResult:
-    return await _update(client, crisis_id, names.CORRECT, request, RevisionResult)
+async def correct(
+    client: Client, crisis_id: str, request: CorrectionRequest, by: Credential
+) -> RevisionResult:
+    return await _update(client, crisis_id, names.CORRECT, request, RevisionResult, by)
 
 
-async def add_fact(client: Client, crisis_id: str, request: FactRequest) -> Ack:
-    return await _update(client, crisis_id, names.ADD_FACT, request, Ack)
+async def add_fact(client: Client, crisis_id: str, request: FactRequest, by: Credential) -> Ack:
+    return await _update(client, crisis_id, names.ADD_FACT, request, Ack, by)
 
 
-async def resolve(client: Client, crisis_id: str, request: ResolveRequest) -> Ack:
-    return await _update(client, crisis_id, names.RESOLVE, request, Ack)
+async def resolve(client: Client, crisis_id: str, request: ResolveRequest, by: Credential) -> Ack:
+    return await _update(client, crisis_id, names.RESOLVE, request, Ack, by)
 
 
-async def cancel(client: Client, crisis_id: str, request: CancelRequest) -> Ack:
-    return await _update(client, crisis_id, names.CANCEL, request, Ack)
+async def cancel(client: Client, crisis_id: str, request: CancelRequest, by: Credential) -> Ack:
+    return await _update(client, crisis_id, names.CANCEL, request, Ack, by)
 
 
-async def retract(client: Client, crisis_id: str, request: RetractRequest) -> Ack:
-    return await _update(client, crisis_id, names.RETRACT, request, Ack)
+async def retract(client: Client, crisis_id: str, request: RetractRequest, by: Credential) -> Ack:
+    return await _update(client, crisis_id, names.RETRACT, request, Ack, by)
 
 
-async def task_done(client: Client, crisis_id: str, request: TaskDoneRequest) -> Ack:
-    return await _update(client, crisis_id, names.TASK_DONE, request, Ack)
+async def task_done(
+    client: Client, crisis_id: str, request: TaskDoneRequest, by: Credential
+) -> Ack:
+    return await _update(client, crisis_id, names.TASK_DONE, request, Ack, by)

@@ -25,6 +25,7 @@ from tocsin.config import Settings
 from tocsin.durations import format_duration
 from tocsin.guardrails import warm_up
 from tocsin.i18n import t
+from tocsin.identity.keys import operator
 from tocsin.models import (
     ApprovalPolicy,
     Channel,
@@ -143,7 +144,10 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     params = crisis.params
     words = Words(zone=playbook.timezone)
     say(name("camille"), t("demo.triggers", title=playbook.title, commune=params["commune"]))
-    await crises.trigger(client, settings, crisis)
+    # The demo acts for its people from the command line: the operator's key, made on first
+    # run in the data folder, signs every change, with the reason recorded.
+    by = operator(settings.data_dir, reason=t("demo.reason"))
+    await crises.trigger(client, settings, crisis, by)
     cid = crisis.crisis_id
 
     async def decide(person: str, status: CrisisStatus, action: DecisionAction, **kw: str) -> None:
@@ -151,9 +155,8 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
         await crises.decide(
             client,
             cid,
-            DecisionRequest(
-                person=person, revision=status.revision, action=action, via="api", **kw
-            ),
+            DecisionRequest(person=person, revision=status.revision, action=action, **kw),
+            by,
         )
 
     def announce(status: CrisisStatus) -> None:
@@ -225,6 +228,7 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
             edits=[TextEdit(channel=Channel.SMS, language="fr", text=corrected)],
             note=comment,
         ),
+        by,
     )
     explain2 = await wait_for(
         client,
@@ -243,7 +247,7 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
     # Solutions, with a fact that the next statements carry.
     fact = "Les résultats de l’analyse de 14 h sont attendus demain matin."
     say(name("camille"), t("demo.fact", fact=fact))
-    await crises.add_fact(client, cid, FactRequest(person="camille", text=fact))
+    await crises.add_fact(client, cid, FactRequest(person="camille", text=fact), by)
     solutions = await wait_for(client, cid, "solutions", _awaiting(PhaseName.SOLUTIONS))
     announce(solutions)
     say(
@@ -271,6 +275,7 @@ async def _script(client: Client, settings: Settings, library: PlaybookLibrary) 
         client,
         cid,
         ResolveRequest(person="camille", summary="Les analyses de contrôle sont conformes."),
+        by,
     )
     close = await wait_for(client, cid, "close", _awaiting(PhaseName.CLOSE))
     announce(close)

@@ -25,6 +25,7 @@ CORRECT: Final = "correct"
 STATUS: Final = "status"
 
 # Activities: the workflow schedules them, the worker registers them.
+TRUST: Final = "trust_keys"
 DRAFT: Final = "draft_statement"
 CHECK: Final = "check_statements"
 SCREEN: Final = "screen_for_personal_data"

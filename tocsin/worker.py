@@ -15,6 +15,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.crisis import CrisisActivities
 from tocsin.config import Queues, Settings
+from tocsin.identity.keys import trusted_keyring
 from tocsin.outbox import Modes
 from tocsin.publish.accounts import Accounts, accounts_from_env
 from tocsin.slack.notifier import SlackNotifier, web_client
@@ -95,11 +96,14 @@ def build_worker(
         modes=Modes(settings.file_mode),
         # The publishing accounts (TOCSIN_ACCOUNTS), read once: a bad file stops the start.
         accounts=accounts if accounts is not None else accounts_from_env(),
+        # The front ends' keys it trusts (TOCSIN_KEYS, or the data folder's made on first run).
+        keyring=trusted_keyring(settings.data_dir),
     )
     common: dict[str, Any] = {
         "workflows": [CrisisWorkflow],
         "workflow_runner": WORKFLOW_RUNNER,
         "activities": [
+            acts.trust,
             acts.draft,
             acts.check,
             acts.screen,

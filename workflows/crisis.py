@@ -18,6 +18,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from tocsin import metrics, names
+    from tocsin.identity.signing import TRIGGER
     from tocsin.models import (
         PHASE_ORDER,
         CorrectionRequest,
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.handlers import CrisisHandlers
     from workflows.notices import Notice, NoticeQueue, withdrawn
     from workflows.publishing import PublishingMixin
+    from workflows.rules import refuse
 
 
 @workflow.defn(name=names.WORKFLOW)
@@ -67,6 +69,10 @@ class CrisisWorkflow(PublishingMixin, GateTimersMixin, CrisisHandlers):
         self.posts: set[asyncio.Task[None]] = set()
         self.tasks_changed = False
         self.task_timers: asyncio.Task[None] | None = None
+        # The keys the crisis carries, signed with its start; a new crisis keeps those the
+        # worker trusts once it has said which (``_trusted_start``: it fails if the start's own
+        # key is not one), and a continued run carries them.
+        self.keys = run.crisis.keyring
 
     # ------------------------------------------------------------------ main loop
 
@@ -75,10 +81,10 @@ class CrisisWorkflow(PublishingMixin, GateTimersMixin, CrisisHandlers):
         # The id is a folder of the outbox: a crisis started under any other id stops here.
         caps.check_identity(self.crisis, workflow.info().workflow_id)
         caps.check_input(self.crisis)
+        if run.state is None:
+            await self._trusted_start()
         self.delivery = asyncio.create_task(self._deliver_notices())
         self.task_timers = asyncio.create_task(self._task_timers())
-        if run.state is None:
-            self._event(EventKind.DETECTED, person=self.crisis.triggered_by)
         if self.state.open_gate is not None:
             # The previous run was waiting on this gate: wait on, where it was.
             self.gate, self.state.open_gate = self.state.open_gate, None
@@ -121,6 +127,23 @@ class CrisisWorkflow(PublishingMixin, GateTimersMixin, CrisisHandlers):
             decisions=self.state.decided,
             runs=self.state.runs,
         )
+
+    async def _trusted_start(self) -> None:
+        """A crisis starts only when a front end the organisation trusts signed its start: the
+        signature is checked against the keys the crisis carries, and those keys against the
+        worker's key file; the keys the worker does not hold are dropped. Else it fails here,
+        before anything is drafted or sent."""
+        crisis = self.crisis
+        signer = rules.check_signed(
+            crisis, crisis.keyring, self.state, TRIGGER, crisis, crisis.triggered_by
+        )
+        rules.accept_signed(self.state, crisis)
+        # Seen at once by a status query; the crisis fails below if the key is not trusted.
+        self._event(EventKind.DETECTED, person=crisis.triggered_by, signer=signer)
+        self.keys = await steps.trust(crisis.keyring)
+        if self.keys.find(signer.key_id) is None:
+            raise refuse("UnknownKey", key=signer.key_id)
+        self.crisis = crisis.model_copy(update={"keyring": self.keys})
 
     def _ending(self) -> bool:
         """Resolved or retracted: the crisis goes to its close."""

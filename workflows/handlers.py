@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -36,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         StatusQuery,
         phase_label,
     )
+    from tocsin.models.identity import Keyring, Signer
     from tocsin.statements import apply_edits
     from workflows import caps, rules, steps
     from workflows.notices import NoticeQueue
@@ -58,6 +60,18 @@ class CrisisHandlers:
     ended: bool
     review_at: datetime | None
     notices: NoticeQueue
+    keys: Keyring  # the keys the worker trusts, of those the crisis carries (empty until known)
+
+    def _signed(self, update: str, request: BaseModel, person: str) -> Signer:
+        """Who signed the request (validators): a refusal unless a trusted front end did."""
+        return rules.check_signed(self.crisis, self.keys, self.state, update, request, person)
+
+    def _accept(self, update: str, request: BaseModel, person: str) -> Signer:
+        """Verify again as the change is recorded (two copies validated in one task must not
+        both land) and remember its nonce."""
+        signer = self._signed(update, request, person)
+        rules.accept_signed(self.state, request)
+        return signer
 
     def _busy(self) -> bool:
         return (
@@ -113,8 +127,9 @@ class CrisisHandlers:
                 caps.check_personal_data(playbook, request.person, "", said)
             rules.check_override(playbook, request, findings + said)
             findings = findings + said
+        signer = self._accept(names.DECIDE, request, request.person)
         now = workflow.now()
-        decision = rules.decision_record(playbook, gate, request, findings, diffs, now)
+        decision = rules.decision_record(playbook, gate, request, findings, diffs, now, signer)
         caps.add_decision(self.state, decision)
         meter = workflow.metric_meter()
         phase, action = gate.phase.value, decision.action.value
@@ -129,6 +144,7 @@ class CrisisHandlers:
                 gate,
                 person=request.person,
                 detail=f"{', '.join(override.rules)}: {override.justification}",
+                signer=signer,
             )
         rules.record_at_gate(
             self.state,
@@ -137,6 +153,7 @@ class CrisisHandlers:
             gate,
             person=request.person,
             detail=f"{action}: {decision.comment}".strip(": "),
+            signer=signer,
         )
         self.pending_decision = decision
         return decision
@@ -144,6 +161,7 @@ class CrisisHandlers:
     @decide.validator
     def validate_decide(self, request: DecisionRequest) -> None:
         self._not_ended()
+        self._signed(names.DECIDE, request, request.person)
         caps.check_comment("comment", request.comment)
         caps.check_comment("override", request.override)
         caps.check_edits(request.edits)
@@ -160,6 +178,7 @@ class CrisisHandlers:
             self.validate_revise(request)  # again: the crisis may have moved on meanwhile
         gate = self.gate
         assert gate is not None
+        self._accept(names.REVISE, request, request.person)
         self.pending_revision = request
         base = request.base_revision
         await workflow.wait_condition(
@@ -173,6 +192,7 @@ class CrisisHandlers:
     @revise.validator
     def validate_revise(self, request: RevisionRequest) -> None:
         self._not_ended()
+        self._signed(names.REVISE, request, request.person)
         caps.check_comment("note", request.note)
         caps.check_edits(request.edits)
         gate = rules.check_revise(self.crisis.playbook, self.gate, request, self._busy())
@@ -190,6 +210,7 @@ class CrisisHandlers:
         said = await steps.screen(self.crisis, [request.reason])
         caps.check_personal_data(self.crisis.playbook, request.person, "", said)
         self.validate_correct(request)  # again: the crisis may have moved on meanwhile
+        self._accept(names.CORRECT, request, request.person)
         self.pending_correction = request
         number = self.state.correction_counter + 1  # one correction at a time: this one's
 
@@ -217,6 +238,7 @@ class CrisisHandlers:
         """An author corrects texts the public was given, one correction at a time, until the
         crisis ends (a resolved crisis's close statement may be corrected too)."""
         self._not_ended()
+        self._signed(names.CORRECT, request, request.person)
         if self.state.retracted:
             raise refuse("AlreadyRetracted")
         caps.check_comment("reason", request.reason)
@@ -248,6 +270,7 @@ class CrisisHandlers:
             self.crisis.playbook, request.person, request.override, found
         )
         self.validate_add_fact(request)  # again: the crisis may have moved on meanwhile
+        signer = self._accept(names.ADD_FACT, request, request.person)
         now = workflow.now()
         kept = override.justification if override else ""
         self.state.facts.append(Fact(text=text, person=request.person, added_at=now, override=kept))
@@ -258,18 +281,28 @@ class CrisisHandlers:
                 now,
                 person=request.person,
                 detail=f"{', '.join(override.rules)}: {kept}",
+                signer=signer,
             )
-        rules.record(self.state, EventKind.FACT_ADDED, now, person=request.person, detail=text)
+        rules.record(
+            self.state,
+            EventKind.FACT_ADDED,
+            now,
+            person=request.person,
+            detail=text,
+            signer=signer,
+        )
         return Ack(recorded_at=now, message=f"{len(self.state.facts)}")
 
     @add_fact.validator
     def validate_add_fact(self, request: FactRequest) -> None:
         self._not_ended()
+        self._signed(names.ADD_FACT, request, request.person)
         rules.check_person(self.crisis.playbook, request.person, with_role=True)
         caps.check_fact(self.state, request)
 
     @workflow.update(name=names.RESOLVE)
     def resolve(self, request: ResolveRequest) -> Ack:
+        signer = self._accept(names.RESOLVE, request, request.person)
         now = workflow.now()
         self.state.resolved = True
         self.state.resolution = request.summary.strip()
@@ -279,17 +312,20 @@ class CrisisHandlers:
             now,
             person=request.person,
             detail=self.state.resolution,
+            signer=signer,
         )
         return Ack(recorded_at=now)
 
     @resolve.validator
     def validate_resolve(self, request: ResolveRequest) -> None:
         self._not_ending()
+        self._signed(names.RESOLVE, request, request.person)
         caps.check_comment("summary", request.summary)
         rules.check_ending(self.crisis.playbook, request.person, "resolve")
 
     @workflow.update(name=names.CANCEL)
     def cancel(self, request: CancelRequest) -> Ack:
+        signer = self._accept(names.CANCEL, request, request.person)
         now = workflow.now()
         self.state.cancelled = True
         self.state.cancel_reason = request.reason.strip()
@@ -299,12 +335,14 @@ class CrisisHandlers:
             now,
             person=request.person,
             detail=self.state.cancel_reason,
+            signer=signer,
         )
         return Ack(recorded_at=now)
 
     @cancel.validator
     def validate_cancel(self, request: CancelRequest) -> None:
         self._not_ending()
+        self._signed(names.CANCEL, request, request.person)
         caps.check_comment("reason", request.reason)
         rules.check_ending(self.crisis.playbook, request.person, "cancel")
         if not request.reason.strip():
@@ -315,6 +353,7 @@ class CrisisHandlers:
 
     @workflow.update(name=names.RETRACT)
     def retract(self, request: RetractRequest) -> Ack:
+        signer = self._accept(names.RETRACT, request, request.person)
         now = workflow.now()
         self.state.retracted = True
         self.state.retraction = request.reason.strip()
@@ -324,12 +363,14 @@ class CrisisHandlers:
             now,
             person=request.person,
             detail=self.state.retraction,
+            signer=signer,
         )
         return Ack(recorded_at=now)
 
     @retract.validator
     def validate_retract(self, request: RetractRequest) -> None:
         self._not_ending()
+        self._signed(names.RETRACT, request, request.person)
         caps.check_comment("reason", request.reason)
         rules.check_ending(self.crisis.playbook, request.person, "cancel")
         if not self.state.publications:

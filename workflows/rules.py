@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from pydantic import BaseModel
 from temporalio.exceptions import ApplicationError
 
 from tocsin.i18n import both
+from tocsin.identity.signing import Unverified, verify
 from tocsin.models import (
     PHASE_ORDER,
     ApprovalPolicy,
@@ -41,7 +43,8 @@ from tocsin.models import (
     TextEdit,
     TimelineEvent,
 )
-from tocsin.models.base import KEPT_DETAIL_CHARS, KEPT_EVENTS
+from tocsin.models.base import KEPT_DETAIL_CHARS, KEPT_EVENTS, KEPT_NONCES
+from tocsin.models.identity import Front, Keyring, Signature, Signer
 from tocsin.statements import round_up, unknown_edits
 
 MIN_OVERRIDE_REASON = 10
@@ -130,6 +133,41 @@ def check_person(playbook: Playbook, person: str, *, with_role: bool = False) ->
         raise refuse("UnknownPerson", person=person)
     if with_role and not playbook.roles_of(person):
         raise refuse("NoRole", person=person)
+
+
+def check_signed(
+    crisis: CrisisInput,
+    keys: Keyring,
+    state: CrisisState,
+    update: str,
+    request: BaseModel,
+    person: str,
+) -> Signer:
+    """The front end that signed ``request`` for ``person``, or a refusal: unsigned, a key the
+    crisis does not trust, a signature that does not fit (another crisis, update, revision or
+    text), a nonce already accepted, or an identity that is not the person's."""
+    try:
+        signer = verify(keys, crisis.crisis_id, update, request)
+    except Unverified as exc:
+        raise refuse(exc.code, **exc.params) from None
+    signature = getattr(request, "signature", None)
+    assert isinstance(signature, Signature)  # verify() found it
+    if signature.nonce in state.nonces:
+        raise refuse("Replayed")
+    check_person(crisis.playbook, person)
+    who = crisis.playbook.people[person]
+    # The Slack app maps a Slack member to a person; the workflow checks the mapping it signed.
+    if signer.front is Front.SLACK and signer.identity != f"slack:{who.slack_user_id}":
+        raise refuse("NotTheirIdentity", person=person, identity=signer.identity)
+    return signer
+
+
+def accept_signed(state: CrisisState, request: BaseModel) -> None:
+    """Remember the signed change's nonce, the latest KEPT_NONCES: it is never accepted again."""
+    signature = getattr(request, "signature", None)
+    assert isinstance(signature, Signature)
+    state.nonces.append(signature.nonce)
+    del state.nonces[:-KEPT_NONCES]
 
 
 def check_decide(
@@ -337,6 +375,7 @@ def decision_record(
     findings: list[Finding],
     edits: list[EditDiff],
     now: datetime,
+    signer: Signer,
 ) -> Decision:
     """The decision as history records it: ``findings`` are the draft's once edits are checked
     again, ``edits`` the diffs of the texts the approver rewrote."""
@@ -353,7 +392,8 @@ def decision_record(
         decided_at=now,
         waited=now - gate.draft.drafted_at,
         level=gate.level,
-        via=request.via,
+        via=signer.front.value,
+        signer=signer,
         override=override_of(request, findings),
     )
 
@@ -371,6 +411,7 @@ def record(
     revision: int | None = None,
     person: str | None = None,
     detail: str = "",
+    signer: Signer | None = None,
 ) -> None:
     """One line of the crisis's timeline, in its state: its detail cut, the oldest lines beyond
     the cap gone from the state (every line stays in history, where the review reads it)."""
@@ -383,6 +424,7 @@ def record(
             revision=revision,
             person=person,
             detail=cut(detail),
+            signer=signer,
         )
     )
     del state.events[:-KEPT_EVENTS]
@@ -401,6 +443,7 @@ def record_at_gate(
     *,
     person: str | None = None,
     detail: str = "",
+    signer: Signer | None = None,
 ) -> None:
     """A timeline line about the gate's current revision."""
     record(
@@ -412,6 +455,7 @@ def record_at_gate(
         revision=gate.draft.revision,
         person=person,
         detail=detail,
+        signer=signer,
     )
 
 

@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         RevisionRequest,
         StatementText,
     )
+    from tocsin.models.identity import Keyring
     from tocsin.models.workflow import ScreenRequest
     from tocsin.statements import apply_edits
     from workflows import caps, rules
@@ -283,6 +284,14 @@ async def screen(crisis: CrisisInput, texts: list[str]) -> list[Finding]:
         retry_policy=RETRY,
     )
     return result.findings
+
+
+async def trust(keyring: Keyring) -> Keyring:
+    """The keys of ``keyring`` the worker's own key file trusts (the organisation's word, not
+    the word of whoever started the crisis)."""
+    return await workflow.execute_activity_method(
+        CrisisActivities.trust, keyring, start_to_close_timeout=SHORT, retry_policy=RETRY
+    )
 
 
 async def notify(request: NotifyRequest) -> NotifyResult:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -34,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         TaskReason,
         TaskStatus,
     )
+    from tocsin.models.identity import Signer
     from workflows import rules
     from workflows.notices import Notice
     from workflows.rules import refuse
@@ -83,6 +86,9 @@ class TasksMixin(TellingMixin):
 
     task_timers: asyncio.Task[None] | None  # the reminders' coroutine, held while it runs
     tasks_changed: bool
+    # CrisisHandlers': who signed a change (validators), and the same as it is recorded.
+    _signed: Callable[[str, BaseModel, str], Signer]
+    _accept: Callable[[str, BaseModel, str], Signer]
 
     # ------------------------------------------------------------------ manual tasks
 
@@ -264,6 +270,7 @@ class TasksMixin(TellingMixin):
         """A person published a manual task's text: where, or how."""
         task = self._task(request.task)
         assert task is not None  # the validator checked it
+        signer = self._accept(names.TASK_DONE, request, request.person)
         task.status = TaskStatus.DONE
         task.done_at = workflow.now()
         task.done_by = request.person
@@ -278,11 +285,13 @@ class TasksMixin(TellingMixin):
             person=request.person,
             detail=f"{task.id} — {where(task.channel, task.language)} : "
             + (request.url or request.note),
+            signer=signer,
         )
         return Ack(recorded_at=task.done_at)
 
     @task_done.validator
     def validate_task_done(self, request: TaskDoneRequest) -> None:
+        self._signed(names.TASK_DONE, request, request.person)
         rules.check_person(self.crisis.playbook, request.person, with_role=True)
         task = self._task(request.task)
         if task is None:

@@ -11,6 +11,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from tocsin.models import CrisisInput, CrisisState, EventKind, Gate, PhaseName
+    from tocsin.models.identity import Signer
     from workflows import rules, steps
     from workflows.notices import ASKS, Notice, NoticeQueue, build
 
@@ -33,6 +34,7 @@ class TellingMixin:
         revision: int | None = None,
         person: str | None = None,
         detail: str = "",
+        signer: Signer | None = None,
     ) -> None:
         """One line of the crisis's timeline, now (the workflow's own, too)."""
         rules.record(
@@ -44,6 +46,7 @@ class TellingMixin:
             revision=revision,
             person=person,
             detail=detail,
+            signer=signer,
         )
 
     def _notify(self, notice: Notice) -> None:

@@ -23,12 +23,14 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from tests import keys
 from tests.helpers import (
     LIBRARY,
     approve,
     awaiting,
     crisis_input,
     settings_for,
+    signed,
     skip,
     wait_status,
 )
@@ -52,6 +54,7 @@ from tocsin.worker import build_worker
 from workflows.crisis import CrisisWorkflow
 
 HERE = Path(__file__).parent
+keys.install()  # the keys its worker trusts and its changes are signed with, as in the tests
 
 
 async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> None:
@@ -68,6 +71,7 @@ async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> Non
             action=DecisionAction.REQUEST_CHANGES,
             comment="Préciser les horaires de distribution.",
         ),
+        signed(),
     )
     await wait_status(client, cid, lambda s: s.state == "awaiting_revision")
     sms = "Eau non potable : ne la buvez pas. Bouteilles salle des fêtes, 8 h–20 h."
@@ -79,6 +83,7 @@ async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> Non
             base_revision=gate.revision,
             edits=[TextEdit(channel=Channel.SMS, language="fr", text=sms)],
         ),
+        signed(),
     )
     await crises.decide(
         client,
@@ -86,9 +91,13 @@ async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> Non
         DecisionRequest(
             person="dominique", revision=revised.revision, action=DecisionAction.APPROVE
         ),
+        signed(),
     )
     await crises.add_fact(
-        client, cid, FactRequest(person="camille", text="Les analyses de 14 h sont conformes.")
+        client,
+        cid,
+        FactRequest(person="camille", text="Les analyses de 14 h sont conformes."),
+        signed(),
     )
     for phase in (PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
         await approve(client, cid, "dominique", phase)
@@ -97,7 +106,10 @@ async def full_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> Non
     await approve(client, cid, "dominique", PhaseName.FOLLOW_UP, 1)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
     await crises.resolve(
-        client, cid, ResolveRequest(person="camille", summary="Eau de nouveau potable.")
+        client,
+        cid,
+        ResolveRequest(person="camille", summary="Eau de nouveau potable."),
+        signed(),
     )
     await approve(client, cid, "dominique", PhaseName.CLOSE)
     await client.get_workflow_handle_for(CrisisWorkflow.run, cid).result()
@@ -150,6 +162,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
             action=DecisionAction.REQUEST_CHANGES,
             comment="Retirer le numéro personnel du SMS.",
         ),
+        signed(),
     )
     await wait_status(client, cid, lambda s: s.state == "awaiting_revision")
     await env.sleep(timedelta(minutes=5))
@@ -163,6 +176,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
             edits=[TextEdit(channel=Channel.SMS, language="fr", text=sms)],
             note="Numéro retiré du SMS.",
         ),
+        signed(),
     )
     await env.sleep(timedelta(minutes=4))
     await crises.decide(
@@ -174,9 +188,13 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
             action=DecisionAction.APPROVE,
             override=OVERRIDE,
         ),
+        signed(),
     )
     await crises.add_fact(
-        client, cid, FactRequest(person="camille", text="Les analyses de 14 h sont attendues.")
+        client,
+        cid,
+        FactRequest(person="camille", text="Les analyses de 14 h sont attendues."),
+        signed(),
     )
     explain = await wait_status(client, cid, awaiting(PhaseName.EXPLAIN))
     await env.sleep(explain.detected_at + timedelta(hours=3, minutes=5) - await _now(client, cid))
@@ -194,6 +212,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
             action=DecisionAction.REJECT,
             comment="Solutions pas encore confirmées par l’ARS.",
         ),
+        signed(),
     )
     first_update = await wait_status(client, cid, awaiting(PhaseName.FOLLOW_UP, 1))
     await env.sleep(timedelta(minutes=1))
@@ -206,7 +225,10 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
     await approve_over(client, cid, "dominique", second_update)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
     await crises.resolve(
-        client, cid, ResolveRequest(person="camille", summary="Eau de nouveau potable.")
+        client,
+        cid,
+        ResolveRequest(person="camille", summary="Eau de nouveau potable."),
+        signed(),
     )
     close = await wait_status(client, cid, awaiting(PhaseName.CLOSE))
     assert close.revision is not None
@@ -223,6 +245,7 @@ async def review_crisis(env: WorkflowEnvironment, client: Client, cid: str) -> N
             edits=[TextEdit(channel=Channel.SMS, language="fr", text=text + " Merci à tous.")],
             override=OVERRIDE if close.draft.blocking() else "",
         ),
+        signed(),
     )
     await wait_status(client, cid, lambda s: s.review_at is not None)
     # Once the close's notices are out: a skip while one goes can hold the server's clock.
@@ -243,6 +266,7 @@ async def approve_over(client: Client, cid: str, person: str, status: CrisisStat
             action=DecisionAction.APPROVE,
             override=OVERRIDE if status.draft.blocking() else "",
         ),
+        signed(),
     )
 
 
@@ -258,7 +282,7 @@ async def open_gate_crisis(env: WorkflowEnvironment, client: Client, cid: str) -
     await approve(client, cid, "dominique", PhaseName.EXPLAIN)
     await approve(client, cid, "dominique", PhaseName.SOLUTIONS)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-    await crises.resolve(client, cid, ResolveRequest(person="camille"))
+    await crises.resolve(client, cid, ResolveRequest(person="camille"), signed())
     await approve(client, cid, "dominique", PhaseName.CLOSE)
     await client.get_workflow_handle(cid).result()
 
@@ -304,21 +328,21 @@ async def main(which: str) -> None:
                     now = await env.get_current_time()
                     assert now < REVIEW_START, "move REVIEW_START and the review tests' dates"
                     await env.sleep(REVIEW_START - now)
-                    await crises.trigger(env.client, settings, crisis)
+                    await crises.trigger(env.client, settings, crisis, signed())
                     await review_crisis(env, env.client, crisis.crisis_id)
                     count = await save_chain(env.client, crisis.crisis_id, HERE / "revue")
                     print(f"{HERE / 'revue'}: {count} runs")
                     return
                 if which == "porte":
                     crisis = crisis_input("porte-ouverte", max_history_events=100)
-                    await crises.trigger(env.client, settings, crisis)
+                    await crises.trigger(env.client, settings, crisis, signed())
                     await open_gate_crisis(env, env.client, crisis.crisis_id)
                     folder = HERE / "porte-ouverte"
                     count = await save_chain(env.client, crisis.crisis_id, folder)
                     print(f"{folder}: {count} runs")
                     return
                 crisis = crisis_input("enregistrement")
-                await crises.trigger(env.client, settings, crisis)
+                await crises.trigger(env.client, settings, crisis, signed())
                 await full_crisis(env, env.client, crisis.crisis_id)
                 history = await env.client.get_workflow_handle(crisis.crisis_id).fetch_history()
         target = HERE / "eau-non-potable-complete.json"

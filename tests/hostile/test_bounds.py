@@ -25,6 +25,7 @@ from tests.helpers import (
     approve,
     awaiting,
     crisis_input,
+    raw_update,
     sample_params,
     settings_for,
     status,
@@ -279,7 +280,7 @@ async def _refusal(
 ) -> ApplicationError:
     """Send an update through the raw Temporal API; return the typed refusal it got."""
     with pytest.raises(WorkflowUpdateFailedError) as failed:
-        await client.get_workflow_handle(crisis_id).execute_update(update, request)
+        await raw_update(client, crisis_id, update, request)
     cause = failed.value.cause
     assert isinstance(cause, ApplicationError), cause
     return cause
@@ -298,8 +299,8 @@ async def test_cancel_needs_a_cancelling_role_and_a_reason(client: Client, start
     )
     assert stranger.type == "NotAnEnder"
     assert (await status(client, cid)).state == "awaiting_approval"
-    await client.get_workflow_handle(cid).execute_update(
-        names.CANCEL, CancelRequest(person="dominique", reason="fausse alerte")
+    await raw_update(
+        client, cid, names.CANCEL, CancelRequest(person="dominique", reason="fausse alerte")
     )
     assert (await status(client, cid)).state == "cancelled"
 
@@ -308,7 +309,7 @@ async def test_cancel_needs_a_cancelling_role_and_a_reason(client: Client, start
 
 
 async def _update(client: Client, cid: str, update: str, request: BaseModel) -> None:
-    await client.get_workflow_handle(cid).execute_update(update, request)
+    await raw_update(client, cid, update, request)
 
 
 async def _gate(client: Client, cid: str) -> CrisisStatus:
@@ -380,7 +381,9 @@ async def test_revisions_comments_and_edits_stop_at_their_caps(
             ),
         )
         edit = TextEdit(channel=Channel.SMS, language="fr", text=f"Eau non potable, avis {number}.")
-        done = await client.get_workflow_handle(cid).execute_update(
+        done = await raw_update(
+            client,
+            cid,
             names.REVISE,
             RevisionRequest(person="camille", base_revision=revision, edits=[edit], note="n"),
             result_type=RevisionResult,
@@ -404,7 +407,6 @@ async def test_revisions_comments_and_edits_stop_at_their_caps(
         action=DecisionAction.REJECT,
         comment="w" * (MAX_COMMENT_CHARS + 1),
         edits=[],
-        via="api",
         override="",
     )
     with pytest.raises(WorkflowUpdateFailedError):

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.helpers import awaiting, crisis_input, notices, sample_params, until, wait_status
+from tests.helpers import awaiting, crisis_input, notices, sample_params, signed, until, wait_status
 from tests.processes import Result, tocsin
 from tests.rig import WORKER_READY, Rig, running
 from tocsin import crises
@@ -109,7 +109,11 @@ async def test_a_drill_backlog_does_not_hold_a_real_crisis(tmp_path: Path) -> No
     async with running(tmp_path, server="dev", workers=0, models=False) as rig:
         settings = rig.settings.model_copy(update={"trigger_limits": RAISED})
         drills = [
-            (await crises.trigger(rig.client, settings, crisis_input(f"exo-{n}", exercise=True)))
+            (
+                await crises.trigger(
+                    rig.client, settings, crisis_input(f"exo-{n}", exercise=True), signed()
+                )
+            )
             for n in range(30)
         ]
         # The exercises' worker is down (or far behind): only the real crises' worker runs.
@@ -140,15 +144,17 @@ async def test_list_shows_real_crises_first_a_page_at_a_time(tmp_path: Path) -> 
     async with running(tmp_path, server="dev", workers=0) as rig:
         settings = rig.settings.model_copy(update={"trigger_limits": RAISED})
         real = [
-            (await crises.trigger(rig.client, settings, crisis_input(key))).crisis_id
+            (await crises.trigger(rig.client, settings, crisis_input(key), signed())).crisis_id
             for key in ("vraie-1", "vraie-2")
         ]
         flood = crisis_input("crue", playbook="inondation")
-        real.append((await crises.trigger(rig.client, settings, flood)).crisis_id)
+        real.append((await crises.trigger(rig.client, settings, flood, signed())).crisis_id)
         # Then more drills than a page holds, all started after the real crises.
         drills = [
             (
-                await crises.trigger(rig.client, settings, crisis_input(f"exo-{n}", exercise=True))
+                await crises.trigger(
+                    rig.client, settings, crisis_input(f"exo-{n}", exercise=True), signed()
+                )
             ).crisis_id
             for n in range(101)
         ]

@@ -28,6 +28,7 @@ from tests.helpers import (
     awaiting,
     crisis_input,
     sample_params,
+    signed,
     until_quiet,
     wait_status,
 )
@@ -381,7 +382,7 @@ async def test_a_crisis_with_hostile_input_writes_only_text(
     params = {"commune": " ".join(HOSTILE[:6]), "secteur": " ".join(HOSTILE[6:12])}
     cid = (await start(crisis_input("balisage", params=params))).crisis_id
     await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
-    await crises.add_fact(client, cid, FactRequest(person="camille", text=MULTILINE))
+    await crises.add_fact(client, cid, FactRequest(person="camille", text=MULTILINE), signed())
     assert await until_quiet(client, cid)
     gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
     assert gate.revision is not None
@@ -402,11 +403,12 @@ async def test_a_crisis_with_hostile_input_writes_only_text(
                 TextEdit(channel=Channel.SMS, language="fr", text="``` SMS\n# " + HOSTILE[3]),
             ],
         ),
+        signed(),
     )
     for phase in (PhaseName.EXPLAIN, PhaseName.SOLUTIONS):
         await approve_over_limits(client, cid, phase)
     await wait_status(client, cid, lambda s: s.state == "waiting_follow_up")
-    await crises.resolve(client, cid, ResolveRequest(person="camille", summary=MULTILINE))
+    await crises.resolve(client, cid, ResolveRequest(person="camille", summary=MULTILINE), signed())
     await approve_over_limits(client, cid, PhaseName.CLOSE)
     await client.get_workflow_handle(cid).result()  # closed, reviewed at once
 
@@ -464,7 +466,7 @@ async def approve_over_limits(client: Client, cid: str, phase: PhaseName) -> Non
         action=DecisionAction.APPROVE,
         override=OVER_LIMITS,
     )
-    await crises.decide(client, cid, request)
+    await crises.decide(client, cid, request, signed())
 
 
 def files(folder: Path) -> Iterator[Path]:

@@ -15,7 +15,17 @@ from typing import Any, NoReturn
 import click
 
 from tocsin import tracing
-from tocsin.cli import accounts, crisis, decisions, playbooks, preview, review, servers, texts
+from tocsin.cli import (
+    accounts,
+    crisis,
+    decisions,
+    keys,
+    playbooks,
+    preview,
+    review,
+    servers,
+    texts,
+)
 from tocsin.i18n import t
 from tocsin.i18n.catalogue import speak_to_click
 from tocsin.logs import configure_logging
@@ -38,7 +48,7 @@ def cli(verbose: bool) -> None:
     configure_logging("debug" if verbose else os.environ.get("TOCSIN_LOG_LEVEL", "warning"))
 
 
-for _module in (servers, crisis, decisions, playbooks, preview, texts, review, accounts):
+for _module in (servers, crisis, decisions, playbooks, preview, texts, review, accounts, keys):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

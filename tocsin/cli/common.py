@@ -21,6 +21,8 @@ from temporalio.service import RPCError
 from tocsin import crises
 from tocsin.config import Settings, SettingsError
 from tocsin.i18n import invalid_input, t
+from tocsin.identity.keys import KeysError, MissingKey, operator
+from tocsin.identity.signing import Credential
 from tocsin.metrics import MetricsAddressError
 from tocsin.models import Channel, TextEdit
 from tocsin.outbox import Modes
@@ -72,6 +74,12 @@ def translate(exc: BaseException) -> UserError | None:
         return UserError(
             t("err.unknown_playbook", name=exc.name, available=", ".join(exc.available) or "-")
         )
+    if isinstance(exc, MissingKey):
+        problem = f" ({exc.problem})" if exc.problem else ""
+        return UserError(t("keys.missing", front=exc.front.value, variable=exc.variable) + problem)
+    if isinstance(exc, KeysError):
+        lines = [t("keys.invalid")] + [f"  {problem}" for problem in exc.problems]
+        return UserError("\n".join(lines))
     if isinstance(exc, AccountsError):
         lines = [t("accounts.invalid")] + [f"  {problem}" for problem in exc.problems]
         return UserError("\n".join(lines))
@@ -151,6 +159,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help=t("help.json"
 
 
 # --------------------------------------------------------------------------- what people type
+
+
+def operator_of(settings: Settings) -> Credential:
+    """What the command line signs with: the operator's key (``TOCSIN_OPERATOR_KEY``, or the
+    data folder's when there is no key file), and why they act for someone else
+    (``TOCSIN_OPERATOR_REASON``), both recorded with the change."""
+    reason = " ".join(os.environ.get("TOCSIN_OPERATOR_REASON", "").split())[:500]
+    return operator(settings.data_dir, reason)
 
 
 def who_acts(value: str | None) -> str:

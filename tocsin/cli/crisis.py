@@ -13,6 +13,7 @@ from tocsin.cli.common import (
     friendly,
     json_option,
     load_settings,
+    operator_of,
     param_problems,
     parse_params,
     playbook_library,
@@ -47,6 +48,7 @@ def trigger(
     settings = load_settings()
     library = playbook_library(settings)
     who = who_acts(person)
+    by = operator_of(settings)
     if library.find(playbook) is None:
         raise UnknownPlaybook(playbook, list(library.files()))
     loaded = library.load(playbook)
@@ -69,7 +71,7 @@ def trigger(
     except ParameterProblems as exc:
         param_problems(pb.id, exc, [p.name for p in pb.parameters])
     try:
-        result = run(with_client(settings, lambda c: crises.trigger(c, settings, crisis)))
+        result = run(with_client(settings, lambda c: crises.trigger(c, settings, crisis, by)))
     except rates.TooManyTriggers as exc:
         raise UserError(exc.localized()) from None
     if as_json:
@@ -172,11 +174,12 @@ def status(crisis: str, texts: bool, events: bool, as_json: bool) -> None:
 def fact(crisis: str, text: str, person: str | None, override: str) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
     if not text.strip():
         raise UserError(t("err.cli_usage", problem="TEXT"))
     # Checked before anything is sent; R-PRIVACY is the workflow's (refuse.PersonalData).
     request = FactRequest(person=who, text=text, override=override)
-    run(with_client(settings, lambda c: crises.add_fact(c, crisis, request)))
+    run(with_client(settings, lambda c: crises.add_fact(c, crisis, request, by)))
     click.echo(t("fact.recorded"))
 
 
@@ -188,10 +191,11 @@ def fact(crisis: str, text: str, person: str | None, override: str) -> None:
 def resolve(crisis: str, person: str | None, summary: str) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
     run(
         with_client(
             settings,
-            lambda c: crises.resolve(c, crisis, ResolveRequest(person=who, summary=summary)),
+            lambda c: crises.resolve(c, crisis, ResolveRequest(person=who, summary=summary), by),
         )
     )
     click.echo(t("resolve.recorded"))
@@ -205,11 +209,13 @@ def resolve(crisis: str, person: str | None, summary: str) -> None:
 def cancel(crisis: str, person: str | None, reason: str) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
     if not reason.strip():
         raise UserError(t("err.cli_usage", problem="--reason"))
     run(
         with_client(
-            settings, lambda c: crises.cancel(c, crisis, CancelRequest(person=who, reason=reason))
+            settings,
+            lambda c: crises.cancel(c, crisis, CancelRequest(person=who, reason=reason), by),
         )
     )
     click.echo(t("cancel.recorded"))
@@ -223,10 +229,11 @@ def cancel(crisis: str, person: str | None, reason: str) -> None:
 def retract(crisis: str, person: str | None, reason: str) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
     if not reason.strip():
         raise UserError(t("err.cli_usage", problem="--reason"))
     request = RetractRequest(person=who, reason=reason)  # checked before anything is sent
-    run(with_client(settings, lambda c: crises.retract(c, crisis, request)))
+    run(with_client(settings, lambda c: crises.retract(c, crisis, request, by)))
     click.echo(t("retract.recorded"))
 
 
@@ -240,8 +247,9 @@ def retract(crisis: str, person: str | None, reason: str) -> None:
 def done(crisis: str, task: str, person: str | None, url: str | None, note: str) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
     request = TaskDoneRequest(person=who, task=task, url=url or None, note=note.strip())
-    run(with_client(settings, lambda c: crises.task_done(c, crisis, request)))
+    run(with_client(settings, lambda c: crises.task_done(c, crisis, request, by)))
     click.echo(t("done.recorded", task=task))
 
 

@@ -18,6 +18,7 @@ from tocsin.cli.common import (
     as_option,
     friendly,
     load_settings,
+    operator_of,
     parse_edits,
     run,
     who_acts,
@@ -54,6 +55,7 @@ def _decide(
 ) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
 
     async def main(client: Client) -> None:
         rev = revision
@@ -85,9 +87,9 @@ def _decide(
                 action=action,
                 comment=comment,
                 edits=edits,
-                via="cli",
                 override=override,
             ),
+            by,
         )
         click.echo(
             t(
@@ -164,6 +166,7 @@ def revise(
 ) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
     parsed = parse_edits(edits)
 
     async def main(client: Client) -> None:
@@ -177,6 +180,7 @@ def revise(
             client,
             crisis,
             RevisionRequest(person=who, base_revision=base, edits=parsed, note=note),
+            by,
         )
         click.echo(t("revise.recorded", revision=result.revision))
 
@@ -214,6 +218,7 @@ def correct(
 ) -> None:
     settings = load_settings()
     who = who_acts(person)
+    by = operator_of(settings)
     parsed = parse_edits(edits)
     if not reason.strip():
         raise UserError(t("err.cli_usage", problem="--reason"))
@@ -230,7 +235,7 @@ def correct(
         request = CorrectionRequest(
             person=who, phase=target[0], sequence=target[1], edits=parsed, reason=reason
         )
-        result = await crises.correct(client, crisis, request)
+        result = await crises.correct(client, crisis, request, by)
         click.echo(
             t(
                 "correct.recorded",

@@ -70,4 +70,5 @@ KEPT_DETAIL_CHARS = 200  # of a timeline line's detail
 KEPT_DECISIONS = 50  # the latest decisions, within KEPT_DECISIONS_BYTES
 KEPT_DECISIONS_BYTES = 256 * 1024  # the decisions kept, in JSON
 KEPT_PUBLICATIONS = 200  # the latest published files
+KEPT_NONCES = 2_000  # the latest signed changes, against a replay (32 hex characters each)
 MAX_FINDINGS = 100  # guardrail findings kept with a draft, the blocking ones first

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import Field
 
 from tocsin.models.base import Channel, Identifier, PhaseName, Strict
+from tocsin.models.identity import Signature
 from tocsin.models.playbook import Playbook
 from tocsin.publish.models import AccountKind, Action, PublicContext, RemoteId, Url
 
@@ -106,6 +107,7 @@ class TaskDoneRequest(Strict):
     task: TaskId
     url: Url | None = None
     note: Annotated[str, Field(max_length=MAX_TASK_NOTE, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
+    signature: Signature | None = None
 
 
 class RouteRequest(Strict):

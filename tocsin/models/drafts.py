@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -19,6 +19,7 @@ from tocsin.models.base import (
     Severity,
     Strict,
 )
+from tocsin.models.identity import Signature, Signer
 from tocsin.models.playbook import Media
 
 
@@ -122,9 +123,9 @@ class DecisionRequest(Strict):
     action: DecisionAction
     comment: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
     edits: list[TextEdit] = []
-    via: Literal["cli", "slack", "web", "api"] = "cli"
     # Written justification for approving despite blocking guardrail findings.
     override: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
+    signature: Signature | None = None  # the front end's (tocsin.identity); refused without
 
     @model_validator(mode="after")
     def _consistent(self) -> DecisionRequest:
@@ -182,7 +183,8 @@ class Decision(Strict):
     decided_at: datetime
     waited: timedelta
     level: int
-    via: str = "cli"
+    via: str = "cli"  # the front end whose key signed it
+    signer: Signer | None = None  # who, as that front end authenticated them
     override: Override | None = None
 
 
@@ -191,6 +193,7 @@ class RevisionRequest(Strict):
     base_revision: int
     edits: list[TextEdit] = []
     note: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
+    signature: Signature | None = None
 
 
 class RevisionResult(Strict):

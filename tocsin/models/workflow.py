@@ -21,6 +21,7 @@ from tocsin.models.base import (
 )
 from tocsin.models.delivery import Delivery, ManualTask
 from tocsin.models.drafts import Decision, Draft, Finding, StatementText, TextEdit
+from tocsin.models.identity import Keyring, Signature, Signer
 from tocsin.models.playbook import GuardrailSettings, Person, Playbook
 
 Comment = Annotated[str, Field(max_length=MAX_COMMENT_CHARS)]
@@ -31,6 +32,7 @@ class FactRequest(Strict):
     text: Annotated[str, Field(min_length=1, max_length=MAX_FACT_CHARS)]
     # Why a fact R-PRIVACY finds personal data in must be kept all the same (override roles).
     override: Comment = ""
+    signature: Signature | None = None
 
 
 class Fact(Strict):
@@ -43,11 +45,13 @@ class Fact(Strict):
 class ResolveRequest(Strict):
     person: str
     summary: Comment = ""
+    signature: Signature | None = None
 
 
 class CancelRequest(Strict):
     person: str
     reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
+    signature: Signature | None = None
 
 
 class RetractRequest(Strict):
@@ -56,6 +60,7 @@ class RetractRequest(Strict):
 
     person: str
     reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
+    signature: Signature | None = None
 
 
 class CorrectionRequest(Strict):
@@ -67,6 +72,7 @@ class CorrectionRequest(Strict):
     sequence: int = Field(default=0, ge=0, le=1_000_000)
     edits: Annotated[list[TextEdit], Field(min_length=1, max_length=200)]
     reason: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
+    signature: Signature | None = None
 
 
 class Ack(Strict):
@@ -92,6 +98,10 @@ class CrisisInput(Strict):
     # Announced update times are rounded up to this step ("next update at 14:05").
     announce_step: Duration = timedelta(minutes=5)
     guardrails: GuardrailSettings = GuardrailSettings()
+    # The front ends' public keys, snapshotted like the playbook; the worker keeps only those
+    # its own key file trusts (tocsin.identity). The start itself is signed.
+    keyring: Keyring = Keyring()
+    signature: Signature | None = None
 
 
 class EventKind(StrEnum):
@@ -130,6 +140,7 @@ class TimelineEvent(Strict):
     revision: int | None = None
     person: str | None = None
     detail: str = ""
+    signer: Signer | None = None  # who sent the change, as their front end proved it
 
 
 class GateStatus(StrEnum):
@@ -188,6 +199,8 @@ class CrisisState(Strict):
     tasks: list[ManualTask] = []  # the open ones all, the closed ones the latest KEPT_TASKS
     task_counter: int = 0
     correction_counter: int = 0
+    # The nonces of the signed changes accepted, the latest KEPT_NONCES: none is accepted twice.
+    nonces: list[str] = []
     events: list[TimelineEvent] = []
     resolved: bool = False
     resolution: str = ""

@@ -167,7 +167,9 @@ def phase_row(phase: PhaseReview, cells: Cells) -> list[str]:
 def decision_row(decision: Decision, cells: Cells) -> list[str]:
     words = cells.words
     action = words.action(decision.action)
-    if decision.via:
+    if decision.signer is not None:
+        action = f"{action} ({words.signer(decision.signer)})"
+    elif decision.via:
         action = f"{action} ({words.via(decision.via)})"
     return [
         cells.when(decision.decided_at),

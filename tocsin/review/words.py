@@ -16,6 +16,7 @@ from babel.dates import format_date, format_time
 
 from tocsin.i18n import has, language, text_in
 from tocsin.models import Channel, DecisionAction, PhaseName
+from tocsin.models.identity import Front, Signer
 
 REVIEW_LANGUAGES = ("fr", "en", "de")
 NBSP = "\u00a0"  # espace insécable
@@ -113,6 +114,18 @@ class Words:
 
     def via(self, via: str) -> str:
         return self._label("review.via.", via) if via else "-"
+
+    def signer(self, signer: Signer) -> str:
+        """Through which front end, as whom it proved the person: « Slack, membre U0456 »,
+        « ligne de commande, opérateur alice (clé k-…), motif : … »."""
+        who = signer.identity.partition(":")[2]
+        if signer.front is Front.CLI:
+            said = self("review.signed_operator", operator=who, key=signer.key_id)
+        else:
+            said = self("review.signed", via=self.via(signer.front.value), identity=who)
+        if signer.reason:
+            said += self("review.signed_reason", reason=signer.reason)
+        return said
 
     def update(self, name: str) -> str:
         """What a person asked of the crisis: ``revise`` -> ``révision``."""

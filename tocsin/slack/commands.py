@@ -66,7 +66,10 @@ class Commands:
             elif verb in FACT and len(words) == 3:
                 _, person = await front.member(words[1], user)
                 await crises.add_fact(
-                    await front.temporal(), words[1], FactRequest(person=person, text=words[2])
+                    await front.temporal(),
+                    words[1],
+                    FactRequest(person=person, text=words[2]),
+                    front.signed_as(user),
                 )
                 await respond(t("slack.fact_added", crisis=words[1]))
             elif verb in RESOLVE and len(words) >= 2:
@@ -76,6 +79,7 @@ class Commands:
                     await front.temporal(),
                     words[1],
                     ResolveRequest(person=person, summary=message),
+                    front.signed_as(user),
                 )
                 await respond(t("slack.resolved", crisis=words[1]))
             else:

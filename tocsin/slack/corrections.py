@@ -210,7 +210,9 @@ class Corrections:
                 reason=reason,
             )
             # Answers once the correction's gate is open (its texts checked): seconds.
-            opened = await crises.correct(await self.front.temporal(), crisis_id, request)
+            opened = await crises.correct(
+                await self.front.temporal(), crisis_id, request, self.front.signed_as(user)
+            )
         except REFUSALS as exc:
             if card.channel:
                 await self.front.tell(client, card.channel, user, self.front.refusal(exc))

@@ -20,6 +20,8 @@ from temporalio.client import Client
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.i18n import invalid_input, t
+from tocsin.identity.keys import private_key
+from tocsin.identity.signing import Credential
 from tocsin.models import (
     CrisisStatus,
     DecisionAction,
@@ -28,6 +30,7 @@ from tocsin.models import (
     RevisionRequest,
     TextEdit,
 )
+from tocsin.models.identity import Front
 from tocsin.playbook import PlaybookLibrary
 from tocsin.slack import cards, payloads, words
 from tocsin.slack.ids import INPUT_ACTION, TEXT_BLOCK_PREFIX, BlockId
@@ -109,6 +112,13 @@ class SlackFront:
         self.crisis_people: LRUCache[str, tuple[dict[str, Person], str]] = LRUCache(
             maxsize=PEOPLE_CACHE
         )
+        # The app's own key (TOCSIN_SLACK_KEY, or the data folder's): it signs every change it
+        # sends for the Slack member whose request Slack signed.
+        self.key = private_key(Front.SLACK, (settings or Settings.from_env()).data_dir)
+
+    def signed_as(self, user: str) -> Credential:
+        """What a change made by Slack member ``user`` is signed with."""
+        return Credential(self.key, f"slack:{user}")
 
     async def status(self, crisis_id: str) -> CrisisStatus:
         found = await crises.status(await self.temporal(), crisis_id, events=False)
@@ -198,9 +208,9 @@ class SlackFront:
                     action=action,
                     comment=comment,
                     edits=edits,
-                    via="slack",
                     override=override,
                 ),
+                self.signed_as(user),
             )
         except REFUSALS as exc:
             if channel:
@@ -236,6 +246,7 @@ class SlackFront:
                     edits=edits,
                     note=value_of(values, BlockId.COMMENT),
                 ),
+                self.signed_as(user),
             )
         except REFUSALS as exc:
             if channel:

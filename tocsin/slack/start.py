@@ -162,7 +162,9 @@ class Start:
         )
         channel = payloads.slack_id(submitted.meta, "channel") or front.slack.channel
         try:
-            started = await crises.trigger(await front.temporal(), settings, crisis)
+            started = await crises.trigger(
+                await front.temporal(), settings, crisis, front.signed_as(user)
+            )
         except crises.DifferentParameters as exc:
             names = words.escape(", ".join(exc.names))
             text = t("slack.different_parameters", crisis=exc.crisis, names=names)

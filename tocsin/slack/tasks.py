@@ -110,7 +110,9 @@ class Tasks:
             request = TaskDoneRequest(
                 person=person_of(people, user), task=task_id, url=url or None, note=note
             )
-            await crises.task_done(await self.front.temporal(), crisis_id, request)
+            await crises.task_done(
+                await self.front.temporal(), crisis_id, request, self.front.signed_as(user)
+            )
         except REFUSALS as exc:
             if message.channel:
                 await self.front.tell(client, message.channel, user, self.front.refusal(exc))

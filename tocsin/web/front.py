@@ -4,7 +4,9 @@ remembered, and the one place where a signed-in person's request goes to the wor
 Every state change the console asks for (decide, revise, add a fact, resolve, trigger) is an
 ``Act``: who asked (the identity the sign-in proved: issuer, subject, e-mail), which crisis, and
 the request model ``tocsin.crises`` takes. ``WebFront.send`` is the only caller of those
-functions here: a signature of the act (issue 26) goes there, and nowhere else.
+functions here: it signs the act with the console's key (``TOCSIN_WEB_KEY``, or the data
+folder's) as ``oidc:<issuer>#<subject>`` (``link:<person>`` for a one-time link's), and the
+workflow takes ``via`` and the identity from that signature.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from temporalio.client import Client
 
 from tocsin import crises
 from tocsin.config import Settings
+from tocsin.identity.keys import private_key
+from tocsin.identity.signing import Credential
 from tocsin.models import (
     Ack,
     CrisisInput,
@@ -34,6 +38,7 @@ from tocsin.models import (
     RevisionRequest,
     RevisionResult,
 )
+from tocsin.models.identity import Front
 from tocsin.playbook import PlaybookLibrary
 from tocsin.web.identity import Identity, person_in
 
@@ -62,7 +67,6 @@ class Act(Generic[Q]):
     crisis_id: str
     request: Q
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    via: str = "web"
 
 
 class WebFront:
@@ -79,6 +83,7 @@ class WebFront:
         self.settings = settings
         self.library = library
         self.issuer = issuer  # the OpenID provider's, None without one
+        self.key = private_key(Front.WEB, settings.data_dir)
         self.crisis_people: LRUCache[str, dict[str, Person]] = LRUCache(maxsize=PEOPLE_CACHE)
 
     # ------------------------------------------------------------------ reading
@@ -116,10 +121,15 @@ class WebFront:
 
     # ------------------------------------------------------------------ the one way out
 
-    async def send(self, act: Act[Q], operation: Callable[[Client, str, Q], Awaitable[R]]) -> R:
+    def credential(self, who: Identity) -> Credential:
+        """What an act of ``who`` is signed with: the console's key, and who it proved."""
+        return Credential(self.key, who.signed_as())
+
+    async def send(
+        self, act: Act[Q], operation: Callable[[Client, str, Q, Credential], Awaitable[R]]
+    ) -> R:
         """The act sent to the workflow through ``operation`` (a function of
-        ``tocsin.crises``). The one place where the console changes a crisis: the act's
-        signature belongs here."""
+        ``tocsin.crises``), signed: the one place where the console changes a crisis."""
         log.info(
             "web.act",
             crisis=act.crisis_id,
@@ -127,7 +137,9 @@ class WebFront:
             issuer=act.identity.issuer,
             subject=act.identity.subject,
         )
-        return await operation(self.temporal, act.crisis_id, act.request)
+        return await operation(
+            self.temporal, act.crisis_id, act.request, self.credential(act.identity)
+        )
 
     async def decide(self, who: Identity, crisis_id: str, request: DecisionRequest) -> Decision:
         return await self.send(Act(who, crisis_id, request), crises.decide)
@@ -146,7 +158,9 @@ class WebFront:
     async def trigger(self, who: Identity, crisis: CrisisInput) -> crises.Triggered:
         settings = self.settings
 
-        async def start(client: Client, _: str, request: CrisisInput) -> crises.Triggered:
-            return await crises.trigger(client, settings, request)
+        async def start(
+            client: Client, _: str, request: CrisisInput, by: Credential
+        ) -> crises.Triggered:
+            return await crises.trigger(client, settings, request, by)
 
         return await self.send(Act(who, crisis.crisis_id, crisis), start)

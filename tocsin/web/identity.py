@@ -40,6 +40,12 @@ class Identity(BaseModel):
     def shown(self) -> str:
         return self.name or self.email or self.subject
 
+    def signed_as(self) -> str:
+        """The identity as the console's signature names it (``Signature.identity``)."""
+        if self.local:
+            return f"link:{self.subject}"[:300]
+        return f"oidc:{self.issuer}#{self.subject}"[:300]
+
 
 def person_in(people: Mapping[str, Person], who: Identity, issuer: str | None) -> str | None:
     """The person id ``who`` is among ``people``; None when nobody. ``issuer``: the

@@ -228,7 +228,6 @@ async def _send(
             action=action,
             comment=comment,
             edits=edits,
-            via="web",
             override=form.get("override", "").strip()
             if action in (DecisionAction.APPROVE, DecisionAction.APPROVE_WITH_EDITS)
             else "",
