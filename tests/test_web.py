@@ -212,3 +212,27 @@ async def test_a_form_too_long_is_refused_unread(console: Console) -> None:
     )
     assert answer.status_code == 403
     assert (await browser.get("/lancer")).status_code == 200  # still signed in: not read
+
+
+async def test_what_people_type_is_shown_escaped(
+    console: Console, client: Client, start: Start
+) -> None:
+    crisis = await _awaiting(client, start, "web-escape")
+    browser = await console.signed_in("camille")
+    page = await browser.get(f"/crises/{crisis}")
+    typed = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    added = await browser.post(
+        f"/crises/{crisis}/fait", data={"csrf": csrf_of(page.text), "text": typed}
+    )
+    assert added.status_code == 303
+    await wait_status(client, crisis, lambda s: bool(s.facts))
+    page = await browser.get(f"/crises/{crisis}")
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
+    assert "<script>alert" not in page.text
+    assert "<img src=x" not in page.text
+
+
+async def test_another_host_name_gets_nothing(console: Console) -> None:
+    """A site whose name was rebound to this machine reaches the console with its own Host."""
+    answer = await console.browser().get("/entrer", headers={"host": "evil.example"})
+    assert answer.status_code == 400

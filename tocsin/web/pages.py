@@ -80,7 +80,7 @@ async def crisis_list(request: Request) -> Response:
                 "exercise": summary.exercise,
                 "state": state,
                 "state_label": words(f"state.{state}"),
-                "started": words.at(summary.started, status.timezone if status else "UTC"),
+                "started": words.at(summary.started, status.timezone if status else "Europe/Paris"),
                 "waiting": status is not None
                 and any(person in pending.people for pending in status.pending),
             }
