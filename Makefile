@@ -33,10 +33,13 @@ typecheck: $(STAMP)
 test: bluesky-servers-background $(STAMP) lint typecheck
 	$(BIN)/pytest -q -n 2 --dist worksteal
 
+# The web console's OpenID provider (node oidc-provider, seconds) installs first, the same way.
 bluesky-servers-background:
 	@mkdir -p tests/artifacts
-	@($(PYTHON) tests/bluesky/install.py --log tests/artifacts/pds-install.log \
-		>> tests/artifacts/pds-install.log 2>&1 &)
+	@( ($(PYTHON) tests/web/install.py --log tests/artifacts/oidc-install.log \
+		>> tests/artifacts/oidc-install.log 2>&1; \
+		$(PYTHON) tests/bluesky/install.py --log tests/artifacts/pds-install.log \
+		>> tests/artifacts/pds-install.log 2>&1) &)
 
 bluesky-servers:
 	$(PYTHON) tests/bluesky/install.py

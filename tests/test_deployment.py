@@ -91,7 +91,8 @@ SECRETS = {
 
 def test_the_compose_files_parse_and_interpolate() -> None:
     base, slack = load(BASE), load(SLACK)
-    assert set(base["services"]) == {"postgresql", "temporal", "temporal-ui", "worker"}
+    assert set(base["services"]) == {"postgresql", "temporal", "temporal-ui", "worker", "web"}
+    assert base["services"]["web"]["profiles"] == ["web"]  # started only when asked
     assert set(slack["services"]) == {"slack"}
     for text in strings(base) + strings(slack):
         interpolate(text, SECRETS)  # every ${…} well formed
@@ -133,7 +134,7 @@ def test_services_wait_for_what_they_need_and_report_health() -> None:
     assert slack["extends"] == {"file": "docker-compose.yml", "service": "worker"}
 
 
-@pytest.mark.parametrize("name", ["worker", "slack"])
+@pytest.mark.parametrize("name", ["worker", "slack", "web"])
 def test_commands_and_environment_are_what_tocsin_accepts(name: str) -> None:
     base, slack = load(BASE), load(SLACK)
     if name == "slack":

@@ -20,12 +20,19 @@ from tocsin.publish.models import AccountKind
 from tocsin.review.model import PhaseReview, RunInfo
 from tocsin.site.pages import StatementView
 from tocsin.site.serve import _Handler
+from tocsin.web.present import CrisisView
+from tocsin.web.serve import _Embedded
 from workflows.tasks import TasksMixin
 
 
 def _site_templates(view: StatementView) -> object:
     """What the status site's templates read (tocsin/site/templates)."""
     return view.published_iso, view.previous
+
+
+def _console_templates(view: CrisisView, server: _Embedded) -> object:
+    """What the web console's templates read (tocsin/web/templates), and what uvicorn reads."""
+    return view.state_label, view.general_findings, server.should_exit
 
 
 HEADER = Catalog()  # the header fields are an instance's
@@ -47,6 +54,7 @@ _ = (
     HEADER.language_team,
     HEADER.header_comment,
     _site_templates,
+    _console_templates,
     _Handler.list_directory,  # http.server calls it for a folder: the status site lists none
     StatusSiteAccount.base_url,  # accounts YAML: the status site's address (site not built yet)
     AccountKind.STATUS_SITE,  # a Publication's kind, once the status site publishes
@@ -54,4 +62,5 @@ _ = (
     Handler.handle_MAIL,
     Delivery.requested_at,  # kept in state and history: when the workflow asked for the post
     TasksMixin.task_timers,  # the reminders' coroutine, held so that it is not collected
+    _Embedded.capture_signals,  # uvicorn calls it: the console embedded installs no handler
 )

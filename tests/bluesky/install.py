@@ -1,10 +1,6 @@
-"""Install the Bluesky test servers (@atproto/pds, @did-plc/server) once, into a cache folder.
-
-The folder is keyed by the lockfile's hash and node's module ABI (better-sqlite3 is compiled for
-it): ``~/.cache/tocsin/pds-<key>/`` (``TOCSIN_CACHE`` moves ``~/.cache/tocsin``). A second run
-finds the folder complete and costs nothing. The install is ``npm ci`` from the registry, into a
-temporary folder renamed into place at the end, under a file lock: ``make test`` starts it in the
-background and the pytest fixture waits for the same lock.
+"""Install the Bluesky test servers (@atproto/pds, @did-plc/server) once, into a cache folder
+(``~/.cache/tocsin/pds-<key>/``, tests/npm_cache.py): ``make test`` starts it in the background
+and the pytest fixture waits for the same lock.
 
     python tests/bluesky/install.py          # install if needed, print the folder
     python tests/bluesky/install.py --check  # print the folder if installed, else exit 1
@@ -12,135 +8,19 @@ background and the pytest fixture waits for the same lock.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import os
-import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-FILES = ("package.json", "package-lock.json")
-DONE = ".tocsin-installed"
-NPM_TIMEOUT = 1800.0  # seconds; a cold install takes about 7 minutes on two busy cores
+if not __package__:  # run as a script, by make, before the virtual environment exists
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.npm_cache import InstallError, NpmPackages, main
 
-class InstallError(RuntimeError):
-    """The servers could not be installed; the message says why."""
+__all__ = ["PDS", "InstallError", "ensure", "installed"]
 
-
-def cache_root() -> Path:
-    base = os.environ.get("TOCSIN_CACHE")
-    return Path(base) if base else Path.home() / ".cache" / "tocsin"
-
-
-def _node_abi(node: str) -> str:
-    out = subprocess.run(
-        [node, "-p", "process.versions.modules"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    return out.stdout.strip()
-
-
-def install_dir(node: str = "node") -> Path:
-    digest = hashlib.sha256((HERE / "package-lock.json").read_bytes())
-    digest.update(b"\0node-abi-" + _node_abi(node).encode())
-    return cache_root() / f"pds-{digest.hexdigest()[:16]}"
-
-
-def installed() -> Path | None:
-    """The install folder when complete, else None."""
-    node = shutil.which("node")
-    if node is None:
-        return None
-    target = install_dir(node)
-    return target if (target / DONE).is_file() else None
-
-
-def _npm_env(node: str) -> dict[str, str]:
-    env = dict(os.environ)
-    # The headers that came with node: node-gyp would otherwise download them, and only the
-    # package registries are reachable here.
-    prefix = Path(node).resolve().parent.parent
-    if (prefix / "include" / "node" / "common.gypi").is_file():
-        env.setdefault("npm_config_nodedir", str(prefix))
-    env.setdefault("JOBS", str(os.cpu_count() or 1))
-    env["npm_config_update_notifier"] = "false"
-    return env
-
-
-def ensure(log: Path | None = None) -> Path:
-    """Install if needed (waiting for an install already under way) and return the folder."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        raise InstallError("the Bluesky test servers need node (20 or later) and npm")
-    target = install_dir(node)
-    if (target / DONE).is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.parent / f"{target.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if (target / DONE).is_file():
-            return target
-        for stale in target.parent.glob(f"{target.name}.tmp-*"):  # an install that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        work = target.parent / f"{target.name}.tmp-{os.getpid()}"
-        work.mkdir()
-        for name in FILES:
-            shutil.copy2(HERE / name, work / name)
-        started = time.monotonic()
-        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
-        try:
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=work,
-                env=_npm_env(node),
-                stdout=out,
-                stderr=subprocess.STDOUT if log else subprocess.PIPE,
-                check=False,
-                timeout=NPM_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            shutil.rmtree(work, ignore_errors=True)
-            raise InstallError(f"npm ci took more than {NPM_TIMEOUT:.0f} s") from None
-        finally:
-            if log:
-                out.close()  # type: ignore[union-attr]
-        if done.returncode != 0:
-            tail = (done.stderr or b"").decode(errors="replace")[-2000:]
-            shutil.rmtree(work, ignore_errors=True)
-            raise InstallError(f"npm ci failed ({done.returncode}) in {work}: {tail}")
-        seconds = time.monotonic() - started
-        (work / DONE).write_text(f"npm ci took {seconds:.0f} s\n")
-        shutil.rmtree(target, ignore_errors=True)
-        work.rename(target)
-    return target
-
-
-def main(argv: list[str]) -> int:
-    if "--check" in argv:
-        found = installed()
-        if found is None:
-            return 1
-        print(found)
-        return 0
-    log = None
-    if "--log" in argv:
-        log = Path(argv[argv.index("--log") + 1])
-    started = time.monotonic()
-    try:
-        target = ensure(log)
-    except InstallError as error:
-        print(f"tests/bluesky/install.py: {error}", file=sys.stderr)
-        return 1
-    print(f"{target} ({time.monotonic() - started:.1f} s)")
-    return 0
-
+PDS = NpmPackages(Path(__file__).resolve().parent, "pds", "the Bluesky test servers")
+ensure = PDS.ensure
+installed = PDS.installed
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main(PDS, sys.argv[1:]))

@@ -1,6 +1,6 @@
-"""Commands that run until stopped: ``up`` (embedded server, worker, Slack app, and the status
-sites of TOCSIN_ACCOUNTS served on loopback), ``worker``, ``slack``, and ``demo`` (a whole
-crisis on a throw-away server)."""
+"""Commands that run until stopped: ``up`` (embedded server, worker, Slack app, the web console
+and the status sites of TOCSIN_ACCOUNTS served on loopback), ``worker``, ``slack``, ``web``
+(the console alone), and ``demo`` (a whole crisis on a throw-away server)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ from tocsin.visibility import ensure_registered
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
     from temporalio.worker import Worker
+
+    from tocsin.web.identity import Link
+    from tocsin.web.settings import WebSettings
 
 
 def _slack(*, app: bool = True) -> SlackSettings | None:
@@ -164,6 +167,62 @@ async def _slack_alone(settings: Settings) -> None:
     click.echo(t("up.stopped"))
 
 
+def _web_settings(settings: Settings) -> WebSettings:
+    """The web console's settings, or the user's error naming the variable."""
+    from tocsin.web.settings import WebSettings, WebSettingsError
+
+    try:
+        web = WebSettings.from_env(settings)
+    except WebSettingsError as exc:
+        raise UserError(str(exc)) from None
+    problems = web.problems()
+    if problems:
+        raise UserError("; ".join(problems))
+    return web
+
+
+def _tell_links(web: WebSettings) -> Callable[[str, list[Link]], None]:
+    def tell(url: str, links: list[Link]) -> None:
+        click.echo(t("web.ready", url=url))
+        if web.oidc is not None:
+            click.echo(t("web.ready_oidc", issuer=web.oidc.issuer))
+        if links:
+            click.echo(t("web.links", hours=web.link_hours))
+            for link in links:
+                click.echo(f"  {link.name} ({link.person}) → {link.token}")
+
+    return tell
+
+
+@contextlib.asynccontextmanager
+async def _console(
+    client: Client, settings: Settings, web: WebSettings | None
+) -> AsyncIterator[None]:
+    """The web console served while the block runs (``tocsin up`` on loopback, ``tocsin
+    web``); nothing when ``web`` is None."""
+    if web is None:
+        yield
+        return
+    from tocsin.web.serve import console
+    from tocsin.web.settings import WebSettingsError
+
+    try:
+        async with console(
+            client, settings, playbook_library(settings), web, tell=_tell_links(web)
+        ):
+            yield
+    except WebSettingsError as exc:
+        raise UserError(str(exc)) from None
+
+
+async def _web_alone(settings: Settings, web: WebSettings) -> None:
+    client = await connect(settings)
+    with _stop_on_signal() as stop:
+        async with _console(client, settings, web):
+            await stop.wait()
+    click.echo(t("up.stopped"))
+
+
 SITE_PORT = 8089  # the first status site's port when TOCSIN_SITE_PORT does not say, if free
 
 
@@ -224,6 +283,12 @@ def up(db: Path | None) -> None:
             raise UserError(t("err.port_busy", port=port))
 
     slack = _slack()
+    web = _web_settings(settings)
+    if not web.loopback:  # `tocsin up` serves the console on loopback; `tocsin web` beyond
+        web = web.model_copy(update={"host": "127.0.0.1"})
+    if not os.environ.get("TOCSIN_WEB_PORT") and web.oidc is None and not port_is_free(web.port):
+        # Another tocsin up holds 8090: any free port (the links printed say which).
+        web = web.model_copy(update={"port": 0, "public_url": "http://127.0.0.1:0"})
 
     async def main() -> None:
         async with (
@@ -236,9 +301,10 @@ def up(db: Path | None) -> None:
             worker = build_worker(server.client, settings, slack=slack, slack_client=api)
             click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
             _metrics_line(settings)
-            await _with_slack(
-                slack, server.client, lambda: _run_until_signal(worker), settings, api
-            )
+            async with _console(server.client, settings, web):
+                await _with_slack(
+                    slack, server.client, lambda: _run_until_signal(worker), settings, api
+                )
         click.echo(t("up.stopped"))
 
     with _status_sites(os.environ):
@@ -267,6 +333,14 @@ def slack_command() -> None:
     run(_slack_alone(load_settings()))
 
 
+@click.command(name="web", help=t("help.web"))
+@friendly
+def web_command() -> None:
+    configure_logging(os.environ.get("TOCSIN_LOG_LEVEL", "info"))
+    settings = load_settings()
+    run(_web_alone(settings, _web_settings(settings)))
+
+
 @click.command(help=t("help.demo"))
 @click.option(
     "--keep",
@@ -280,4 +354,4 @@ def demo(keep: Path | None) -> None:
     run(run_demo(load_settings(), keep))
 
 
-COMMANDS: tuple[click.Command, ...] = (up, worker, slack_command, demo)
+COMMANDS: tuple[click.Command, ...] = (up, worker, slack_command, web_command, demo)

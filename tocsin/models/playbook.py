@@ -115,11 +115,14 @@ class Person(Strict):
     name: Annotated[str, Field(min_length=1)]
     slack_user_id: str | None = None
     # Where notices reach them without Slack (TOCSIN_NOTICE_ACCOUNT: approval requests,
-    # reminders, escalations, changes asked, tasks).
+    # reminders, escalations, changes asked, tasks); the web console matches it with a
+    # verified OpenID Connect e-mail.
     email: (
         Annotated[str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$", max_length=200)]
         | None
     ) = None
+    # The person's subject (``sub``) at the web console's OpenID provider, when known.
+    oidc_subject: Annotated[str, Field(min_length=1, max_length=255)] | None = None
 
 
 class ApprovalPolicy(Strict):
