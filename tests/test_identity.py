@@ -321,3 +321,23 @@ def test_keys_new_writes_an_owner_only_key_and_the_line_for_the_key_file(tmp_pat
     again = tocsin_here(env, "keys", "new", "--front", "slack", "--label", "x", "--out", str(out))
     assert again.code == 1
     assert "existe déjà" in again.err
+
+
+async def test_the_console_s_identity_must_be_the_person_s(client: Client, start: Start) -> None:
+    crisis = crisis_input("console")
+    people = dict(crisis.playbook.people)
+    people["dominique"] = people["dominique"].model_copy(update={"oidc_subject": "dlefevre"})
+    crisis = crisis.model_copy(
+        update={"playbook": crisis.playbook.model_copy(update={"people": people})}
+    )
+    cid = (await start(crisis)).crisis_id
+    gate = await wait_status(client, cid, awaiting(PhaseName.ACKNOWLEDGE))
+    assert gate.revision is not None
+    web = private_key(Front.WEB, Path("."))
+    issuer = "https://idp.example.fr"
+    for identity in (f"oidc:{issuer}#mallory", "link:sacha"):
+        forged = Credential(web, identity).sign(cid, names.DECIDE, _approve(gate.revision), NOW)
+        assert await _refused(client, cid, names.DECIDE, forged) == "NotTheirIdentity", identity
+    genuine = Credential(web, f"oidc:{issuer}#dlefevre")
+    decision = await crises.decide(client, cid, _approve(gate.revision), genuine)
+    assert decision.via == "web"

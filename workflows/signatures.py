@@ -36,9 +36,27 @@ def check_signed(
         raise refuse("Replayed")
     check_person(crisis.playbook, person)
     who = crisis.playbook.people[person]
-    # The Slack app maps a Slack member to a person; the workflow checks the mapping it signed.
-    if signer.front is Front.SLACK and signer.identity != f"slack:{who.slack_user_id}":
-        raise refuse("NotTheirIdentity", person=person, identity=signer.identity)
+    # A front end maps who it authenticated to a person; the workflow checks what it can of
+    # the mapping it signed: a Slack member is the person's, a one-time link the person's own,
+    # an OpenID subject the person's when the playbook gives one (else the console matched a
+    # verified e-mail, which the workflow trusts the console for).
+    identity = signer.identity
+    mismatch = (
+        (signer.front is Front.SLACK and identity != f"slack:{who.slack_user_id}")
+        or (
+            signer.front is Front.WEB
+            and identity.startswith("link:")
+            and identity != f"link:{person}"
+        )
+        or (
+            signer.front is Front.WEB
+            and identity.startswith("oidc:")
+            and who.oidc_subject is not None
+            and identity.rpartition("#")[2] != who.oidc_subject
+        )
+    )
+    if mismatch:
+        raise refuse("NotTheirIdentity", person=person, identity=identity)
     return signer
 
 
