@@ -41,7 +41,7 @@ KINDS = ("body", "political", "office")
 PARSED_POS = frozenset({"ADJ", "ADV", "NOUN", "VERB"})
 LEXICON_POS = frozenset({"ADJ", "ADV"})  # a lexicon's nouns and verbs are too often the crisis's
 MIN_POLARITY = 0.35  # VADER's 1.4 of 4: "careless" -1.5 is a judgement, "leak" -1.4 is not
-VECTOR_SIMILARITY = 0.6  # to a listed judgement of the same sign, for a lexicon's word
+VECTOR_SIMILARITY = 0.5  # to a listed judgement of the same sign, for a lexicon's word
 NEGATIONS = frozenset({"pas", "jamais", "guère", "plus", "not", "never", "nicht", "nie", "kein"})
 AFTER = 5  # English and German: words after a target that its clause may judge it in
 BEFORE = 3  # and words before it
@@ -176,10 +176,42 @@ def _attached(word: Any, target: Any) -> bool:
         if (
             node.dep_.startswith("nsubj")
             and word.head.i == node.head.i
-            and word.dep_.split(":")[0] in ("advmod", "xcomp", "obj", "obl", "advcl")
+            and word.dep_.split(":")[0] in ("advmod", "xcomp", "obj", "obl", "advcl", "conj")
         ):
             return True
     return False
+
+
+def _said_of(word: Any, noun: Any) -> bool:
+    """Whether ``word`` describes ``noun`` (« des consignes contradictoires », « le plan s'est
+    révélé inadapté »), not what someone does with it (« attendez l'avis des services »)."""
+    if word.head.i == noun.i and word.dep_ in ("amod", "acl", "acl:relcl"):
+        return True
+    if noun.dep_.startswith("nsubj") and noun.head.i == word.i:
+        return True
+    return (
+        noun.dep_.startswith("nsubj")
+        and word.head.i == noun.head.i
+        and word.dep_.split(":")[0] in ("xcomp", "advmod", "conj")
+    )
+
+
+def _conduct(target: Any) -> Any | None:
+    """The noun a target is the complement of, which says what the body did or is
+    (« les consignes contradictoires de la préfecture », « le désengagement de l'État »,
+    « la communauté de communes »): a judgement attached to it is said of the body."""
+    head = target.head
+    if (
+        target.dep_ == "nmod"
+        and head.i != target.i
+        and head.pos_ == "NOUN"
+        and any(
+            c.dep_ == "case" and c.lower_ in ("de", "du", "des", "d'", "d’")
+            for c in target.children
+        )
+    ):
+        return head
+    return None
 
 
 def _evaluation(token: Any, lang: str = "fr") -> tuple[int, bool] | None:
@@ -195,13 +227,25 @@ def _evaluation(token: Any, lang: str = "fr") -> tuple[int, bool] | None:
     for sign in (-1, 1):
         if lemma in table.evaluative[sign] or lower in table.evaluative[sign]:
             return sign, False
-    if token.pos_ not in LEXICON_POS or lower in _stop_words(lang) or lemma in _stop_words(lang):
+    if not _adjectival(token) or lower in _stop_words(lang) or lemma in _stop_words(lang):
         return None
     value = language.polarity(lang).get(lemma) or language.polarity(lang).get(lower)
     if value is None or abs(value) < MIN_POLARITY:
         return None
     sign = 1 if value > 0 else -1
     return (sign, False) if _near_listed(token, sign) else None
+
+
+def _adjectival(token: Any) -> bool:
+    """An adjective or adverb, or a participle used as one (« déconnectée », « s'est révélé
+    inadapté »), whose lexicon entry is its own form, not its verb's."""
+    if token.pos_ in LEXICON_POS:
+        return True
+    return (
+        token.pos_ == "VERB"
+        and "Part" in token.morph.get("VerbForm")
+        and (token.dep_ == "xcomp" or any(c.dep_ in ("aux:pass", "cop") for c in token.children))
+    )
 
 
 def _near_listed(token: Any, sign: int) -> bool:
@@ -240,6 +284,11 @@ def _parsed(doc: Any) -> Iterator[Appraisal]:
     targets = [(t, k) for t in doc if (k := _kinds(t))]
     if not targets:
         return
+    proxies = [  # (the noun, the target's kinds, the target's words)
+        (head, kinds, t.text)
+        for t, kinds in targets
+        if (head := _conduct(t)) is not None and not _kinds(head)
+    ]
     for token in doc:
         if token.pos_ not in PARSED_POS or _kinds(token):
             continue
@@ -251,8 +300,14 @@ def _parsed(doc: Any) -> Iterator[Appraisal]:
             sign = -sign
         nearest = sorted(targets, key=lambda tk: abs(tk[0].i - token.i))
         attached = next(((t, k) for t, k in nearest if _attached(token, t)), None)
+        by_proxy = next(
+            ((k, said) for t, k, said in proxies if t.i != token.i and _said_of(token, t)),
+            None,
+        )
         if attached is not None:
             yield Appraisal(token.idx, token.idx + len(token), sign, attached[1], attached[0].text)
+        elif by_proxy is not None:
+            yield Appraisal(token.idx, token.idx + len(token), sign, *by_proxy)
         elif anywhere:  # said of everyone the sentence names
             every = frozenset().union(*(k for _, k in targets))
             yield Appraisal(token.idx, token.idx + len(token), sign, every, nearest[0][0].text)
@@ -399,6 +454,8 @@ def _near(
     between = [t for t in tokens if target[1] <= t.start() and t.end() <= token.start()]
     if len(between) >= AFTER or _CLAUSE_END.search(plain, target[1], token.start()):
         return False
+    if plain[target[0] : target[1]].lower().endswith(("'s", "’s")) and len(between) <= 1:
+        return True  # "the ministry's contradictory instructions"
     return listed or any(t.group().lower() in COPULAS for t in between)
 
 
@@ -435,7 +492,7 @@ def negated_before(plain: str, start: int, at: int) -> bool:
 def _record_patterns(lang: str) -> dict[str, re.Pattern[str] | None]:
     record = data().get("record", {})
     found: dict[str, re.Pattern[str] | None] = {}
-    for part in ("period", "credit", "ranking", "mandate", "tally"):
+    for part in ("period", "credit", "ranking", "mandate", "tally", "payoff"):
         entries = [str(e) for e in (record.get(part) or {}).get(lang, [])]
         bodies = sorted((entry_body(e)[0] for e in entries), key=len, reverse=True)
         found[part] = (
@@ -453,7 +510,7 @@ def record(plain: str, lang: str) -> Iterator[tuple[int, int]]:
     built or renewed (two counted achievements, or one over years)."""
     patterns = _record_patterns(lang)
     period, credit, ranking = patterns["period"], patterns["credit"], patterns["ranking"]
-    mandate, tally = patterns["mandate"], patterns["tally"]
+    mandate, tally, payoff = patterns["mandate"], patterns["tally"], patterns["payoff"]
     for start, end in sentences(plain):
         credited = credit is not None and credit.search(plain, start, end)
         body = target_pattern(lang).search(plain, start, end) if lang in LANGS else None
@@ -463,6 +520,7 @@ def record(plain: str, lang: str) -> Iterator[tuple[int, int]]:
         if (
             ((over_years or ranked) and (credited or body))
             or (mandate is not None and mandate.search(plain, start, end))
+            or (payoff is not None and payoff.search(plain, start, end))
             or counted >= 2
             or (counted and over_years)
         ):

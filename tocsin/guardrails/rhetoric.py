@@ -126,9 +126,20 @@ def _sentence(
     thanks = _pattern(lang, "thanks")
     for match in thanks.finditer(plain, start, end) if thanks else ():
         yield Appraisal(match.start(), match.end(), 1, frozenset({"office"}), match.group())
+    praise = _pattern(lang, "praise")
+    for match in praise.finditer(plain, start, end) if praise else ():
+        near = min(here, key=lambda t: abs(t[0] - match.start()))
+        yield Appraisal(
+            match.start(), match.end(), 1, _kinds(plain, near, lang), plain[near[0] : near[1]]
+        )
     here = [t for t in here if not _OURS.search(plain, max(start, t[0] - 12), t[0])]
     if not here:  # « une fois de plus, nos équipes… »: the institution's own people
         return
+    asked = plain[start:end].rstrip().endswith("?")
+    for part in ("should", "inaction", "question") if asked else ("should", "inaction"):
+        pattern = _pattern(lang, part)
+        for match in pattern.finditer(plain, start, end) if pattern else ():
+            yield blame(match, min(here, key=lambda t: abs(t[0] - match.start())))
     again, reminder = _pattern(lang, "again"), _pattern(lang, "reminder")
     reminded = reminder is not None and reminder.search(plain, start, end)
     praised = any(
