@@ -146,9 +146,17 @@ def _kinds(token: Any, lang: str = "fr") -> frozenset[str]:
         c.dep_ == "nmod" and c.pos_ in ("NOUN", "PRON") for c in token.children
     ):
         return frozenset()  # « la majorité des habitants »
-    if token.ent_type_ == "ORG":
+    if token.ent_type_ == "ORG" or lower in _metonyms(lang):
         kinds.add("body")
     return frozenset(kinds)
+
+
+@functools.cache
+def _metonyms(lang: str) -> frozenset[str]:
+    """Capitals and seats that stand for a government (« Bruxelles »), one word each."""
+    entries = (data().get("rhetoric", {}).get("metonyms") or {}).get(lang, [])
+    words = (str(e).removeprefix("cs:").lower() for e in entries)
+    return frozenset(w for w in words if " " not in w and "'" not in w)
 
 
 def _np_head(token: Any) -> Any:
@@ -281,13 +289,27 @@ def _listed_vectors(sign: int) -> Any:
 
 
 def _parsed(doc: Any) -> Iterator[Appraisal]:
-    targets = [(t, k) for t in doc if (k := _kinds(t))]
-    if not targets:
+    found = {t.i: k for t in doc if (k := _kinds(t))}
+    if not found:
         return
+    # « l'action du ministre »: the action is the minister's, an office holder's.
+    targets = [
+        (
+            doc[i],
+            k.union(*(found.get(c.i, frozenset()) for c in doc[i].children if c.dep_ == "nmod")),
+        )
+        for i, k in found.items()
+    ]
     proxies = [  # (the noun, the target's kinds, the target's words)
         (head, kinds, t.text)
         for t, kinds in targets
         if (head := _conduct(t)) is not None and not _kinds(head)
+    ] + [  # what a body did or made: the object of its verb
+        (c, kinds, t.text)
+        for t, kinds in targets
+        if t.dep_ == "nsubj"
+        for c in t.head.children
+        if c.dep_ == "obj" and c.pos_ == "NOUN" and not _kinds(c)
     ]
     for token in doc:
         if token.pos_ not in PARSED_POS or _kinds(token):
@@ -398,7 +420,7 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
     def target_kinds(span: tuple[int, int]) -> frozenset[str]:
         text = plain[span[0] : span[1]].lower()
         listed = words(lang).targets
-        found = {k for k in KINDS for e in listed[k] if text.startswith(e.lstrip("*"))}
+        found = {k for k in KINDS for e in listed[k] if _names(text, e, lang)}
         return frozenset(found) or kinds
 
     claimed: set[tuple[int, int]] = set()
@@ -422,8 +444,8 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
             continue
         said = _listed_sign(token.group(), lang)
         listed = said is not None
-        if said is None:
-            said = _lexicon_sign(token.group(), lang)
+        if said is None and not (lang == "de" and token.group()[:1].isupper()):
+            said = _lexicon_sign(token.group(), lang)  # German nouns have capitals
         if said is None:
             continue
         for where in targets:
@@ -431,6 +453,13 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
                 polarity = -said if negated_before(plain, start, token.start()) else said
                 yield Appraisal(*span, polarity, target_kinds(where), plain[where[0] : where[1]])
                 break
+
+
+def _names(text: str, entry: str, lang: str) -> bool:
+    """Whether a target's words name an entry: its beginning, or in German anywhere in the
+    compound (« Innenministers »)."""
+    entry = entry.lstrip("*")
+    return entry in text if lang == "de" else text.startswith(entry)
 
 
 def _listed_sign(word: str, lang: str) -> int | None:

@@ -31,7 +31,9 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     said of a public body, a political camp or an office holder (appraisal.py) or a body run
     down by contrast, repetition, delay or irony (rhetoric.py): blame of any, praise of a camp
     or of an office holder."""
-    yield from lexicon_findings("R-NEUTRAL", text, ctx)
+    both = [m.span() for m in _BOTH_SIDES.finditer(text.plain)]
+    yield from lexicon_findings("R-NEUTRAL", text, ctx, skip=both, only={"partisan"})
+    yield from lexicon_findings("R-NEUTRAL", text, ctx, only={"denigration", "opinion"})
     for item in judged(text.plain, ctx.language):
         if item.polarity < 0:
             message = DENIGRATION.format(
@@ -46,6 +48,15 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         yield finding(text, ctx, "R-NEUTRAL", item.start, item.end, message, fix)
 
 
+# Majority and opposition named together (« les élus de la majorité et de l'opposition »): who
+# was there, no side taken. The span covers the clause around them.
+_BOTH_SIDES = re.compile(
+    r"[^.;:!?\n]*?\b(?:majorit\w*|majority|Mehrheit)\b[^.;:!?\n]{0,40}?\b(?:et|and|und|comme)\s+"
+    r"(?:de\s+|d['’]\s?|l['’]\s?|la\s+|the\s+|der\s+|die\s+)*(?:opposition)\b[^.;:!?\n]*"
+    r"|[^.;:!?\n]*?\bopposition\b[^.;:!?\n]{0,40}?\b(?:et|and|und|comme)\s+"
+    r"(?:de\s+|d['’]\s?|l['’]\s?|la\s+|the\s+|der\s+|die\s+)*(?:majorit\w*|majority|Mehrheit)\b[^.;:!?\n]*",
+    re.IGNORECASE,
+)
 DENIGRATION = Say(
     "Jugement porté sur « {target} » : « {match} ». Un agent public ne dénigre ni "
     "l’administration ni un autre organisme public (devoir de réserve).",

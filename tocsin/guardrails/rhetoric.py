@@ -45,7 +45,11 @@ def _pattern(lang: str, part: str) -> re.Pattern[str] | None:
     entries = [str(e) for e in (appraisal.data().get("rhetoric", {}).get(part) or {}).get(lang, [])]
     if not entries:
         return None
-    bodies = sorted((entry_body(e)[0] for e in entries), key=len, reverse=True)
+    bodies = sorted(
+        (f"(?-i:{body})" if sensitive else body for body, sensitive in map(entry_body, entries)),
+        key=len,
+        reverse=True,
+    )
     return re.compile(rf"{WORD_START}(?:{'|'.join(bodies)}){WORD_END}", re.IGNORECASE)
 
 
@@ -61,7 +65,12 @@ def _targets(plain: str, start: int, end: int, lang: str) -> list[tuple[int, int
 def _kinds(plain: str, span: tuple[int, int], lang: str) -> frozenset[str]:
     text = plain[span[0] : span[1]].lower()
     listed = appraisal.words(lang).targets
-    found = {k for k in KINDS for e in listed[k] if text.startswith(e.lstrip("*")[:5])}
+    found = {
+        k
+        for k in KINDS
+        for e in listed[k]
+        if (e.lstrip("*") in text if lang == "de" else text.startswith(e.lstrip("*")[:5]))
+    }
     return frozenset(found) or frozenset({"body"})
 
 
@@ -126,6 +135,11 @@ def _sentence(
     thanks = _pattern(lang, "thanks")
     for match in thanks.finditer(plain, start, end) if thanks else ():
         yield Appraisal(match.start(), match.end(), 1, frozenset({"office"}), match.group())
+    side = _pattern(lang, "side")  # taking a camp's side: a petition, a strike, a party
+    camps = [t for t in here if "political" in _kinds(plain, t, lang)]
+    for match in side.finditer(plain, start, end) if side and camps else ():
+        words = plain[camps[0][0] : camps[0][1]]
+        yield Appraisal(match.start(), match.end(), 1, frozenset({"political"}), words)
     praise = _pattern(lang, "praise")
     for match in praise.finditer(plain, start, end) if praise else ():
         near = min(here, key=lambda t: abs(t[0] - match.start()))
