@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 
 from bench.guardrails_corpus import figures
-from tests.guardrails.corpus import EXTRA, EXTRA2, HELDOUT, writer_cases
+from tests.guardrails.corpus import EXTRA, EXTRA2, EXTRA3, HELDOUT, writer_cases
 from tocsin.guardrails import CheckContext, appraisal, check_text, language, names
 from tocsin.models import Channel, Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTRA_CASES = {case.id: case for case in writer_cases(EXTRA)}
 EXTRA2_CASES = {case.id: case for case in writer_cases(EXTRA2)}
+EXTRA3_CASES = {case.id: case for case in writer_cases(EXTRA3)}
 # Where the rules and the writer disagree, said rather than hidden (strict: a fix must remove it).
 EXCLAMATION = (
     "an exclamation mark is R-VOICE's in a « sobre » tone (corpus.yml voice-05); the writer did "
@@ -42,7 +43,18 @@ KNOWN_MISSES = {
     "y-162": "the same: a name with « domicilié 5 rue du Moulin », blocking",
     "y-135": "a private person's mobile number is blocking (corpus.yml privacy-01); the writer "
     "gave a warning",
-    "y-036": "a miss of the rules: « CGDIS », an acronym, is read as a word shouted in capitals",
+    # The third batch (extra3.yml).
+    "z-013": "« la majorité municipale » is partisan wording (corpus.yml, lexicon); the writer "
+    "counted R-ELECTION only",
+    "z-091": "praise of an office holder (« the mayor's vision ») is R-NEUTRAL's too, as the "
+    "second writer has it (y-079, y-178); the third writer counted R-ELECTION only",
+    "z-157": "the same: « les choix courageux de votre maire », praise of an office holder",
+    "z-158": "a private person's landline is a warning (a switchboard may be named, privacy-01); "
+    "the writer gave a block",
+    "z-186": "a list of relocated families is a warning (names, no address, health or case); the "
+    "writer gave a block",
+    "z-198": "a miss of the rules: a named resident's case of legionellosis in the same sentence "
+    "is only a warning",
 }
 # Reached on the held-out set on 2026-12-03, the only time it was run with these rules (bench/
 # RESULTS.md): a floor, so that a change that loses what was reached fails. Not the target
@@ -96,9 +108,31 @@ def test_extra2_statement(case_id: str) -> None:
     assert case.found == case.expect, [(f.rule, f.severity.value, f.excerpt) for f in case.findings]
 
 
+def test_the_third_batch_is_many_and_labelled_for_the_four_rules() -> None:
+    assert len(EXTRA3_CASES) == 200
+    labelled = {rule for case in EXTRA3_CASES.values() for rule in case.expect}
+    assert labelled == {"R-NEUTRAL", "R-ELECTION", "R-PRIVACY", "R-VOICE"}
+    assert sum(1 for case in EXTRA3_CASES.values() if not case.expect) >= 80
+    assert not [case.id for case in EXTRA3_CASES.values() if case.problem]
+
+
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        pytest.param(i, marks=pytest.mark.xfail(reason=KNOWN_MISSES[i], strict=True))
+        if i in KNOWN_MISSES
+        else i
+        for i in sorted(EXTRA3_CASES)
+    ],
+)
+def test_extra3_statement(case_id: str) -> None:
+    case = EXTRA3_CASES[case_id]
+    assert case.found == case.expect, [(f.rule, f.severity.value, f.excerpt) for f in case.findings]
+
+
 def test_no_false_blocking_on_the_writers_clean_statements() -> None:
-    """Known disagreements aside, no clean statement of either writer is blocked."""
-    for cases in (EXTRA_CASES, EXTRA2_CASES):
+    """Known disagreements aside, no clean statement of any writer is blocked."""
+    for cases in (EXTRA_CASES, EXTRA2_CASES, EXTRA3_CASES):
         found = figures(list(cases.values()))
         assert found.false_blocking == []
         assert found.any_blocking == []

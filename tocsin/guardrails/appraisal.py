@@ -227,7 +227,8 @@ def _evaluation(token: Any, lang: str = "fr") -> tuple[int, bool] | None:
     (a judgement) or only what it is attached to."""
     lemma, lower = token.lemma_.lower(), token.lower_
     table = words(lang)
-    if lemma in table.descriptive or lower in table.descriptive:
+    masculine = lower.removesuffix("s").removesuffix("e")  # « inondées »: « inondé »
+    if table.descriptive & {lemma, lower, masculine}:
         return None
     for sign in (-1, 1):
         if lemma in table.judgements[sign] or lower in table.judgements[sign]:

@@ -65,13 +65,16 @@ def _targets(plain: str, start: int, end: int, lang: str) -> list[tuple[int, int
 def _kinds(plain: str, span: tuple[int, int], lang: str) -> frozenset[str]:
     text = plain[span[0] : span[1]].lower()
     listed = appraisal.words(lang).targets
-    found = {
-        k
-        for k in KINDS
-        for e in listed[k]
-        if (e.lstrip("*") in text if lang == "de" else text.startswith(e.lstrip("*")[:5]))
-    }
+    found = {k for k in KINDS for e in listed[k] if _names(text, e.lstrip("*"), lang)}
     return frozenset(found) or frozenset({"body"})
+
+
+def _names(text: str, entry: str, lang: str) -> bool:
+    """Whether a target's words name an entry: French by its stem (entries are lemmas),
+    English by its beginning, German anywhere in the compound."""
+    if lang == "de":
+        return entry in text
+    return text.startswith(entry[:5] if lang == "fr" else entry)
 
 
 @functools.lru_cache(maxsize=appraisal.APPRAISAL_CACHE)
@@ -149,11 +152,16 @@ def _sentence(
     here = [t for t in here if not _OURS.search(plain, max(start, t[0] - 12), t[0])]
     if not here:  # « une fois de plus, nos équipes… »: the institution's own people
         return
-    asked = plain[start:end].rstrip().endswith("?")
-    for part in ("should", "inaction", "question") if asked else ("should", "inaction"):
+    if plain[start:end].rstrip().endswith("?"):
+        question = _pattern(lang, "question")
+        for match in question.finditer(plain, start, end) if question else ():
+            yield blame(match, here[0])
+    for part in ("should", "inaction"):
         pattern = _pattern(lang, part)
         for match in pattern.finditer(plain, start, end) if pattern else ():
-            yield blame(match, min(here, key=lambda t: abs(t[0] - match.start())))
+            near = [t for t in here if _same_clause(plain, t, match)]
+            if near:
+                yield blame(match, min(near, key=lambda t: abs(t[0] - match.start())))
     again, reminder = _pattern(lang, "again"), _pattern(lang, "reminder")
     reminded = reminder is not None and reminder.search(plain, start, end)
     praised = any(
@@ -161,6 +169,16 @@ def _sentence(
     )
     for match in again.finditer(plain, start, end) if again and not (reminded or praised) else ():
         yield blame(match, here[0])
+
+
+CLAUSE_REACH = 80  # characters between a target and what is said of it in its clause
+
+
+def _same_clause(plain: str, target: tuple[int, int], match: re.Match[str]) -> bool:
+    """Whether a target stands in the clause of a move (« les habitants auraient dû recevoir
+    un SMS ; … la mairie »: not the mairie's)."""
+    left, right = sorted((target, match.span()))
+    return right[0] - left[1] <= CLAUSE_REACH and not _CLAUSE.search(plain, left[1], right[0])
 
 
 @functools.cache

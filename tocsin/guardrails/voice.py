@@ -24,7 +24,7 @@ _ACRONYM_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A headline line in capitals is a layout choice; a whole sentence in capitals is shouted.
-SHOUTED_LINE_WORDS = 5
+SHOUTED_LINE_WORDS = 7
 # A keycap digit (« 4️⃣ ») says a number with a picture: a word's place taken by an emoji.
 _KEYCAP = re.compile("[0-9#*]\ufe0f?\u20e3")
 KEYCAP = Say(
