@@ -14,6 +14,7 @@ from tocsin.models import Finding, Severity
 ALLOWED_CAPITALS = frozenset({"EXERCICE", "EXERCISE", "ÜBUNG", "URGENT", "ALERTE"})
 _SHOUT = re.compile(r"(?<![\w\-])[A-ZÀ-ÖØ-Þ]{5,}(?![\w\-])")
 _EXCLAIM = re.compile(r"!+")
+EXCLAMATIONS = 2  # sentences ending in one: a tone, where one alone is emphasis
 # A sender's label opening a line, as SMS and alerts write it: « PREFECTURE 33: ... ».
 _SENDER = re.compile(r"(?<![^\n])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ0-9 \-]{0,30}:")
 # An acronym, not a word shouted: after an article or a preposition (« l'EHPAD », « das
@@ -75,10 +76,12 @@ EXCLAIM_FIX = Say(
     "Charte des réseaux sociaux de l’État ; guide des réseaux sociaux (Luxembourg)",
 )
 def institutional_voice(text: Text, ctx: CheckContext) -> Iterator[Finding]:
-    """« je »/"I"/"ich" outside quotation marks, the familiar register (words, spoken syntax
-    such as « c'est pas », mood emoji), and a tone inconsistent with the playbook's: in a
-    « sobre » playbook, exclamation marks and words shouted in capitals inside a sentence (a
-    headline line wholly in capitals is a layout choice). Words inside quotation marks are
+    """« je »/"I"/"ich" outside quotation marks (not in the reader's own questions), the
+    familiar register (words, spoken syntax such as « c'est pas », « faut », mood emoji,
+    keycap digits), and a tone inconsistent with the playbook's: in a « sobre » playbook,
+    exclamation marks repeated or in several sentences, words shouted in capitals (not
+    acronyms) and whole sentences in capitals (a short headline in capitals is a layout
+    choice). Words inside quotation marks are
     someone's own and are left alone."""
     skip = quoted(text.plain)
     # « Où puis-je trouver de l'eau ? »: a question in the reader's words (a FAQ), not the
@@ -126,7 +129,11 @@ def institutional_voice(text: Text, ctx: CheckContext) -> Iterator[Finding]:
             SHOUTING.format(match=match.group()),
             SHOUTING_FIX,
         )
-    for match in _EXCLAIM.finditer(text.plain):
-        if any(s <= match.start() < e for s, e in skip):
-            continue
-        yield finding(text, ctx, "R-VOICE", match.start(), match.end(), EXCLAIM, EXCLAIM_FIX)
+    # One exclamation mark closing an instruction or a thanks (« Ne traversez pas ! ») is
+    # common institutional emphasis; repeated (« !!! ») or in several sentences it is a tone.
+    marks = [
+        m for m in _EXCLAIM.finditer(text.plain) if not any(s <= m.start() < e for s, e in skip)
+    ]
+    if len(marks) >= EXCLAMATIONS or any(len(m.group()) > 1 for m in marks):
+        for match in marks:
+            yield finding(text, ctx, "R-VOICE", match.start(), match.end(), EXCLAIM, EXCLAIM_FIX)
