@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import phonenumbers
 
 from tocsin.guardrails.appraisal import record
-from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule
+from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences
 from tocsin.guardrails.elections import active_windows
 from tocsin.guardrails.lexicon import lexicon_findings
 from tocsin.guardrails.names import NAME
@@ -31,7 +31,7 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     said of a public body, a political camp or an office holder (appraisal.py) or a body run
     down by contrast, repetition, delay or irony (rhetoric.py): blame of any, praise of a camp
     or of an office holder."""
-    both = [m.span() for m in _BOTH_SIDES.finditer(text.plain)]
+    both = _both_sides(text.plain)
     yield from lexicon_findings("R-NEUTRAL", text, ctx, skip=both, only={"partisan"})
     yield from lexicon_findings("R-NEUTRAL", text, ctx, only={"denigration", "opinion"})
     for item in judged(text.plain, ctx.language):
@@ -49,14 +49,20 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
 
 
 # Majority and opposition named together (« les élus de la majorité et de l'opposition »): who
-# was there, no side taken. The span covers the clause around them.
+# was there, no side taken.
 _BOTH_SIDES = re.compile(
-    r"[^.;:!?\n]*?\b(?:majorit\w*|majority|Mehrheit)\b[^.;:!?\n]{0,40}?\b(?:et|and|und|comme)\s+"
-    r"(?:de\s+|d['’]\s?|l['’]\s?|la\s+|the\s+|der\s+|die\s+)*(?:opposition)\b[^.;:!?\n]*"
-    r"|[^.;:!?\n]*?\bopposition\b[^.;:!?\n]{0,40}?\b(?:et|and|und|comme)\s+"
-    r"(?:de\s+|d['’]\s?|l['’]\s?|la\s+|the\s+|der\s+|die\s+)*(?:majorit\w*|majority|Mehrheit)\b[^.;:!?\n]*",
+    r"\b(?:majorit\w*|majority|Mehrheit)\b.{0,40}?\b(?:et|and|und|comme)\s+(?:\w+['’\s]+){0,2}?"
+    r"opposition\b|\bopposition\b.{0,40}?\b(?:et|and|und|comme)\s+(?:\w+['’\s]+){0,2}?"
+    r"(?:majorit\w*|majority|Mehrheit)\b",
     re.IGNORECASE,
 )
+
+
+def _both_sides(plain: str) -> list[tuple[int, int]]:
+    """The sentences that name the majority and the opposition together."""
+    return [(s, e) for s, e in sentences(plain) if _BOTH_SIDES.search(plain, s, e)]
+
+
 DENIGRATION = Say(
     "Jugement porté sur « {target} » : « {match} ». Un agent public ne dénigre ni "
     "l’administration ni un autre organisme public (devoir de réserve).",
@@ -98,7 +104,8 @@ RECORD_FIX = Say(
 
 
 TITLES = {
-    "fr": r"maires?|adjointe?s?\s+(?:au\s+maire|à\s+l[a']\s?\w+|aux\s+\w+|chargée?\s+d[eu']\s?\w+)|premi(?:er|ère)\s+adjointe?|députée?s?|"
+    "fr": r"maires?|adjointe?s?\s+(?:au\s+maire|à\s+l[a']\s?\w+|aux\s+\w+|chargée?\s+d[eu']\s?\w+)|"
+    r"premi(?:er|ère)\s+adjointe?|députée?s?|"
     r"sénat(?:eur|rice)s?|conseill(?:er|ère)s?\s+(?:municipa(?:l|le|ux)|départementa(?:l|le|ux)"
     r"|régiona(?:l|le|ux))|présidente?\s+du\s+conseil\s+(?:départemental|régional)|"
     r"présidente?\s+de\s+(?:la\s+région|la\s+métropole|l'agglomération|la\s+communauté)|"

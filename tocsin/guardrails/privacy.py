@@ -32,6 +32,7 @@ PHONE = Say(
     "Numéro de téléphone qui n’est pas un numéro officiel du playbook : « {match} »{kind}.",
     "Phone number that is not one of the playbook's official numbers: '{match}'{kind_en}.",
 )
+MOBILE = Say(" (portable : sans doute personnel)", " (mobile: probably personal)")
 PHONE_FIX = Say(
     "Donnez le numéro d’information officiel ; déclarez les autres numéros de l’organisation "
     "dans sa configuration (official_phones).",
@@ -245,8 +246,7 @@ def _phones(text: Text, ctx: CheckContext) -> Iterator[Finding]:
             Severity.BLOCKING if mobile else Severity.WARNING,
         )
     for start, end in _foreign_mobiles(text.plain, ctx):
-        kind = Say(" (portable : sans doute personnel)", " (mobile: probably personal)")
-        message = PHONE.format(match=text.plain[start:end], kind=kind.fr, kind_en=kind.en)
+        message = PHONE.format(match=text.plain[start:end], kind=MOBILE.fr, kind_en=MOBILE.en)
         yield finding(text, ctx, "R-PRIVACY", start, end, message, PHONE_FIX, Severity.BLOCKING)
 
 

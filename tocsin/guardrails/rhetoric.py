@@ -159,9 +159,9 @@ def _sentence(
     for part in ("should", "inaction"):
         pattern = _pattern(lang, part)
         for match in pattern.finditer(plain, start, end) if pattern else ():
-            near = [t for t in here if _same_clause(plain, t, match)]
-            if near:
-                yield blame(match, min(near, key=lambda t: abs(t[0] - match.start())))
+            close = [t for t in here if _same_clause(plain, t, match)]
+            if close:
+                yield blame(match, min(close, key=lambda t: abs(t[0] - match.start())))
     again, reminder = _pattern(lang, "again"), _pattern(lang, "reminder")
     reminded = reminder is not None and reminder.search(plain, start, end)
     praised = any(
