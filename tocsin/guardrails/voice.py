@@ -21,7 +21,8 @@ _SENDER = re.compile(r"(?<![^\n])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ0-9 \-]{0,30}:")
 # CGDIS », "the NHS"), or in parentheses.
 _ACRONYM_BEFORE = re.compile(
     r"(?:\b(?:le|la|les|l'|du|des|de|d'|au|aux|un|une|par|pour|avec|das|der|die|dem|den|des|"
-    r"im|vom|zum|beim|the|a|an|of|by|from|with)\s*|\()$",
+    r"im|vom|zum|beim|the|a|an|of|by|from|with|plan|dispositif|cellule|réseau|centre|numéro|"
+    r"niveau|programme)\s*|\()$",
     re.IGNORECASE,
 )
 # A headline line in capitals is a layout choice; a whole sentence in capitals is shouted.
