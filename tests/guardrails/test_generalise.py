@@ -49,12 +49,14 @@ KNOWN_MISSES = {
     "z-198": "a miss of the rules: a named resident's case of legionellosis in the same sentence "
     "is only a warning",
 }
-# Reached on the held-out set on 2026-12-03, the only time it was run with these rules (bench/
-# RESULTS.md): a floor, so that a change that loses what was reached fails. Not the target
-# (recall 0.9 per rule, no false blocking): what was reached.
-HELD_OUT_RECALL = {"R-ELECTION": 0.86, "R-NEUTRAL": 0.69, "R-PRIVACY": 0.80, "R-VOICE": 0.82}
-HELD_OUT_PRECISION = {"R-ELECTION": 0.99, "R-NEUTRAL": 0.85, "R-PRIVACY": 0.93, "R-VOICE": 0.74}
-HELD_OUT_FALSE_BLOCKING = 1
+# Reached on the held-out set on 2026-12-03, the only time it was run with these rules (the
+# third round, bench/RESULTS.md): a floor, so that a change that loses what was reached fails.
+# Not the target (recall 0.9 per rule, no false blocking): what was reached.
+HELD_OUT_RECALL = {"R-ELECTION": 0.86, "R-NEUTRAL": 0.76, "R-PRIVACY": 0.85, "R-VOICE": 0.83}
+HELD_OUT_PRECISION = {"R-ELECTION": 0.95, "R-NEUTRAL": 0.95, "R-PRIVACY": 0.94, "R-VOICE": 0.86}
+HELD_OUT_FALSE_BLOCKING = 2
+# The tuning set's writers' files together (extra, extra2, extra3), known disagreements in.
+TUNING_PRECISION = {"R-ELECTION": 0.97, "R-NEUTRAL": 0.95, "R-PRIVACY": 1.0, "R-VOICE": 1.0}
 
 
 def test_the_outside_writer_s_statements_are_many_and_labelled_for_the_four_rules() -> None:
@@ -129,6 +131,18 @@ def test_no_false_blocking_on_the_writers_clean_statements() -> None:
         found = figures(list(cases.values()))
         assert found.false_blocking == []
         assert found.any_blocking == []
+
+
+def test_the_writers_figures_hold() -> None:
+    """Every labelled statement of the three writers found (recall 1.00 per rule), precision
+    at its floor, no clean statement blocked."""
+    found = figures([*EXTRA_CASES.values(), *EXTRA2_CASES.values(), *EXTRA3_CASES.values()])
+    assert found.statements == 500
+    for row in found.rows:
+        assert row.recall == 1.0, (row.rule, row.recall)
+        assert row.precision is not None, row.rule
+        assert row.precision >= TUNING_PRECISION[row.rule], (row.rule, row.precision)
+    assert found.false_blocking == []
 
 
 def test_held_out_figures_hold() -> None:

@@ -37,8 +37,17 @@ def test_there_are_paraphrases_and_look_alikes() -> None:
     assert sum(1 for e in ENTRIES if not e["expect"]) >= 40
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"] for e in ENTRIES])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param(e, id=e["id"], marks=pytest.mark.xfail(reason=e["miss"], strict=True))
+        if "miss" in e
+        else pytest.param(e, id=e["id"])
+        for e in ENTRIES
+    ],
+)
 def test_paraphrase(entry: dict[str, Any]) -> None:
+    """An entry with ``miss`` is a known miss of the rules, said rather than hidden."""
     found = rules(entry["text"], entry.get("lang", "fr"), entry.get("date", "2026-06-15"))
     if entry["expect"]:
         for rule, severity in entry["expect"].items():
