@@ -3,8 +3,8 @@ separately, and the false blocking findings on their clean statements; the time 
 statement. Run: .venv/bin/python -m bench.guardrails_corpus [--no-bundled] [--no-heldout]
 
 - tuning set: tests/guardrails/corpus.yml (the developers', every rule labelled),
-  tests/guardrails/extra.yml and extra2.yml (outside writers', four rules labelled), and every
-  bundled playbook's statement (all clean);
+  tests/guardrails/extra.yml, extra2.yml and extra3.yml (outside writers', four rules
+  labelled), and every bundled playbook's statement (all clean);
 - held-out set: tests/guardrails/heldout.yml, by the same outside writer, never tuned on: read
   only through these figures.
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from tests.guardrails.corpus import (
     EXTRA,
     EXTRA2,
+    EXTRA3,
     HELDOUT,
     Case,
     bundled_cases,
@@ -160,11 +161,13 @@ def main() -> None:
     corpus, corpus_s = timed(corpus_cases)
     extra, extra_s = timed(lambda: writer_cases(EXTRA))
     extra2, extra2_s = timed(lambda: writer_cases(EXTRA2))
+    extra3, extra3_s = timed(lambda: writer_cases(EXTRA3))
     print(
         f"check time per statement (models loaded, new text): corpus.yml {corpus_s * 1000:.1f} "
-        f"ms, extra.yml {extra_s * 1000:.1f} ms, extra2.yml {extra2_s * 1000:.1f} ms"
+        f"ms, extra.yml {extra_s * 1000:.1f} ms, extra2.yml {extra2_s * 1000:.1f} ms, "
+        f"extra3.yml {extra3_s * 1000:.1f} ms"
     )
-    tuning = corpus + extra + extra2
+    tuning = corpus + extra + extra2 + extra3
     if not args.no_bundled:
         started = time.perf_counter()
         bundled = bundled_cases()
@@ -172,9 +175,13 @@ def main() -> None:
             f"bundled playbook statements: {len(bundled)} ({time.perf_counter() - started:.1f} s)"
         )
         tuning += bundled
-    show("Tuning set (corpus.yml, extra.yml, extra2.yml, bundled playbooks)", figures(tuning))
+    show(
+        "Tuning set (corpus.yml, extra.yml, extra2.yml, extra3.yml, bundled playbooks)",
+        figures(tuning),
+    )
     show("of which extra.yml (the first outside writer's)", figures(extra))
     show("of which extra2.yml (the second outside writer's)", figures(extra2))
+    show("of which extra3.yml (the third batch)", figures(extra3))
     if HELDOUT.is_file() and not args.no_heldout:
         show("Held-out set (heldout.yml)", figures(writer_cases(HELDOUT)), ids=False)
 

@@ -283,7 +283,7 @@ def test_check_command_exit_codes_and_json(tmp_path: Path) -> None:
     )
     assert clean.returncode == 0, clean.stderr
     assert "Aucun constat" in clean.stdout.decode()
-    warning = tocsin("check", "-c", "x", "--date", "2026-06-15", stdin="Ne buvez pas l’eau !")
+    warning = tocsin("check", "-c", "x", "--date", "2026-06-15", stdin="Ne buvez pas l’eau !!")
     assert warning.returncode == 1
     text = "Grâce à notre maire Paul Garnier, tout va mieux. Appelez le 06 12 34 56 78."
     file = tmp_path / "tweet.txt"

@@ -5,6 +5,8 @@ shared by tests/test_guardrails.py and bench/guardrails_corpus.py.
 - extra.yml: statements by a writer who had read only shared/DOMAIN.md (tuning set too);
 - extra2.yml: a second batch by another writer who had read only shared/DOMAIN.md (tuning
   set; measured once with the rules as they were before they were tuned on it);
+- extra3.yml: a third batch by an outside writer who had read only shared/DOMAIN.md (tuning
+  set, the same way);
 - heldout.yml: statements by the same writer, copied unread, which the rules are never tuned
   on (held-out set). Only its per-rule figures are ever looked at.
 
@@ -39,6 +41,7 @@ from tocsin.preview import preview_drafts, publishing_phases
 CORPUS = Path(__file__).with_name("corpus.yml")
 EXTRA = Path(__file__).with_name("extra.yml")
 EXTRA2 = Path(__file__).with_name("extra2.yml")
+EXTRA3 = Path(__file__).with_name("extra3.yml")
 HELDOUT = Path(__file__).with_name("heldout.yml")
 # The rules the outside writer was asked to label; the others are not scored on its files.
 WRITER_RULES = frozenset({"R-NEUTRAL", "R-ELECTION", "R-PRIVACY", "R-VOICE"})

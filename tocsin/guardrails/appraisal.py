@@ -41,7 +41,7 @@ KINDS = ("body", "political", "office")
 PARSED_POS = frozenset({"ADJ", "ADV", "NOUN", "VERB"})
 LEXICON_POS = frozenset({"ADJ", "ADV"})  # a lexicon's nouns and verbs are too often the crisis's
 MIN_POLARITY = 0.35  # VADER's 1.4 of 4: "careless" -1.5 is a judgement, "leak" -1.4 is not
-VECTOR_SIMILARITY = 0.6  # to a listed judgement of the same sign, for a lexicon's word
+VECTOR_SIMILARITY = 0.5  # to a listed judgement of the same sign, for a lexicon's word
 NEGATIONS = frozenset({"pas", "jamais", "guère", "plus", "not", "never", "nicht", "nie", "kein"})
 AFTER = 5  # English and German: words after a target that its clause may judge it in
 BEFORE = 3  # and words before it
@@ -146,9 +146,17 @@ def _kinds(token: Any, lang: str = "fr") -> frozenset[str]:
         c.dep_ == "nmod" and c.pos_ in ("NOUN", "PRON") for c in token.children
     ):
         return frozenset()  # « la majorité des habitants »
-    if token.ent_type_ == "ORG":
+    if token.ent_type_ == "ORG" or lower in _metonyms(lang):
         kinds.add("body")
     return frozenset(kinds)
+
+
+@functools.cache
+def _metonyms(lang: str) -> frozenset[str]:
+    """Capitals and seats that stand for a government (« Bruxelles »), one word each."""
+    entries = (data().get("rhetoric", {}).get("metonyms") or {}).get(lang, [])
+    words = (str(e).removeprefix("cs:").lower() for e in entries)
+    return frozenset(w for w in words if " " not in w and "'" not in w)
 
 
 def _np_head(token: Any) -> Any:
@@ -176,10 +184,42 @@ def _attached(word: Any, target: Any) -> bool:
         if (
             node.dep_.startswith("nsubj")
             and word.head.i == node.head.i
-            and word.dep_.split(":")[0] in ("advmod", "xcomp", "obj", "obl", "advcl")
+            and word.dep_.split(":")[0] in ("advmod", "xcomp", "obj", "obl", "advcl", "conj")
         ):
             return True
     return False
+
+
+def _said_of(word: Any, noun: Any) -> bool:
+    """Whether ``word`` describes ``noun`` (« des consignes contradictoires », « le plan s'est
+    révélé inadapté »), not what someone does with it (« attendez l'avis des services »)."""
+    if word.head.i == noun.i and word.dep_ in ("amod", "acl", "acl:relcl"):
+        return True
+    if noun.dep_.startswith("nsubj") and noun.head.i == word.i:
+        return True
+    return (
+        noun.dep_.startswith("nsubj")
+        and word.head.i == noun.head.i
+        and word.dep_.split(":")[0] in ("xcomp", "advmod", "conj")
+    )
+
+
+def _conduct(target: Any) -> Any | None:
+    """The noun a target is the complement of, which says what the body did or is
+    (« les consignes contradictoires de la préfecture », « le désengagement de l'État »,
+    « la communauté de communes »): a judgement attached to it is said of the body."""
+    head = target.head
+    if (
+        target.dep_ == "nmod"
+        and head.i != target.i
+        and head.pos_ == "NOUN"
+        and any(
+            c.dep_ == "case" and c.lower_ in ("de", "du", "des", "d'", "d’")
+            for c in target.children
+        )
+    ):
+        return head
+    return None
 
 
 def _evaluation(token: Any, lang: str = "fr") -> tuple[int, bool] | None:
@@ -187,7 +227,8 @@ def _evaluation(token: Any, lang: str = "fr") -> tuple[int, bool] | None:
     (a judgement) or only what it is attached to."""
     lemma, lower = token.lemma_.lower(), token.lower_
     table = words(lang)
-    if lemma in table.descriptive or lower in table.descriptive:
+    masculine = lower.removesuffix("s").removesuffix("e")  # « inondées »: « inondé »
+    if table.descriptive & {lemma, lower, masculine}:
         return None
     for sign in (-1, 1):
         if lemma in table.judgements[sign] or lower in table.judgements[sign]:
@@ -195,13 +236,25 @@ def _evaluation(token: Any, lang: str = "fr") -> tuple[int, bool] | None:
     for sign in (-1, 1):
         if lemma in table.evaluative[sign] or lower in table.evaluative[sign]:
             return sign, False
-    if token.pos_ not in LEXICON_POS or lower in _stop_words(lang) or lemma in _stop_words(lang):
+    if not _adjectival(token) or lower in _stop_words(lang) or lemma in _stop_words(lang):
         return None
     value = language.polarity(lang).get(lemma) or language.polarity(lang).get(lower)
     if value is None or abs(value) < MIN_POLARITY:
         return None
     sign = 1 if value > 0 else -1
     return (sign, False) if _near_listed(token, sign) else None
+
+
+def _adjectival(token: Any) -> bool:
+    """An adjective or adverb, or a participle used as one (« déconnectée », « s'est révélé
+    inadapté »), whose lexicon entry is its own form, not its verb's."""
+    if token.pos_ in LEXICON_POS:
+        return True
+    return (
+        token.pos_ == "VERB"
+        and "Part" in token.morph.get("VerbForm")
+        and (token.dep_ == "xcomp" or any(c.dep_ in ("aux:pass", "cop") for c in token.children))
+    )
 
 
 def _near_listed(token: Any, sign: int) -> bool:
@@ -237,9 +290,28 @@ def _listed_vectors(sign: int) -> Any:
 
 
 def _parsed(doc: Any) -> Iterator[Appraisal]:
-    targets = [(t, k) for t in doc if (k := _kinds(t))]
-    if not targets:
+    found = {t.i: k for t in doc if (k := _kinds(t))}
+    if not found:
         return
+    # « l'action du ministre »: the action is the minister's, an office holder's.
+    targets = [
+        (
+            doc[i],
+            k.union(*(found.get(c.i, frozenset()) for c in doc[i].children if c.dep_ == "nmod")),
+        )
+        for i, k in found.items()
+    ]
+    proxies = [  # (the noun, the target's kinds, the target's words)
+        (head, kinds, t.text)
+        for t, kinds in targets
+        if (head := _conduct(t)) is not None and not _kinds(head)
+    ] + [  # what a body did or made: the object of its verb
+        (c, kinds, t.text)
+        for t, kinds in targets
+        if t.dep_ == "nsubj"
+        for c in t.head.children
+        if c.dep_ == "obj" and c.pos_ == "NOUN" and not _kinds(c)
+    ]
     for token in doc:
         if token.pos_ not in PARSED_POS or _kinds(token):
             continue
@@ -251,8 +323,14 @@ def _parsed(doc: Any) -> Iterator[Appraisal]:
             sign = -sign
         nearest = sorted(targets, key=lambda tk: abs(tk[0].i - token.i))
         attached = next(((t, k) for t, k in nearest if _attached(token, t)), None)
+        by_proxy = next(
+            ((k, said) for t, k, said in proxies if t.i != token.i and _said_of(token, t)),
+            None,
+        )
         if attached is not None:
             yield Appraisal(token.idx, token.idx + len(token), sign, attached[1], attached[0].text)
+        elif by_proxy is not None:
+            yield Appraisal(token.idx, token.idx + len(token), sign, *by_proxy)
         elif anywhere:  # said of everyone the sentence names
             every = frozenset().union(*(k for _, k in targets))
             yield Appraisal(token.idx, token.idx + len(token), sign, every, nearest[0][0].text)
@@ -343,7 +421,7 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
     def target_kinds(span: tuple[int, int]) -> frozenset[str]:
         text = plain[span[0] : span[1]].lower()
         listed = words(lang).targets
-        found = {k for k in KINDS for e in listed[k] if text.startswith(e.lstrip("*"))}
+        found = {k for k in KINDS for e in listed[k] if _names(text, e, lang)}
         return frozenset(found) or kinds
 
     claimed: set[tuple[int, int]] = set()
@@ -367,8 +445,8 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
             continue
         said = _listed_sign(token.group(), lang)
         listed = said is not None
-        if said is None:
-            said = _lexicon_sign(token.group(), lang)
+        if said is None and not (lang == "de" and token.group()[:1].isupper()):
+            said = _lexicon_sign(token.group(), lang)  # German nouns have capitals
         if said is None:
             continue
         for where in targets:
@@ -376,6 +454,13 @@ def _by_words(plain: str, start: int, end: int, lang: str) -> Iterator[Appraisal
                 polarity = -said if negated_before(plain, start, token.start()) else said
                 yield Appraisal(*span, polarity, target_kinds(where), plain[where[0] : where[1]])
                 break
+
+
+def _names(text: str, entry: str, lang: str) -> bool:
+    """Whether a target's words name an entry: its beginning, or in German anywhere in the
+    compound (« Innenministers »)."""
+    entry = entry.lstrip("*")
+    return entry in text if lang == "de" else text.startswith(entry)
 
 
 def _listed_sign(word: str, lang: str) -> int | None:
@@ -399,6 +484,8 @@ def _near(
     between = [t for t in tokens if target[1] <= t.start() and t.end() <= token.start()]
     if len(between) >= AFTER or _CLAUSE_END.search(plain, target[1], token.start()):
         return False
+    if plain[target[0] : target[1]].lower().endswith(("'s", "’s")) and len(between) <= 1:
+        return True  # "the ministry's contradictory instructions"
     return listed or any(t.group().lower() in COPULAS for t in between)
 
 
@@ -435,7 +522,7 @@ def negated_before(plain: str, start: int, at: int) -> bool:
 def _record_patterns(lang: str) -> dict[str, re.Pattern[str] | None]:
     record = data().get("record", {})
     found: dict[str, re.Pattern[str] | None] = {}
-    for part in ("period", "credit", "ranking", "mandate", "tally"):
+    for part in ("period", "credit", "ranking", "mandate", "tally", "payoff"):
         entries = [str(e) for e in (record.get(part) or {}).get(lang, [])]
         bodies = sorted((entry_body(e)[0] for e in entries), key=len, reverse=True)
         found[part] = (
@@ -453,7 +540,7 @@ def record(plain: str, lang: str) -> Iterator[tuple[int, int]]:
     built or renewed (two counted achievements, or one over years)."""
     patterns = _record_patterns(lang)
     period, credit, ranking = patterns["period"], patterns["credit"], patterns["ranking"]
-    mandate, tally = patterns["mandate"], patterns["tally"]
+    mandate, tally, payoff = patterns["mandate"], patterns["tally"], patterns["payoff"]
     for start, end in sentences(plain):
         credited = credit is not None and credit.search(plain, start, end)
         body = target_pattern(lang).search(plain, start, end) if lang in LANGS else None
@@ -463,6 +550,7 @@ def record(plain: str, lang: str) -> Iterator[tuple[int, int]]:
         if (
             ((over_years or ranked) and (credited or body))
             or (mandate is not None and mandate.search(plain, start, end))
+            or (payoff is not None and payoff.search(plain, start, end))
             or counted >= 2
             or (counted and over_years)
         ):

@@ -30,19 +30,30 @@ SENSITIVE = {
         r"positi(?:f|ve)s?\s+au|séropositi\w*|cancer|VIH|sida|dépression|enceinte|dialys\w*|"
         r"intoxiquée?s?|blessée?s?|handicapée?s?|en\s+réanimation|décédée?s?|brûlée?s?|ivres?|"
         r"diabétiques?|épileptiques?|alzheimer|dépressi(?:f|ve)s?|viol(?:ée?s?)?|agressée?s?|"
-        r"victimes?\s+d[e']\s*(?:l['’]\s?)?(?:une?\s+)?(?:viol|agression|attouchements?))(?![\w\-])",
+        r"victimes?\s+d[e']\s*(?:l['’]\s?)?(?:une?\s+)?(?:viol|agression|attouchements?)|"
+        # Political opinions and union membership are special categories too (GDPR art. 9).
+        r"militante?s?\s+(?:\w+\s+){0,3}?(?:du|d['’]un|de\s+la|de\s+l['’])\s*(?:parti|syndicat|mouvement)|"
+        r"syndiquée?s?|(?:adhérente?|membre)\s+(?:du|d['’]un|au)\s+(?:parti|syndicat)|"
+        r"souffr\w*\s+d['’e]|a\s+(?:perdu\s+la\s+vie|trouvé\s+la\s+mort)|légionellose|covid(?:-19)?|"
+        r"tuberculose|méningite|hépatite|gastro-entérite|pneumonie|infectée?s?|infection|"
+        r"patiente?\s+(?:de\s+l['’]\s?|du\s+|de\s+la\s+)(?:EHPAD|hôpital|clinique|CHU|service))(?![\w\-])",
         re.IGNORECASE,
     ),
     "en": re.compile(
         r"(?<![\w\-])(?:hospitali[sz]ed|diagnosed|tested\s+positive|HIV|cancer|pregnant|"
         r"injured|in\s+intensive\s+care|died|assaulted|raped|abused|poisoning|treated\s+for|"
-        r"victim\s+of\s+(?:rape|(?:sexual\s+)?assault))(?![\w\-])",
+        r"victim\s+of\s+(?:rape|(?:sexual\s+)?assault)|lost\s+(?:his|her)\s+life|legionnaires|"
+        r"covid(?:-19)?|tuberculosis|meningitis|hepatitis|pneumonia|infected|infection|"
+        r"(?:member|activist|supporter)\s+of\s+the\s+(?:[\w\-]+\s+){0,2}?(?:party|union))(?![\w\-])",
         re.IGNORECASE,
     ),
     "de": re.compile(
         r"(?<![\w\-])(?:ins\s+Krankenhaus\s+eingeliefert|erkrankt|diagnostiziert|positiv\s+getestet|"
         r"HIV|Krebs|schwanger|verletzt|verstorben|auf\s+der\s+Intensivstation|gehbehindert|"
-        r"behindert|pflegebedürftig|vergewaltigt)(?![\w\-])",
+        r"behindert|pflegebedürftig|vergewaltigt|[\w\-]*infektion\w*|Todesopfer|ums\s+Leben\s+gekommen|Legionellose|"
+        r"Tuberkulose|Meningitis|Hepatitis|Lungenentzündung|infiziert|"
+        r"(?:Mitglied|Aktivist(?:in)?|Anhänger(?:in)?)\s+(?:der|einer)\s+(?:[\w\-]+\s+){0,2}?"
+        r"(?:Partei|Gewerkschaft))(?![\w\-])",
         re.IGNORECASE,
     ),
 }

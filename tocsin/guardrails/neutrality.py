@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import phonenumbers
 
 from tocsin.guardrails.appraisal import record
-from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule
+from tocsin.guardrails.base import CheckContext, Say, Text, finding, rule, sentences
 from tocsin.guardrails.elections import active_windows
 from tocsin.guardrails.lexicon import lexicon_findings
 from tocsin.guardrails.names import NAME
@@ -31,7 +31,9 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     said of a public body, a political camp or an office holder (appraisal.py) or a body run
     down by contrast, repetition, delay or irony (rhetoric.py): blame of any, praise of a camp
     or of an office holder."""
-    yield from lexicon_findings("R-NEUTRAL", text, ctx)
+    both = _both_sides(text.plain)
+    yield from lexicon_findings("R-NEUTRAL", text, ctx, skip=both, only={"partisan"})
+    yield from lexicon_findings("R-NEUTRAL", text, ctx, only={"denigration", "opinion"})
     for item in judged(text.plain, ctx.language):
         if item.polarity < 0:
             message = DENIGRATION.format(
@@ -44,6 +46,21 @@ def neutrality(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         else:
             continue
         yield finding(text, ctx, "R-NEUTRAL", item.start, item.end, message, fix)
+
+
+# Majority and opposition named together (« les élus de la majorité et de l'opposition »): who
+# was there, no side taken.
+_BOTH_SIDES = re.compile(
+    r"\b(?:majorit\w*|majority|Mehrheit)\b.{0,40}?\b(?:et|and|und|comme)\s+(?:\w+['’\s]+){0,2}?"
+    r"opposition\b|\bopposition\b.{0,40}?\b(?:et|and|und|comme)\s+(?:\w+['’\s]+){0,2}?"
+    r"(?:majorit\w*|majority|Mehrheit)\b",
+    re.IGNORECASE,
+)
+
+
+def _both_sides(plain: str) -> list[tuple[int, int]]:
+    """The sentences that name the majority and the opposition together."""
+    return [(s, e) for s, e in sentences(plain) if _BOTH_SIDES.search(plain, s, e)]
 
 
 DENIGRATION = Say(
@@ -87,7 +104,8 @@ RECORD_FIX = Say(
 
 
 TITLES = {
-    "fr": r"maires?|adjointe?s?\s+au\s+maire|premi(?:er|ère)\s+adjointe?|députée?s?|"
+    "fr": r"maires?|adjointe?s?\s+(?:au\s+maire|à\s+l[a']\s?\w+|aux\s+\w+|chargée?\s+d[eu']\s?\w+)|"
+    r"premi(?:er|ère)\s+adjointe?|députée?s?|"
     r"sénat(?:eur|rice)s?|conseill(?:er|ère)s?\s+(?:municipa(?:l|le|ux)|départementa(?:l|le|ux)"
     r"|régiona(?:l|le|ux))|présidente?\s+du\s+conseil\s+(?:départemental|régional)|"
     r"présidente?\s+de\s+(?:la\s+région|la\s+métropole|l'agglomération|la\s+communauté)|"
@@ -97,6 +115,23 @@ TITLES = {
 }
 _TITLE = {
     lang: re.compile(rf"(?<![\w\-])(?:{t})(?![\w\-])", re.IGNORECASE) for lang, t in TITLES.items()
+}
+# An office holder credited with what was obtained (« le maire a obtenu 2 millions »): put
+# forward as much as by name.
+_ACHIEVED = {
+    "fr": re.compile(
+        r"[^.;:!?]{0,40}?\b(?:a|ont)\s+(?:\w+\s+){0,3}?(?:obtenu|décroché|arraché|réussi|sauvé|gagné)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"[^.;:!?]{0,40}?\b(?:has|have)\s+(?:\w+\s+)?(?:secured|delivered|won|achieved|obtained|saved)\b",
+        re.IGNORECASE,
+    ),
+    "de": re.compile(
+        r"[^.;:!?]{0,40}?\b(?:hat|haben)\s+(?:[\w\-]+\s+){0,6}?(?:erreicht|durchgesetzt|geschafft|"
+        r"gesichert|erkämpft|geholt)\b",
+        re.IGNORECASE,
+    ),
 }
 _NAME_AFTER = re.compile(
     rf"\s*,?\s*(?:M\.|Mme|Monsieur|Madame|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau)?\s*({NAME})"
@@ -184,7 +219,10 @@ def _elected_officials(text: Text, ctx: CheckContext, label: str) -> Iterator[Fi
         for match in title.finditer(plain):
             after = _NAME_AFTER.match(plain, match.end())
             before = _NAME_BEFORE.search(plain, 0, match.start())
-            if after and not _is_place(after.group(1), ctx):
+            credited = _ACHIEVED[ctx.language].match(plain, match.end())
+            if credited:  # « votre maire a obtenu »
+                named.append((match.start(), credited.end()))
+            elif after and not _is_place(after.group(1), ctx):
                 named.append((match.start(), after.end()))
             elif before and not _is_place(before.group(1), ctx):
                 named.append((before.start(), match.end()))
@@ -253,11 +291,21 @@ def e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# A free number given as the public's information line is the crisis's own, not a candidate's.
+_INFORMATION_LINE = re.compile(
+    r"cellule\s+d['’]\s?information|numéro\s+(?:vert|d['’]\s?information|unique)|information\s+du\s+"
+    r"public|hotline|helpline|information\s+line|Bürgertelefon|Infotelefon|Informationstelefon",
+    re.IGNORECASE,
+)
+
+
 def _free_numbers(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     for match in phone_matches(text.plain, ctx):
         if phonenumbers.number_type(match.number) != phonenumbers.PhoneNumberType.TOLL_FREE:
             continue
-        if e164(match.number) in ctx.hotlines:
+        if e164(match.number) in ctx.hotlines or _INFORMATION_LINE.search(
+            text.plain, max(0, match.start - 80), match.start
+        ):
             continue
         yield finding(
             text,

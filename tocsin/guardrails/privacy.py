@@ -32,6 +32,7 @@ PHONE = Say(
     "Numéro de téléphone qui n’est pas un numéro officiel du playbook : « {match} »{kind}.",
     "Phone number that is not one of the playbook's official numbers: '{match}'{kind_en}.",
 )
+MOBILE = Say(" (portable : sans doute personnel)", " (mobile: probably personal)")
 PHONE_FIX = Say(
     "Donnez le numéro d’information officiel ; déclarez les autres numéros de l’organisation "
     "dans sa configuration (official_phones).",
@@ -122,14 +123,20 @@ def personal_data(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     checked: tuple[Counted, ...] = (
         (
             EMAIL,
-            lambda m: _personal_mailbox(m.group("local")) and _official(m.group("domain"), ctx),
+            lambda m: (
+                _personal_mailbox(m.group("local"), m.group("domain"))
+                and _official(m.group("domain"), ctx)
+            ),
             EMAIL_MSG,
             EMAIL_FIX,
             Severity.WARNING,
         ),
         (
             EMAIL,
-            lambda m: _personal_mailbox(m.group("local")) and not _official(m.group("domain"), ctx),
+            lambda m: (
+                _personal_mailbox(m.group("local"), m.group("domain"))
+                and not _official(m.group("domain"), ctx)
+            ),
             EMAIL_MSG,
             EMAIL_FIX,
             None,
@@ -167,11 +174,34 @@ def _official(domain: str, ctx: CheckContext) -> bool:
     return any(domain == d or domain.endswith("." + d) for d in allowed)
 
 
-def _personal_mailbox(local: str) -> bool:
+# Mailbox providers for private persons: a mailbox there is someone's unless it says a service.
+WEBMAIL = re.compile(
+    r"(?:^|\.)(?:g(?:oogle)?mail|yahoo|hotmail|outlook|live|icloud|aol|gmx|proton(?:mail)?)\.\w+$|"
+    r"(?:^|\.)(?:orange\.fr|wanadoo\.fr|free\.fr|sfr\.fr|laposte\.net|web\.de|t-online\.de|"
+    r"pt\.lu|btinternet\.com)$",
+    re.IGNORECASE,
+)
+_FUNCTIONAL = re.compile(
+    r"mairie|commune|ville|contact|accueil|info|secr[eé]tariat|service|crise|presse|cellule|"
+    r"urgence|gemeinde|rathaus|council|office",
+    re.IGNORECASE,
+)
+# A mobile number as people write it in the countries next door, which the national plans may
+# not hold as valid (the UK's 07700 900xxx): +44 7 / 07xxx, +49 15-17 / 015-017.
+_FOREIGN_MOBILE = re.compile(
+    r"(?<![\d+])(?:(?:\+44\s?|0)7\d{3}\s?\d{3}\s?\d{3}|(?:\+49\s?|0)1[5-7]\d\s?[\d ]{7,9}\d)(?!\d)"
+)
+
+
+def _personal_mailbox(local: str, domain: str = "") -> bool:
     """A mailbox named after a person: a first name (or an initial) and a family name
-    (« jean.dupont », « j.dupont », « anne-marie_durand »). A functional mailbox (« crise »,
-    « contact », « mairie », « eau ») is nobody's personal data, on any domain."""
-    parts = [p for p in re.split(r"[._]", local) if p]
+    (« jean.dupont », « j.dupont », « anne-marie_durand », « nathalie.girard82 »), or any
+    mailbox at a provider for private persons that names no service. A functional mailbox
+    (« crise », « contact », « mairie », « eau ») is nobody's personal data, on any domain."""
+    if WEBMAIL.search(domain) and not _FUNCTIONAL.search(local):
+        return True
+    parts = [p.rstrip("0123456789") for p in re.split(r"[._]", local) if p]
+    parts = [p for p in parts if p]
     if len(parts) < 2 or not all(p.replace("-", "").isalpha() for p in parts):
         return False
     first, family = parts[0], parts[-1]
@@ -215,6 +245,19 @@ def _phones(text: Text, ctx: CheckContext) -> Iterator[Finding]:
             PHONE_FIX,
             Severity.BLOCKING if mobile else Severity.WARNING,
         )
+    for start, end in _foreign_mobiles(text.plain, ctx):
+        message = PHONE.format(match=text.plain[start:end], kind=MOBILE.fr, kind_en=MOBILE.en)
+        yield finding(text, ctx, "R-PRIVACY", start, end, message, PHONE_FIX, Severity.BLOCKING)
+
+
+def _foreign_mobiles(plain: str, ctx: CheckContext) -> list[tuple[int, int]]:
+    """Mobile numbers of the countries next door that the phone plans did not read."""
+    known = [(m.start, m.end) for m in phone_matches(plain, ctx)]
+    return [
+        (m.start(), m.end())
+        for m in _FOREIGN_MOBILE.finditer(plain)
+        if not any(s < m.end() and m.start() < e for s, e in known)
+    ]
 
 
 # Public offices whose holders are named as such (« le préfet du Var, M. Philippe Mahé »).
@@ -230,7 +273,9 @@ OFFICES = (
 _ADDRESS = re.compile(
     r"(?<!\w)\d{1,4}(?:\s?(?:bis|ter|[a-c]))?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|"
     r"place|impasse|allée|route|quai|cours|lotissement|résidence|street|road|lane|avenue|"
-    r"\w*(?:straße|strasse|weg|gasse|platz))\b",
+    r"\w*(?:straße|strasse|weg|gasse|platz))\b"
+    r"|(?<!\w)\d{1,4},?\s+(?:[A-Z][\w\-]+\s+){1,3}(?:Road|Street|Lane|Close|Drive|Way|Crescent|Gardens|"
+    r"Terrace)\b|\b(?:du|de\s+la)\s+(?:lotissement|résidence|cité)\s+[A-Z]",
     re.IGNORECASE,
 )
 _STREET = re.compile(
@@ -289,7 +334,7 @@ def _people(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         (m.start, m.end)
         for m in phone_matches(plain, ctx)
         if phonenumbers.number_type(m.number) == phonenumbers.PhoneNumberType.MOBILE
-    ]
+    ] + _foreign_mobiles(plain, ctx)
     procedure = [(f.start, f.end) for f in lexicon_findings("R-PRIVACY", text, ctx)]
     flagged: set[tuple[int, int]] = set()
     spans = list(sentences(plain))
@@ -352,6 +397,9 @@ def _excerpt(plain: str, start: int, end: int) -> str:
     return chunk if len(chunk) <= 120 else f"{chunk[:55]} … {chunk[-55:]}"
 
 
+_DEATH = re.compile(r"décédée?s?|died|verstorben", re.IGNORECASE)  # said of no one named
+
+
 def _singled_out(text: Text, ctx: CheckContext) -> Iterator[Finding]:
     """Health information about one person whom their street, school or class points at,
     unnamed (« une élève de CM2 de l'école du Centre, diabétique »): a warning."""
@@ -362,7 +410,10 @@ def _singled_out(text: Text, ctx: CheckContext) -> Iterator[Finding]:
         return
     for start, end in sentences(plain):
         person = one.search(plain, start, end)
-        health = sensitive.search(plain, start, end)
+        health = next(
+            (m for m in sensitive.finditer(plain, start, end) if not _DEATH.fullmatch(m.group())),
+            None,
+        )
         if person is None or health is None:
             continue
         if _STREET.search(plain, start, end) or _SCHOOL.search(plain, start, end):

@@ -45,7 +45,11 @@ def _pattern(lang: str, part: str) -> re.Pattern[str] | None:
     entries = [str(e) for e in (appraisal.data().get("rhetoric", {}).get(part) or {}).get(lang, [])]
     if not entries:
         return None
-    bodies = sorted((entry_body(e)[0] for e in entries), key=len, reverse=True)
+    bodies = sorted(
+        (f"(?-i:{body})" if sensitive else body for body, sensitive in map(entry_body, entries)),
+        key=len,
+        reverse=True,
+    )
     return re.compile(rf"{WORD_START}(?:{'|'.join(bodies)}){WORD_END}", re.IGNORECASE)
 
 
@@ -61,8 +65,16 @@ def _targets(plain: str, start: int, end: int, lang: str) -> list[tuple[int, int
 def _kinds(plain: str, span: tuple[int, int], lang: str) -> frozenset[str]:
     text = plain[span[0] : span[1]].lower()
     listed = appraisal.words(lang).targets
-    found = {k for k in KINDS for e in listed[k] if text.startswith(e.lstrip("*")[:5])}
+    found = {k for k in KINDS for e in listed[k] if _names(text, e.lstrip("*"), lang)}
     return frozenset(found) or frozenset({"body"})
+
+
+def _names(text: str, entry: str, lang: str) -> bool:
+    """Whether a target's words name an entry: French by its stem (entries are lemmas),
+    English by its beginning, German anywhere in the compound."""
+    if lang == "de":
+        return entry in text
+    return text.startswith(entry[:5] if lang == "fr" else entry)
 
 
 @functools.lru_cache(maxsize=appraisal.APPRAISAL_CACHE)
@@ -126,9 +138,30 @@ def _sentence(
     thanks = _pattern(lang, "thanks")
     for match in thanks.finditer(plain, start, end) if thanks else ():
         yield Appraisal(match.start(), match.end(), 1, frozenset({"office"}), match.group())
+    side = _pattern(lang, "side")  # taking a camp's side: a petition, a strike, a party
+    camps = [t for t in here if "political" in _kinds(plain, t, lang)]
+    for match in side.finditer(plain, start, end) if side and camps else ():
+        words = plain[camps[0][0] : camps[0][1]]
+        yield Appraisal(match.start(), match.end(), 1, frozenset({"political"}), words)
+    praise = _pattern(lang, "praise")
+    for match in praise.finditer(plain, start, end) if praise else ():
+        near = min(here, key=lambda t: abs(t[0] - match.start()))
+        yield Appraisal(
+            match.start(), match.end(), 1, _kinds(plain, near, lang), plain[near[0] : near[1]]
+        )
     here = [t for t in here if not _OURS.search(plain, max(start, t[0] - 12), t[0])]
     if not here:  # « une fois de plus, nos équipes… »: the institution's own people
         return
+    if plain[start:end].rstrip().endswith("?"):
+        question = _pattern(lang, "question")
+        for match in question.finditer(plain, start, end) if question else ():
+            yield blame(match, here[0])
+    for part in ("should", "inaction"):
+        pattern = _pattern(lang, part)
+        for match in pattern.finditer(plain, start, end) if pattern else ():
+            close = [t for t in here if _same_clause(plain, t, match)]
+            if close:
+                yield blame(match, min(close, key=lambda t: abs(t[0] - match.start())))
     again, reminder = _pattern(lang, "again"), _pattern(lang, "reminder")
     reminded = reminder is not None and reminder.search(plain, start, end)
     praised = any(
@@ -136,6 +169,16 @@ def _sentence(
     )
     for match in again.finditer(plain, start, end) if again and not (reminded or praised) else ():
         yield blame(match, here[0])
+
+
+CLAUSE_REACH = 80  # characters between a target and what is said of it in its clause
+
+
+def _same_clause(plain: str, target: tuple[int, int], match: re.Match[str]) -> bool:
+    """Whether a target stands in the clause of a move (« les habitants auraient dû recevoir
+    un SMS ; … la mairie »: not the mairie's)."""
+    left, right = sorted((target, match.span()))
+    return right[0] - left[1] <= CLAUSE_REACH and not _CLAUSE.search(plain, left[1], right[0])
 
 
 @functools.cache
