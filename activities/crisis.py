@@ -10,9 +10,9 @@ import asyncio
 import functools
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import structlog
 from temporalio import activity
@@ -57,10 +57,16 @@ from tocsin.render import RenderError
 from tocsin.review import HistoryError, build_review, fetch_chain
 from tocsin.review.html import html
 from tocsin.review.report import markdown, summary
-from tocsin.slack.notifier import SlackNotifier
 
 log = structlog.get_logger("tocsin.activities")
 T = TypeVar("T")
+
+
+class Notifier(Protocol):
+    """A front end that shows notices to people (Slack, Matrix). Each ``notify`` is safe to
+    repeat: ``retry`` says whether an earlier attempt may have sent something already."""
+
+    async def notify(self, request: NotifyRequest, *, retry: bool = True) -> NotifyResult: ...
 
 
 class CrisisActivities(PublishingActivities):
@@ -70,13 +76,13 @@ class CrisisActivities(PublishingActivities):
         self,
         outbox: Path,
         notifications: Path,
-        slack: SlackNotifier | None = None,
+        notifiers: Sequence[Notifier] = (),
         modes: Modes = PRIVATE,
         accounts: Accounts | None = None,
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
-        self.slack = slack
+        self.notifiers = tuple(notifiers)  # Slack, Matrix: each configured front end
         self.modes = modes  # of every file and folder written (TOCSIN_FILE_MODE)
         self.accounts = accounts or Accounts()  # TOCSIN_ACCOUNTS; none: the outbox only
 
@@ -136,8 +142,9 @@ class CrisisActivities(PublishingActivities):
 
     @activity.defn(name=names.NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:
-        """One record per idempotency key, written once across retries; then Slack, when it is
-        configured (its calls are idempotent too: see tocsin.slack.notifier)."""
+        """One record per idempotency key, written once across retries; then each front end
+        configured, in turn (their sends are idempotent too: tocsin.slack.notifier,
+        tocsin.matrix.notifier). The first front end's answer is the notice's (its card)."""
         _writes_for(request.crisis_id)
         _bind(request.crisis_id, request.phase.value if request.phase else None, request.revision)
         record = request.model_dump(mode="json")
@@ -161,10 +168,12 @@ class CrisisActivities(PublishingActivities):
                 to=", ".join(request.recipient_names),
                 message=request.message,
             )
-        if self.slack is not None:
-            result = await self.slack.notify(request, retry=activity.info().attempt > 1)
-        else:
-            result = NotifyResult(delivered=True, channel="console", reference=str(path))
+        result = NotifyResult(delivered=True, channel="console", reference=str(path))
+        retry = activity.info().attempt > 1
+        for index, notifier in enumerate(self.notifiers):
+            answer = await notifier.notify(request, retry=retry)
+            if index == 0:
+                result = answer
         if written:
             metrics.count(
                 activity.metric_meter(),

@@ -17,6 +17,7 @@ from temporalio.worker import Worker
 
 from tests.bluesky import server as bluesky_server
 from tests.fakeslack import CHANNEL, FakeSlack, slack_library
+from tests.matrix import server as matrix_server
 from tests.helpers import settings_for, until_quiet
 from tocsin import crises
 from tocsin.config import Settings
@@ -65,6 +66,20 @@ def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bluesky_server.Loc
         yield server
     finally:
         bluesky_server.stop_process(server.process)
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[matrix_server.Synapse]:
+    """A real Synapse on loopback for the session (tests/matrix/), installed first if its
+    cache is cold (minutes): a test that uses it needs a long timeout. Its users are made by
+    each test, under names of their own."""
+    from tocsin.temporal import free_port
+
+    server = matrix_server.start(tmp_path_factory.mktemp("synapse"), free_port())
+    try:
+        yield server
+    finally:
+        matrix_server.stop(server)
 
 
 @pytest.fixture

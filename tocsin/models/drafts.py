@@ -122,7 +122,7 @@ class DecisionRequest(Strict):
     action: DecisionAction
     comment: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
     edits: list[TextEdit] = []
-    via: Literal["cli", "slack", "api"] = "cli"
+    via: Literal["cli", "slack", "matrix", "api"] = "cli"
     # Written justification for approving despite blocking guardrail findings.
     override: Annotated[str, Field(max_length=MAX_COMMENT_CHARS)] = ""
 

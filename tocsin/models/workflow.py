@@ -384,6 +384,7 @@ class NotifyRequest(Strict):
     deliveries: list[Delivery] = []  # an approval's posts, once all answered (posted)
     recipient_slack_ids: list[str] = []
     author_slack_ids: list[str] = []
+    recipient_matrix_ids: list[str] = []
     timezone: str = "Europe/Paris"
     made_at: datetime | None = None  # when the workflow made the notice (it may go out later)
 

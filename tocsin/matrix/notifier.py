@@ -1,0 +1,196 @@
+"""What the notify activity does in Matrix: post the approval card in the crisis room and to the
+approver whose turn it is, keep it up to date (``m.replace``), and thread reminders,
+escalations, deadlines, decisions, publications and manual tasks under it (``m.thread``).
+
+Every send is a ``PUT`` whose transaction id comes from the notice's idempotency key: a retry,
+even after the homeserver accepted the send and the worker died before Temporal recorded the
+activity, gets the event already made, never a second one. Where each gate's card is (and its
+copies in direct messages) is kept in the bot's room account data on the homeserver, written
+right after the card is sent: any worker, restarted or not, finds the card again there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+
+from tocsin.i18n import t
+from tocsin.i18n.formats import role_name
+from tocsin.matrix import cards
+from tocsin.matrix.cards import Rich
+from tocsin.matrix.client import MatrixClient
+from tocsin.models import NotifyKind, NotifyRequest, NotifyResult
+
+log = structlog.get_logger("tocsin.matrix")
+
+CARD_DATA = "fr.tocsin.card."  # + a digest of the gate: where its card is
+DIRECT_DATA = "fr.tocsin.direct."  # + a digest of a user id: the bot's direct room with them
+MESSAGE = "m.room.message"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def gate_of(request: NotifyRequest) -> str | None:
+    """The gate a notice is about (crisis, phase, sequence, correction): one card each."""
+    if request.phase is None:
+        return None
+    return f"{request.crisis_id}/{request.phase.value}/{request.sequence}/{request.correction}"
+
+
+class MatrixNotifier:
+    """Notices to one crisis room, through one bot account."""
+
+    def __init__(self, client: MatrixClient, room: str) -> None:
+        self.client = client
+        self.room = room
+
+    # ------------------------------------------------------------------ where things are
+
+    async def card_of(self, gate: str | None) -> dict[str, Any]:
+        """The gate's card as recorded (``event_id``, ``directs``), empty when none yet."""
+        if gate is None:
+            return {}
+        return await self.client.room_data(self.room, CARD_DATA + _digest(gate)) or {}
+
+    async def direct_room(self, user_id: str) -> str:
+        """The bot's private room with ``user_id``, made (and recorded) the first time."""
+        kind = DIRECT_DATA + _digest(user_id)
+        found = await self.client.data(kind)
+        room = str((found or {}).get("room") or "")
+        if room:
+            return room
+        room = await self.client.create_direct(user_id)
+        await self.client.set_data(kind, {"room": room, "user_id": user_id})
+        return room
+
+    # ------------------------------------------------------------------ sending, once
+
+    async def send(
+        self,
+        key: str,
+        rich: Rich,
+        *,
+        room: str | None = None,
+        root: str = "",
+        extra: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Send ``rich`` once (transaction id from ``key``), in the thread of ``root`` if given."""
+        content = rich.content(**{cards.KEY_TAG: key, "m.mentions": {}, **(extra or {})})
+        if root:
+            content = cards.in_thread(root, content)
+        return await self.client.send(room or self.room, MESSAGE, content, key)
+
+    async def edit(self, key: str, original: str, rich: Rich, *, room: str | None = None,
+                   extra: Mapping[str, Any] | None = None) -> str:
+        """Replace what ``original`` shows (``m.replace``), once for ``key``."""
+        content = rich.content(**{cards.KEY_TAG: key, **(extra or {})})
+        return await self.client.send(
+            room or self.room, MESSAGE, cards.replaced(original, content), f"{key}-edit"
+        )
+
+    # ------------------------------------------------------------------ notices
+
+    async def notify(self, request: NotifyRequest, *, retry: bool = True) -> NotifyResult:
+        """Send the notice. Safe to repeat: each send's transaction id is its key's."""
+        del retry  # every send is idempotent by its transaction id: a retry looks for nothing
+        key = f"{request.crisis_id}/{request.idempotency_key}"
+        kind = request.kind
+        gate = gate_of(request)
+        found = await self.card_of(gate)
+        root = str(found.get("event_id") or "")
+        if kind in (NotifyKind.APPROVAL_REQUESTED, NotifyKind.ESCALATION) and request.draft:
+            reference = await self._ask(request, key, gate, found)
+        elif kind in (NotifyKind.CHANGES_REQUESTED, NotifyKind.DECIDED, NotifyKind.PUBLISHED):
+            reference = await self._decided(request, key, found)
+        elif kind is NotifyKind.REMINDER:
+            text = (
+                t("slack.reminder_line", who=cards.names(request), revision=request.revision)
+                if request.approver_role
+                else f"🔔 {cards.notice_text(request)}"
+            )
+            reference = await self.send(
+                key, cards.line(text), root=root, extra=cards.mentions(request.recipient_matrix_ids)
+            )
+        elif kind is NotifyKind.DEADLINE_MISSED:
+            text = t("slack.deadline_line", revision=request.revision, who=cards.names(request))
+            reference = await self.send(key, cards.line(text), root=root)
+        elif kind in (NotifyKind.TASK, NotifyKind.POST_FAILED) and request.tasks:
+            reference = await self.send(key, cards.tasks_message(request), root=root)
+        elif kind is NotifyKind.POSTED and request.deliveries:
+            reference = await self.send(key, cards.posts_message(request), root=root)
+        elif kind is NotifyKind.REVIEW:
+            reference = await self.send(key, cards.review_message(request))
+        else:
+            reference = await self.send(
+                key, cards.line(f"ℹ️ {cards.notice_text(request)}"), root=root
+            )
+        return NotifyResult(delivered=True, channel="matrix", reference=f"{self.room}/{reference}")
+
+    async def _ask(
+        self, request: NotifyRequest, key: str, gate: str | None, found: dict[str, Any]
+    ) -> str:
+        """The card (posted, or brought up to date), and a copy to each approver asked now."""
+        rich = cards.card(request)
+        tag = cards.card_tag(request)
+        asked = cards.mentions(request.recipient_matrix_ids)
+        card = str(found.get("event_id") or "")
+        if card:
+            # A new revision or an escalation: the same card, brought up to date; the thread
+            # says what changed, and is itself a place to react.
+            await self.edit(key, card, rich, extra=tag)
+            text = (
+                t(
+                    "slack.escalation_line",
+                    role=role_name(request.approver_role),
+                    who=cards.names(request),
+                    revision=request.revision,
+                )
+                if request.kind is NotifyKind.ESCALATION
+                else t("slack.new_revision", revision=request.revision, who=cards.names(request))
+            )
+            await self.send(key, cards.line(text), root=card, extra={**tag, **asked})
+        else:
+            card = await self.send(key, rich, extra={**tag, **asked})
+            found = {"event_id": card, "gate": gate, "directs": {}}
+            if gate is not None:
+                # Recorded right away: a crash before this line is mended by the retry, whose
+                # send (same transaction) answers with this very card.
+                await self.client.set_room_data(self.room, CARD_DATA + _digest(gate), found)
+        directs = dict(found.get("directs") or {})
+        for user_id in request.recipient_matrix_ids:
+            room = await self.direct_room(user_id)
+            copy = directs.get(room)
+            if copy:
+                await self.edit(f"{key}-dm", str(copy), rich, room=room, extra=tag)
+            else:
+                directs[room] = await self.send(f"{key}-dm", rich, room=room, extra={**tag, **asked})
+        if gate is not None and directs != (found.get("directs") or {}):
+            found = {**found, "directs": directs}
+            await self.client.set_room_data(self.room, CARD_DATA + _digest(gate), found)
+        log.info("matrix.card", crisis=request.crisis_id, card=card, kind=request.kind.value)
+        return card
+
+    async def _decided(self, request: NotifyRequest, key: str, found: dict[str, Any]) -> str:
+        """The card says who decided what (and loses its « how to decide »); the thread says
+        what follows: the decision, then each published text."""
+        card = str(found.get("event_id") or "")
+        status = cards.status_of(request.decision, request)
+        if card and (request.draft or request.texts):
+            rich = cards.card(request, status=status)
+            tag = cards.card_tag(request, decided=True)
+            await self.edit(key, card, rich, extra=tag)
+            for room, copy in dict(found.get("directs") or {}).items():
+                await self.edit(f"{key}-dm", str(copy), rich, room=str(room), extra=tag)
+        if request.kind is NotifyKind.PUBLISHED:
+            first = await self.send(key, cards.line(cards.published_line(request)), root=card)
+            for index, item in enumerate(request.texts):
+                await self.send(f"{key}-{index}", cards.published_text(item), root=card)
+            return first
+        return await self.send(
+            key, Rich().add(cards.unslack(status), f"<p>{status}</p>"), root=card
+        )
