@@ -17,8 +17,8 @@ from temporalio.worker import Worker
 
 from tests.bluesky import server as bluesky_server
 from tests.fakeslack import CHANNEL, FakeSlack, slack_library
-from tests.matrix import server as matrix_server
 from tests.helpers import settings_for, until_quiet
+from tests.matrix import server as matrix_server
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.guardrails import warm_up

@@ -93,8 +93,8 @@ def build_worker(
     if slack and slack.channel:
         notifiers.append(SlackNotifier(slack_client or web_client(slack), slack.channel))
     if matrix and matrix.room:
-        client = matrix_client or MatrixClient(matrix.homeserver, matrix.token, matrix.user_id)
-        notifiers.append(MatrixNotifier(client, matrix.room))
+        api = matrix_client or MatrixClient(matrix.homeserver, matrix.token, matrix.user_id)
+        notifiers.append(MatrixNotifier(api, matrix.room))
     acts = CrisisActivities(
         outbox=outbox or settings.outbox,
         notifications=notifications or settings.data_dir / "notifications",

@@ -184,7 +184,12 @@ class Synapse:
         mac = hmac.new(self.secret.encode(), digestmod=hashlib.sha1)
         mac.update(
             b"\x00".join(
-                [nonce.encode(), username.encode(), password.encode(), b"admin" if admin else b"notadmin"]
+                [
+                    nonce.encode(),
+                    username.encode(),
+                    password.encode(),
+                    b"admin" if admin else b"notadmin",
+                ]
             )
         )
         answer = httpx.post(

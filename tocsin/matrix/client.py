@@ -83,7 +83,7 @@ class MatrixClient:
         *,
         body: Mapping[str, Any] | None = None,
         params: Mapping[str, str] | None = None,
-        timeout: float = CALL_TIMEOUT,
+        seconds: float = CALL_TIMEOUT,
     ) -> Json:
         """One call, its JSON answer; rate limits waited out (``MAX_WAITS`` times at most)."""
         url = self.homeserver + path
@@ -93,7 +93,7 @@ class MatrixClient:
                 url,
                 json=body,
                 params=params,
-                timeout=aiohttp.ClientTimeout(total=timeout),
+                timeout=aiohttp.ClientTimeout(total=seconds),
             ) as answer:
                 raw = await answer.content.read(MAX_ANSWER)
                 status = answer.status
@@ -188,7 +188,7 @@ class MatrixClient:
         if since:
             params["since"] = since
         return await self.call(
-            "GET", f"{API}/sync", params=params, timeout=CALL_TIMEOUT + timeout_ms / 1000
+            "GET", f"{API}/sync", params=params, seconds=CALL_TIMEOUT + timeout_ms / 1000
         )
 
 

@@ -29,6 +29,7 @@ log = structlog.get_logger("tocsin.matrix")
 CARD_DATA = "fr.tocsin.card."  # + a digest of the gate: where its card is
 DIRECT_DATA = "fr.tocsin.direct."  # + a digest of a user id: the bot's direct room with them
 MESSAGE = "m.room.message"
+ENCRYPTION = "m.room.encryption"
 
 
 def _digest(text: str) -> str:
@@ -58,14 +59,21 @@ class MatrixNotifier:
         return await self.client.room_data(self.room, CARD_DATA + _digest(gate)) or {}
 
     async def direct_room(self, user_id: str) -> str:
-        """The bot's private room with ``user_id``, made (and recorded) the first time."""
+        """The bot's private room with ``user_id``, made (and recorded) the first time; "" when
+        the homeserver made it encrypted."""
         kind = DIRECT_DATA + _digest(user_id)
-        found = await self.client.data(kind)
-        room = str((found or {}).get("room") or "")
-        if room:
-            return room
-        room = await self.client.create_direct(user_id)
-        await self.client.set_data(kind, {"room": room, "user_id": user_id})
+        found = await self.client.data(kind) or {}
+        room = str(found.get("room") or "")
+        if not room:
+            room = await self.client.create_direct(user_id)
+            # A homeserver that encrypts every new room (Tchap) made it encrypted: tocsin
+            # does not write in clear in an encrypted room (see tocsin.matrix.bot).
+            encrypted = await self.client.state(room, ENCRYPTION) is not None
+            found = {"room": room, "user_id": user_id, "encrypted": encrypted}
+            await self.client.set_data(kind, found)
+        if found.get("encrypted"):
+            log.warning("matrix.direct_encrypted", user=user_id)
+            return ""
         return room
 
     # ------------------------------------------------------------------ sending, once
@@ -85,8 +93,15 @@ class MatrixNotifier:
             content = cards.in_thread(root, content)
         return await self.client.send(room or self.room, MESSAGE, content, key)
 
-    async def edit(self, key: str, original: str, rich: Rich, *, room: str | None = None,
-                   extra: Mapping[str, Any] | None = None) -> str:
+    async def edit(
+        self,
+        key: str,
+        original: str,
+        rich: Rich,
+        *,
+        room: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> str:
         """Replace what ``original`` shows (``m.replace``), once for ``key``."""
         content = rich.content(**{cards.KEY_TAG: key, **(extra or {})})
         return await self.client.send(
@@ -164,11 +179,15 @@ class MatrixNotifier:
         directs = dict(found.get("directs") or {})
         for user_id in request.recipient_matrix_ids:
             room = await self.direct_room(user_id)
+            if not room:
+                continue
             copy = directs.get(room)
             if copy:
                 await self.edit(f"{key}-dm", str(copy), rich, room=room, extra=tag)
             else:
-                directs[room] = await self.send(f"{key}-dm", rich, room=room, extra={**tag, **asked})
+                directs[room] = await self.send(
+                    f"{key}-dm", rich, room=room, extra={**tag, **asked}
+                )
         if gate is not None and directs != (found.get("directs") or {}):
             found = {**found, "directs": directs}
             await self.client.set_room_data(self.room, CARD_DATA + _digest(gate), found)

@@ -1,0 +1,194 @@
+"""The Matrix bot: it joins the crisis room, refuses an encrypted one, and follows the rooms it is
+in through ``/sync``, handing each event people send to :mod:`tocsin.matrix.handlers`.
+
+It resumes from the sync token stored in the data folder (``matrix/sync-<digest>.json``), and
+remembers there the last events it acted on: killed in the middle of a batch, it gets the same
+batch again and acts on none of them twice. Events from before its first start are history,
+never acted on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from tocsin.config import Settings
+from tocsin.i18n import t
+from tocsin.matrix.client import MatrixClient, MatrixError
+from tocsin.matrix.commands import Commands
+from tocsin.matrix.front import MatrixFront, TemporalClient
+from tocsin.matrix.handlers import Handlers
+from tocsin.matrix.notifier import ENCRYPTION
+from tocsin.matrix.settings import MatrixSettings
+from tocsin.playbook import PlaybookLibrary
+
+log = structlog.get_logger("tocsin.matrix")
+
+REMEMBERED = 1_000  # events acted on, remembered beside the token
+TIMELINE = 100  # events a room gives in one sync (more: the oldest are skipped, logged)
+PAUSE_AFTER_ERROR = 5.0  # seconds
+FILTER = json.dumps(
+    {
+        "presence": {"types": []},
+        "account_data": {"types": []},
+        "room": {
+            "timeline": {"limit": TIMELINE, "types": ["m.room.message", "m.reaction"]},
+            "state": {"types": [], "lazy_load_members": True},
+            "ephemeral": {"types": []},
+            "account_data": {"types": []},
+        },
+    },
+    separators=(",", ":"),
+)
+
+
+class EncryptedRoom(Exception):
+    """The crisis room is end-to-end encrypted, which tocsin cannot read or write (yet)."""
+
+
+class State:
+    """The sync token and the last events acted on, in one small JSON file, replaced whole."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.since = ""
+        self.done: list[str] = []
+        self.pending: list[list[Any]] = []
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = {}
+        if isinstance(found, dict):
+            self.since = str(found.get("since") or "")
+            self.done = [str(x) for x in found.get("done") or []][-REMEMBERED:]
+            self.pending = [x for x in found.get("pending") or [] if isinstance(x, list)]
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        spare = self.path.with_name(self.path.name + ".tmp")
+        text = json.dumps(
+            {"since": self.since, "done": self.done[-REMEMBERED:], "pending": self.pending}
+        )
+        spare.write_text(text, encoding="utf-8")
+        os.replace(spare, self.path)
+
+
+def state_path(data_dir: Path, matrix: MatrixSettings) -> Path:
+    digest = hashlib.sha256(f"{matrix.homeserver}\0{matrix.user_id}".encode()).hexdigest()[:16]
+    return data_dir / "matrix" / f"sync-{digest}.json"
+
+
+class MatrixBot:
+    def __init__(
+        self,
+        matrix: MatrixSettings,
+        client: MatrixClient,
+        temporal: TemporalClient,
+        state: State,
+        settings: Settings | None = None,
+        library: PlaybookLibrary | None = None,
+    ) -> None:
+        self.matrix = matrix
+        self.client = client
+        self.state = state
+        self.front = MatrixFront(client, matrix.room, temporal)
+        self.handlers = Handlers(self.front, Commands(self.front, settings, library))
+        for entry in state.pending:
+            if len(entry) == 5:
+                room, root, user, crisis, revision = entry
+                self.handlers.pending[(str(room), str(root), str(user))] = (
+                    str(crisis),
+                    int(revision),
+                )
+
+    async def prepare(self) -> None:
+        """Join the crisis room; refuse it when it is encrypted (:class:`EncryptedRoom`)."""
+        await self.client.join(self.matrix.room)
+        if await self.client.state(self.matrix.room, ENCRYPTION) is not None:
+            raise EncryptedRoom(t("matrix.encrypted", room=self.matrix.room))
+        if not self.state.since:
+            # The first start: what was said before is history, not for the bot to act on.
+            first = await self.client.sync(None, 0, FILTER)
+            self.state.since = str(first.get("next_batch") or "")
+            self.state.save()
+
+    async def once(self, timeout_ms: int) -> int:
+        """One sync: each new event handled, the token stored. How many were handled."""
+        found = await self.client.sync(self.state.since or None, timeout_ms, FILTER)
+        handled = 0
+        joined = (found.get("rooms") or {}).get("join") or {}
+        for room, data in joined.items() if isinstance(joined, dict) else ():
+            timeline = (data or {}).get("timeline") or {}
+            if timeline.get("limited"):
+                log.warning("matrix.gap", room=room)  # more than TIMELINE events since the last
+            for event in timeline.get("events") or []:
+                if not isinstance(event, dict):
+                    continue
+                event_id = str(event.get("event_id") or "")
+                if event.get("sender") == self.client.user_id or event_id in self.state.done:
+                    continue
+                await self.handle(str(room), event)
+                self.state.done.append(event_id)
+                self._keep_pending()
+                self.state.save()
+                handled += 1
+        self.state.since = str(found.get("next_batch") or self.state.since)
+        self.state.save()
+        return handled
+
+    async def handle(self, room: str, event: dict[str, Any]) -> None:
+        try:
+            await self.handlers.handle(room, event)
+        except MatrixError as exc:
+            # The homeserver refused an answer (a room left meanwhile): logged, not retried.
+            log.warning("matrix.event_failed", room=room, error=str(exc)[:200])
+
+    def _keep_pending(self) -> None:
+        self.state.pending = [
+            [room, root, user, crisis, revision]
+            for (room, root, user), (crisis, revision) in self.handlers.pending.items()
+        ]
+
+    async def run(self) -> None:
+        """Sync until cancelled; a failed sync is tried again after a pause."""
+        while True:
+            try:
+                await self.once(self.matrix.sync_timeout_ms)
+            except Exception as exc:  # the homeserver or Temporal away: the batch comes again
+                log.warning("matrix.sync_failed", error=str(exc)[:300], kind=type(exc).__name__)
+                await asyncio.sleep(PAUSE_AFTER_ERROR)
+
+
+@contextlib.asynccontextmanager
+async def matrix_bot(
+    matrix: MatrixSettings,
+    temporal: TemporalClient,
+    data_dir: Path,
+    *,
+    settings: Settings | None = None,
+    library: PlaybookLibrary | None = None,
+) -> AsyncIterator[MatrixBot]:
+    """The bot, prepared and syncing in the background for the block; stopped after."""
+    client = MatrixClient(matrix.homeserver, matrix.token, matrix.user_id)
+    try:
+        bot = MatrixBot(
+            matrix, client, temporal, State(state_path(data_dir, matrix)), settings, library
+        )
+        await bot.prepare()
+        task = asyncio.create_task(bot.run())
+        try:
+            yield bot
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    finally:
+        await client.close()
