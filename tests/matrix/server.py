@@ -106,6 +106,8 @@ class Person:
     url: str
     user_id: str
     token: str
+    since: str = ""
+    invited: set[str] = field(default_factory=set)
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         answer = httpx.request(
@@ -161,9 +163,16 @@ class Person:
         return list(reversed(found))
 
     def invites(self) -> list[str]:
+        """The rooms this person is invited to and has not joined. Incremental syncs from the
+        last one: Synapse answers a repeated initial sync from a cache for a while."""
         filtered = quote('{"room":{"timeline":{"limit":1}}}')
-        found = self.call("GET", f"/_matrix/client/v3/sync?timeout=0&filter={filtered}")
-        return list((found.get("rooms") or {}).get("invite") or {})
+        since = f"&since={self.since}" if self.since else ""
+        found = self.call("GET", f"/_matrix/client/v3/sync?timeout=0&filter={filtered}{since}")
+        self.since = str(found.get("next_batch") or self.since)
+        rooms = found.get("rooms") or {}
+        self.invited.update(rooms.get("invite") or {})
+        self.invited.difference_update(rooms.get("join") or {})
+        return sorted(self.invited)
 
 
 @dataclass

@@ -1,0 +1,121 @@
+"""Matrix end to end, against a real Synapse on loopback (tests/matrix/): a crisis played in a
+Matrix room on the time-skipping Temporal server, decided by reactions and replies from the
+playbook's people, refused to the author and to strangers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import wait_status
+from tests.matrix.rig import MatrixRig, running, until
+from tests.matrix.server import Synapse
+from tocsin import crises
+from tocsin.matrix.cards import CARD_TAG
+from tocsin.models import CrisisStatus, DecisionAction
+
+# The first test may wait for Synapse's install that ``make test`` started in the background
+# (minutes when the cache is cold: tests/matrix/install.py).
+pytestmark = pytest.mark.timeout(900)
+
+
+async def status(rig: MatrixRig, crisis_id: str) -> CrisisStatus:
+    return await crises.status(rig.client, crisis_id)
+
+
+async def direct_room(rig: MatrixRig, who: str) -> str:
+    """The room the bot invited ``who`` to (its direct messages), joined."""
+    person = rig.people[who] if who in rig.people else rig.stranger
+    rooms = await until(person.invites, 30, f"the bot's invitation to {who}")
+    person.join(rooms[0])
+    return str(rooms[0])
+
+
+async def test_a_crisis_decided_in_matrix(tmp_path: Path, synapse: Synapse) -> None:
+    async with running(tmp_path, synapse) as rig:
+        assert rig.clock is not None
+        cid = await rig.trigger("matrix")
+        cards = await until(rig.cards, 30, "the card in the crisis room")
+        assert len(cards) == 1
+        card = cards[0]
+        content = card["content"]
+        assert content[CARD_TAG]["crisis"] == cid
+        assert content[CARD_TAG]["revision"] == 1
+        assert content["format"] == "org.matrix.custom.html"
+        assert "<h3>" in content["formatted_body"]
+        assert "SMS · français" in content["body"]
+        assert "<pre><code>" in content["formatted_body"]
+        assert "Pour décider" in content["body"]
+        assert rig.people["dominique"].user_id in content["m.mentions"]["user_ids"]
+        # The approver whose turn it is gets the card in a direct message too.
+        direct = await direct_room(rig, "dominique")
+        copies = await until(lambda: rig.cards(direct), 20, "the card in the DM")
+        assert copies[0]["content"]["body"] == content["body"]
+
+        # eau-non-potable: remind every 10 min, escalate after 20 min.
+        await rig.clock.sleep(timedelta(minutes=10, seconds=30))
+        await until(lambda: rig.said_in_thread(card["event_id"], "Rappel"), 30, "the reminder")
+        await rig.clock.sleep(timedelta(minutes=10))
+        escalation = await until(
+            lambda: rig.said_in_thread(card["event_id"], "Escalade"), 30, "the escalation"
+        )
+        assert "Sacha Benali" in escalation[0]
+
+        # The author cannot approve her own draft: said in the thread, in French.
+        rig.people["camille"].react(rig.room, card["event_id"], "✅")
+        refused = await until(
+            lambda: rig.said_in_thread(card["event_id"], "Refusé"), 30, "the author's refusal"
+        )
+        assert "Camille Martin" in refused[0] or "auteur" in refused[0].lower()
+        # Someone who is nobody in the playbook: told privately, nothing else.
+        rig.stranger.react(rig.room, card["event_id"], "✅")
+        private = await direct_room(rig, "stranger")
+        told = await until(
+            lambda: [e for e in rig.stranger.messages(private) if e["type"] == "m.room.message"],
+            30,
+            "the stranger's private answer",
+        )
+        assert "n’est celui d’aucune personne" in told[0]["content"]["body"]
+        assert rig.stranger.user_id in told[0]["content"]["body"]
+        assert not rig.said_in_thread(card["event_id"], "aucune personne")
+        assert (await status(rig, cid)).decisions == []
+
+        # The director approves with a reaction: the workflow's decision, via Matrix.
+        rig.people["dominique"].react(rig.room, card["event_id"], "✅")
+        after = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, within=30)
+        decision = after.decisions[0]
+        assert decision.person == "dominique"
+        assert decision.action is DecisionAction.APPROVE
+        assert decision.via == "matrix"
+        assert decision.revision == 1
+        # The card is edited in place: who approved, and no more « how to decide ».
+        edits = await until(
+            lambda: [
+                e
+                for e in rig.edits(card["event_id"])
+                if "Approuvé" in e["content"]["m.new_content"]["body"]
+            ],
+            30,
+            "the card edited",
+        )
+        new = edits[-1]["content"]["m.new_content"]
+        assert "Dominique Lefèvre" in new["body"]
+        assert "Pour décider" not in new["body"]
+        assert new[CARD_TAG]["decided"] is True
+        # The statement is published: said in the card's thread, each text in full.
+        await until(
+            lambda: rig.said_in_thread(card["event_id"], "Publié"), 30, "the publication"
+        )
+        published = await wait_status(
+            rig.client, cid, lambda s: bool(s.publications) and s.state != "publishing"
+        )
+        texts = {(p.channel, p.language) for p in published.publications}
+        await until(
+            lambda: len(rig.said_in_thread(card["event_id"], " publié\n")) >= len(texts),
+            30,
+            "each published text in the thread",
+        )
+        # One card for the whole gate, however many notices followed.
+        assert len(rig.cards()) == 1
