@@ -4,14 +4,18 @@ playbook's people, refused to the author and to strangers."""
 
 from __future__ import annotations
 
+import signal
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import wait_status
-from tests.matrix.rig import MatrixRig, running, until
+from tests import rig as tests_rig
+from tests.helpers import crisis_input, wait_status
+from tests.matrix.faults import CardKiller
+from tests.matrix.rig import MatrixRig, accounts, running, until, with_matrix_people
 from tests.matrix.server import Synapse
+from tests.processes import Process
 from tocsin import crises
 from tocsin.matrix.cards import CARD_TAG
 from tocsin.models import CrisisStatus, DecisionAction
@@ -27,7 +31,7 @@ async def status(rig: MatrixRig, crisis_id: str) -> CrisisStatus:
 
 async def direct_room(rig: MatrixRig, who: str) -> str:
     """The room the bot invited ``who`` to (its direct messages), joined."""
-    person = rig.people[who] if who in rig.people else rig.stranger
+    person = rig.people.get(who, rig.stranger)
     rooms = await until(person.invites, 30, f"the bot's invitation to {who}")
     person.join(rooms[0])
     return str(rooms[0])
@@ -105,9 +109,7 @@ async def test_a_crisis_decided_in_matrix(tmp_path: Path, synapse: Synapse) -> N
         assert "Pour décider" not in new["body"]
         assert new[CARD_TAG]["decided"] is True
         # The statement is published: said in the card's thread, each text in full.
-        await until(
-            lambda: rig.said_in_thread(card["event_id"], "Publié"), 30, "the publication"
-        )
+        await until(lambda: rig.said_in_thread(card["event_id"], "Publié"), 30, "the publication")
         published = await wait_status(
             rig.client, cid, lambda s: bool(s.publications) and s.state != "publishing"
         )
@@ -120,3 +122,47 @@ async def test_a_crisis_decided_in_matrix(tmp_path: Path, synapse: Synapse) -> N
         # One card for the whole gate, however many notices followed (the next phase has its own).
         phases = [c["content"][CARD_TAG]["phase"] for c in rig.cards()]
         assert phases.count("acknowledge") == 1, phases
+
+
+async def test_worker_killed_after_synapse_accepted_the_card_posts_it_once(
+    tmp_path: Path, synapse: Synapse
+) -> None:
+    """A `tocsin worker` SIGKILLed once Synapse has accepted the card, before the worker heard
+    back (so before Temporal recorded anything): the next worker's retry sends the same
+    transaction, Synapse answers with the same event, and the room has one card."""
+    bot, people, _, room = accounts(synapse)
+    killed: list[Process] = []
+
+    async def kill() -> None:
+        (worker,) = rig.workers()
+        assert await worker.stop(signal.SIGKILL) == -signal.SIGKILL
+        killed.append(worker)
+
+    proxy = CardKiller(synapse.url, kill)
+    url = await proxy.start()
+    env = {
+        "MATRIX_HOMESERVER": url,
+        "MATRIX_USER_ID": bot.user_id,
+        "MATRIX_ACCESS_TOKEN": bot.token,
+        "TOCSIN_MATRIX_ROOM": room,
+    }
+    try:
+        async with tests_rig.running(
+            tmp_path, server="dev", queue="matrix-kill", models=False, **env
+        ) as rig:
+            crisis = with_matrix_people(crisis_input("matrix-kill"), people)
+            await rig.trigger(crisis)
+            await until(lambda: killed, 60, "the worker killed after the card was accepted")
+            # Nothing recorded the card: a new worker's retry finds it by its transaction.
+            await rig.worker()
+            await until(lambda: len(proxy.cards_accepted) >= 2, 90, "the retried card")
+            director = people["dominique"]
+            cards = [
+                e
+                for e in director.messages(room)
+                if e["sender"] == bot.user_id and CARD_TAG in e["content"]
+            ]
+            assert len(cards) == 1, [c["event_id"] for c in cards]
+            assert set(proxy.cards_accepted) == {cards[0]["event_id"]}
+    finally:
+        await proxy.stop()

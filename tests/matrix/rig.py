@@ -49,16 +49,7 @@ class MatrixRig:
 
     def crisis(self, key: str) -> CrisisInput:
         """A crisis of the water playbook, each person with their Matrix id."""
-        crisis = crisis_input(key)
-        people = {
-            pid: person.model_copy(
-                update={"matrix_user_id": self.people[pid].user_id if pid in self.people else None}
-            )
-            for pid, person in crisis.playbook.people.items()
-        }
-        return crisis.model_copy(
-            update={"playbook": crisis.playbook.model_copy(update={"people": people})}
-        )
+        return with_matrix_people(crisis_input(key), self.people)
 
     async def trigger(self, key: str) -> str:
         started = await crises.trigger(self.client, self.settings, self.crisis(key))
@@ -83,7 +74,8 @@ class MatrixRig:
         return [
             e
             for e in self.sent_by_bot(room)
-            if CARD_TAG in e["content"] and "m.new_content" not in e["content"]
+            if CARD_TAG in e["content"]
+            and "m.new_content" not in e["content"]
             and (e["content"].get("m.relates_to") or {}).get("rel_type") != "m.thread"
         ]
 
@@ -111,6 +103,19 @@ class MatrixRig:
     def keys(self, room: str | None = None) -> list[str]:
         """The notice key of each message the bot sent (edits too), in order."""
         return [str(e["content"].get(KEY_TAG)) for e in self.sent_by_bot(room)]
+
+
+def with_matrix_people(crisis: CrisisInput, people: dict[str, Person]) -> CrisisInput:
+    """The crisis's playbook with each person's Matrix id, as an organisation sets it."""
+    mapped = {
+        pid: person.model_copy(
+            update={"matrix_user_id": people[pid].user_id if pid in people else None}
+        )
+        for pid, person in crisis.playbook.people.items()
+    }
+    return crisis.model_copy(
+        update={"playbook": crisis.playbook.model_copy(update={"people": mapped})}
+    )
 
 
 async def until(get: Callable[[], Any], within: float, what: str) -> Any:

@@ -18,7 +18,8 @@ from tocsin.i18n import t
 
 # A Matrix user id as the playbook and the settings give it: ``@localpart:server``.
 USER_ID = re.compile(r"^@[a-z0-9._=/+-]{1,200}:[A-Za-z0-9.-]{1,230}(:[0-9]{1,5})?$")
-ROOM_ID = re.compile(r"^![A-Za-z0-9._~=/+-]{1,200}:[A-Za-z0-9.-]{1,230}(:[0-9]{1,5})?$")
+# A room id: ``!opaque:server``, or ``!hash`` alone since room version 12.
+ROOM_ID = re.compile(r"^![A-Za-z0-9._~=/+-]{1,255}(:[A-Za-z0-9.-]{1,230}(:[0-9]{1,5})?)?$")
 MAX_TOKEN = 1024
 
 
