@@ -140,15 +140,16 @@ async def test_worker_killed_after_synapse_accepted_the_card_posts_it_once(
 
     proxy = CardKiller(synapse.url, kill)
     url = await proxy.start()
-    env = {
-        "MATRIX_HOMESERVER": url,
-        "MATRIX_USER_ID": bot.user_id,
-        "MATRIX_ACCESS_TOKEN": bot.token,
-        "TOCSIN_MATRIX_ROOM": room,
-    }
     try:
         async with tests_rig.running(
-            tmp_path, server="dev", queue="matrix-kill", models=False, **env
+            tmp_path,
+            server="dev",
+            queue="matrix-kill",
+            models=False,
+            MATRIX_HOMESERVER=url,
+            MATRIX_USER_ID=bot.user_id,
+            MATRIX_ACCESS_TOKEN=bot.token,
+            TOCSIN_MATRIX_ROOM=room,
         ) as rig:
             crisis = with_matrix_people(crisis_input("matrix-kill"), people)
             await rig.trigger(crisis)

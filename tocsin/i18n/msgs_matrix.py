@@ -48,9 +48,23 @@ MESSAGES = {
         "{count} weitere(r) Text(e), siehe tocsin status: {rest}",
     ),
     "matrix.how": (
-        "Pour décider\xa0: réagissez ✅ pour approuver\xa0; réagissez ❌ puis répondez dans le fil avec le motif pour rejeter\xa0; répondez «\u202fmodifications\xa0: …\u202f» pour demander des changements\xa0; ou répondez avec des lignes «\u202fcanal:langue=texte\u202f» pour approuver avec vos corrections.",
-        "To decide: react ✅ to approve; react ❌ then reply in the thread with the reason to reject; reply “modifications: …” to ask for changes; or reply with “channel:language=text” lines to approve with your edits.",
-        "Zur Entscheidung: mit ✅ reagieren, um freizugeben; mit ❌ reagieren und im Thread mit dem Grund antworten, um abzulehnen; mit „modifications: …“ antworten, um Änderungen zu verlangen; oder mit Zeilen „Kanal:Sprache=Text“ antworten, um mit Ihren Korrekturen freizugeben.",
+        (
+            "Pour décider\xa0: réagissez ✅ pour approuver\xa0; réagissez ❌ puis répondez dans le "
+            "fil avec le motif pour rejeter\xa0; répondez «\u202fmodifications\xa0: …\u202f» "
+            "pour demander des changements\xa0; ou répondez avec des lignes "
+            "«\u202fcanal:langue=texte\u202f» pour approuver avec vos corrections."
+        ),
+        (
+            "To decide: react ✅ to approve; react ❌ then reply in the thread with the reason to "
+            "reject; reply “modifications: …” to ask for changes; or reply with "
+            "“channel:language=text” lines to approve with your edits."
+        ),
+        (
+            "Zur Entscheidung: mit ✅ reagieren, um freizugeben; mit ❌ reagieren und im Thread "
+            "mit dem Grund antworten, um abzulehnen; mit „modifications: …“ antworten, um "
+            "Änderungen zu verlangen; oder mit Zeilen „Kanal:Sprache=Text“ antworten, um mit "
+            "Ihren Korrekturen freizugeben."
+        ),
     ),
     "matrix.published_text": (
         "{text} publié",
@@ -78,12 +92,15 @@ MESSAGES = {
         "Das Matrix-Token lässt sich nicht aus {path} lesen: {error}",
     ),
     "matrix.bad_homeserver": (
-        "MATRIX_HOMESERVER doit être l’adresse du serveur, en http(s):// (reçu «\u202f{url}\u202f»)",
+        (
+            "MATRIX_HOMESERVER doit être l’adresse du serveur, en http(s):// (reçu "
+            "«\u202f{url}\u202f»)"
+        ),
         "MATRIX_HOMESERVER must be the homeserver’s address, http(s):// (got “{url}”)",
-        "MATRIX_HOMESERVER muss die Adresse des Servers sein, mit http(s):// (erhalten: „{url}“)",
+        ("MATRIX_HOMESERVER muss die Adresse des Servers sein, mit http(s):// (erhalten: „{url}“)"),
     ),
     "matrix.bad_user": (
-        "MATRIX_USER_ID doit être l’identifiant du bot, @nom:serveur (reçu «\u202f{user}\u202f»)",
+        ("MATRIX_USER_ID doit être l’identifiant du bot, @nom:serveur (reçu «\u202f{user}\u202f»)"),
         "MATRIX_USER_ID must be the bot’s id, @name:server (got “{user}”)",
         "MATRIX_USER_ID muss die Kennung des Bots sein, @name:server (erhalten: „{user}“)",
     ),
@@ -98,9 +115,15 @@ MESSAGES = {
         "das Zugriffstoken des Bots sieht nicht wie eines aus (Leerzeichen oder zu lang)",
     ),
     "matrix.bad_room": (
-        "TOCSIN_MATRIX_ROOM doit être l’identifiant du salon de crise,\xa0!identifiant:serveur (reçu «\u202f{room}\u202f»)",
+        (
+            "TOCSIN_MATRIX_ROOM doit être l’identifiant du salon de crise, !identifiant:serveur "
+            "(reçu «\u202f{room}\u202f»)"
+        ),
         "TOCSIN_MATRIX_ROOM must be the crisis room’s id, !id:server (got “{room}”)",
-        "TOCSIN_MATRIX_ROOM muss die Kennung des Krisenraums sein, !kennung:server (erhalten: „{room}“)",
+        (
+            "TOCSIN_MATRIX_ROOM muss die Kennung des Krisenraums sein, !kennung:server "
+            "(erhalten: „{room}“)"
+        ),
     ),
     "matrix.incomplete": (
         "Matrix est mal configuré\xa0: {problems}",
@@ -108,9 +131,21 @@ MESSAGES = {
         "Matrix ist falsch eingerichtet: {problems}",
     ),
     "matrix.encrypted": (
-        "Le salon {room} est chiffré de bout en bout\xa0: tocsin ne sait pas encore lire ni écrire dans un salon chiffré. Donnez-lui un salon de crise non chiffré (sur Tchap\xa0: un salon créé sans chiffrement par son administrateur), ou retirez MATRIX_HOMESERVER.",
-        "The room {room} is end-to-end encrypted: tocsin cannot read or write in an encrypted room yet. Give it an unencrypted crisis room, or unset MATRIX_HOMESERVER.",
-        "Der Raum {room} ist Ende-zu-Ende-verschlüsselt: tocsin kann in verschlüsselten Räumen noch nicht lesen und schreiben. Geben Sie ihm einen unverschlüsselten Krisenraum, oder entfernen Sie MATRIX_HOMESERVER.",
+        (
+            "Le salon {room} est chiffré de bout en bout\xa0: tocsin ne sait pas encore lire ni "
+            "écrire dans un salon chiffré. Donnez-lui un salon de crise non chiffré (sur "
+            "Tchap\xa0: un salon créé sans chiffrement par son administrateur), ou retirez "
+            "MATRIX_HOMESERVER."
+        ),
+        (
+            "The room {room} is end-to-end encrypted: tocsin cannot read or write in an "
+            "encrypted room yet. Give it an unencrypted crisis room, or unset MATRIX_HOMESERVER."
+        ),
+        (
+            "Der Raum {room} ist Ende-zu-Ende-verschlüsselt: tocsin kann in verschlüsselten "
+            "Räumen noch nicht lesen und schreiben. Geben Sie ihm einen unverschlüsselten "
+            "Krisenraum, oder entfernen Sie MATRIX_HOMESERVER."
+        ),
     ),
     "matrix.unreachable": (
         "Le serveur Matrix {url} ne répond pas comme prévu\xa0: {error}",
@@ -133,24 +168,57 @@ MESSAGES = {
         "⛔ Keine Revision dieser Krise wartet auf eine Entscheidung.",
     ),
     "matrix.unmapped": (
-        "⛔ Votre compte Matrix {user} n’est celui d’aucune personne de cette crise\xa0: rien n’a été fait.",
+        (
+            "⛔ Votre compte Matrix {user} n’est celui d’aucune personne de cette crise\xa0: rien "
+            "n’a été fait."
+        ),
         "⛔ Your Matrix account {user} is no person’s in this crisis: nothing was done.",
         "⛔ Ihr Matrix-Konto {user} gehört keiner Person dieser Krise: nichts wurde getan.",
     ),
     "matrix.reason_asked": (
-        "❌ Pour rejeter, répondez dans ce fil avec le motif\xa0: votre prochain message ici le donnera.",
+        (
+            "❌ Pour rejeter, répondez dans ce fil avec le motif\xa0: votre prochain message ici "
+            "le donnera."
+        ),
         "❌ To reject, reply in this thread with the reason: your next message here gives it.",
-        "❌ Zum Ablehnen antworten Sie in diesem Thread mit dem Grund: Ihre nächste Nachricht hier nennt ihn.",
+        (
+            "❌ Zum Ablehnen antworten Sie in diesem Thread mit dem Grund: Ihre nächste Nachricht "
+            "hier nennt ihn."
+        ),
     ),
     "matrix.bad_edit": (
-        "⛔ Ligne {line}\xa0: «\u202f{channel}\u202f» n’est pas un canal. Écrivez «\u202fcanal:langue=texte\u202f», par exemple sms:fr=…",
-        "⛔ Line {line}: “{channel}” is not a channel. Write “channel:language=text”, e.g. sms:fr=…",
-        "⛔ Zeile {line}: „{channel}“ ist kein Kanal. Schreiben Sie „Kanal:Sprache=Text“, z. B. sms:fr=…",
+        (
+            "⛔ Ligne {line}\xa0: «\u202f{channel}\u202f» n’est pas un canal. Écrivez "
+            "«\u202fcanal:langue=texte\u202f», par exemple sms:fr=…"
+        ),
+        (
+            "⛔ Line {line}: “{channel}” is not a channel. Write “channel:language=text”, e.g. "
+            "sms:fr=…"
+        ),
+        (
+            "⛔ Zeile {line}: „{channel}“ ist kein Kanal. Schreiben Sie „Kanal:Sprache=Text“, z. "
+            "B. sms:fr=…"
+        ),
     ),
     "matrix.usage": (
-        "Commandes\xa0:\xa0!tocsin approuver | rejeter <motif> | modifier <demande> (dans le fil d’une carte, ou suivies de l’identifiant de la crise)\xa0;\xa0!tocsin statut <crise>\xa0;\xa0!tocsin fait <crise> <fait>\xa0;\xa0!tocsin resoudre <crise> [résumé]\xa0;\xa0!tocsin lancer <playbook> [nom=valeur …] [--exercice]",
-        "Commands: !tocsin approve | reject <reason> | change <request> (in a card’s thread, or followed by the crisis id); !tocsin status <crisis>; !tocsin fact <crisis> <fact>; !tocsin resolve <crisis> [summary]; !tocsin start <playbook> [name=value …] [--exercise]",
-        "Befehle: !tocsin genehmigen | ablehnen <Grund> | ändern <Wunsch> (im Thread einer Karte, oder gefolgt von der Kennung der Krise); !tocsin status <Krise>; !tocsin fakt <Krise> <Fakt>; !tocsin beenden <Krise> [Zusammenfassung]; !tocsin starten <Playbook> [Name=Wert …] [--übung]",
+        (
+            "Commandes\xa0: !tocsin approuver | rejeter <motif> | modifier <demande> (dans le "
+            "fil d’une carte, ou suivies de l’identifiant de la crise)\xa0; !tocsin statut "
+            "<crise>\xa0; !tocsin fait <crise> <fait>\xa0; !tocsin resoudre <crise> "
+            "[résumé]\xa0; !tocsin lancer <playbook> [nom=valeur …] [--exercice]"
+        ),
+        (
+            "Commands: !tocsin approve | reject <reason> | change <request> (in a card’s thread, "
+            "or followed by the crisis id); !tocsin status <crisis>; !tocsin fact <crisis> "
+            "<fact>; !tocsin resolve <crisis> [summary]; !tocsin start <playbook> [name=value …] "
+            "[--exercise]"
+        ),
+        (
+            "Befehle: !tocsin genehmigen | ablehnen <Grund> | ändern <Wunsch> (im Thread einer "
+            "Karte, oder gefolgt von der Kennung der Krise); !tocsin status <Krise>; !tocsin "
+            "fakt <Krise> <Fakt>; !tocsin beenden <Krise> [Zusammenfassung]; !tocsin starten "
+            "<Playbook> [Name=Wert …] [--übung]"
+        ),
     ),
     "matrix.unknown_playbook": (
         "⛔ Aucun playbook «\u202f{name}\u202f» dont vous soyez une personne.",
