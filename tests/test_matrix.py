@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from tests.matrix.server import Synapse
 from tests.processes import Process
 from tocsin import crises
 from tocsin.matrix.cards import CARD_TAG
-from tocsin.models import CrisisStatus, DecisionAction
+from tocsin.models import Channel, CrisisStatus, DecisionAction, RevisionRequest, TextEdit
 
 # The first test may wait for Synapse's install that ``make test`` started in the background
 # (minutes when the cache is cold: tests/matrix/install.py).
@@ -88,7 +89,7 @@ async def test_a_crisis_decided_in_matrix(tmp_path: Path, synapse: Synapse) -> N
 
         # The director approves with a reaction: the workflow's decision, via Matrix.
         rig.people["dominique"].react(rig.room, card["event_id"], "✅")
-        after = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, within=30)
+        after = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, within=60)
         decision = after.decisions[0]
         assert decision.person == "dominique"
         assert decision.action is DecisionAction.APPROVE
@@ -167,3 +168,95 @@ async def test_worker_killed_after_synapse_accepted_the_card_posts_it_once(
             assert set(proxy.cards_accepted) == {cards[0]["event_id"]}
     finally:
         await proxy.stop()
+
+
+HOURS = "Eau non potable. Bouteilles salle polyvalente, 8 h-20 h. Info 0 800 123 456."
+
+
+def card_of(rig: MatrixRig, phase: str) -> list[dict[str, Any]]:
+    return [c for c in rig.cards() if c["content"][CARD_TAG]["phase"] == phase]
+
+
+async def test_changes_edits_rejection_and_commands_by_reply(
+    tmp_path: Path, synapse: Synapse
+) -> None:
+    async with running(tmp_path, synapse) as rig:
+        cid = await rig.trigger("replies")
+        director, author = rig.people["dominique"], rig.people["camille"]
+        (card,) = await until(lambda: card_of(rig, "acknowledge"), 30, "the card")
+        root = card["event_id"]
+
+        # « modifications : … » in the thread asks the author for changes.
+        director.reply(rig.room, root, "Modifications : ajouter les horaires de distribution")
+        asked = await wait_status(
+            rig.client, cid, lambda s: s.state == "awaiting_revision", within=30
+        )
+        assert asked.decisions[-1].action is DecisionAction.REQUEST_CHANGES
+        assert asked.decisions[-1].comment == "ajouter les horaires de distribution"
+        assert asked.decisions[-1].via == "matrix"
+        await until(lambda: rig.said_in_thread(root, "Modifications demandées"), 30, "told")
+
+        # The author's revision 2: the same card, brought up to date, and said in the thread.
+        await crises.revise(
+            rig.client,
+            cid,
+            RevisionRequest(
+                person="camille",
+                base_revision=1,
+                note="horaires",
+                edits=[TextEdit(channel=Channel.SMS, language="fr", text=HOURS)],
+            ),
+        )
+        await until(lambda: rig.said_in_thread(root, "Révision 2"), 30, "revision 2 announced")
+        await until(
+            lambda: [
+                e
+                for e in rig.edits(root)
+                if e["content"]["m.new_content"][CARD_TAG]["revision"] == 2
+            ],
+            30,
+            "the card showing revision 2",
+        )
+
+        # Lines « canal:langue=texte » approve with the director's own wording.
+        sms = (
+            "Eau du robinet NON potable. Bouteilles salle polyvalente 8 h-20 h. Info 0 800 123 456."
+        )
+        director.reply(rig.room, root, f"sms:fr={sms}")
+        try:
+            done = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 2, within=60)
+        except AssertionError:
+            raise AssertionError([e["content"]["body"][:150] for e in rig.thread(root)]) from None
+        approval = done.decisions[-1]
+        assert approval.action is DecisionAction.APPROVE_WITH_EDITS
+        assert approval.revision == 2
+        assert [(e.channel.value, e.language, e.after) for e in approval.edits] == [
+            ("sms", "fr", sms)
+        ]
+
+        # The next phase: the status by command, then ❌ and the reason in the thread.
+        (explain,) = await until(lambda: card_of(rig, "explain"), 60, "the next card")
+        second = explain["event_id"]
+        author.reply(rig.room, second, "!tocsin statut")
+        said = await until(lambda: rig.said_in_thread(second, "révision"), 30, "the status")
+        assert "Dominique Lefèvre" in said[0]
+        director.react(rig.room, second, "❌")
+        await until(lambda: rig.said_in_thread(second, "motif"), 30, "the reason asked")
+        # Someone else's message in the thread is no reason of the director's.
+        author.reply(rig.room, second, "Je pense que c’est trop tôt.")
+        director.reply(rig.room, second, "La préfecture communique seule sur ce point.")
+        rejected = await wait_status(
+            rig.client, cid, lambda s: s.decisions[-1].action is DecisionAction.REJECT, within=30
+        )
+        assert rejected.decisions[-1].comment == "La préfecture communique seule sur ce point."
+        assert rejected.decisions[-1].person == "dominique"
+        assert len(rejected.decisions) == 3
+
+        # A command that names the crisis, outside any thread: the waiting revision.
+        await until(lambda: card_of(rig, "solutions"), 60, "the third card")
+        director.say(rig.room, f"!tocsin approuver {cid}")
+        final = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 4, within=60)
+        assert final.decisions[-1].action is DecisionAction.APPROVE
+        assert final.decisions[-1].phase.value == "solutions"
+        # Nothing the bot did answered twice.
+        assert len(rig.keys()) == len(set(rig.keys()))

@@ -100,9 +100,16 @@ class MatrixRig:
             and e["content"]["m.relates_to"]["event_id"] == card
         ]
 
-    def keys(self, room: str | None = None) -> list[str]:
-        """The notice key of each message the bot sent (edits too), in order."""
-        return [str(e["content"].get(KEY_TAG)) for e in self.sent_by_bot(room)]
+    def keys(self, room: str | None = None) -> list[tuple[str, str]]:
+        """The notice key of each message the bot sent, with what it is (a message, a message
+        in a thread, an edit): one notice sends each at most once."""
+        return [
+            (
+                str(e["content"].get(KEY_TAG)),
+                str((e["content"].get("m.relates_to") or {}).get("rel_type")),
+            )
+            for e in self.sent_by_bot(room)
+        ]
 
 
 def with_matrix_people(crisis: CrisisInput, people: dict[str, Person]) -> CrisisInput:

@@ -132,9 +132,6 @@ class Person:
     def create_room(self, **body: Any) -> str:
         return str(self.call("POST", "/_matrix/client/v3/createRoom", body)["room_id"])
 
-    def invite(self, room: str, user_id: str) -> None:
-        self.call("POST", f"/_matrix/client/v3/rooms/{quote(room)}/invite", {"user_id": user_id})
-
     def react(self, room: str, event_id: str, key: str) -> str:
         content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
         return self.send(room, "m.reaction", content)

@@ -22,7 +22,6 @@ import structlog
 log = structlog.get_logger("tocsin.matrix")
 
 API = "/_matrix/client/v3"
-API_V1 = "/_matrix/client/v1"
 CALL_TIMEOUT = 30.0  # seconds, one call (a sync waits longer: its own timeout plus this)
 MAX_WAITS = 5  # rate limits waited out before giving up (then the activity retries)
 MAX_WAIT = 60.0  # seconds, the longest wait a rate limit gets
@@ -117,9 +116,6 @@ class MatrixClient:
 
     # ------------------------------------------------------------------ the calls
 
-    async def whoami(self) -> str:
-        return str((await self.call("GET", f"{API}/account/whoami")).get("user_id") or "")
-
     async def send(self, room: str, event_type: str, content: Mapping[str, Any], key: str) -> str:
         """Send once: the event id, the same for the same ``key`` in the same room (the
         transaction id is made of both: a homeserver may scope it to the device alone)."""
@@ -129,13 +125,6 @@ class MatrixClient:
 
     async def event(self, room: str, event_id: str) -> Json:
         return await self.call("GET", f"{API}/rooms/{_path(room)}/event/{_path(event_id)}")
-
-    async def relations(self, room: str, event_id: str, rel_type: str) -> list[Json]:
-        """Events that relate to ``event_id`` by ``rel_type`` (newest first, one page)."""
-        path = f"{API_V1}/rooms/{_path(room)}/relations/{_path(event_id)}/{_path(rel_type)}"
-        found = await self.call("GET", path, params={"limit": "50"})
-        chunk = found.get("chunk")
-        return [e for e in chunk if isinstance(e, dict)] if isinstance(chunk, list) else []
 
     async def state(self, room: str, event_type: str, state_key: str = "") -> Json | None:
         """A state event's content, None when the room has none."""

@@ -21,6 +21,7 @@ from tocsin.matrix.cards import CARD_TAG
 from tocsin.matrix.client import MatrixError
 from tocsin.matrix.commands import Commands
 from tocsin.matrix.front import REFUSALS, MatrixFront, Unmapped
+from tocsin.matrix.notifier import CARD_DATA, digest
 from tocsin.models import DecisionAction, DecisionRequest, TextEdit
 from tocsin.models.workflow import CRISIS_ID
 
@@ -68,7 +69,9 @@ class Handlers:
     # ------------------------------------------------------------------ cards
 
     async def card(self, room: str, event_id: str, before: int) -> Card | None:
-        """The card ``event_id`` is, as it stood at ``before`` (ms); None for any other event."""
+        """The card ``event_id`` is, as it stood at ``before`` (ms); None for any other event.
+        A line of the card's thread shows the revision it names; the card itself, the last
+        revision its record says it showed before ``before`` (tocsin.matrix.notifier)."""
         client = self.front.client
         try:
             found = await client.event(room, event_id)
@@ -78,19 +81,24 @@ class Handlers:
             raise
         if found.get("sender") != client.user_id:
             return None
-        card = _tag(found.get("content"))
-        if card is None:
+        content = found.get("content")
+        card = _tag(content)
+        if card is None or not isinstance(content, dict):
             return None
-        latest = 0
-        for edit in await client.relations(room, event_id, "m.replace"):
-            when = _ts(edit)
-            if edit.get("sender") != client.user_id or when > before or when < latest:
+        root = events.thread_root(found)
+        if root:
+            return Card(card.crisis, card.revision, root)
+        tag = content[CARD_TAG]
+        gate = f"{card.crisis}/{tag.get('phase')}/{tag.get('sequence')}/{tag.get('correction')}"
+        record = await client.room_data(self.front.room, CARD_DATA + digest(gate)) or {}
+        revision, latest = card.revision, -1
+        for entry in record.get("shown") or []:
+            if not isinstance(entry, list) or len(entry) < 2:
                 continue
-            content = edit.get("content")
-            newer = _tag(content.get("m.new_content") if isinstance(content, dict) else None)
-            if newer is not None and newer.crisis == card.crisis:
-                card, latest = newer, when
-        return Card(card.crisis, card.revision, events.thread_root(found) or event_id)
+            shown, at = entry[0], entry[1]
+            if isinstance(shown, int) and isinstance(at, int) and latest <= at <= before:
+                revision, latest = shown, at
+        return Card(card.crisis, revision, event_id)
 
     # ------------------------------------------------------------------ events
 

@@ -32,7 +32,10 @@ MESSAGE = "m.room.message"
 ENCRYPTION = "m.room.encryption"
 
 
-def _digest(text: str) -> str:
+MAX_SHOWN = 20  # revisions a card's record remembers showing
+
+
+def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -56,12 +59,12 @@ class MatrixNotifier:
         """The gate's card as recorded (``event_id``, ``directs``), empty when none yet."""
         if gate is None:
             return {}
-        return await self.client.room_data(self.room, CARD_DATA + _digest(gate)) or {}
+        return await self.client.room_data(self.room, CARD_DATA + digest(gate)) or {}
 
     async def direct_room(self, user_id: str) -> str:
         """The bot's private room with ``user_id``, made (and recorded) the first time; "" when
         the homeserver made it encrypted."""
-        kind = DIRECT_DATA + _digest(user_id)
+        kind = DIRECT_DATA + digest(user_id)
         found = await self.client.data(kind) or {}
         room = str(found.get("room") or "")
         if not room:
@@ -108,6 +111,23 @@ class MatrixNotifier:
             room or self.room, MESSAGE, cards.replaced(original, content), f"{key}-edit"
         )
 
+    async def shown(
+        self, gate: str | None, found: dict[str, Any], event_id: str, revision: int
+    ) -> dict[str, Any]:
+        """Record that the card shows ``revision`` since ``event_id`` (the card or its edit),
+        at the homeserver's time of that event: the bot reads which revision a reaction saw
+        from this, never from a person's words."""
+        if gate is None:
+            return found
+        event = await self.client.event(self.room, event_id)
+        at = event.get("origin_server_ts")
+        shown = [x for x in found.get("shown") or [] if isinstance(x, list)][-(MAX_SHOWN - 1) :]
+        if [revision, at] not in [x[:2] for x in shown]:
+            shown.append([revision, at])
+        found = {**found, "shown": shown}
+        await self.client.set_room_data(self.room, CARD_DATA + digest(gate), found)
+        return found
+
     # ------------------------------------------------------------------ notices
 
     async def notify(self, request: NotifyRequest, *, retry: bool = True) -> NotifyResult:
@@ -121,7 +141,7 @@ class MatrixNotifier:
         if kind in (NotifyKind.APPROVAL_REQUESTED, NotifyKind.ESCALATION) and request.draft:
             reference = await self._ask(request, key, gate, found)
         elif kind in (NotifyKind.CHANGES_REQUESTED, NotifyKind.DECIDED, NotifyKind.PUBLISHED):
-            reference = await self._decided(request, key, found)
+            reference = await self._decided(request, key, gate, found)
         elif kind is NotifyKind.REMINDER:
             text = (
                 t("slack.reminder_line", who=cards.names(request), revision=request.revision)
@@ -157,7 +177,8 @@ class MatrixNotifier:
         if card:
             # A new revision or an escalation: the same card, brought up to date; the thread
             # says what changed, and is itself a place to react.
-            await self.edit(key, card, rich, extra=tag)
+            edited = await self.edit(key, card, rich, extra=tag)
+            found = await self.shown(gate, found, edited, tag[cards.CARD_TAG]["revision"])
             text = (
                 t(
                     "slack.escalation_line",
@@ -171,11 +192,10 @@ class MatrixNotifier:
             await self.send(key, cards.line(text), root=card, extra={**tag, **asked})
         else:
             card = await self.send(key, rich, extra={**tag, **asked})
+            # Recorded right away: a crash before this line is mended by the retry, whose send
+            # (same transaction) answers with this very card.
             found = {"event_id": card, "gate": gate, "directs": {}}
-            if gate is not None:
-                # Recorded right away: a crash before this line is mended by the retry, whose
-                # send (same transaction) answers with this very card.
-                await self.client.set_room_data(self.room, CARD_DATA + _digest(gate), found)
+            found = await self.shown(gate, found, card, tag[cards.CARD_TAG]["revision"])
         directs = dict(found.get("directs") or {})
         for user_id in request.recipient_matrix_ids:
             room = await self.direct_room(user_id)
@@ -190,11 +210,13 @@ class MatrixNotifier:
                 )
         if gate is not None and directs != (found.get("directs") or {}):
             found = {**found, "directs": directs}
-            await self.client.set_room_data(self.room, CARD_DATA + _digest(gate), found)
+            await self.client.set_room_data(self.room, CARD_DATA + digest(gate), found)
         log.info("matrix.card", crisis=request.crisis_id, card=card, kind=request.kind.value)
         return card
 
-    async def _decided(self, request: NotifyRequest, key: str, found: dict[str, Any]) -> str:
+    async def _decided(
+        self, request: NotifyRequest, key: str, gate: str | None, found: dict[str, Any]
+    ) -> str:
         """The card says who decided what (and loses its « how to decide »); the thread says
         what follows: the decision, then each published text."""
         card = str(found.get("event_id") or "")
@@ -202,7 +224,8 @@ class MatrixNotifier:
         if card and (request.draft or request.texts):
             rich = cards.card(request, status=status)
             tag = cards.card_tag(request, decided=True)
-            await self.edit(key, card, rich, extra=tag)
+            edited = await self.edit(key, card, rich, extra=tag)
+            await self.shown(gate, found, edited, tag[cards.CARD_TAG]["revision"])
             for room, copy in dict(found.get("directs") or {}).items():
                 await self.edit(f"{key}-dm", str(copy), rich, room=str(room), extra=tag)
         if request.kind is NotifyKind.PUBLISHED:
