@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.client import Client
 
 from tests import rig as tests_rig
 from tests.helpers import crisis_input, wait_status
@@ -18,7 +19,9 @@ from tests.matrix.rig import MatrixRig, accounts, running, until, with_matrix_pe
 from tests.matrix.server import Synapse
 from tests.processes import Process
 from tocsin import crises
+from tocsin.matrix.bot import MatrixBot, State, state_path
 from tocsin.matrix.cards import CARD_TAG
+from tocsin.matrix.client import MatrixClient
 from tocsin.models import Channel, CrisisStatus, DecisionAction, RevisionRequest, TextEdit
 
 # The first test may wait for Synapse's install that ``make test`` started in the background
@@ -260,3 +263,57 @@ async def test_changes_edits_rejection_and_commands_by_reply(
         assert final.decisions[-1].phase.value == "solutions"
         # Nothing the bot did answered twice.
         assert len(rig.keys()) == len(set(rig.keys()))
+
+
+async def test_bot_resumes_from_its_token_and_acts_on_no_event_twice(
+    tmp_path: Path, synapse: Synapse
+) -> None:
+    """The bot killed after acting on a reaction but before it stored its new sync token gets
+    the same events again on restart, and acts on none of them twice; restarted later, it
+    resumes where it stopped, and what was said before its first start is never acted on."""
+    async with running(tmp_path, synapse, bot_running=False) as rig:
+        director = rig.people["dominique"]
+        cid = await rig.trigger("resume")
+        (card,) = await until(lambda: card_of(rig, "acknowledge"), 30, "the card")
+        # Said before the bot ever ran: history, not for it to act on.
+        rig.people["sacha"].react(rig.room, card["event_id"], "❌")
+
+        async def temporal() -> Client:
+            return rig.client
+
+        path = state_path(rig.settings.data_dir, rig.matrix)
+        async with MatrixClient(synapse.url, rig.bot.token, rig.bot.user_id) as api:
+            first = MatrixBot(rig.matrix, api, temporal, State(path))
+            await first.prepare()
+            assert await first.once(0) == 0
+            started = State(path).since  # before the batch that brings the reaction
+            director.react(rig.room, card["event_id"], "✅")
+            handled = 0
+            for _ in range(20):
+                handled += await first.once(1000)
+                if handled:
+                    break
+            assert handled == 1
+            await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, within=60)
+            # The crash: the event was acted on and remembered, the new token never stored.
+            acted = State(path)
+            assert acted.since != started
+            acted.since = started
+            acted.save()
+            again = MatrixBot(rig.matrix, api, temporal, State(path))
+            await again.prepare()
+            assert await again.once(0) == 0
+            assert not rig.said_in_thread(card["event_id"], "Refusé")
+            assert len((await status(rig, cid)).decisions) == 1
+            # Restarted from what it stored, it goes on from there.
+            later = MatrixBot(rig.matrix, api, temporal, State(path))
+            await later.prepare()
+            (explain,) = await until(lambda: card_of(rig, "explain"), 60, "the next card")
+            director.react(rig.room, explain["event_id"], "✅")
+            handled = 0
+            for _ in range(20):
+                handled += await later.once(1000)
+                if handled:
+                    break
+            assert handled == 1
+            await wait_status(rig.client, cid, lambda s: len(s.decisions) == 2, within=60)

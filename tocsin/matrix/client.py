@@ -94,15 +94,16 @@ class MatrixClient:
                 params=params,
                 timeout=aiohttp.ClientTimeout(total=seconds),
             ) as answer:
-                raw = await answer.content.read(MAX_ANSWER)
                 status = answer.status
                 retry_header = answer.headers.get("Retry-After", "")
+                raw = await _body(answer, f"{method} {path}")
             try:
                 found = json.loads(raw) if raw else {}
             except ValueError:
-                found = {}
+                found = None
             if not isinstance(found, dict):
-                found = {}
+                # A 2xx that is not a JSON object (a proxy's page): not an answer to trust.
+                raise MatrixError(status, "M_NOT_JSON", raw[:100].decode(errors="replace"), path)
             if status < 300:
                 return found
             errcode = str(found.get("errcode") or "")
@@ -179,6 +180,18 @@ class MatrixClient:
         return await self.call(
             "GET", f"{API}/sync", params=params, seconds=CALL_TIMEOUT + timeout_ms / 1000
         )
+
+
+async def _body(answer: aiohttp.ClientResponse, where: str) -> bytes:
+    """The whole body, read to its end (``MAX_ANSWER`` bytes at most)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in answer.content.iter_chunked(65_536):
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            raise MatrixError(answer.status, "M_TOO_LARGE", f"more than {MAX_ANSWER} bytes", where)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def _retry_after(found: Mapping[str, Any], header: str) -> float:
