@@ -4,10 +4,12 @@ playbook's people, refused to the author and to strangers."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from temporalio.client import Client
@@ -17,12 +19,14 @@ from tests.helpers import crisis_input, wait_status
 from tests.matrix.faults import CardKiller
 from tests.matrix.rig import MatrixRig, accounts, running, until, with_matrix_people
 from tests.matrix.server import Synapse
-from tests.processes import Process
+from tests.processes import Process, tocsin, tocsin_env
 from tocsin import crises
-from tocsin.matrix.bot import MatrixBot, State, state_path
+from tocsin.matrix.bot import MatrixBot, State, matrix_bot, state_path
 from tocsin.matrix.cards import CARD_TAG
 from tocsin.matrix.client import MatrixClient
+from tocsin.matrix.settings import MatrixSettings
 from tocsin.models import Channel, CrisisStatus, DecisionAction, RevisionRequest, TextEdit
+from tocsin.temporal import free_port
 
 # The first test may wait for Synapse's install that ``make test`` started in the background
 # (minutes when the cache is cold: tests/matrix/install.py).
@@ -317,3 +321,53 @@ async def test_bot_resumes_from_its_token_and_acts_on_no_event_twice(
                     break
             assert handled == 1
             await wait_status(rig.client, cid, lambda s: len(s.decisions) == 2, within=60)
+
+
+async def test_an_encrypted_crisis_room_stops_the_start_with_the_reason(
+    tmp_path: Path, synapse: Synapse
+) -> None:
+    """tocsin cannot read or write end-to-end encrypted rooms: `tocsin up` refuses such a crisis
+    room at start-up, in French, and nothing else starts; an unencrypted room is accepted."""
+    bot = synapse.register("tocsin")
+    encryption = {
+        "type": "m.room.encryption",
+        "state_key": "",
+        "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+    }
+    encrypted = bot.create_room(preset="private_chat", initial_state=[encryption])
+    env = tocsin_env(
+        tmp_path / "data",
+        MATRIX_HOMESERVER=synapse.url,
+        MATRIX_USER_ID=bot.user_id,
+        MATRIX_ACCESS_TOKEN=bot.token,
+        TOCSIN_MATRIX_ROOM=encrypted,
+        TOCSIN_EMBEDDED_PORT=str(free_port()),
+        TOCSIN_UI_PORT=str(free_port()),
+        TOCSIN_SPACY_PARSER="",
+    )
+    refused = await asyncio.to_thread(tocsin, env, "up")
+    assert refused.code == 1, refused.text
+    assert f"Le salon {encrypted} est chiffré de bout en bout" in refused.text
+    assert "tocsin est prêt" not in refused.text
+    # A token the homeserver does not know: said, not a traceback.
+    wrong = await asyncio.to_thread(tocsin, {**env, "MATRIX_ACCESS_TOKEN": "syt_pas_le_bon"}, "up")
+    assert wrong.code == 1
+    assert "M_UNKNOWN_TOKEN" in wrong.text
+    assert "syt_pas_le_bon" not in wrong.text
+
+
+async def test_the_bot_joins_an_unencrypted_room_it_is_invited_to(
+    tmp_path: Path, synapse: Synapse
+) -> None:
+    bot, owner = synapse.register("tocsin"), synapse.register("owner")
+    room = owner.create_room(preset="private_chat", invite=[bot.user_id])
+    matrix = MatrixSettings(homeserver=synapse.url, user_id=bot.user_id, token=bot.token, room=room)
+    assert matrix.problems() == []
+
+    async def temporal() -> Client:
+        raise AssertionError("no crisis here")
+
+    async with matrix_bot(matrix, temporal, tmp_path):
+        joined = owner.call("GET", f"/_matrix/client/v3/rooms/{quote(room)}/joined_members")
+        assert bot.user_id in joined["joined"]
+    assert state_path(tmp_path, matrix).is_file()  # its sync token, for the next start

@@ -211,22 +211,22 @@ async def _worker(settings: Settings, *, with_app: bool = True, queues: Queues =
             matrix=matrix,
             matrix_client=matrix_api,
         )
-        click.echo(
-            t("worker.ready", address=address_for(settings), queue=_queues(settings, queues))
-        )
-        _metrics_line(settings)
-        await _with_matrix(
-            matrix if with_app else None,
-            client,
-            lambda: _with_slack(
+
+        async def ready() -> None:
+            # Said once the Matrix room is checked: a refused room stops the start before it.
+            click.echo(
+                t("worker.ready", address=address_for(settings), queue=_queues(settings, queues))
+            )
+            _metrics_line(settings)
+            await _with_slack(
                 slack if with_app else None,
                 client,
                 lambda: _run_until_signal(worker),
                 settings,
                 api,
-            ),
-            settings,
-        )
+            )
+
+        await _with_matrix(matrix if with_app else None, client, ready, settings)
     click.echo(t("up.stopped"))
 
 
@@ -320,16 +320,16 @@ def up(db: Path | None) -> None:
                 matrix=matrix,
                 matrix_client=matrix_api,
             )
-            click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
-            _metrics_line(settings)
-            await _with_matrix(
-                matrix,
-                server.client,
-                lambda: _with_slack(
+
+            async def ready() -> None:
+                # Said once the Matrix room is checked: a refused room stops the start before.
+                click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
+                _metrics_line(settings)
+                await _with_slack(
                     slack, server.client, lambda: _run_until_signal(worker), settings, api
-                ),
-                settings,
-            )
+                )
+
+            await _with_matrix(matrix, server.client, ready, settings)
         click.echo(t("up.stopped"))
 
     with _status_sites(os.environ):
