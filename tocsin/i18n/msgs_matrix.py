@@ -230,9 +230,23 @@ MESSAGES = {
         "⛔ Missing or invalid parameters: {names}. Give them as name=value.",
         "⛔ Fehlende oder ungültige Parameter: {names}. Geben Sie sie als Name=Wert an.",
     ),
-    "matrix.channel_missing": (
-        "le salon Matrix {room} n’existe pas ou le bot n’y est pas\xa0: {error}",
-        "the Matrix room {room} does not exist or the bot is not in it: {error}",
-        "der Matrix-Raum {room} existiert nicht oder der Bot ist nicht darin: {error}",
+    "accounts.check.matrix_ok": (
+        "salon Matrix {room} joignable, {members} membre(s).",
+        "Matrix room {room} reachable, {members} member(s).",
+        "Matrix-Raum {room} erreichbar, {members} Mitglied(er).",
+    ),
+    "accounts.check.matrix_bad": (
+        (
+            "le salon Matrix {room} n’est pas joignable par le bot\xa0: {error} (jeton refusé, "
+            "ou le bot n’est pas membre du salon)."
+        ),
+        (
+            "the Matrix room {room} cannot be reached by the bot: {error} (token refused, or the "
+            "bot is not in the room)."
+        ),
+        (
+            "der Matrix-Raum {room} ist für den Bot nicht erreichbar: {error} (Token abgelehnt, "
+            "oder der Bot ist nicht Mitglied des Raums)."
+        ),
     ),
 }
