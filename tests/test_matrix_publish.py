@@ -10,10 +10,12 @@ import asyncio
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from tests.matrix.server import Synapse
+from tocsin.matrix.client import MatrixClient
 from tocsin.models import Channel, PhaseName
 from tocsin.publish import check
 from tocsin.publish.accounts import Accounts, MatrixAccount, parse_accounts
@@ -148,3 +150,32 @@ async def test_refusals_a_crisis_must_get_through(synapse: Synapse, tmp_path: Pa
     assert not bad.ok
     assert "M_FORBIDDEN" in bad.sentence("fr") or "403" in bad.sentence("fr")
     assert json.dumps(stranger.token) not in bad.sentence("fr")
+
+
+async def test_rate_limits_are_waited_out_as_synapse_asks(synapse: Synapse) -> None:
+    """Synapse limits the bot to one message a second (its admin API): every send still goes
+    out once, after waiting the ``retry_after_ms`` Synapse gave."""
+    room = Room(synapse)
+    admin = synapse.register("admin", admin=True)
+    path = f"/_synapse/admin/v1/users/{quote(room.bot.user_id)}/override_ratelimit"
+    admin.call("POST", path, {"messages_per_second": 1, "burst_count": 1})
+    waits: list[float] = []
+    client = MatrixClient(synapse.url, room.bot.token, room.bot.user_id)
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(seconds)
+
+    client.sleep = sleep
+    async with client:
+        sent = [
+            await client.send(
+                room.room, "m.room.message", {"msgtype": "m.text", "body": f"n°{n}"}, f"k{n}"
+            )
+            for n in range(4)
+        ]
+    assert len(set(sent)) == 4
+    assert waits, "Synapse never answered M_LIMIT_EXCEEDED"
+    assert all(0 < w <= 1.5 for w in waits), waits
+    bodies = [p["content"]["body"] for p in await asyncio.to_thread(room.posts)]
+    assert bodies == [f"n°{n}" for n in range(4)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -57,7 +57,7 @@ class MatrixClient:
         self.user_id = user_id
         self._headers = {"Authorization": f"Bearer {token}"}
         self._session: aiohttp.ClientSession | None = None
-        self.sleep = asyncio.sleep  # tests count the waits
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests count the waits
 
     async def __aenter__(self) -> MatrixClient:
         return self
