@@ -70,16 +70,17 @@ def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bluesky_server.Loc
 
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[matrix_server.Synapse]:
-    """A real Synapse on loopback for the session (tests/matrix/), installed first if its
-    cache is cold (minutes): a test that uses it needs a long timeout. Its users are made by
-    each test, under names of their own."""
+    """A real Synapse on loopback (tests/matrix/), one for every test process of the run: the
+    first to need it starts it (installed first if its cache is cold, minutes: a test that
+    uses it needs a long timeout), the last one out stops it. Its users are made by each test,
+    under names of their own."""
     from tocsin.temporal import free_port
 
-    server = matrix_server.start(tmp_path_factory.mktemp("synapse"), free_port())
-    try:
+    # pytest-xdist's workers each have a base folder in the run's own: the run's is shared.
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if base.name.startswith("popen-gw") else base
+    with matrix_server.shared(root / "synapse", free_port()) as server:
         yield server
-    finally:
-        matrix_server.stop(server)
 
 
 @pytest.fixture

@@ -9,13 +9,18 @@ Synapse runs from its own virtual environment in the cache (tests/matrix/install
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import itertools
+import json
 import os
 import secrets
+import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,7 +181,7 @@ class Person:
 class Synapse:
     url: str
     secret: str
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None  # None: started by another test process
     folder: Path
     people: dict[str, Person] = field(default_factory=dict)
 
@@ -270,10 +275,76 @@ def start(folder: Path, port: int) -> Synapse:
 def stop(server: Synapse) -> None:
     """SIGTERM, then SIGKILL if it lingers."""
     process = server.process
-    if process.poll() is None:
+    if process is not None and process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].startswith("Z")
+
+
+def _stop_pid(pid: int) -> None:
+    """Stop a Synapse another test process started: SIGTERM, then SIGKILL if it lingers."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def shared(root: Path, port: int) -> Iterator[Synapse]:
+    """One Synapse for every test process of a run (pytest-xdist's workers share ``root``):
+    the first to need it starts it, each one in use is counted, and the last one out stops it.
+    A worker that died is counted out by its process id. Under a file lock throughout."""
+    root.mkdir(parents=True, exist_ok=True)
+    lock_path, record = root / "synapse.lock", root / "synapse.json"
+
+    @contextlib.contextmanager
+    def locked() -> Iterator[dict[str, Any]]:
+        with open(lock_path, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            found: dict[str, Any] = json.loads(record.read_text()) if record.exists() else {}
+            yield found
+            if found:
+                record.write_text(json.dumps(found))
+            else:
+                record.unlink(missing_ok=True)
+
+    with locked() as found:
+        users = [p for p in found.get("users", []) if _alive(p)]
+        if found and _alive(int(found["pid"])):
+            server = Synapse(found["url"], found["secret"], None, Path(found["folder"]))
+        else:
+            server = start(root / f"synapse-{os.getpid()}", port)
+            assert server.process is not None
+            found.update(url=server.url, secret=server.secret, folder=str(server.folder))
+            found["pid"] = server.process.pid
+            users = []
+        found["users"] = [*users, os.getpid()]
+    try:
+        yield server
+    finally:
+        with locked() as found:
+            users = [p for p in found.get("users", []) if p != os.getpid() and _alive(p)]
+            if users:
+                found["users"] = users
+            else:
+                if server.process is not None:
+                    stop(server)
+                elif found:
+                    _stop_pid(int(found["pid"]))
+                found.clear()
