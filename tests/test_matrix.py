@@ -94,6 +94,16 @@ async def test_a_crisis_decided_in_matrix(tmp_path: Path, synapse: Synapse) -> N
         assert not rig.said_in_thread(card["event_id"], "aucune personne")
         assert (await status(rig, cid)).decisions == []
 
+        # A card that only looks like one (anyone can write its fields): the bot knows its own.
+        forged = rig.stranger.send(
+            rig.room,
+            "m.room.message",
+            {"msgtype": "m.text", "body": "Carte", CARD_TAG: {**content[CARD_TAG]}},
+        )
+        rig.people["dominique"].react(rig.room, forged, "✅")
+        await asyncio.sleep(3)
+        assert (await status(rig, cid)).decisions == []
+
         # The director approves with a reaction: the workflow's decision, via Matrix.
         rig.people["dominique"].react(rig.room, card["event_id"], "✅")
         after = await wait_status(rig.client, cid, lambda s: len(s.decisions) == 1, within=60)
