@@ -381,3 +381,35 @@ async def test_the_bot_joins_an_unencrypted_room_it_is_invited_to(
         joined = owner.call("GET", f"/_matrix/client/v3/rooms/{quote(room)}/joined_members")
         assert bot.user_id in joined["joined"]
     assert state_path(tmp_path, matrix).is_file()  # its sync token, for the next start
+
+
+async def test_a_gap_in_the_sync_is_read_back(
+    tmp_path: Path, synapse: Synapse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More events than one sync gives (a bot that was away): each is read back and answered
+    once, none skipped."""
+    from tocsin.matrix import bot as bot_module
+
+    monkeypatch.setattr(bot_module, "TIMELINE", 2)
+    bot, owner = synapse.register("tocsin"), synapse.register("owner")
+    room = owner.create_room(preset="public_chat")
+    bot.join(room)
+    matrix = MatrixSettings(homeserver=synapse.url, user_id=bot.user_id, token=bot.token, room=room)
+
+    async def temporal() -> Client:
+        raise AssertionError("no crisis here")
+
+    async with MatrixClient(synapse.url, bot.token, bot.user_id) as api:
+        listener = MatrixBot(matrix, api, temporal, State(tmp_path / "state.json"))
+        await listener.prepare()
+        asked = [owner.say(room, f"!tocsin aide {n}") for n in range(7)]
+        assert await listener.once(0) == 7
+        assert await listener.once(0) == 0
+    answers = [
+        e
+        for e in owner.messages(room)
+        if e["sender"] == bot.user_id and e["type"] == "m.room.message"
+    ]
+    replied = [e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] for e in answers]
+    assert sorted(replied) == sorted(asked)
+    assert all("Commandes" in e["content"]["body"] for e in answers)

@@ -14,15 +14,17 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 
 from tocsin.config import Settings
 from tocsin.i18n import t
-from tocsin.matrix.client import MatrixClient, MatrixError
+from tocsin.matrix.client import API, MatrixClient, MatrixError
 from tocsin.matrix.commands import Commands
 from tocsin.matrix.front import MatrixFront, TemporalClient
 from tocsin.matrix.handlers import Handlers
@@ -33,21 +35,34 @@ from tocsin.playbook import PlaybookLibrary
 log = structlog.get_logger("tocsin.matrix")
 
 REMEMBERED = 1_000  # events acted on, remembered beside the token
-TIMELINE = 100  # events a room gives in one sync (more: the oldest are skipped, logged)
+TIMELINE = 100  # events a room gives in one sync (more: the gap is read back, page by page)
 PAUSE_AFTER_ERROR = 5.0  # seconds
-FILTER = json.dumps(
-    {
-        "presence": {"types": []},
-        "account_data": {"types": []},
-        "room": {
-            "timeline": {"limit": TIMELINE, "types": ["m.room.message", "m.reaction"]},
-            "state": {"types": [], "lazy_load_members": True},
-            "ephemeral": {"types": []},
+MAX_PAGES = 5  # pages of a gap read back (TIMELINE events each)
+
+
+def room_filter(user_id: str) -> dict[str, Any]:
+    """What the bot reads of a room: people's messages and reactions, not its own."""
+    return {
+        "types": ["m.room.message", "m.reaction"],
+        "not_senders": [user_id],
+        "limit": TIMELINE,
+    }
+
+
+def sync_filter(user_id: str) -> str:
+    return json.dumps(
+        {
+            "presence": {"types": []},
             "account_data": {"types": []},
+            "room": {
+                "timeline": room_filter(user_id),
+                "state": {"types": [], "lazy_load_members": True},
+                "ephemeral": {"types": []},
+                "account_data": {"types": []},
+            },
         },
-    },
-    separators=(",", ":"),
-)
+        separators=(",", ":"),
+    )
 
 
 class EncryptedRoom(Exception):
@@ -60,6 +75,7 @@ class State:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.since = ""
+        self.started_ms = 0  # the first start: anything older is history
         self.done: list[str] = []
         self.pending: list[list[Any]] = []
         try:
@@ -68,6 +84,8 @@ class State:
             found = {}
         if isinstance(found, dict):
             self.since = str(found.get("since") or "")
+            started = found.get("started_ms")
+            self.started_ms = started if isinstance(started, int) else 0
             self.done = [str(x) for x in found.get("done") or []][-REMEMBERED:]
             self.pending = [x for x in found.get("pending") or [] if isinstance(x, list)]
 
@@ -75,7 +93,12 @@ class State:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         spare = self.path.with_name(self.path.name + ".tmp")
         text = json.dumps(
-            {"since": self.since, "done": self.done[-REMEMBERED:], "pending": self.pending}
+            {
+                "since": self.since,
+                "started_ms": self.started_ms,
+                "done": self.done[-REMEMBERED:],
+                "pending": self.pending,
+            }
         )
         spare.write_text(text, encoding="utf-8")
         os.replace(spare, self.path)
@@ -116,25 +139,30 @@ class MatrixBot:
             raise EncryptedRoom(t("matrix.encrypted", room=self.matrix.room))
         if not self.state.since:
             # The first start: what was said before is history, not for the bot to act on.
-            first = await self.client.sync(None, 0, FILTER)
+            first = await self.client.sync(None, 0, sync_filter(self.client.user_id))
             self.state.since = str(first.get("next_batch") or "")
+            self.state.started_ms = int(time.time() * 1000)
             self.state.save()
 
     async def once(self, timeout_ms: int) -> int:
         """One sync: each new event handled, the token stored. How many were handled."""
-        found = await self.client.sync(self.state.since or None, timeout_ms, FILTER)
+        user = self.client.user_id
+        found = await self.client.sync(self.state.since or None, timeout_ms, sync_filter(user))
         handled = 0
         joined = (found.get("rooms") or {}).get("join") or {}
         for room, data in joined.items() if isinstance(joined, dict) else ():
             timeline = (data or {}).get("timeline") or {}
-            if timeline.get("limited"):
-                log.warning("matrix.gap", room=room)  # more than TIMELINE events since the last
-            for event in timeline.get("events") or []:
-                if not isinstance(event, dict):
-                    continue
+            events = [e for e in timeline.get("events") or [] if isinstance(e, dict)]
+            if timeline.get("limited") and timeline.get("prev_batch"):
+                # More happened than one sync gives: read the gap back first.
+                events = await self.missed(str(room), str(timeline["prev_batch"])) + events
+            for event in events:
                 event_id = str(event.get("event_id") or "")
-                if event.get("sender") == self.client.user_id or event_id in self.state.done:
+                if event.get("sender") == user or event_id in self.state.done:
                     continue
+                when = event.get("origin_server_ts")
+                if isinstance(when, int) and when < self.state.started_ms:
+                    continue  # from before the bot's first start
                 await self.handle(str(room), event)
                 self.state.done.append(event_id)
                 self._keep_pending()
@@ -143,6 +171,26 @@ class MatrixBot:
         self.state.since = str(found.get("next_batch") or self.state.since)
         self.state.save()
         return handled
+
+    async def missed(self, room: str, token: str) -> list[dict[str, Any]]:
+        """The events of a gap, oldest first, read back until one already acted on."""
+        done = set(self.state.done)
+        path = f"{API}/rooms/{quote(room, safe='')}/messages"
+        params = {"dir": "b", "limit": str(TIMELINE)}
+        params["filter"] = json.dumps(room_filter(self.client.user_id))
+        found: list[dict[str, Any]] = []
+        for _ in range(MAX_PAGES):
+            page = await self.client.call("GET", path, params={**params, "from": token})
+            chunk = [e for e in page.get("chunk") or [] if isinstance(e, dict)]
+            older = [e for e in chunk if str(e.get("event_id") or "") not in done]
+            found.extend(older)
+            end = page.get("end")
+            if len(older) < len(chunk) or not chunk or not isinstance(end, str):
+                break
+            token = end
+        else:
+            log.warning("matrix.gap", room=room)  # more than MAX_PAGES pages: the oldest left
+        return list(reversed(found))
 
     async def handle(self, room: str, event: dict[str, Any]) -> None:
         try:
