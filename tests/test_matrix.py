@@ -26,6 +26,7 @@ from tocsin.matrix.cards import CARD_TAG
 from tocsin.matrix.client import MatrixClient
 from tocsin.matrix.settings import MatrixSettings
 from tocsin.models import Channel, CrisisStatus, DecisionAction, RevisionRequest, TextEdit
+from tocsin.models.delivery import Delivery, DeliveryStatus
 from tocsin.temporal import free_port
 
 # The first test may wait for Synapse's install that ``make test`` started in the background
@@ -35,6 +36,16 @@ pytestmark = pytest.mark.timeout(900)
 
 async def status(rig: MatrixRig, crisis_id: str) -> CrisisStatus:
     return await crises.status(rig.client, crisis_id)
+
+
+async def until_delivered(rig: MatrixRig, cid: str) -> Delivery:
+    found = await wait_status(
+        rig.client,
+        cid,
+        lambda s: any(d.status is DeliveryStatus.PUBLISHED for d in s.deliveries),
+        within=60,
+    )
+    return next(d for d in found.deliveries if d.status is DeliveryStatus.PUBLISHED)
 
 
 async def direct_room(rig: MatrixRig, who: str) -> str:
@@ -137,6 +148,16 @@ async def test_a_crisis_decided_in_matrix(tmp_path: Path, synapse: Synapse) -> N
             30,
             "each published text in the thread",
         )
+        # The Facebook text went to the public room, once; where it is, recorded.
+        posts = [e for e in rig.sent_by_bot(rig.public) if e["content"].get("body")]
+        facebook = next(p for p in published.publications if p.channel is Channel.FACEBOOK)
+        assert len(posts) == 1
+        text = await asyncio.to_thread(Path(facebook.path).read_text)
+        assert posts[0]["content"]["body"].startswith(text[:40])
+        delivery = await until_delivered(rig, cid)
+        assert delivery.remote_id == posts[0]["event_id"]
+        assert delivery.url is not None
+        assert delivery.url.startswith("https://matrix.to/#/")
         # One card for the whole gate, however many notices followed (the next phase has its own).
         phases = [c["content"][CARD_TAG]["phase"] for c in rig.cards()]
         assert phases.count("acknowledge") == 1, phases

@@ -24,7 +24,8 @@ from tocsin.matrix.bot import matrix_bot
 from tocsin.matrix.cards import CARD_TAG, KEY_TAG
 from tocsin.matrix.client import MatrixClient
 from tocsin.matrix.settings import MatrixSettings
-from tocsin.models import CrisisInput
+from tocsin.models import Channel, CrisisInput
+from tocsin.publish.accounts import Accounts, MatrixAccount
 from tocsin.worker import build_worker
 
 PEOPLE = ("camille", "dominique", "sacha", "noor")
@@ -39,6 +40,7 @@ class MatrixRig:
     stranger: Person
     settings: Settings
     matrix: MatrixSettings
+    public: str = ""  # a public room: the Facebook channel's account
     clock: WorkflowEnvironment | None = None
     ids: list[str] = field(default_factory=list)
 
@@ -162,7 +164,20 @@ async def running(
         room=room,
         sync_timeout_ms=500,
     )
-    rig = MatrixRig(synapse, bot, room, people, stranger, settings, matrix)
+    public = bot.create_room(preset="public_chat", name="Mairie — informations")
+    people["dominique"].join(public)  # a reader of the public room, as anyone may be
+    token = folder / "public-token"
+    token.write_text(bot.token)
+    token.chmod(0o600)
+    account = MatrixAccount(
+        kind="matrix",
+        homeserver=synapse.url,
+        user_id=bot.user_id,
+        room=public,
+        token_file=token,
+    )
+    publishing = Accounts(None, {"salon-public": account}, {Channel.FACEBOOK: ["salon-public"]})
+    rig = MatrixRig(synapse, bot, room, people, stranger, settings, matrix, public)
     async with contextlib.AsyncExitStack() as stack:
         clock = await stack.enter_async_context(time_skipping_env())
         rig.clock = clock
@@ -170,7 +185,9 @@ async def running(
             MatrixClient(matrix.homeserver, matrix.token, matrix.user_id)
         )
         await stack.enter_async_context(
-            build_worker(clock.client, settings, matrix=matrix, matrix_client=api)
+            build_worker(
+                clock.client, settings, matrix=matrix, matrix_client=api, accounts=publishing
+            )
         )
         if bot_running:
 

@@ -230,6 +230,11 @@ MESSAGES = {
         "⛔ Missing or invalid parameters: {names}. Give them as name=value.",
         "⛔ Fehlende oder ungültige Parameter: {names}. Geben Sie sie als Name=Wert an.",
     ),
+    "review.via.matrix": (
+        "Matrix",
+        "Matrix",
+        "Matrix",
+    ),
     "accounts.check.matrix_ok": (
         "salon Matrix {room} joignable, {members} membre(s).",
         "Matrix room {room} reachable, {members} member(s).",
