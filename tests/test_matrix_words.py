@@ -4,6 +4,7 @@ and how it reads what people type (untrusted: every field checked)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -86,7 +87,7 @@ def test_only_well_formed_events_are_read() -> None:
     assert events.reaction(reaction) == events.Reaction("$abc", "✅")
     for content in ({}, {"m.relates_to": "x"}, {"m.relates_to": {"event_id": 3, "key": "✅"}}):
         assert events.reaction({"type": "m.reaction", "content": content}) is None
-    reply = {
+    reply: dict[str, Any] = {
         "type": "m.room.message",
         "content": {
             "msgtype": "m.text",
