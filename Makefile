@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck check up clean bluesky-servers bluesky-servers-background \
-	bench-publish
+	matrix-servers matrix-servers-background bench-publish
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,9 @@ typecheck: $(STAMP)
 # The Bluesky tests' real PDS (npm, compiles better-sqlite3: minutes when cold) installs into
 # ~/.cache/tocsin/pds-<hash>/ in the background while pip, lint and typecheck run; the tests'
 # fixture waits for it (a file lock), and a warm cache costs nothing (tests/bluesky/install.py).
-test: bluesky-servers-background $(STAMP) lint typecheck
+# Synapse, the Matrix tests' homeserver, likewise: its own venv in ~/.cache/tocsin/synapse-<hash>/
+# (pip: about 2.5 minutes when cold; tests/matrix/install.py).
+test: bluesky-servers-background matrix-servers-background $(STAMP) lint typecheck
 	$(BIN)/pytest -q -n 2 --dist worksteal
 
 # The web console's OpenID provider (node oidc-provider, seconds) installs first, the same way.
@@ -43,6 +45,14 @@ bluesky-servers-background:
 
 bluesky-servers:
 	$(PYTHON) tests/bluesky/install.py
+
+matrix-servers-background:
+	@mkdir -p tests/artifacts
+	@($(PYTHON) tests/matrix/install.py --log tests/artifacts/synapse-install.log \
+		>> tests/artifacts/synapse-install.log 2>&1 &)
+
+matrix-servers:
+	$(PYTHON) tests/matrix/install.py
 
 # The publishing benchmarks (bench/RESULTS.md, 2026-12-03): loopback only, about 25 minutes.
 bench-publish: $(STAMP)

@@ -10,9 +10,9 @@ import asyncio
 import functools
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import structlog
 from temporalio import activity
@@ -60,10 +60,16 @@ from tocsin.render import RenderError
 from tocsin.review import HistoryError, build_review, fetch_chain
 from tocsin.review.html import html
 from tocsin.review.report import markdown, summary
-from tocsin.slack.notifier import SlackNotifier
 
 log = structlog.get_logger("tocsin.activities")
 T = TypeVar("T")
+
+
+class Notifier(Protocol):
+    """A front end that shows notices to people (Slack, Matrix). Each ``notify`` is safe to
+    repeat: ``retry`` says whether an earlier attempt may have sent something already."""
+
+    async def notify(self, request: NotifyRequest, *, retry: bool = True) -> NotifyResult: ...
 
 
 class CrisisActivities(PublishingActivities):
@@ -73,7 +79,7 @@ class CrisisActivities(PublishingActivities):
         self,
         outbox: Path,
         notifications: Path,
-        slack: SlackNotifier | None = None,
+        notifiers: Sequence[Notifier] = (),
         modes: Modes = PRIVATE,
         accounts: Accounts | None = None,
         keyring: Keyring | None = None,
@@ -81,7 +87,7 @@ class CrisisActivities(PublishingActivities):
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
-        self.slack = slack
+        self.notifiers = tuple(notifiers)  # Slack, Matrix: each configured front end
         self.modes = modes  # of every file and folder written (TOCSIN_FILE_MODE)
         self.accounts = accounts or Accounts()  # TOCSIN_ACCOUNTS; none: the outbox only
         self.keyring = keyring or Keyring()  # TOCSIN_KEYS, or the data folder's; none: no key
@@ -150,8 +156,9 @@ class CrisisActivities(PublishingActivities):
 
     @activity.defn(name=names.NOTIFY)
     async def notify(self, request: NotifyRequest) -> NotifyResult:
-        """One record per idempotency key, written once across retries; then Slack, when it is
-        configured (its calls are idempotent too: see tocsin.slack.notifier)."""
+        """One record per idempotency key, written once across retries; then each front end
+        configured, in turn (their sends are idempotent too: tocsin.slack.notifier,
+        tocsin.matrix.notifier). The first front end's answer is the notice's (its card)."""
         _writes_for(request.crisis_id)
         _bind(request.crisis_id, request.phase.value if request.phase else None, request.revision)
         record = request.model_dump(mode="json")
@@ -175,10 +182,12 @@ class CrisisActivities(PublishingActivities):
                 to=", ".join(request.recipient_names),
                 message=request.message,
             )
-        if self.slack is not None:
-            result = await self.slack.notify(request, retry=activity.info().attempt > 1)
-        else:
-            result = NotifyResult(delivered=True, channel="console", reference=str(path))
+        result = NotifyResult(delivered=True, channel="console", reference=str(path))
+        retry = activity.info().attempt > 1
+        for index, notifier in enumerate(self.notifiers):
+            answer = await notifier.notify(request, retry=retry)
+            if index == 0:
+                result = answer
         if self.mail is not None and self.mail.wanted(request):
             await self._mail(request, path.with_suffix(".mailed"))
         if written:

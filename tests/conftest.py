@@ -19,6 +19,7 @@ from tests import keys
 from tests.bluesky import server as bluesky_server
 from tests.fakeslack import CHANNEL, FakeSlack, slack_library
 from tests.helpers import settings_for, signed, until_quiet
+from tests.matrix import server as matrix_server
 from tocsin import crises
 from tocsin.config import Settings
 from tocsin.guardrails import warm_up
@@ -68,6 +69,21 @@ def pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bluesky_server.Loc
         yield server
     finally:
         bluesky_server.stop_process(server.process)
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[matrix_server.Synapse]:
+    """A real Synapse on loopback (tests/matrix/), one for every test process of the run: the
+    first to need it starts it (installed first if its cache is cold, minutes: a test that
+    uses it needs a long timeout), the last one out stops it. Its users are made by each test,
+    under names of their own."""
+    from tocsin.temporal import free_port
+
+    # pytest-xdist's workers each have a base folder in the run's own: the run's is shared.
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if base.name.startswith("popen-gw") else base
+    with matrix_server.shared(root / "synapse", free_port()) as server:
+        yield server
 
 
 @pytest.fixture

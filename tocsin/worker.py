@@ -13,10 +13,13 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.crisis import CrisisActivities
+from activities.crisis import CrisisActivities, Notifier
 from tocsin.config import Queues, Settings
 from tocsin.identity.keys import trusted_keyring
 from tocsin.mailnotify import mail_notifier
+from tocsin.matrix.client import MatrixClient
+from tocsin.matrix.notifier import MatrixNotifier
+from tocsin.matrix.settings import MatrixSettings
 from tocsin.outbox import Modes
 from tocsin.publish.accounts import Accounts, accounts_from_env
 from tocsin.slack.notifier import SlackNotifier, web_client
@@ -79,23 +82,27 @@ def build_worker(
     slack_client: AsyncWebClient | None = None,
     queues: Queues = "both",
     accounts: Accounts | None = None,
+    matrix: MatrixSettings | None = None,
+    matrix_client: MatrixClient | None = None,
 ) -> CrisisWorker:
     """The worker of both queues (``queues``: of one only); with ``slack`` its notices also go
     to Slack, through ``slack_client`` when given (``kept_alive``: connections kept between
     calls). A ``task_queue`` other than the settings' has its exercises on
     ``<task_queue>-exercise``. ``accounts``: where approved texts are posted; by default the
-    file ``TOCSIN_ACCOUNTS`` names (:class:`AccountsError` when it is not valid)."""
-    notifier = (
-        SlackNotifier(slack_client or web_client(slack), slack.channel)
-        if slack and slack.channel
-        else None
-    )
+    file ``TOCSIN_ACCOUNTS`` names (:class:`AccountsError` when it is not valid). With
+    ``matrix``, notices go to its crisis room too (through ``matrix_client`` when given)."""
+    notifiers: list[Notifier] = []
+    if slack and slack.channel:
+        notifiers.append(SlackNotifier(slack_client or web_client(slack), slack.channel))
+    if matrix and matrix.room:
+        api = matrix_client or MatrixClient(matrix.homeserver, matrix.token, matrix.user_id)
+        notifiers.append(MatrixNotifier(api, matrix.room))
     # The publishing accounts (TOCSIN_ACCOUNTS), read once: a bad file stops the start.
     loaded = accounts if accounts is not None else accounts_from_env()
     acts = CrisisActivities(
         outbox=outbox or settings.outbox,
         notifications=notifications or settings.data_dir / "notifications",
-        slack=notifier,
+        notifiers=notifiers,
         modes=Modes(settings.file_mode),
         accounts=loaded,
         mail=mail_notifier(loaded),

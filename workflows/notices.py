@@ -22,7 +22,7 @@ from tocsin.models import (
     phase_label,
 )
 from tocsin.models.delivery import Delivery, ManualTask
-from workflows.rules import approval_of, approver_roles, people_with, slack_ids
+from workflows.rules import approval_of, approver_roles, matrix_ids, people_with, slack_ids
 
 # The notices that show the statement carry its draft: the card, its update by escalation, and
 # the card brought up to date once decided. A reminder or a missed deadline points at the card
@@ -98,6 +98,7 @@ def build(
             if person in playbook.people and (email := playbook.people[person].email)
         ],
         author_slack_ids=slack_ids(playbook, people_with(playbook, playbook.authors)),
+        recipient_matrix_ids=matrix_ids(playbook, notice.people),
         timezone=playbook.timezone,
         made_at=now,
     )

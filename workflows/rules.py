@@ -95,6 +95,15 @@ def slack_ids(playbook: Playbook, people: list[str]) -> list[str]:
     ]
 
 
+def matrix_ids(playbook: Playbook, people: list[str]) -> list[str]:
+    known = playbook.people
+    return [
+        matrix
+        for person in people
+        if person in known and (matrix := known[person].matrix_user_id) is not None
+    ]
+
+
 # ---------------------------------------------------------------------- who may do what
 
 

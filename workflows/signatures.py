@@ -37,12 +37,13 @@ def check_signed(
     check_person(crisis.playbook, person)
     who = crisis.playbook.people[person]
     # A front end maps who it authenticated to a person; the workflow checks what it can of
-    # the mapping it signed: a Slack member is the person's, a one-time link the person's own,
-    # an OpenID subject the person's when the playbook gives one (else the console matched a
-    # verified e-mail, which the workflow trusts the console for).
+    # the mapping it signed: a Slack member or a Matrix id is the person's, a one-time link
+    # the person's own, an OpenID subject the person's when the playbook gives one (else the
+    # console matched a verified e-mail, which the workflow trusts the console for).
     identity = signer.identity
     mismatch = (
         (signer.front is Front.SLACK and identity != f"slack:{who.slack_user_id}")
+        or (signer.front is Front.MATRIX and identity != f"matrix:{who.matrix_user_id}")
         or (
             signer.front is Front.WEB
             and identity.startswith("link:")

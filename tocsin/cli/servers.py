@@ -1,6 +1,6 @@
-"""Commands that run until stopped: ``up`` (embedded server, worker, Slack app, the web console
-and the status sites of TOCSIN_ACCOUNTS served on loopback), ``worker``, ``slack``, ``web``
-(the console alone), and ``demo`` (a whole crisis on a throw-away server)."""
+"""Commands that run until stopped: ``up`` (embedded server, worker, Slack app, Matrix bot, the
+web console and the status sites of TOCSIN_ACCOUNTS served on loopback), ``worker``, ``slack``,
+``web`` (the console alone), and ``demo`` (a whole crisis on a throw-away server)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tocsin.cli.common import UserError, friendly, load_settings, playbook_libra
 from tocsin.config import QUEUES, Queues, Settings
 from tocsin.i18n import language, t
 from tocsin.logs import configure_logging
+from tocsin.matrix.settings import MatrixSettings
 from tocsin.metrics import bind_address
 from tocsin.publish.accounts import StatusSiteAccount
 from tocsin.publish.errors import PublishError
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
     from temporalio.worker import Worker
 
+    from tocsin.matrix.client import MatrixClient
     from tocsin.web.identity import Link
     from tocsin.web.settings import WebSettings
 
@@ -46,6 +48,62 @@ def _slack(*, app: bool = True) -> SlackSettings | None:
     if slack is not None and slack.problems(app=app):
         raise UserError(t("slack.incomplete", problems="; ".join(slack.problems(app=app))))
     return slack
+
+
+def _matrix() -> MatrixSettings | None:
+    """Matrix's settings when MATRIX_HOMESERVER is set; a clear error when one is wrong."""
+    try:
+        matrix = MatrixSettings.from_env()
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if matrix is not None and matrix.problems():
+        raise UserError(t("matrix.incomplete", problems="; ".join(matrix.problems())))
+    return matrix
+
+
+async def _with_matrix(
+    matrix: MatrixSettings | None,
+    client: Client,
+    body: Callable[[], Awaitable[object]],
+    settings: Settings,
+) -> None:
+    """Run ``body`` with the Matrix bot alongside it when Matrix is configured. A crisis room
+    that is encrypted, or a homeserver that refuses the bot, stops the start with the reason."""
+    if matrix is None:
+        await body()
+        return
+    from tocsin.matrix.bot import EncryptedRoom, matrix_bot
+    from tocsin.matrix.client import MatrixError
+
+    async def temporal() -> Client:
+        return client
+
+    stack = contextlib.AsyncExitStack()
+    bot = matrix_bot(
+        matrix, temporal, settings.data_dir, settings=settings, library=playbook_library(settings)
+    )
+    try:
+        await stack.enter_async_context(bot)
+    except EncryptedRoom as exc:
+        raise UserError(str(exc)) from None
+    except (MatrixError, OSError) as exc:
+        error = str(exc)[:300]
+        raise UserError(t("matrix.unreachable", url=matrix.homeserver, error=error)) from None
+    async with stack:
+        click.echo(t("matrix.ready", user=matrix.user_id, room=matrix.room))
+        await body()
+
+
+@contextlib.asynccontextmanager
+async def _matrix_api(matrix: MatrixSettings | None) -> AsyncIterator[MatrixClient | None]:
+    """The workers' Matrix client, closed at the end; None without Matrix."""
+    if matrix is None:
+        yield None
+        return
+    from tocsin.matrix.client import MatrixClient
+
+    async with MatrixClient(matrix.homeserver, matrix.token, matrix.user_id) as api:
+        yield api
 
 
 async def _with_slack(
@@ -137,22 +195,40 @@ async def _models() -> None:
 
 async def _worker(settings: Settings, *, with_app: bool = True, queues: Queues = "both") -> None:
     slack = _slack(app=with_app)
+    matrix = _matrix()
     client = await connect(settings, metrics=True)
     await ensure_registered(client)
     await _models()
-    async with _slack_api(slack) as api:
+    async with _slack_api(slack) as api, _matrix_api(matrix) as matrix_api:
         from tocsin.worker import (
             build_worker,  # the workflow and every activity: up and worker only
         )
 
-        worker = build_worker(client, settings, slack=slack, slack_client=api, queues=queues)
-        click.echo(
-            t("worker.ready", address=address_for(settings), queue=_queues(settings, queues))
+        worker = build_worker(
+            client,
+            settings,
+            slack=slack,
+            slack_client=api,
+            queues=queues,
+            matrix=matrix,
+            matrix_client=matrix_api,
         )
-        _metrics_line(settings)
-        await _with_slack(
-            slack if with_app else None, client, lambda: _run_until_signal(worker), settings, api
-        )
+
+        async def ready() -> None:
+            # Said once the Matrix room is checked: a refused room stops the start before it.
+            click.echo(
+                t("worker.ready", address=address_for(settings), queue=_queues(settings, queues))
+            )
+            _metrics_line(settings)
+            await _with_slack(
+                slack if with_app else None,
+                client,
+                lambda: _run_until_signal(worker),
+                settings,
+                api,
+            )
+
+        await _with_matrix(matrix if with_app else None, client, ready, settings)
     click.echo(t("up.stopped"))
 
 
@@ -289,22 +365,36 @@ def up(db: Path | None) -> None:
     if not os.environ.get("TOCSIN_WEB_PORT") and web.oidc is None and not port_is_free(web.port):
         # Another tocsin up holds 8090: any free port (the links printed say which).
         web = web.model_copy(update={"port": 0, "public_url": "http://127.0.0.1:0"})
+    matrix = _matrix()
 
     async def main() -> None:
         async with (
             embedded_server(settings, database=db, metrics=True) as server,
             _slack_api(slack) as api,
+            _matrix_api(matrix) as matrix_api,
         ):
             from tocsin.worker import build_worker  # see _worker
 
             await _models()
-            worker = build_worker(server.client, settings, slack=slack, slack_client=api)
-            click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
-            _metrics_line(settings)
-            async with _console(server.client, settings, web):
-                await _with_slack(
-                    slack, server.client, lambda: _run_until_signal(worker), settings, api
-                )
+            worker = build_worker(
+                server.client,
+                settings,
+                slack=slack,
+                slack_client=api,
+                matrix=matrix,
+                matrix_client=matrix_api,
+            )
+
+            async def ready() -> None:
+                # Said once the Matrix room is checked: a refused room stops the start before.
+                click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
+                _metrics_line(settings)
+                async with _console(server.client, settings, web):
+                    await _with_slack(
+                        slack, server.client, lambda: _run_until_signal(worker), settings, api
+                    )
+
+            await _with_matrix(matrix, server.client, ready, settings)
         click.echo(t("up.stopped"))
 
     with _status_sites(os.environ):

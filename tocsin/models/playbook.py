@@ -114,6 +114,17 @@ class Parameter(Strict):
 class Person(Strict):
     name: Annotated[str, Field(min_length=1)]
     slack_user_id: str | None = None
+    # Their Matrix id (Tchap, a homeserver of their own): ``@local:server``.
+    matrix_user_id: (
+        Annotated[
+            str,
+            Field(
+                max_length=255,
+                pattern=r"^@[a-z0-9._=/+-]{1,200}:[A-Za-z0-9.-]{1,230}(:[0-9]{1,5})?$",
+            ),
+        ]
+        | None
+    ) = None
     # Where notices reach them without Slack (TOCSIN_NOTICE_ACCOUNT: approval requests,
     # reminders, escalations, changes asked, tasks); the web console matches it with a
     # verified OpenID Connect e-mail.

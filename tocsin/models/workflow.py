@@ -398,6 +398,7 @@ class NotifyRequest(Strict):
     recipient_slack_ids: list[str] = []
     recipient_emails: list[str] = []  # of those told who have one (e-mail notices)
     author_slack_ids: list[str] = []
+    recipient_matrix_ids: list[str] = []
     timezone: str = "Europe/Paris"
     made_at: datetime | None = None  # when the workflow made the notice (it may go out later)
 

@@ -23,6 +23,7 @@ from pydantic import AfterValidator, Field, SecretStr, TypeAdapter, ValidationEr
 
 from tocsin.durations import Duration
 from tocsin.i18n import t
+from tocsin.matrix.settings import ROOM_ID, USER_ID
 from tocsin.models.base import Channel, Identifier, Strict
 from tocsin.playbook.reading import Problem, problem
 from tocsin.playbook.reading import _pydantic_message as pydantic_message
@@ -208,8 +209,31 @@ class StatusSiteAccount(AccountBase):
     base_url: Url
 
 
+class MatrixAccount(AccountBase):
+    """A public Matrix room (``room``, its id) where the bot account ``user_id`` of
+    ``homeserver`` posts each statement (tocsin/publish/matrix.py)."""
+
+    secret_field: ClassVar[str] = "token"
+    # Synapse's default for messages: 0.2 a second, bursts of 10.
+    default_rate: ClassVar[Rate] = Rate(requests=10, per=timedelta(seconds=50))
+    kind: Literal["matrix"]
+    homeserver: SecureUrl
+    user_id: str = Field(pattern=USER_ID.pattern, max_length=255)
+    room: str = Field(pattern=ROOM_ID.pattern, max_length=255)
+    token_env: EnvName | None = None
+    token_file: Path | None = None
+
+    def secret_source(self) -> tuple[str | None, Path | None]:
+        return self.token_env, self.token_file
+
+
 Account = Annotated[
-    MastodonAccount | BlueskyAccount | EmailAccount | WebhookAccount | StatusSiteAccount,
+    MastodonAccount
+    | BlueskyAccount
+    | EmailAccount
+    | WebhookAccount
+    | StatusSiteAccount
+    | MatrixAccount,
     Field(discriminator="kind"),
 ]
 

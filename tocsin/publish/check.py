@@ -17,6 +17,7 @@ from tocsin.publish.accounts import (
     BlueskyAccount,
     EmailAccount,
     MastodonAccount,
+    MatrixAccount,
     StatusSiteAccount,
     WebhookAccount,
     read_secret,
@@ -104,6 +105,25 @@ async def _webhook(name: str, account: WebhookAccount, env: Mapping[str, str]) -
     return Outcome(name, True, "accounts.check.webhook_ok", {"status": status})
 
 
+async def _matrix(name: str, account: MatrixAccount, env: Mapping[str, str]) -> Outcome:
+    from tocsin.matrix.client import MatrixError
+    from tocsin.publish.matrix import check_matrix
+
+    token = read_secret(name, account, env)
+    assert token is not None  # a Matrix account needs its token: the file's check says so
+    try:
+        members = await check_matrix(account, token)
+    except MatrixError as exc:
+        values = {"room": account.room, "error": f"{exc.status} {exc.errcode}"}
+        return Outcome(name, False, "accounts.check.matrix_bad", values)
+    except OSError as exc:
+        values = {"room": account.room, "error": exc.strerror or type(exc).__name__}
+        return Outcome(name, False, "accounts.check.matrix_bad", values)
+    return Outcome(
+        name, True, "accounts.check.matrix_ok", {"room": account.room, "members": members}
+    )
+
+
 def _site(name: str, account: StatusSiteAccount) -> Outcome:
     values: dict[str, object] = {"path": account.path}
     try:
@@ -125,6 +145,8 @@ async def check_account(name: str, account: AccountBase, env: Mapping[str, str])
             return await _webhook(name, account, env)
         if isinstance(account, StatusSiteAccount):
             return _site(name, account)
+        if isinstance(account, MatrixAccount):
+            return await _matrix(name, account, env)
         assert isinstance(account, BlueskyAccount)
         read_secret(name, account, env)
         return Outcome(name, True, "accounts.check.bluesky")

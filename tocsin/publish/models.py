@@ -33,6 +33,7 @@ class AccountKind(StrEnum):
     EMAIL = "email"
     WEBHOOK = "webhook"
     STATUS_SITE = "status_site"
+    MATRIX = "matrix"
 
 
 class Action(StrEnum):

@@ -14,6 +14,7 @@ from tocsin.publish.accounts import (
     BlueskyAccount,
     EmailAccount,
     MastodonAccount,
+    MatrixAccount,
     StatusSiteAccount,
     WebhookAccount,
     read_secret,
@@ -22,6 +23,7 @@ from tocsin.publish.bluesky import publish_bluesky
 from tocsin.publish.errors import NotRetryable
 from tocsin.publish.mail import publish_email
 from tocsin.publish.mastodon import publish_mastodon
+from tocsin.publish.matrix import publish_matrix
 from tocsin.publish.models import Action, Publication, PublishRequest
 from tocsin.publish.ratelimit import LIMITS, Limits
 from tocsin.publish.statussite import publish_status_site
@@ -52,5 +54,7 @@ async def publish(
         return await publish_webhook(request, account, secret, limits=limits)
     if isinstance(account, StatusSiteAccount):
         return await publish_status_site(request, account, limits=limits)
+    if isinstance(account, MatrixAccount) and secret is not None:
+        return await publish_matrix(request, account, secret, limits=limits)
     # A secret required by the kind and not read: the accounts file's check refuses it first.
     raise NotRetryable(name, "publish.err.not_built")
