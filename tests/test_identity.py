@@ -341,3 +341,19 @@ async def test_the_console_s_identity_must_be_the_person_s(client: Client, start
     genuine = Credential(web, f"oidc:{issuer}#dlefevre")
     decision = await crises.decide(client, cid, _approve(gate.revision), genuine)
     assert decision.via == "web"
+
+
+def test_a_field_added_later_with_its_default_leaves_signatures_valid() -> None:
+    """A model grows (a person's new optional id): what was signed before still verifies, as
+    the replay of a running crisis's history needs."""
+    key = Ed25519PrivateKey.generate()
+    ring = _ring((key, Front.CLI))
+    request = Credential(key, "operator:alice").sign(CID, names.DECIDE, _approve(), NOW)
+    payload = json.loads(request.model_dump_json())
+
+    class Grown(DecisionRequest):
+        added: str | None = None
+
+    assert (
+        verify(ring, CID, names.DECIDE, Grown.model_validate(payload)).key_id == ring.keys[0].key_id
+    )

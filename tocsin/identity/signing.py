@@ -48,12 +48,15 @@ def key_id(public: str) -> str:
 
 
 def signed_bytes(crisis_id: str, update: str, request: BaseModel, signature: Signature) -> bytes:
-    """The exact bytes a signature covers: canonical JSON, keys sorted, no spaces."""
+    """The exact bytes a signature covers: canonical JSON, keys sorted, no spaces. Fields at
+    their default are left out, so that a field added to a model later (a playbook person's
+    new optional id, say) changes nothing for what was signed before it: a running crisis's
+    recorded start and changes still verify when its history is replayed."""
     claim = {
         "v": 1,
         "crisis": crisis_id,
         "update": update,
-        "request": request.model_dump(mode="json", exclude={"signature"}),
+        "request": request.model_dump(mode="json", exclude={"signature"}, exclude_defaults=True),
         "signature": signature.model_dump(mode="json", exclude={"value"}),
     }
     return json.dumps(claim, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
