@@ -21,6 +21,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.approval_roundtrip import percentile
 from tests.helpers import awaiting, crisis_input, settings_for, signed, until_quiet, wait_status
 from tocsin import crises, names
 from tocsin.identity.keys import trusted_keyring
@@ -32,11 +33,6 @@ from tocsin.temporal import embedded_server, free_port
 from tocsin.worker import build_worker
 
 REPEAT = 200  # verifications of each request, for stable figures
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def line(name: str, values: list[float]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -248,31 +249,29 @@ async def _scheduled(handle: WorkflowHandle[Any, Any]) -> list[str]:
     ]
 
 
-async def test_a_crisis_started_with_keys_the_worker_does_not_trust_fails_at_once(
-    client: Client, settings: Settings
-) -> None:
-    """Whoever reaches the frontend could start a crisis carrying their own key and sign the
-    rest: the worker's key file decides, and the crisis fails before drafting anything."""
+def _untrusted(crisis: CrisisInput) -> CrisisInput:
+    """Whoever reaches the frontend could start a crisis carrying their own key and sign it."""
     mallory = Ed25519PrivateKey.generate()
-    crisis: CrisisInput = crisis_input("intrus").model_copy(
-        update={"keyring": _ring((mallory, Front.CLI))}
-    )
-    forged = Credential(mallory, "operator:mallory").sign(crisis.crisis_id, TRIGGER, crisis, NOW)
-    handle = await client.start_workflow(
-        CrisisWorkflow.run,
-        CrisisRun(crisis=forged),
-        id=crisis.crisis_id,
-        task_queue=settings.task_queue,
-    )
-    with pytest.raises(WorkflowFailureError) as failed:
-        await handle.result()
-    assert isinstance(failed.value.cause, ApplicationError)
-    assert failed.value.cause.type == "UnknownKey"
-    assert await _scheduled(handle) == [names.TRUST]  # nothing drafted, nobody notified
+    carrying = crisis.model_copy(update={"keyring": _ring((mallory, Front.CLI))})
+    return Credential(mallory, "operator:mallory").sign(crisis.crisis_id, TRIGGER, carrying, NOW)
 
 
-async def test_an_unsigned_start_fails_before_anything(client: Client, settings: Settings) -> None:
-    crisis = crisis_input("anonyme")
+@pytest.mark.parametrize(
+    ("forge", "code", "scheduled"),
+    [
+        (_untrusted, "UnknownKey", [names.TRUST]),  # the worker's key file decides
+        (lambda crisis: crisis, "Unsigned", []),
+    ],
+    ids=["untrusted-key", "unsigned"],
+)
+async def test_a_start_the_workers_do_not_trust_fails_before_drafting(
+    client: Client,
+    settings: Settings,
+    forge: Callable[[CrisisInput], CrisisInput],
+    code: str,
+    scheduled: list[str],
+) -> None:
+    crisis = forge(crisis_input(f"depart-{code.lower()}"))
     handle = await client.start_workflow(
         CrisisWorkflow.run,
         CrisisRun(crisis=crisis),
@@ -282,8 +281,8 @@ async def test_an_unsigned_start_fails_before_anything(client: Client, settings:
     with pytest.raises(WorkflowFailureError) as failed:
         await handle.result()
     assert isinstance(failed.value.cause, ApplicationError)
-    assert failed.value.cause.type == "Unsigned"
-    assert await _scheduled(handle) == []
+    assert failed.value.cause.type == code
+    assert await _scheduled(handle) == scheduled  # nothing drafted, nobody notified
 
 
 async def test_the_review_says_who_signed_through_which_front_end(
