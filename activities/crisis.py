@@ -60,8 +60,10 @@ from tocsin.render import RenderError
 from tocsin.review import HistoryError, build_review, fetch_chain
 from tocsin.review.html import html
 from tocsin.review.report import markdown, summary
+from tocsin.smsnotify import SmsNotifier
 
 log = structlog.get_logger("tocsin.activities")
+OnceSender = MailNotifier | SmsNotifier  # a notice sent once, whatever the retries
 T = TypeVar("T")
 
 
@@ -84,6 +86,7 @@ class CrisisActivities(PublishingActivities):
         accounts: Accounts | None = None,
         keyring: Keyring | None = None,
         mail: MailNotifier | None = None,
+        sms: SmsNotifier | None = None,
     ) -> None:
         self.outbox = outbox
         self.notifications = notifications
@@ -92,6 +95,7 @@ class CrisisActivities(PublishingActivities):
         self.accounts = accounts or Accounts()  # TOCSIN_ACCOUNTS; none: the outbox only
         self.keyring = keyring or Keyring()  # TOCSIN_KEYS, or the data folder's; none: no key
         self.mail = mail  # notices by e-mail (TOCSIN_NOTICE_ACCOUNT); none: not by e-mail
+        self.sms = sms  # escalations by SMS (TOCSIN_SMS_NOTICE_ACCOUNT); none: not by SMS
 
     @activity.defn(name=names.TRUST)
     async def trust(self, keyring: Keyring) -> Keyring:
@@ -189,7 +193,9 @@ class CrisisActivities(PublishingActivities):
             if index == 0:
                 result = answer
         if self.mail is not None and self.mail.wanted(request):
-            await self._mail(request, path.with_suffix(".mailed"))
+            await self._once(self.mail, request, path.with_suffix(".mailed"))
+        if self.sms is not None and self.sms.wanted(request):
+            await self._once(self.sms, request, path.with_suffix(".texted"))
         if written:
             metrics.count(
                 activity.metric_meter(),
@@ -200,22 +206,21 @@ class CrisisActivities(PublishingActivities):
             )
         return result
 
-    async def _mail(self, request: NotifyRequest, mark: Path) -> None:
-        """The notice by e-mail, once: the mark on disk says it went (a retry sends nothing).
-        A server down is retried with the activity; a refusal (bad password, address refused)
-        is logged and not retried: the notice stays in the console and on Slack."""
-        assert self.mail is not None
+    async def _once(self, sender: OnceSender, request: NotifyRequest, mark: Path) -> None:
+        """The notice by e-mail or SMS, once: the mark on disk says it went (a retry sends
+        nothing). A server down is retried with the activity; a refusal (bad password, address
+        refused) is logged and not retried: the notice stays in the console and on Slack."""
         if await asyncio.to_thread(mark.exists):
             return
         try:
-            sent = await self.mail.send(request)
+            sent = await sender.send(request)
         except PublishError as exc:
             if exc.retryable:
                 raise
-            log.error("notice.mail_refused", account=self.mail.name, problem=str(exc))
+            log.error("notice.refused", account=sender.name, problem=str(exc))
             return
         await asyncio.to_thread(write_once, mark, sent, None, self.modes)
-        log.info("notice.mailed", kind=request.kind.value, to=len(request.recipient_emails))
+        log.info("notice.sent", kind=request.kind.value, account=sender.name)
 
     @activity.defn(name=names.PUBLISH)
     async def publish(self, request: PublishRequest) -> PublishResult:

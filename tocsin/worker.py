@@ -24,6 +24,7 @@ from tocsin.outbox import Modes
 from tocsin.publish.accounts import Accounts, accounts_from_env
 from tocsin.slack.notifier import SlackNotifier, web_client
 from tocsin.slack.settings import SlackSettings
+from tocsin.smsnotify import sms_notifier
 from workflows.crisis import CrisisWorkflow
 
 # The sandbox imports a workflow's own modules again for every run it starts, and keeps that copy
@@ -106,6 +107,7 @@ def build_worker(
         modes=Modes(settings.file_mode),
         accounts=loaded,
         mail=mail_notifier(loaded),
+        sms=sms_notifier(loaded),
         # The front ends' keys it trusts (TOCSIN_KEYS, or the data folder's made on first run).
         keyring=trusted_keyring(settings.data_dir),
     )

@@ -97,6 +97,15 @@ def build(
             for person in notice.people
             if person in playbook.people and (email := playbook.people[person].email)
         ],
+        recipient_phones=[
+            phone
+            for person in notice.people
+            if person in playbook.people and (phone := playbook.people[person].phone)
+        ]
+        if gate is not None
+        and notice.kind is NotifyKind.ESCALATION
+        and approval_of(playbook, gate.phase).sms_escalation
+        else [],
         author_slack_ids=slack_ids(playbook, people_with(playbook, playbook.authors)),
         recipient_matrix_ids=matrix_ids(playbook, notice.people),
         timezone=playbook.timezone,

@@ -30,6 +30,7 @@ from tocsin.outbox import Modes
 from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary
 from tocsin.publish.accounts import AccountsError
 from tocsin.publish.errors import MissingSecret
+from tocsin.smsnotify import SmsAccountError
 from tocsin.temporal import BinaryMissing, ServerUnavailable, connect
 from tocsin.tracing import TracingUnavailable
 
@@ -85,6 +86,10 @@ def translate(exc: BaseException) -> UserError | None:
     if isinstance(exc, NoticeAccountError):
         return UserError(
             t("mail.notice.bad_account", name=exc.name, known=", ".join(exc.known) or "-")
+        )
+    if isinstance(exc, SmsAccountError):
+        return UserError(
+            t("sms.notice.bad_account", name=exc.name, known=", ".join(exc.known) or "-")
         )
     if isinstance(exc, MissingSecret):
         return UserError(exc.localized(language()))

@@ -134,6 +134,9 @@ class Person(Strict):
     ) = None
     # The person's subject (``sub``) at the web console's OpenID provider, when known.
     oidc_subject: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    # A mobile number in international form (+33612345678): escalations by SMS, when the
+    # phase's approval says so (``sms_escalation``).
+    phone: Annotated[str, Field(pattern=r"^\+[1-9][0-9]{6,14}$")] | None = None
 
 
 class ApprovalPolicy(Strict):
@@ -143,6 +146,9 @@ class ApprovalPolicy(Strict):
     remind_every: Duration = timedelta(minutes=15)
     escalate_after: Duration = timedelta(minutes=30)
     deadline: Duration | None = None
+    # An escalation also reaches the next approvers by SMS (their ``phone``), through the
+    # webhook gateway TOCSIN_SMS_NOTICE_ACCOUNT names: for the night, when nobody reads mail.
+    sms_escalation: bool = False
 
     _positive = field_validator("remind_every", "escalate_after")(positive)
 

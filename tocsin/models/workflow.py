@@ -397,6 +397,7 @@ class NotifyRequest(Strict):
     deliveries: list[Delivery] = []  # an approval's posts, once all answered (posted)
     recipient_slack_ids: list[str] = []
     recipient_emails: list[str] = []  # of those told who have one (e-mail notices)
+    recipient_phones: list[str] = []  # an escalation by SMS, when the phase's approval says so
     author_slack_ids: list[str] = []
     recipient_matrix_ids: list[str] = []
     timezone: str = "Europe/Paris"

@@ -1,6 +1,8 @@
-"""Notices by e-mail (issue 26): a director with no Slack is told by e-mail, through a real SMTP
-server in process (aiosmtpd, STARTTLS and AUTH), with the console's link and the texts; each
-notice is one e-mail whatever the retries."""
+"""Notices without Slack (issue 26): a director is told by e-mail, through a real SMTP server in
+process (aiosmtpd, STARTTLS and AUTH), with the console's link and the texts; an escalation
+reaches the next approvers by SMS through the gateway's webhook (verified by the Standard
+Webhooks reference implementation) when the playbook says so. Each notice is sent once
+whatever the retries."""
 
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ from activities.crisis import CrisisActivities
 from tests.conftest import Start
 from tests.helpers import awaiting, crisis_input, skip, until, wait_status
 from tests.test_publish_mail import PASSWORD, Smtp, _account, smtp_server
+from tests.webhook_receiver import SECRET, Receiver
 from tocsin.config import Settings
 from tocsin.mailnotify import MailNotifier, NoticeAccountError, mail_notifier
 from tocsin.models import CrisisInput, NotifyKind, NotifyRequest, PhaseName
-from tocsin.publish.accounts import Accounts
+from tocsin.publish.accounts import Accounts, WebhookAccount
 from tocsin.worker import build_worker
 
 CONSOLE = "https://crise.example.fr/console"
@@ -116,3 +119,52 @@ def test_a_notice_account_that_is_not_an_e_mail_account_is_named(smtp: Smtp) -> 
         mail_notifier(_accounts(smtp), {"TOCSIN_NOTICE_ACCOUNT": "presse"})
     assert (caught.value.name, caught.value.known) == ("presse", ["avis"])
     assert mail_notifier(_accounts(smtp), {}) is None
+
+
+async def test_an_escalation_reaches_the_deputy_by_sms_when_the_playbook_says_so(
+    env: WorkflowEnvironment, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver = Receiver()
+    await receiver.start()
+    account = WebhookAccount.model_validate(
+        {"kind": "webhook", "url": receiver.url, "secret_env": "GW_SECRET"}
+    )
+    monkeypatch.setenv("TOCSIN_SMS_NOTICE_ACCOUNT", "passerelle")
+    monkeypatch.setenv("GW_SECRET", SECRET)
+    monkeypatch.setenv("TOCSIN_CONSOLE_URL", CONSOLE)
+    crisis = crisis_input("sms")
+    people = dict(crisis.playbook.people)
+    people["sacha"] = people["sacha"].model_copy(update={"phone": "+33612345678"})
+    people["dominique"] = people["dominique"].model_copy(update={"phone": "+33698765432"})
+    phases = dict(crisis.playbook.phases)
+    ack = phases[PhaseName.ACKNOWLEDGE]
+    assert ack.approval is not None
+    phases[PhaseName.ACKNOWLEDGE] = ack.model_copy(
+        update={"approval": ack.approval.model_copy(update={"sms_escalation": True})}
+    )
+    playbook = crisis.playbook.model_copy(update={"people": people, "phases": phases})
+    crisis = crisis.model_copy(update={"playbook": playbook})
+    accounts = Accounts(None, {"passerelle": account}, {})
+    try:
+        async with build_worker(env.client, settings, accounts=accounts):
+            start = Start(env.client, settings)
+            try:
+                cid = (await start(crisis)).crisis_id
+                await wait_status(env.client, cid, awaiting(PhaseName.ACKNOWLEDGE))
+                await skip(env, env.client, cid, timedelta(minutes=16))
+                # The request and its reminder ask the director: never by SMS.
+                assert receiver.deliveries == []
+                await skip(env, env.client, cid, timedelta(minutes=15))
+                await until(lambda: receiver.deliveries, 30, "the escalation's SMS")
+            finally:
+                await start.cleanup()
+    finally:
+        await receiver.stop()
+    [sent] = receiver.deliveries
+    assert sent.body["type"] == "notice.escalation"
+    data = sent.body["data"]
+    assert data["to"] == ["+33612345678"]  # the deputy, whose turn it is now
+    assert f"{CONSOLE}/crises/{cid}" in data["text"]
+    assert len(data["text"]) <= 300
+    assert sent.id.startswith("notice-")
+    assert receiver.refused == 0
