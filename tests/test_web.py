@@ -5,6 +5,7 @@ session cookie's flags, and a console that will not listen beyond loopback witho
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import httpx
@@ -13,12 +14,13 @@ from click.testing import CliRunner
 from temporalio.client import Client
 
 from tests.conftest import Start
-from tests.helpers import crisis_input, wait_status
+from tests.helpers import LIBRARY, crisis_input, wait_status
 from tests.web.console import Console, console_for, csrf_of
 from tocsin.cli import cli
 from tocsin.config import Settings
 from tocsin.i18n import text_in
 from tocsin.models import DecisionAction
+from tocsin.web.serve import console as serve_console
 from tocsin.web.settings import WebSettings, WebSettingsError
 
 pytestmark = pytest.mark.timeout(120)
@@ -236,3 +238,24 @@ async def test_another_host_name_gets_nothing(console: Console) -> None:
     """A site whose name was rebound to this machine reaches the console with its own Host."""
     answer = await console.browser().get("/entrer", headers={"host": "evil.example"})
     assert answer.status_code == 400
+
+
+async def test_a_port_taken_at_the_last_moment_moves_the_console_of_up(
+    client: Client, settings: Settings
+) -> None:
+    """Two `tocsin up` started at once both saw 8090 free: the second must not fail on it."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    taken = holder.getsockname()[1]
+    web = WebSettings(port=taken, public_url=f"http://127.0.0.1:{taken}", session_key="k" * 32)
+    try:
+        with pytest.raises(WebSettingsError):
+            async with serve_console(client, settings, LIBRARY, web):
+                pass
+        async with serve_console(client, settings, LIBRARY, web, movable=True) as url:
+            assert not url.endswith(f":{taken}")
+            async with httpx.AsyncClient() as browser:
+                assert (await browser.get(url + "/connexion")).status_code < 500
+    finally:
+        holder.close()

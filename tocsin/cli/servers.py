@@ -272,7 +272,7 @@ def _tell_links(web: WebSettings) -> Callable[[str, list[Link]], None]:
 
 @contextlib.asynccontextmanager
 async def _console(
-    client: Client, settings: Settings, web: WebSettings | None
+    client: Client, settings: Settings, web: WebSettings | None, *, movable: bool = False
 ) -> AsyncIterator[None]:
     """The web console served while the block runs (``tocsin up`` on loopback, ``tocsin
     web``); nothing when ``web`` is None."""
@@ -284,7 +284,12 @@ async def _console(
 
     try:
         async with console(
-            client, settings, playbook_library(settings), web, tell=_tell_links(web)
+            client,
+            settings,
+            playbook_library(settings),
+            web,
+            tell=_tell_links(web),
+            movable=movable,
         ):
             yield
     except WebSettingsError as exc:
@@ -365,6 +370,8 @@ def up(db: Path | None) -> None:
     if not os.environ.get("TOCSIN_WEB_PORT") and web.oidc is None and not port_is_free(web.port):
         # Another tocsin up holds 8090: any free port (the links printed say which).
         web = web.model_copy(update={"port": 0, "public_url": "http://127.0.0.1:0"})
+    # Not asked for a port: taken between that look and the bind, any free one will do.
+    movable = not os.environ.get("TOCSIN_WEB_PORT") and web.oidc is None
     matrix = _matrix()
 
     async def main() -> None:
@@ -389,7 +396,7 @@ def up(db: Path | None) -> None:
                 # Said once the Matrix room is checked: a refused room stops the start before.
                 click.echo(t("up.ready", address=server.address, ui=server.ui, db=server.database))
                 _metrics_line(settings)
-                async with _console(server.client, settings, web):
+                async with _console(server.client, settings, web, movable=movable):
                     await _with_slack(
                         slack, server.client, lambda: _run_until_signal(worker), settings, api
                     )

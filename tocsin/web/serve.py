@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -48,9 +49,11 @@ async def console(
     web: WebSettings,
     *,
     tell: Callable[[str, list[Link]], None] | None = None,
+    movable: bool = False,
 ) -> AsyncIterator[str]:
     """The console served while the block runs; yields its URL. ``tell`` is given the URL and
-    the one-time links (none with OIDC) once it listens."""
+    the one-time links (none with OIDC) once it listens. ``movable``: a port taken meanwhile
+    (another ``tocsin up`` started at the same moment) moves it to any free port on loopback."""
     problems = web.problems()
     if problems:
         raise WebSettingsError("; ".join(problems))
@@ -60,11 +63,15 @@ async def console(
     family = socket.AF_INET6 if ":" in web.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    moved = False
     try:
         sock.bind((web.host, web.port))
     except OSError as exc:
-        sock.close()
-        raise WebSettingsError(f"{web.host}:{web.port}: {exc.strerror or exc}") from None
+        if not (movable and exc.errno == errno.EADDRINUSE):
+            sock.close()
+            raise WebSettingsError(f"{web.host}:{web.port}: {exc.strerror or exc}") from None
+        sock.bind((web.host, 0))
+        moved = True
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
@@ -82,7 +89,10 @@ async def console(
                 task.result()
                 raise WebSettingsError(f"{web.host}:{port}")
             await asyncio.sleep(0.05)
-        public = web.public_url if web.port else web.public_url.replace(":0", f":{port}", 1)
+        if moved:
+            public = f"http://{web.host}:{port}"
+        else:
+            public = web.public_url if web.port else web.public_url.replace(":0", f":{port}", 1)
         issued = [] if web.oidc else links.issue(people_of(library))
         if tell is not None:
             tell(public, [Link(x.person, x.name, f"{public}/lien/{x.token}") for x in issued])
