@@ -18,7 +18,8 @@ from playwright.async_api import Page
 from temporalio.client import Client
 
 from tests.browser import BrowserMissing, chromium, chromium_path
-from tests.helpers import settings_for, signed, wait_status
+from tests.fakeslack import CHANNEL, FakeSlack
+from tests.helpers import settings_for, signed, until, wait_status
 from tests.web.provider import Provider, provider
 from tocsin import crises
 from tocsin.config import BUNDLED_PLAYBOOKS, Settings
@@ -102,6 +103,7 @@ class Stack:
     library: PlaybookLibrary
     url: str
     provider: Provider
+    slack: FakeSlack  # the crisis channel the worker also posts its cards to
 
 
 @contextlib.asynccontextmanager
@@ -120,12 +122,17 @@ async def stack(folder: Path) -> AsyncIterator[Stack]:
             ),
             session_key="browser-test-session-key-0123456789",
         )
-        async with (
-            embedded_server(settings, port=free_port(), ui=False, advertise=False) as dev,
-            build_worker(dev.client, settings),
-            console(dev.client, settings, library, web) as url,
-        ):
-            yield Stack(dev.client, settings, library, url, found)
+        fake = FakeSlack()
+        await fake.start()
+        try:
+            async with (
+                embedded_server(settings, port=free_port(), ui=False, advertise=False) as dev,
+                build_worker(dev.client, settings, slack=fake.settings(CHANNEL)),
+                console(dev.client, settings, library, web) as url,
+            ):
+                yield Stack(dev.client, settings, library, url, found, fake)
+        finally:
+            await fake.stop()
 
 
 def _read(path: str) -> str:
@@ -197,6 +204,14 @@ async def test_a_director_approves_with_an_edit_from_a_phone(
         history = await page.locator("#timeline").inner_text()
         assert "Dominique Lefèvre" in history
         assert text_in("fr", "action.approve_with_edits") in history
+
+        # The Slack card of the same statement says it is decided: its buttons are gone.
+        def card_decided() -> bool:
+            cards = s.slack.cards(CHANNEL, started.crisis_id)
+            return bool(cards) and "tocsin_actions" not in str(cards[-1].get("blocks"))
+
+        await until(card_decided, 30, "the Slack card updated")
+        assert "Dominique Lefèvre" in str(s.slack.cards(CHANNEL, started.crisis_id)[-1])
 
         # A fact added elsewhere appears without reloading (server-sent events).
         await crises.add_fact(
