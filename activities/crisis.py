@@ -38,10 +38,17 @@ from tocsin.models import (
     ReviewRequest,
     ReviewResult,
     Severity,
+    StatementText,
 )
 from tocsin.models.base import MAX_FINDINGS
 from tocsin.models.identity import Keyring
-from tocsin.models.workflow import CRISIS_ID, ScreenRequest, ScreenResult, shown
+from tocsin.models.workflow import (
+    CRISIS_ID,
+    PublishedText,
+    ScreenRequest,
+    ScreenResult,
+    shown,
+)
 from tocsin.outbox import (
     PRIVATE,
     Modes,
@@ -64,6 +71,7 @@ from tocsin.smsnotify import SmsNotifier
 
 log = structlog.get_logger("tocsin.activities")
 OnceSender = MailNotifier | SmsNotifier  # a notice sent once, whatever the retries
+MAX_REPLACED_BYTES = 16 * 1024  # of a published text shown beside its correction
 T = TypeVar("T")
 
 
@@ -149,7 +157,26 @@ class CrisisActivities(PublishingActivities):
             for item in request.texts
         ]
         findings = await asyncio.to_thread(recheck, draft, texts)
-        return CheckResult(findings=bounded(findings), texts=texts)
+        replaced = await asyncio.to_thread(self._as_published, request.replaced)
+        return CheckResult(findings=bounded(findings), texts=texts, replaced=replaced)
+
+    def _as_published(self, files: list[PublishedText]) -> list[StatementText]:
+        """The texts of published files (plain text and Markdown only: a page's HTML is not a
+        text to read beside its correction), from inside the outbox alone, bounded."""
+        root = self.outbox.resolve()
+        found: list[StatementText] = []
+        for item in files:
+            path = Path(item.path).resolve()
+            if not path.is_relative_to(root) or path.suffix not in (".txt", ".md"):
+                continue
+            try:
+                with path.open("rb") as handle:
+                    raw = handle.read(MAX_REPLACED_BYTES)
+            except OSError:
+                continue  # gone from this worker's outbox: the card shows the new text alone
+            text = raw.decode("utf-8", "replace").strip()
+            found.append(StatementText(channel=item.channel, language=item.language, text=text))
+        return found
 
     @activity.defn(name=names.SCREEN)
     async def screen(self, request: ScreenRequest) -> ScreenResult:

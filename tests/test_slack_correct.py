@@ -50,7 +50,7 @@ from tocsin.slack.cards import approval_card
 from tocsin.slack.correctcards import INPUT_LIMIT, digest, text_block
 from tocsin.slack.corrections import edits_of
 from tocsin.slack.ids import PUBLISHED_EVENT, ActionId, BlockId, ViewId
-from tocsin.slack.words import text_name
+from tocsin.slack.words import escape, text_name
 
 NBSP = "\u00a0"
 SMS = text_block(Channel.SMS, "fr")
@@ -251,6 +251,10 @@ async def test_corriger_sends_a_correction_through_its_own_gate_from_the_card(ri
     assert f"*Motif de la correction*{NBSP}: mauvais n°" in words(fix)
     assert "Note" not in words(fix)
     assert corrected in words(fix)
+    # Beside it, the SMS as the public was given it, to read the correction against.
+    before = f"*Publié jusqu’ici — {text_name(Channel.SMS, 'fr')}{NBSP}:* "
+    assert before + escape(sms[:600]) in words(fix), words(fix)
+    assert waiting.draft.replaces == [StatementText(channel=Channel.SMS, language="fr", text=sms)]
     assert button_value(fix, ActionId.APPROVE)
 
     # A second correction while this one waits: refused, privately.

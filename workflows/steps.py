@@ -16,6 +16,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.crisis import CrisisActivities
     from tocsin.models import (
+        Channel,
         CheckRequest,
         CheckResult,
         CorrectionRequest,
@@ -39,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
         StatementText,
     )
     from tocsin.models.identity import Keyring
-    from tocsin.models.workflow import ScreenRequest
+    from tocsin.models.workflow import PublishedText, ScreenRequest
     from tocsin.statements import apply_edits
     from workflows import caps, rules
 
@@ -142,6 +143,7 @@ async def correction(crisis: CrisisInput, state: CrisisState, request: Correctio
             now=now,
         ),
         [StatementText(channel=e.channel, language=e.language, text=e.text) for e in request.edits],
+        _published(state, request),
     )
     rules.record(
         state,
@@ -162,14 +164,29 @@ async def correction(crisis: CrisisInput, state: CrisisState, request: Correctio
         texts=result.texts,
         note=note,
         findings=result.findings,
+        replaces=result.replaced,
     )
 
 
-async def _check(request: DraftRequest, texts: list[StatementText]) -> CheckResult:
-    """The guardrails over texts a person wrote, each measured against its channel's limit."""
+def _published(state: CrisisState, request: CorrectionRequest) -> list[PublishedText]:
+    """The latest published file of each text the correction edits."""
+    edited = {(e.channel, e.language) for e in request.edits}
+    latest: dict[tuple[Channel, str], str] = {}
+    for item in state.publications:
+        same = (item.phase, item.sequence) == (request.phase, request.sequence)
+        if same and (item.channel, item.language) in edited:
+            latest[(item.channel, item.language)] = item.path
+    return [PublishedText(channel=c, language=lang, path=p) for (c, lang), p in latest.items()]
+
+
+async def _check(
+    request: DraftRequest, texts: list[StatementText], replaced: list[PublishedText] | None = None
+) -> CheckResult:
+    """The guardrails over texts a person wrote, each measured against its channel's limit
+    (and, for a correction, the texts it replaces, read back from the outbox)."""
     return await workflow.execute_activity_method(
         CrisisActivities.check,
-        CheckRequest(draft=request, texts=texts),
+        CheckRequest(draft=request, texts=texts, replaced=replaced or []),
         start_to_close_timeout=SHORT,
         retry_policy=RETRY,
     )

@@ -85,6 +85,8 @@ class Draft(Strict):
     # A FALC-friendly (easy-to-read) variant of the key message, per language, offered to the
     # communicator (R-A11Y); not published unless someone puts it in a statement.
     easy_read: dict[str, str] = {}
+    # A correction's: the texts as the public was given them, beside the corrected ones.
+    replaces: list[StatementText] = []
 
     def blocking(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.BLOCKING]

@@ -315,11 +315,20 @@ class DraftRequest(Strict):
     guardrails: GuardrailSettings = GuardrailSettings()
 
 
+class PublishedText(Strict):
+    channel: Channel
+    language: str
+    path: str
+
+
 class CheckRequest(Strict):
     """Texts to check again after a person edited them (approve with edits, a revision)."""
 
     draft: DraftRequest
     texts: list[StatementText]
+    # A correction's: the files of the texts it corrects, as published (their text is shown
+    # to the approver beside the new one).
+    replaced: list[PublishedText] = []
 
 
 class ScreenRequest(Strict):
@@ -341,6 +350,7 @@ class ScreenResult(Strict):
 class CheckResult(Strict):
     findings: list[Finding]
     texts: list[StatementText]  # the texts measured again against their channel's limit
+    replaced: list[StatementText] = []  # what the public was given, read from the outbox
 
 
 class ReviewRequest(Strict):

@@ -45,6 +45,7 @@ from tocsin.slack.words import (
     language_name,
     mentions,
     one_language,
+    shorten,
     text_name,
     unit_name,
 )
@@ -265,6 +266,15 @@ def approval_card(
     if draft is not None and draft.findings and not status:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=findings_text(draft))))
     blocks.append(DividerBlock())
+    if request.correction and draft is not None and draft.replaces:
+        # What the public was given, to read the correction against (a text at most a block).
+        for before in draft.replaces[:MAX_REPLACED_SHOWN]:
+            said = t(
+                "slack.correct.before",
+                text=text_name(before.channel, before.language),
+                before=escape(shorten(before.text, REPLACED_CHARS)),
+            )
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=said[:SECTION_LIMIT])]))
     room = MAX_BLOCKS - len(blocks) - (4 if correctable else 3)
     blocks.extend(_texts(texts, room))
     blocks.append(DividerBlock())
@@ -278,6 +288,8 @@ def approval_card(
 
 
 MAX_FINDINGS_SHOWN = 8
+MAX_REPLACED_SHOWN = 6  # published texts shown on a correction's card
+REPLACED_CHARS = 600
 
 
 def findings_text(draft: Draft) -> str:
