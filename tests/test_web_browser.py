@@ -205,13 +205,14 @@ async def test_a_director_approves_with_an_edit_from_a_phone(
         assert "Dominique Lefèvre" in history
         assert text_in("fr", "action.approve_with_edits") in history
 
-        # The Slack card of the same statement says it is decided: its buttons are gone.
+        # The Slack card of the same statement (the crisis's first: the next phase's may
+        # follow it at any moment) says it is decided: its buttons are gone.
         def card_decided() -> bool:
             cards = s.slack.cards(CHANNEL, started.crisis_id)
-            return bool(cards) and "tocsin_actions" not in str(cards[-1].get("blocks"))
+            return bool(cards) and "tocsin_actions" not in str(cards[0].get("blocks"))
 
         await until(card_decided, 30, "the Slack card updated")
-        assert "Dominique Lefèvre" in str(s.slack.cards(CHANNEL, started.crisis_id)[-1])
+        assert "Dominique Lefèvre" in str(s.slack.cards(CHANNEL, started.crisis_id)[0])
 
         # A fact added elsewhere appears without reloading (server-sent events).
         await crises.add_fact(
