@@ -20,13 +20,14 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from typing import TypeVar
 
 import aiosmtplib
 from pydantic import SecretStr
 
 from tocsin.i18n import t
 from tocsin.models import NotifyKind, NotifyRequest
-from tocsin.publish.accounts import Accounts, EmailAccount, read_secret
+from tocsin.publish.accounts import AccountBase, Accounts, EmailAccount, read_secret
 from tocsin.publish.mail import TIMEOUT, domain_of, smtp_error, tls_context
 from tocsin.slack.words import text_name
 
@@ -48,11 +49,34 @@ MAX_BODY = 40_000
 
 
 class NoticeAccountError(Exception):
-    """TOCSIN_NOTICE_ACCOUNT names no e-mail account of the accounts file."""
+    """A notice setting (``variable``: TOCSIN_NOTICE_ACCOUNT, TOCSIN_SMS_NOTICE_ACCOUNT) names
+    no account of the kind it needs in the accounts file; ``known``: those of that kind."""
 
-    def __init__(self, name: str, known: list[str]) -> None:
+    def __init__(self, variable: str, name: str, known: list[str]) -> None:
         super().__init__(name)
-        self.name, self.known = name, known
+        self.variable, self.name, self.known = variable, name, known
+
+
+A = TypeVar("A", bound=AccountBase)
+
+
+def notice_account(
+    accounts: Accounts, env: Mapping[str, str], variable: str, kind: type[A]
+) -> tuple[str, A] | None:
+    """The account of ``kind`` the setting ``variable`` names; None when it names none."""
+    name = env.get(variable, "").strip()
+    if not name:
+        return None
+    account = accounts.accounts.get(name)
+    if not isinstance(account, kind):
+        known = sorted(n for n, a in accounts.accounts.items() if isinstance(a, kind))
+        raise NoticeAccountError(variable, name, known)
+    return name, account
+
+
+def console_link(console_url: str, crisis_id: str) -> str:
+    """The crisis's page in the web console; empty without the console's address."""
+    return f"{console_url.rstrip('/')}/crises/{crisis_id}" if console_url else ""
 
 
 @dataclass(frozen=True)
@@ -80,8 +104,7 @@ class MailNotifier:
 
     def body(self, request: NotifyRequest) -> str:
         lines = [request.message.strip(), ""]
-        if self.console_url:
-            url = f"{self.console_url.rstrip('/')}/crises/{request.crisis_id}"
+        if url := console_link(self.console_url, request.crisis_id):
             lines += [t("mail.notice.open", url=url), ""]
         if request.draft is not None and request.kind is not NotifyKind.TASK:
             lines.append(t("mail.notice.texts", revision=request.draft.revision))
@@ -118,13 +141,10 @@ class MailNotifier:
 def mail_notifier(accounts: Accounts, env: Mapping[str, str] | None = None) -> MailNotifier | None:
     """The e-mail notifier TOCSIN_NOTICE_ACCOUNT asks for; None without it."""
     env = os.environ if env is None else env
-    name = env.get(ACCOUNT_VARIABLE, "").strip()
-    if not name:
+    found = notice_account(accounts, env, ACCOUNT_VARIABLE, EmailAccount)
+    if found is None:
         return None
-    account = accounts.accounts.get(name)
-    if not isinstance(account, EmailAccount):
-        known = sorted(n for n, a in accounts.accounts.items() if isinstance(a, EmailAccount))
-        raise NoticeAccountError(name, known)
+    name, account = found
     return MailNotifier(
         name=name,
         account=account,

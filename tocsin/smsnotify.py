@@ -18,20 +18,13 @@ from datetime import UTC, datetime
 from pydantic import SecretStr
 
 from tocsin.i18n import t
+from tocsin.mailnotify import console_link, notice_account
 from tocsin.models import NotifyRequest
 from tocsin.publish.accounts import Accounts, WebhookAccount, read_secret
 from tocsin.publish.webhook import deliver, secret_key
 
 ACCOUNT_VARIABLE = "TOCSIN_SMS_NOTICE_ACCOUNT"
 SMS_CHARS = 300  # two segments at most, a link included
-
-
-class SmsAccountError(Exception):
-    """TOCSIN_SMS_NOTICE_ACCOUNT names no webhook account of the accounts file."""
-
-    def __init__(self, name: str, known: list[str]) -> None:
-        super().__init__(name)
-        self.name, self.known = name, known
 
 
 @dataclass(frozen=True)
@@ -47,11 +40,8 @@ class SmsNotifier:
     def text(self, request: NotifyRequest) -> str:
         drill = f"{t('slack.exercise')} – " if request.exercise else ""
         first = " ".join(request.message.splitlines()[0].split()) if request.message else ""
-        link = (
-            f" {self.console_url.rstrip('/')}/crises/{request.crisis_id}"
-            if self.console_url
-            else ""
-        )
+        url = console_link(self.console_url, request.crisis_id)
+        link = f" {url}" if url else ""
         room = SMS_CHARS - len(link) - len(drill)
         said = first if len(first) <= room else first[: room - 1] + "…"
         return f"{drill}{said}{link}"
@@ -78,13 +68,10 @@ class SmsNotifier:
 def sms_notifier(accounts: Accounts, env: Mapping[str, str] | None = None) -> SmsNotifier | None:
     """The SMS notifier TOCSIN_SMS_NOTICE_ACCOUNT asks for; None without it."""
     env = os.environ if env is None else env
-    name = env.get(ACCOUNT_VARIABLE, "").strip()
-    if not name:
+    found = notice_account(accounts, env, ACCOUNT_VARIABLE, WebhookAccount)
+    if found is None:
         return None
-    account = accounts.accounts.get(name)
-    if not isinstance(account, WebhookAccount):
-        known = sorted(n for n, a in accounts.accounts.items() if isinstance(a, WebhookAccount))
-        raise SmsAccountError(name, known)
+    name, account = found
     secret = read_secret(name, account, env)
     assert secret is not None  # a webhook account needs its secret (checked at load)
     return SmsNotifier(name, account, secret, env.get("TOCSIN_CONSOLE_URL", "").strip())

@@ -30,7 +30,7 @@ from tocsin.outbox import Modes
 from tocsin.playbook import ParameterProblems, PlaybookError, PlaybookLibrary
 from tocsin.publish.accounts import AccountsError
 from tocsin.publish.errors import MissingSecret
-from tocsin.smsnotify import SmsAccountError
+from tocsin.smsnotify import ACCOUNT_VARIABLE as SMS_ACCOUNT_VARIABLE
 from tocsin.temporal import BinaryMissing, ServerUnavailable, connect
 from tocsin.tracing import TracingUnavailable
 
@@ -84,13 +84,10 @@ def translate(exc: BaseException) -> UserError | None:
         lines = [t("keys.invalid")] + [f"  {problem}" for problem in exc.problems]
         return UserError("\n".join(lines))
     if isinstance(exc, NoticeAccountError):
-        return UserError(
-            t("mail.notice.bad_account", name=exc.name, known=", ".join(exc.known) or "-")
-        )
-    if isinstance(exc, SmsAccountError):
-        return UserError(
-            t("sms.notice.bad_account", name=exc.name, known=", ".join(exc.known) or "-")
-        )
+        known = ", ".join(exc.known) or "-"
+        if exc.variable == SMS_ACCOUNT_VARIABLE:
+            return UserError(t("sms.notice.bad_account", name=exc.name, known=known))
+        return UserError(t("mail.notice.bad_account", name=exc.name, known=known))
     if isinstance(exc, MissingSecret):
         return UserError(exc.localized(language()))
     if isinstance(exc, AccountsError):
