@@ -22,7 +22,7 @@ from tocsin.models import (
     phase_label,
 )
 from tocsin.models.delivery import Delivery, ManualTask
-from workflows.rules import approval_of, approver_roles, matrix_ids, people_with, slack_ids
+from workflows.rules import approval_of, approver_roles, contacts, people_with
 
 # The notices that show the statement carry its draft: the card, its update by escalation, and
 # the card brought up to date once decided. A reminder or a missed deadline points at the card
@@ -91,23 +91,17 @@ def build(
         texts=notice.texts,
         tasks=notice.tasks,
         deliveries=notice.deliveries,
-        recipient_slack_ids=slack_ids(playbook, notice.people),
-        recipient_emails=[
-            email
-            for person in notice.people
-            if person in playbook.people and (email := playbook.people[person].email)
-        ],
-        recipient_phones=[
-            phone
-            for person in notice.people
-            if person in playbook.people and (phone := playbook.people[person].phone)
-        ]
+        recipient_slack_ids=contacts(playbook, notice.people, "slack_user_id"),
+        recipient_emails=contacts(playbook, notice.people, "email"),
+        recipient_phones=contacts(playbook, notice.people, "phone")
         if gate is not None
         and notice.kind is NotifyKind.ESCALATION
         and approval_of(playbook, gate.phase).sms_escalation
         else [],
-        author_slack_ids=slack_ids(playbook, people_with(playbook, playbook.authors)),
-        recipient_matrix_ids=matrix_ids(playbook, notice.people),
+        author_slack_ids=contacts(
+            playbook, people_with(playbook, playbook.authors), "slack_user_id"
+        ),
+        recipient_matrix_ids=contacts(playbook, notice.people, "matrix_user_id"),
         timezone=playbook.timezone,
         made_at=now,
     )

@@ -86,21 +86,16 @@ def asked(playbook: Playbook, role: str, gate: Gate) -> list[str]:
     return [p for p in playbook.roles.get(role, []) if p != gate.draft.author]
 
 
-def slack_ids(playbook: Playbook, people: list[str]) -> list[str]:
-    known = playbook.people
-    return [
-        slack
-        for person in people
-        if person in known and (slack := known[person].slack_user_id) is not None
-    ]
+Contact = Literal["slack_user_id", "matrix_user_id", "email", "phone"]
 
 
-def matrix_ids(playbook: Playbook, people: list[str]) -> list[str]:
+def contacts(playbook: Playbook, people: list[str], contact: Contact) -> list[str]:
+    """Each of ``people``'s ``contact`` (Slack id, Matrix id, e-mail, phone), those who have one."""
     known = playbook.people
     return [
-        matrix
+        value
         for person in people
-        if person in known and (matrix := known[person].matrix_user_id) is not None
+        if person in known and (value := getattr(known[person], contact)) is not None
     ]
 
 
